@@ -1,0 +1,151 @@
+//! Checking credentials.
+//!
+//! Clients poll every few seconds with HTTP Basic, so verifying argon2 on every
+//! request would burn a core per busy user. A successful verification is cached
+//! ([`cache`]) under a keyed digest of login and password, together with the
+//! user's credential epoch; a cache hit costs one indexed lookup of that epoch,
+//! which every password change and app-password revocation increases, so a cached
+//! login stops working at once in every process sharing the store.
+//!
+//! Repeated failures for one login or from one client address are throttled
+//! ([`throttle`]) whether or not the account exists, and an unknown login costs the
+//! same argon2 verification as a known one so that timing tells nothing either.
+
+mod cache;
+mod throttle;
+
+use std::net::IpAddr;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use agora_store::{PrincipalId, Store, StoreError};
+
+use crate::password;
+use cache::CredentialCache;
+use throttle::Throttle;
+
+/// Tuning of authentication.
+#[derive(Debug, Clone)]
+pub struct AuthConfig {
+    /// How long a verified credential is trusted without argon2 (epoch still checked).
+    pub cache_ttl: Duration,
+    /// Failures for one login within `failure_window` before it is slowed down;
+    /// a client address gets four times as many.
+    pub max_failures: u32,
+    /// Window in which failures are counted, and the longest back-off.
+    pub failure_window: Duration,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        AuthConfig { cache_ttl: Duration::from_secs(300), max_failures: 5, failure_window: Duration::from_secs(300) }
+    }
+}
+
+/// Who a request is from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    /// The user's principal id.
+    pub principal_id: PrincipalId,
+    /// The user's name (even when they logged in with an e-mail address).
+    pub name: String,
+}
+
+/// Why credentials were not accepted.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// Wrong login or password (never says which).
+    #[error("invalid credentials")]
+    Invalid,
+    /// Too many recent failures for this login or client; try again later.
+    #[error("too many failed attempts; retry in {} s", retry_after.as_secs())]
+    Throttled {
+        /// When the next attempt will be considered.
+        retry_after: Duration,
+    },
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Verifies logins; see the module documentation.
+pub struct Authenticator {
+    store: Arc<dyn Store>,
+    cache: CredentialCache,
+    throttle: Throttle,
+}
+
+impl Authenticator {
+    pub(crate) fn new(store: Arc<dyn Store>, config: AuthConfig) -> Self {
+        Authenticator {
+            store,
+            cache: CredentialCache::new(config.cache_ttl),
+            throttle: Throttle::new(config.max_failures, config.failure_window),
+        }
+    }
+
+    /// Checks a login (user name or e-mail address, any case) and password (the
+    /// account password or one of the user's app passwords).
+    pub async fn authenticate(
+        &self,
+        login: &str,
+        secret: &str,
+        client: Option<IpAddr>,
+    ) -> Result<Identity, AuthError> {
+        let login = login.trim().to_lowercase();
+        if let Some(retry_after) = self.throttle.blocked(&login, client) {
+            tracing::warn!(login, client = ?client, "authentication throttled");
+            return Err(AuthError::Throttled { retry_after });
+        }
+        if let Some(hit) = self.cache.get(&login, secret) {
+            if self.store.auth_epoch(hit.principal_id).await? == Some(hit.epoch) {
+                return Ok(Identity { principal_id: hit.principal_id, name: hit.name });
+            }
+            self.cache.forget(hit.principal_id);
+        }
+        match self.verify(&login, secret).await? {
+            Some((identity, epoch)) => {
+                self.cache.insert(&login, secret, identity.principal_id, &identity.name, epoch);
+                self.throttle.succeeded(&login);
+                Ok(identity)
+            }
+            None => {
+                self.throttle.failed(&login, client);
+                tracing::warn!(login, client = ?client, "authentication failed");
+                Err(AuthError::Invalid)
+            }
+        }
+    }
+
+    /// The full check with argon2; `None` when the credentials are wrong.
+    async fn verify(&self, login: &str, secret: &str) -> Result<Option<(Identity, i64)>, StoreError> {
+        let record = if login.is_empty() { None } else { self.store.login(login).await? };
+        let Some(record) = record else {
+            // Spend the same time as for a real account.
+            let secret = secret.to_owned();
+            let _ = tokio::task::spawn_blocking(move || password::verify(&secret, dummy_hash())).await;
+            return Ok(None);
+        };
+        let mut candidates = Vec::new();
+        if let Some(hint) = password::app_hint(secret) {
+            candidates = self.store.app_password_hashes(record.id, hint).await?;
+        }
+        candidates.extend(record.password_hash.clone());
+        let secret = secret.to_owned();
+        let ok = tokio::task::spawn_blocking(move || candidates.iter().any(|h| password::verify(&secret, h)))
+            .await
+            .unwrap_or(false);
+        Ok(ok.then(|| (Identity { principal_id: record.id, name: record.name }, record.auth_epoch)))
+    }
+
+    /// Drops cached verifications of a principal (after a credential change made in
+    /// this process; other processes notice through the epoch).
+    pub fn forget(&self, id: PrincipalId) {
+        self.cache.forget(id);
+    }
+}
+
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| password::hash(&password::generate()))
+}

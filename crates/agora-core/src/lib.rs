@@ -1,0 +1,75 @@
+//! Agora's domain layer. Every write and every authorization goes through here;
+//! the HTTP front-end and the CLI are callers of [`Core`].
+//!
+//! # Layout
+//! - [`names`]: what a principal name, e-mail address or display name may be.
+//! - [`password`]: argon2id hashing and password generation.
+//! - [`directory`]: users, groups (nested) and resources.
+//! - [`auth`]: checking credentials, with a verified-credential cache and a
+//!   throttle for repeated failures.
+//!
+//! # Design
+//! The core owns the rules (validation, uniqueness messages, cache invalidation);
+//! the store owns transactions. A rule that needs atomicity (no duplicate name, no
+//! group cycle) is checked inside the store's transaction and reported here as a
+//! typed [`CoreError`].
+
+pub mod auth;
+pub mod directory;
+mod error;
+pub mod names;
+pub mod password;
+
+pub use agora_store::{AppPassword, Principal, PrincipalKind, ResourceKind, Store};
+pub use auth::{AuthConfig, AuthError, Authenticator, Identity};
+pub use directory::Directory;
+pub use error::{CoreError, Result};
+
+use std::sync::Arc;
+
+/// The domain services, shared by every front-end.
+pub struct Core {
+    store: Arc<dyn Store>,
+    auth: Arc<Authenticator>,
+}
+
+impl Core {
+    /// Builds the core on an opened store.
+    pub fn new(store: Arc<dyn Store>, auth: AuthConfig) -> Self {
+        let auth = Arc::new(Authenticator::new(store.clone(), auth));
+        Core { store, auth }
+    }
+
+    /// Directory administration (users, groups, resources, app passwords).
+    pub fn directory(&self) -> Directory<'_> {
+        Directory::new(&self.store, &self.auth)
+    }
+
+    /// Credential checks.
+    pub fn auth(&self) -> &Authenticator {
+        &self.auth
+    }
+
+    /// Checks that the store answers.
+    pub async fn health(&self) -> Result<()> {
+        Ok(self.store.ping().await?)
+    }
+
+    /// "sqlite" or "postgres".
+    pub fn backend(&self) -> &'static str {
+        self.store.backend()
+    }
+
+    /// Closes the store, waiting for running statements.
+    pub async fn close(&self) {
+        self.store.close().await;
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub(crate) fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}

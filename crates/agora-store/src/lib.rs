@@ -1,0 +1,58 @@
+//! Agora's storage layer: the [`Store`] trait and its two implementations on sqlx,
+//! [`SqliteStore`] (the embedded default) and [`PgStore`] (for scale-out).
+//!
+//! # Layout
+//! - [`model`]: the records the store reads and writes (no behaviour).
+//! - [`error`]: [`StoreError`], which knows nothing of HTTP or the CLI.
+//! - `api`: the [`Store`] trait, one method per transaction.
+//! - `sql`: the SQL shared by both backends, instantiated once per backend by a macro.
+//! - `sqlite`, `postgres`: connection set-up, migrations and how a write
+//!   transaction begins (`BEGIN IMMEDIATE` on SQLite so writers queue instead of
+//!   failing on a lock upgrade).
+//!
+//! # Design
+//! Every trait method is one transaction: a caller never sees half of a write.
+//! Both backends run the same SQL text (`$N` placeholders work in SQLite too), so
+//! there is one place to read a query; only the DDL differs, kept as versioned
+//! migrations per backend in `migrations/{sqlite,postgres}`.
+
+mod api;
+pub mod error;
+pub mod model;
+mod postgres;
+mod sql;
+mod sqlite;
+mod timing;
+
+pub use api::Store;
+pub use error::{Conflict, Result, StoreError};
+pub use model::*;
+pub use postgres::PgStore;
+pub use sqlite::{SqliteStore, Synchronous};
+
+use std::path::Path;
+use std::sync::Arc;
+
+/// Opens the store named by `url` (`postgres://…`), or, when `url` is `None`, the
+/// embedded SQLite database `agora.db` inside `data_dir`, creating and migrating it.
+pub async fn open(url: Option<&str>, data_dir: &Path) -> Result<Arc<dyn Store>> {
+    match url {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            Ok(Arc::new(PgStore::connect(url).await?))
+        }
+        Some(url) if url.starts_with("sqlite:") => {
+            let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+            Ok(Arc::new(SqliteStore::open(Path::new(path), Synchronous::Full).await?))
+        }
+        Some(other) => Err(StoreError::Config(format!(
+            "unsupported store URL {other:?}: expected postgres://… or sqlite:PATH"
+        ))),
+        None => {
+            std::fs::create_dir_all(data_dir).map_err(|e| {
+                StoreError::Config(format!("cannot create data directory {}: {e}", data_dir.display()))
+            })?;
+            let db = data_dir.join("agora.db");
+            Ok(Arc::new(SqliteStore::open(&db, Synchronous::Full).await?))
+        }
+    }
+}

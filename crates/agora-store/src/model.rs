@@ -1,0 +1,125 @@
+//! Records of the directory as the store keeps them.
+
+/// Row id of a principal.
+pub type PrincipalId = i64;
+
+/// The three sorts of principal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PrincipalKind {
+    /// A person who can log in.
+    User,
+    /// A set of users and groups.
+    Group,
+    /// A room or a piece of equipment that can be booked.
+    Resource,
+}
+
+impl PrincipalKind {
+    /// The value stored in the `kind` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrincipalKind::User => "user",
+            PrincipalKind::Group => "group",
+            PrincipalKind::Resource => "resource",
+        }
+    }
+
+    pub(crate) fn parse(s: &str) -> Option<Self> {
+        match s {
+            "user" => Some(PrincipalKind::User),
+            "group" => Some(PrincipalKind::Group),
+            "resource" => Some(PrincipalKind::Resource),
+            _ => None,
+        }
+    }
+}
+
+/// What a resource principal is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ResourceKind {
+    /// A meeting room (iCalendar CUTYPE=ROOM).
+    Room,
+    /// Equipment such as a projector or a car (CUTYPE=RESOURCE).
+    Equipment,
+}
+
+impl ResourceKind {
+    /// The value stored in the `resource_kind` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResourceKind::Room => "room",
+            ResourceKind::Equipment => "equipment",
+        }
+    }
+
+    /// Parses the stored or user-given name.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "room" => Some(ResourceKind::Room),
+            "equipment" => Some(ResourceKind::Equipment),
+            _ => None,
+        }
+    }
+}
+
+/// A principal with its addresses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    /// Row id.
+    pub id: PrincipalId,
+    /// User, group or resource.
+    pub kind: PrincipalKind,
+    /// Unique, lower-case name (login name for users).
+    pub name: String,
+    /// Human-readable name.
+    pub display_name: String,
+    /// Set for resources only.
+    pub resource_kind: Option<ResourceKind>,
+    /// E-mail addresses, lower-case, the preferred one first.
+    pub emails: Vec<String>,
+    /// Creation time, seconds since the Unix epoch.
+    pub created_at: i64,
+}
+
+/// A principal to create.
+#[derive(Debug, Clone)]
+pub struct NewPrincipal {
+    /// User, group or resource.
+    pub kind: PrincipalKind,
+    /// Unique, already normalised name.
+    pub name: String,
+    /// Human-readable name.
+    pub display_name: String,
+    /// Set for resources only.
+    pub resource_kind: Option<ResourceKind>,
+    /// Normalised e-mail addresses, preferred first.
+    pub emails: Vec<String>,
+    /// Argon2id PHC string, for users.
+    pub password_hash: Option<String>,
+}
+
+/// What authentication needs to know about a login.
+#[derive(Debug, Clone)]
+pub struct LoginRecord {
+    /// The user's id.
+    pub id: PrincipalId,
+    /// The user's name (the login may have been an e-mail address).
+    pub name: String,
+    /// Argon2id PHC string of the account password, if one is set.
+    pub password_hash: Option<String>,
+    /// Current credential epoch, see [`crate::Store::auth_epoch`].
+    pub auth_epoch: i64,
+}
+
+/// A per-device password, without its secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppPassword {
+    /// Row id.
+    pub id: i64,
+    /// The owner.
+    pub principal_id: PrincipalId,
+    /// The user's name for the device ("phone", "laptop").
+    pub label: String,
+    /// Creation time, seconds since the Unix epoch.
+    pub created_at: i64,
+}

@@ -1,0 +1,37 @@
+//! PostgreSQL implementation: the same SQL as SQLite on a connection pool. Several
+//! `agora serve` processes may share one database.
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::{Postgres, Transaction};
+
+use crate::error::{Conflict, Result, StoreError};
+use crate::model::*;
+use crate::sql::{PRINCIPAL_COLUMNS, sql_store};
+use crate::timing::OpTimer;
+
+/// PostgreSQL implementation of [`crate::Store`].
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    const BACKEND: &'static str = "postgres";
+
+    /// Connects to `url` and applies pending migrations (sqlx serialises concurrent
+    /// migrators with an advisory lock).
+    pub async fn connect(url: &str) -> Result<Self> {
+        let pool = PgPoolOptions::new().max_connections(16).connect(url).await?;
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Ok(PgStore { pool })
+    }
+
+    async fn close_pools(&self) {
+        self.pool.close().await;
+    }
+
+    async fn write_tx(&self) -> Result<Transaction<'static, Postgres>> {
+        Ok(self.pool.begin().await?)
+    }
+}
+
+sql_store!(PgStore, Postgres);
