@@ -35,14 +35,15 @@ use std::sync::Arc;
 
 /// Opens the store named by `url` (`postgres://…`), or, when `url` is `None`, the
 /// embedded SQLite database `agora.db` inside `data_dir`, creating and migrating it.
-pub async fn open(url: Option<&str>, data_dir: &Path) -> Result<Arc<dyn Store>> {
+/// `sync` applies to SQLite only.
+pub async fn open(url: Option<&str>, data_dir: &Path, sync: Synchronous) -> Result<Arc<dyn Store>> {
     match url {
         Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
             Ok(Arc::new(PgStore::connect(url).await?))
         }
         Some(url) if url.starts_with("sqlite:") => {
             let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
-            Ok(Arc::new(SqliteStore::open(Path::new(path), Synchronous::Full).await?))
+            Ok(Arc::new(SqliteStore::open(Path::new(path), sync).await?))
         }
         Some(other) => Err(StoreError::Config(format!(
             "unsupported store URL {other:?}: expected postgres://… or sqlite:PATH"
@@ -52,7 +53,7 @@ pub async fn open(url: Option<&str>, data_dir: &Path) -> Result<Arc<dyn Store>> 
                 StoreError::Config(format!("cannot create data directory {}: {e}", data_dir.display()))
             })?;
             let db = data_dir.join("agora.db");
-            Ok(Arc::new(SqliteStore::open(&db, Synchronous::Full).await?))
+            Ok(Arc::new(SqliteStore::open(&db, sync).await?))
         }
     }
 }

@@ -1,0 +1,115 @@
+//! HTTP Basic authentication (RFC 7617) in front of every protected resource.
+
+use std::net::{IpAddr, SocketAddr};
+
+use agora_core::{AuthError, Identity};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::header::AUTHORIZATION;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use percent_encoding::percent_decode_str;
+
+use crate::AppState;
+use crate::error::HttpError;
+
+/// Login and password from an `Authorization: Basic` header.
+#[derive(Debug, PartialEq, Eq)]
+pub struct BasicCredentials {
+    /// User name or e-mail address, percent-decoded.
+    pub login: String,
+    /// Password as sent.
+    pub password: String,
+}
+
+/// Parses an `Authorization` header value; `None` if it is not usable Basic.
+///
+/// The login may arrive percent-encoded (iOS 18.4 sends `%40` for `@`); names
+/// cannot contain `%`, so decoding is never ambiguous. Bytes that are not UTF-8
+/// are read as Latin-1, which older clients use.
+pub fn parse_basic(value: &str) -> Option<BasicCredentials> {
+    let (scheme, encoded) = value.trim().split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let encoded = encoded.trim();
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(encoded.trim_end_matches('=')))
+        .ok()?;
+    let text = String::from_utf8(raw).unwrap_or_else(|e| e.into_bytes().iter().map(|&b| b as char).collect());
+    let (login, password) = text.split_once(':')?;
+    let login = if login.contains('%') {
+        percent_decode_str(login).decode_utf8().ok()?.into_owned()
+    } else {
+        login.to_owned()
+    };
+    Some(BasicCredentials { login, password: password.to_owned() })
+}
+
+/// The authenticated user's name, put on the response for the access log.
+#[derive(Clone, Debug)]
+pub struct LoggedUser(pub String);
+
+/// Middleware: authenticates the request or answers 401/429 itself.
+pub async fn require(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let client: Option<IpAddr> = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let creds = req
+        .headers()
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(parse_basic);
+    let Some(creds) = creds else {
+        return HttpError::Unauthenticated.into_response();
+    };
+    let identity: Identity = match state.core.auth().authenticate(&creds.login, &creds.password, client).await {
+        Ok(identity) => identity,
+        Err(AuthError::Invalid) => return HttpError::Unauthenticated.into_response(),
+        Err(AuthError::Throttled { retry_after }) => return HttpError::Throttled(retry_after).into_response(),
+        Err(AuthError::Store(e)) => return HttpError::from(agora_core::CoreError::Store(e)).into_response(),
+    };
+    let user = LoggedUser(identity.name.clone());
+    req.extensions_mut().insert(identity);
+    let mut response = next.run(req).await;
+    response.extensions_mut().insert(user);
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(raw: &str) -> String {
+        format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(raw))
+    }
+
+    #[test]
+    fn plain_and_percent_encoded_logins() {
+        let c = parse_basic(&header("jane@example.org:pa:ss")).unwrap();
+        assert_eq!((c.login.as_str(), c.password.as_str()), ("jane@example.org", "pa:ss"));
+        let c = parse_basic(&header("jane%40example.org:secret")).unwrap();
+        assert_eq!(c.login, "jane@example.org");
+        assert_eq!(parse_basic(&header("bob:100%25")).unwrap().password, "100%25");
+    }
+
+    #[test]
+    fn scheme_is_case_insensitive_and_padding_optional() {
+        let v = header("ab:c");
+        assert!(parse_basic(&v.replace("Basic", "basic")).is_some());
+        assert!(parse_basic(v.trim_end_matches('=')).is_some());
+    }
+
+    #[test]
+    fn unusable_headers() {
+        assert!(parse_basic("Bearer abc").is_none());
+        assert!(parse_basic("Basic !!!").is_none());
+        assert!(parse_basic(&header("no-colon")).is_none());
+    }
+
+    #[test]
+    fn latin1_is_accepted() {
+        let mut raw = b"ren\xe9:pw".to_vec();
+        let v = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(&mut raw));
+        assert_eq!(parse_basic(&v).unwrap().login, "rené");
+    }
+}

@@ -1,0 +1,35 @@
+//! One log line and the metrics of every request: method, path, status, latency,
+//! and the user once authenticated.
+
+use std::time::Instant;
+
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::Response;
+
+use crate::auth::LoggedUser;
+
+/// Middleware wrapping the whole application.
+pub async fn observe(req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let response = next.run(req).await;
+    let elapsed = start.elapsed();
+    let status = response.status().as_u16();
+    let user = response.extensions().get::<LoggedUser>().map(|u| u.0.as_str()).unwrap_or("-");
+    tracing::info!(
+        target: "agora::access",
+        method = %method,
+        path,
+        status,
+        latency_ms = (elapsed.as_secs_f64() * 1e6).round() / 1e3,
+        user,
+        "request"
+    );
+    metrics::counter!("agora_http_requests_total", "method" => method.to_string(), "status" => status.to_string())
+        .increment(1);
+    metrics::histogram!("agora_http_request_duration_seconds", "method" => method.to_string())
+        .record(elapsed.as_secs_f64());
+    response
+}

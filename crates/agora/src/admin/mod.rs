@@ -1,0 +1,29 @@
+//! Administration commands. They open the same store as the server (which may be
+//! running: SQLite in WAL mode and PostgreSQL both allow it) and go through the
+//! core like every other caller.
+
+mod groups;
+mod resources;
+mod secret;
+mod table;
+mod users;
+
+use agora_core::Core;
+
+use crate::cli::Command;
+use crate::exit::Failure;
+use crate::settings::Settings;
+
+/// Runs one administration command.
+pub async fn run(settings: &Settings, command: &Command) -> Result<(), Failure> {
+    let store = agora_store::open(settings.store.as_deref(), &settings.data_dir, settings.sqlite_sync).await?;
+    let core = Core::new(store, Default::default());
+    let result = match command {
+        Command::User(cmd) => users::run(&core, cmd).await,
+        Command::Group(cmd) => groups::run(&core, cmd).await,
+        Command::Resource(cmd) => resources::run(&core, cmd).await,
+        Command::Serve(_) => unreachable!("serve is not an administration command"),
+    };
+    core.close().await;
+    result
+}

@@ -1,0 +1,237 @@
+//! Command-line grammar. Every setting that a flag carries can also come from an
+//! `AGORA_*` variable (clap reads it) or the configuration file (see `settings`).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Agora, a standards-based groupware server (CalDAV, CardDAV, WebDAV).
+#[derive(Parser, Debug)]
+#[command(name = "agora", version, about)]
+pub struct Cli {
+    /// Configuration file [default: ./agora.toml when it exists]
+    #[arg(long, global = true, env = "AGORA_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Directory of the embedded database [default: ./agora-data]
+    #[arg(long, global = true, env = "AGORA_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Use another store: postgres://USER:PASSWORD@HOST:PORT/DB
+    #[arg(long, global = true, env = "AGORA_STORE", value_name = "URL")]
+    pub store: Option<String>,
+    /// SQLite commit durability: full (survives power loss) or normal [default: full]
+    #[arg(long, global = true, env = "AGORA_SQLITE_SYNCHRONOUS", value_enum)]
+    pub sqlite_synchronous: Option<SqliteSync>,
+    /// Log format [default: text]
+    #[arg(long, global = true, env = "AGORA_LOG_FORMAT", value_enum)]
+    pub log_format: Option<LogFormat>,
+    /// What to do
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Log line format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// SQLite `synchronous` setting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SqliteSync {
+    /// fsync every commit.
+    Full,
+    /// fsync at checkpoints.
+    Normal,
+}
+
+/// Sub-commands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the server
+    Serve(ServeArgs),
+    /// Manage user accounts
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage groups
+    #[command(subcommand)]
+    Group(GroupCommand),
+    /// Manage rooms and equipment
+    #[command(subcommand)]
+    Resource(ResourceCommand),
+}
+
+/// Settings of `agora serve`.
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1:8008]
+    #[arg(long, env = "AGORA_LISTEN", value_name = "ADDR:PORT")]
+    pub listen: Option<SocketAddr>,
+    /// PEM certificate chain; with --tls-key, serve HTTPS
+    #[arg(long, env = "AGORA_TLS_CERT", value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key for --tls-cert
+    #[arg(long, env = "AGORA_TLS_KEY", value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Create `admin` with a generated password when the store has no user [default: true]
+    #[arg(long, env = "AGORA_INITIAL_ADMIN", value_name = "BOOL")]
+    pub initial_admin: Option<bool>,
+    /// Seconds a verified password is trusted without re-hashing [default: 300; 0 disables]
+    #[arg(long, env = "AGORA_AUTH_CACHE_SECONDS", value_name = "SECONDS")]
+    pub auth_cache_seconds: Option<u64>,
+    /// Failed logins for one account before it is slowed down [default: 5]
+    #[arg(long, env = "AGORA_AUTH_MAX_FAILURES", value_name = "N")]
+    pub auth_max_failures: Option<u32>,
+    /// Window for counting failed logins, and the longest back-off [default: 300]
+    #[arg(long, env = "AGORA_AUTH_FAILURE_WINDOW_SECONDS", value_name = "SECONDS")]
+    pub auth_failure_window_seconds: Option<u64>,
+    /// Seconds in-flight requests get to finish after SIGINT/SIGTERM [default: 30]
+    #[arg(long, env = "AGORA_SHUTDOWN_GRACE_SECONDS", value_name = "SECONDS")]
+    pub shutdown_grace_seconds: Option<u64>,
+}
+
+/// `agora user …`
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create a user (password: --password-stdin, else prompted on a terminal, else generated and printed)
+    Add {
+        /// Login name (letters, digits, . _ - @ +; case-insensitive)
+        name: String,
+        /// E-mail address (repeat for several; the first is preferred)
+        #[arg(long = "email", value_name = "ADDR")]
+        emails: Vec<String>,
+        /// Name shown to others
+        #[arg(long, value_name = "TEXT")]
+        display_name: Option<String>,
+        /// Read the password from the first line of standard input
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List users
+    List,
+    /// Set a user's password (same input rules as `add`)
+    Passwd {
+        /// Login name
+        name: String,
+        /// Read the password from the first line of standard input
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Delete a user and everything they own
+    Del {
+        /// Login name
+        name: String,
+    },
+    /// Per-device passwords
+    #[command(subcommand)]
+    AppPassword(AppPasswordCommand),
+}
+
+/// `agora user app-password …`
+#[derive(Subcommand, Debug)]
+pub enum AppPasswordCommand {
+    /// Generate an app password for a device and print it once
+    Add {
+        /// Login name
+        user: String,
+        /// Device label, unique per user ("iPhone", "Thunderbird at home")
+        label: String,
+    },
+    /// List a user's app passwords
+    List {
+        /// Login name
+        user: String,
+    },
+    /// Revoke an app password; the device is refused from its next request
+    Revoke {
+        /// Login name
+        user: String,
+        /// Device label
+        label: String,
+    },
+}
+
+/// `agora group …`
+#[derive(Subcommand, Debug)]
+pub enum GroupCommand {
+    /// Create a group
+    Add {
+        /// Group name
+        name: String,
+        /// E-mail address of the group (repeatable)
+        #[arg(long = "email", value_name = "ADDR")]
+        emails: Vec<String>,
+        /// Name shown to others
+        #[arg(long, value_name = "TEXT")]
+        display_name: Option<String>,
+    },
+    /// List groups and their direct members
+    List,
+    /// Delete a group (its members stay)
+    Del {
+        /// Group name
+        name: String,
+    },
+    /// Group membership
+    #[command(subcommand)]
+    Member(MemberCommand),
+}
+
+/// `agora group member …`
+#[derive(Subcommand, Debug)]
+pub enum MemberCommand {
+    /// Add a user or a group to a group
+    Add {
+        /// Group name
+        group: String,
+        /// User or group name
+        member: String,
+    },
+    /// Remove a direct member
+    Del {
+        /// Group name
+        group: String,
+        /// User or group name
+        member: String,
+    },
+}
+
+/// Kind of resource on the command line.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ResourceKindArg {
+    /// A meeting room
+    Room,
+    /// Equipment (projector, car…)
+    Equipment,
+}
+
+/// `agora resource …`
+#[derive(Subcommand, Debug)]
+pub enum ResourceCommand {
+    /// Create a room or a piece of equipment
+    Add {
+        /// Resource name
+        name: String,
+        /// Room or equipment
+        #[arg(long, value_enum)]
+        kind: ResourceKindArg,
+        /// E-mail address (repeatable)
+        #[arg(long = "email", value_name = "ADDR")]
+        emails: Vec<String>,
+        /// Name shown to others
+        #[arg(long, value_name = "TEXT")]
+        display_name: Option<String>,
+    },
+    /// List resources
+    List,
+    /// Delete a resource
+    Del {
+        /// Resource name
+        name: String,
+    },
+}

@@ -1,0 +1,51 @@
+//! Exit codes that scripts can rely on, and the one place where errors get them.
+//!
+//! | code | meaning |
+//! |------|---------|
+//! | 0 | success |
+//! | 1 | the store or the system failed |
+//! | 2 | invalid input or usage |
+//! | 3 | the named user, group, resource or app password does not exist |
+//! | 4 | conflict: already exists, already a member, or a group cycle |
+
+use agora_core::CoreError;
+use agora_store::StoreError;
+
+/// A command's failure: its message and exit code.
+#[derive(Debug)]
+pub struct Failure {
+    /// What to print after `agora: `.
+    pub message: String,
+    /// Process exit code.
+    pub code: u8,
+}
+
+impl Failure {
+    /// A system or store failure (exit 1).
+    pub fn io(message: impl Into<String>) -> Self {
+        Failure { message: message.into(), code: 1 }
+    }
+
+    /// Invalid input (exit 2).
+    pub fn usage(message: impl Into<String>) -> Self {
+        Failure { message: message.into(), code: 2 }
+    }
+}
+
+impl From<CoreError> for Failure {
+    fn from(e: CoreError) -> Self {
+        let code = match &e {
+            CoreError::Store(_) => 1,
+            CoreError::Invalid(_) => 2,
+            CoreError::NotFound { .. } => 3,
+            CoreError::Conflict(_) => 4,
+        };
+        Failure { message: e.to_string(), code }
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        Failure::from(CoreError::from(e))
+    }
+}
