@@ -36,7 +36,9 @@ impl From<StoreError> for CoreError {
                 Conflict::Email(a) => format!("the address {a:?} already belongs to another principal"),
                 Conflict::AppPasswordLabel(l) => format!("an app password labelled {l:?} already exists"),
                 Conflict::AlreadyMember => "already a member of that group".to_owned(),
-                Conflict::MembershipCycle => "a group cannot contain itself, directly or through other groups".to_owned(),
+                Conflict::MembershipCycle => {
+                    "a group cannot contain itself, directly or through other groups".to_owned()
+                }
             }),
             other => CoreError::Store(other),
         }

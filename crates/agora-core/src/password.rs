@@ -4,10 +4,10 @@
 //! Hashing costs tens of milliseconds of CPU on purpose, so the async helpers run it
 //! on the blocking pool instead of stalling a request thread.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use rand::rngs::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rand::Rng;
+use rand::rngs::OsRng;
 
 use crate::error::{CoreError, Result};
 
@@ -78,9 +78,7 @@ pub fn verify(password: &str, phc: &str) -> bool {
 
 /// [`hash`] on the blocking pool.
 pub async fn hash_async(password: String) -> String {
-    tokio::task::spawn_blocking(move || hash(&password))
-        .await
-        .expect("hashing does not panic")
+    tokio::task::spawn_blocking(move || hash(&password)).await.expect("hashing does not panic")
 }
 
 #[cfg(test)]

@@ -39,11 +39,8 @@ pub fn parse_basic(value: &str) -> Option<BasicCredentials> {
         .ok()?;
     let text = String::from_utf8(raw).unwrap_or_else(|e| e.into_bytes().iter().map(|&b| b as char).collect());
     let (login, password) = text.split_once(':')?;
-    let login = if login.contains('%') {
-        percent_decode_str(login).decode_utf8().ok()?.into_owned()
-    } else {
-        login.to_owned()
-    };
+    let login =
+        if login.contains('%') { percent_decode_str(login).decode_utf8().ok()?.into_owned() } else { login.to_owned() };
     Some(BasicCredentials { login, password: password.to_owned() })
 }
 
@@ -54,11 +51,7 @@ pub struct LoggedUser(pub String);
 /// Middleware: authenticates the request or answers 401/429 itself.
 pub async fn require(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let client: Option<IpAddr> = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
-    let creds = req
-        .headers()
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(parse_basic);
+    let creds = req.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(parse_basic);
     let Some(creds) = creds else {
         return HttpError::Unauthenticated.into_response();
     };

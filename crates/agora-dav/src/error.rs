@@ -36,9 +36,8 @@ impl IntoResponse for HttpError {
             }
             HttpError::Throttled(wait) => {
                 let secs = wait.as_secs().max(1);
-                let mut r =
-                    (StatusCode::TOO_MANY_REQUESTS, format!("too many failed logins; retry in {secs} s\n"))
-                        .into_response();
+                let mut r = (StatusCode::TOO_MANY_REQUESTS, format!("too many failed logins; retry in {secs} s\n"))
+                    .into_response();
                 r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
                 r
             }

@@ -36,9 +36,7 @@ pub struct AppState {
 
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
-    let protected = Router::new()
-        .fallback(methods::dispatch)
-        .layer(from_fn_with_state(state.clone(), auth::require));
+    let protected = Router::new().fallback(methods::dispatch).layer(from_fn_with_state(state.clone(), auth::require));
     Router::new()
         .route("/health", get(health::health))
         .route("/metrics", get(health::metrics))

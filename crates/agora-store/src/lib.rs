@@ -45,13 +45,12 @@ pub async fn open(url: Option<&str>, data_dir: &Path, sync: Synchronous) -> Resu
             let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
             Ok(Arc::new(SqliteStore::open(Path::new(path), sync).await?))
         }
-        Some(other) => Err(StoreError::Config(format!(
-            "unsupported store URL {other:?}: expected postgres://… or sqlite:PATH"
-        ))),
+        Some(other) => {
+            Err(StoreError::Config(format!("unsupported store URL {other:?}: expected postgres://… or sqlite:PATH")))
+        }
         None => {
-            std::fs::create_dir_all(data_dir).map_err(|e| {
-                StoreError::Config(format!("cannot create data directory {}: {e}", data_dir.display()))
-            })?;
+            std::fs::create_dir_all(data_dir)
+                .map_err(|e| StoreError::Config(format!("cannot create data directory {}: {e}", data_dir.display())))?;
             let db = data_dir.join("agora.db");
             Ok(Arc::new(SqliteStore::open(&db, sync).await?))
         }

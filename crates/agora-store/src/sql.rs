@@ -4,8 +4,7 @@
 
 use crate::model::{PrincipalKind, ResourceKind};
 
-pub(crate) const PRINCIPAL_COLUMNS: &str =
-    "id, kind, name, display_name, resource_kind, created_at";
+pub(crate) const PRINCIPAL_COLUMNS: &str = "id, kind, name, display_name, resource_kind, created_at";
 
 pub(crate) fn decode_kind(s: &str) -> Result<PrincipalKind, sqlx::Error> {
     PrincipalKind::parse(s).ok_or_else(|| sqlx::Error::Decode(format!("unknown principal kind {s:?}").into()))
@@ -38,20 +37,19 @@ macro_rules! sql_store {
         }
 
         async fn emails_of(conn: &mut Conn, id: PrincipalId) -> Result<Vec<String>, sqlx::Error> {
-            sqlx::query_scalar(
-                "SELECT address FROM principal_emails WHERE principal_id = $1 ORDER BY position",
-            )
-            .bind(id)
-            .fetch_all(&mut *conn)
-            .await
+            sqlx::query_scalar("SELECT address FROM principal_emails WHERE principal_id = $1 ORDER BY position")
+                .bind(id)
+                .fetch_all(&mut *conn)
+                .await
         }
 
         /// Fills in the addresses of many principals with one query.
         async fn with_emails(conn: &mut Conn, mut list: Vec<Principal>) -> Result<Vec<Principal>, sqlx::Error> {
             use sqlx::Row;
-            let rows = sqlx::query("SELECT principal_id, address FROM principal_emails ORDER BY principal_id, position")
-                .fetch_all(&mut *conn)
-                .await?;
+            let rows =
+                sqlx::query("SELECT principal_id, address FROM principal_emails ORDER BY principal_id, position")
+                    .fetch_all(&mut *conn)
+                    .await?;
             let mut by_id: std::collections::HashMap<PrincipalId, Vec<String>> = Default::default();
             for row in rows {
                 by_id.entry(row.try_get("principal_id")?).or_default().push(row.try_get("address")?);
@@ -315,7 +313,7 @@ macro_rules! sql_store {
                 }
                 let mut tx = self.write_tx().await?;
                 let already: Option<i64> =
-                    sqlx::query_scalar("SELECT 1 FROM group_members WHERE group_id = $1 AND member_id = $2")
+                    sqlx::query_scalar("SELECT CAST(1 AS BIGINT) FROM group_members WHERE group_id = $1 AND member_id = $2")
                         .bind(group)
                         .bind(member)
                         .fetch_optional(&mut *tx)
@@ -328,7 +326,7 @@ macro_rules! sql_store {
                     "WITH RECURSIVE inside(id) AS ( \
                        SELECT member_id FROM group_members WHERE group_id = $1 \
                        UNION SELECT g.member_id FROM group_members g JOIN inside i ON g.group_id = i.id) \
-                     SELECT 1 FROM inside WHERE id = $2 LIMIT 1",
+                     SELECT CAST(1 AS BIGINT) FROM inside WHERE id = $2 LIMIT 1",
                 )
                 .bind(member)
                 .bind(group)

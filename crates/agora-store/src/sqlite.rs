@@ -49,15 +49,9 @@ impl SqliteStore {
             })
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(options.clone())
-            .await?;
+        let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
         sqlx::migrate!("./migrations/sqlite").run(&writer).await?;
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options.read_only(false))
-            .await?;
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options.read_only(false)).await?;
         Ok(SqliteStore { pool, writer })
     }
 

@@ -7,8 +7,8 @@ use crate::cli::LogFormat;
 
 /// Installs the global subscriber, writing to standard error.
 pub fn init(format: LogFormat, default_level: &str) {
-    let filter = EnvFilter::try_from_env("AGORA_LOG")
-        .unwrap_or_else(|_| EnvFilter::new(format!("{default_level},sqlx=warn")));
+    let filter =
+        EnvFilter::try_from_env("AGORA_LOG").unwrap_or_else(|_| EnvFilter::new(format!("{default_level},sqlx=warn")));
     use std::io::IsTerminal;
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)

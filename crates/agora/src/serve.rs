@@ -30,8 +30,8 @@ pub async fn run(settings: &Settings, serve: ServeSettings) -> Result<(), Failur
     }
 
     // Bind before announcing, so that a taken port is a clear start-up error.
-    let listener = TcpListener::bind(serve.listen)
-        .map_err(|e| Failure::io(format!("cannot listen on {}: {e}", serve.listen)))?;
+    let listener =
+        TcpListener::bind(serve.listen).map_err(|e| Failure::io(format!("cannot listen on {}: {e}", serve.listen)))?;
     listener.set_nonblocking(true).map_err(|e| Failure::io(e.to_string()))?;
     let app = agora_dav::router(AppState { core: core.clone(), metrics: Some(metrics) })
         .into_make_service_with_connect_info::<SocketAddr>();

@@ -141,15 +141,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.toml");
         std::fs::write(&path, "listen = \"127.0.0.1:9001\"\ndata_dir = \"/from/file\"\n").unwrap();
-        let cli = Cli::try_parse_from([
-            "agora",
-            "--config",
-            path.to_str().unwrap(),
-            "serve",
-            "--listen",
-            "127.0.0.1:9002",
-        ])
-        .unwrap();
+        let cli =
+            Cli::try_parse_from(["agora", "--config", path.to_str().unwrap(), "serve", "--listen", "127.0.0.1:9002"])
+                .unwrap();
         let s = Settings::load(&cli).unwrap();
         assert_eq!(s.data_dir, PathBuf::from("/from/file"));
         let crate::cli::Command::Serve(args) = &cli.command else { panic!("serve expected") };

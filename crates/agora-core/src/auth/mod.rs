@@ -86,12 +86,7 @@ impl Authenticator {
 
     /// Checks a login (user name or e-mail address, any case) and password (the
     /// account password or one of the user's app passwords).
-    pub async fn authenticate(
-        &self,
-        login: &str,
-        secret: &str,
-        client: Option<IpAddr>,
-    ) -> Result<Identity, AuthError> {
+    pub async fn authenticate(&self, login: &str, secret: &str, client: Option<IpAddr>) -> Result<Identity, AuthError> {
         let login = login.trim().to_lowercase();
         if let Some(retry_after) = self.throttle.blocked(&login, client) {
             tracing::warn!(login, client = ?client, "authentication throttled");

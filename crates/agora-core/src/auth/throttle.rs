@@ -41,8 +41,7 @@ impl Throttle {
     }
 
     fn keys(login: &str, client: Option<IpAddr>) -> impl Iterator<Item = (Key, u32)> {
-        std::iter::once((Key::Login(login.to_owned()), 1))
-            .chain(client.map(|ip| (Key::Address(ip), ADDRESS_FACTOR)))
+        std::iter::once((Key::Login(login.to_owned()), 1)).chain(client.map(|ip| (Key::Address(ip), ADDRESS_FACTOR)))
     }
 
     /// How long until an attempt for this login from this client is considered.

@@ -17,7 +17,6 @@ pub async fn dispatch(req: Request) -> Response {
     match *req.method() {
         Method::OPTIONS => options::options(req).await,
         Method::GET | Method::HEAD => get::get(req).await,
-        _ => (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, ALLOW)], "method not supported here\n")
-            .into_response(),
+        _ => (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, ALLOW)], "method not supported here\n").into_response(),
     }
 }

@@ -60,12 +60,8 @@ async fn app_password(core: &Core, cmd: &AppPasswordCommand) -> Result<(), Failu
             println!("{secret}");
         }
         AppPasswordCommand::List { user } => {
-            let rows: Vec<Vec<String>> = dir
-                .app_passwords(user)
-                .await?
-                .into_iter()
-                .map(|a| vec![a.label, format_time(a.created_at)])
-                .collect();
+            let rows: Vec<Vec<String>> =
+                dir.app_passwords(user).await?.into_iter().map(|a| vec![a.label, format_time(a.created_at)]).collect();
             table::print(&["LABEL", "CREATED"], &rows);
         }
         AppPasswordCommand::Revoke { user, label } => {
