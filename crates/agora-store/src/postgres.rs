@@ -1,7 +1,11 @@
 //! PostgreSQL implementation: the same SQL as SQLite on a connection pool. Several
 //! `agora serve` processes may share one database.
 
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::Connection;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Transaction};
 
 use crate::error::{Conflict, Result, StoreError};
@@ -20,7 +24,15 @@ impl PgStore {
     /// Connects to `url` and applies pending migrations (sqlx serialises concurrent
     /// migrators with an advisory lock).
     pub async fn connect(url: &str) -> Result<Self> {
-        let pool = PgPoolOptions::new().max_connections(16).connect(url).await?;
+        let options = PgConnectOptions::from_str(url)?;
+        // One direct connection first: an unreachable server is reported at once
+        // instead of after the pool's acquire timeout.
+        PgConnection::connect_with(&options).await?.close().await?;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         Ok(PgStore { pool })
     }

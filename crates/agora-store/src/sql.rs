@@ -312,12 +312,13 @@ macro_rules! sql_store {
                     return Err(StoreError::Conflict(Conflict::MembershipCycle));
                 }
                 let mut tx = self.write_tx().await?;
-                let already: Option<i64> =
-                    sqlx::query_scalar("SELECT CAST(1 AS BIGINT) FROM group_members WHERE group_id = $1 AND member_id = $2")
-                        .bind(group)
-                        .bind(member)
-                        .fetch_optional(&mut *tx)
-                        .await?;
+                let already: Option<i64> = sqlx::query_scalar(
+                    "SELECT CAST(1 AS BIGINT) FROM group_members WHERE group_id = $1 AND member_id = $2",
+                )
+                .bind(group)
+                .bind(member)
+                .fetch_optional(&mut *tx)
+                .await?;
                 if already.is_some() {
                     return Err(StoreError::Conflict(Conflict::AlreadyMember));
                 }
