@@ -23,10 +23,10 @@ pub async fn run(settings: &Settings, serve: ServeSettings) -> Result<(), Failur
     tracing::info!(backend = store.backend(), "store opened");
     let core = Arc::new(Core::new(store, serve.auth.clone()));
 
-    if serve.initial_admin {
-        if let Some(password) = core.directory().ensure_initial_admin().await? {
-            print_initial_admin(&password);
-        }
+    if serve.initial_admin
+        && let Some(password) = core.directory().ensure_initial_admin().await?
+    {
+        print_initial_admin(&password);
     }
 
     // Bind before announcing, so that a taken port is a clear start-up error.

@@ -130,7 +130,7 @@ impl Authenticator {
         let ok = tokio::task::spawn_blocking(move || candidates.iter().any(|h| password::verify(&secret, h)))
             .await
             .unwrap_or(false);
-        Ok(ok.then(|| (Identity { principal_id: record.id, name: record.name }, record.auth_epoch)))
+        Ok(ok.then_some((Identity { principal_id: record.id, name: record.name }, record.auth_epoch)))
     }
 
     /// Drops cached verifications of a principal (after a credential change made in

@@ -148,10 +148,8 @@ impl Server {
             if let Some(status) = self.child.try_wait().unwrap() {
                 panic!("agora serve exited with {status}: {}", std::fs::read_to_string(&self.log).unwrap_or_default());
             }
-            if let Ok(r) = client.get(self.url("/health")).send() {
-                if r.status().is_success() {
-                    return;
-                }
+            if client.get(self.url("/health")).send().is_ok_and(|r| r.status().is_success()) {
+                return;
             }
             assert!(Instant::now() < deadline, "agora serve did not become healthy");
             std::thread::sleep(Duration::from_millis(50));
