@@ -28,19 +28,8 @@ async fn env(backend: Backend) -> Env {
     Env { core: Core::new(store.clone(), auth_config()), store, _dir: dir }
 }
 
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            use super::*;
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() { super::$name(env(Backend::Sqlite).await).await }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() { super::$name(env(Backend::Postgres).await).await }
-        }
-    )*};
-}
-
-on_both!(
+agora_testkit::on_both_stores!(
+    async env;
     users_log_in_by_name_or_address,
     bad_input_is_refused_with_reasons,
     initial_admin_is_created_once,

@@ -21,20 +21,8 @@ async fn open(backend: Backend) -> Opened {
     Opened { store, _dir: dir, url }
 }
 
-/// Declares `mod name { sqlite, postgres }`, each running `body(store)`.
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            use super::*;
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() { super::$name(open(Backend::Sqlite).await).await }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() { super::$name(open(Backend::Postgres).await).await }
-        }
-    )*};
-}
-
-on_both!(
+agora_testkit::on_both_stores!(
+    async open;
     principals_round_trip,
     duplicates_are_conflicts_and_write_nothing,
     login_by_name_or_address,

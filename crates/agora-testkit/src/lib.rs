@@ -56,3 +56,29 @@ pub fn pg_database_blocking() -> String {
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port").local_addr().unwrap().port()
 }
+
+/// Declares, for each test function `name`, a module `name` with a `sqlite` and a
+/// `postgres` test, so one body runs on both stores.
+///
+/// - `on_both_stores!(async setup; a, b)`: `async fn a(x: T)` receives
+///   `setup(Backend).await` (a `setup` function in the calling module).
+/// - `on_both_stores!(a, b)`: `fn a(backend: Backend)` for synchronous tests.
+#[macro_export]
+macro_rules! on_both_stores {
+    (async $setup:ident; $($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() { super::$name(super::$setup($crate::Backend::Sqlite).await).await }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() { super::$name(super::$setup($crate::Backend::Postgres).await).await }
+        }
+    )*};
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[test]
+            fn sqlite() { super::$name($crate::Backend::Sqlite) }
+            #[test]
+            fn postgres() { super::$name($crate::Backend::Postgres) }
+        }
+    )*};
+}

@@ -95,19 +95,26 @@ pub struct ServeArgs {
     pub shutdown_grace_seconds: Option<u64>,
 }
 
+/// Name, addresses and display name of a new principal.
+#[derive(Args, Debug)]
+pub struct EntryArgs {
+    /// Name (letters, digits, . _ - @ +; case-insensitive); a user's login name
+    pub name: String,
+    /// E-mail address (repeat for several; the first is preferred)
+    #[arg(long = "email", value_name = "ADDR")]
+    pub emails: Vec<String>,
+    /// Name shown to others
+    #[arg(long, value_name = "TEXT")]
+    pub display_name: Option<String>,
+}
+
 /// `agora user …`
 #[derive(Subcommand, Debug)]
 pub enum UserCommand {
     /// Create a user (password: --password-stdin, else prompted on a terminal, else generated and printed)
     Add {
-        /// Login name (letters, digits, . _ - @ +; case-insensitive)
-        name: String,
-        /// E-mail address (repeat for several; the first is preferred)
-        #[arg(long = "email", value_name = "ADDR")]
-        emails: Vec<String>,
-        /// Name shown to others
-        #[arg(long, value_name = "TEXT")]
-        display_name: Option<String>,
+        #[command(flatten)]
+        entry: EntryArgs,
         /// Read the password from the first line of standard input
         #[arg(long)]
         password_stdin: bool,
@@ -160,16 +167,7 @@ pub enum AppPasswordCommand {
 #[derive(Subcommand, Debug)]
 pub enum GroupCommand {
     /// Create a group
-    Add {
-        /// Group name
-        name: String,
-        /// E-mail address of the group (repeatable)
-        #[arg(long = "email", value_name = "ADDR")]
-        emails: Vec<String>,
-        /// Name shown to others
-        #[arg(long, value_name = "TEXT")]
-        display_name: Option<String>,
-    },
+    Add(EntryArgs),
     /// List groups and their direct members
     List,
     /// Delete a group (its members stay)
@@ -215,17 +213,11 @@ pub enum ResourceKindArg {
 pub enum ResourceCommand {
     /// Create a room or a piece of equipment
     Add {
-        /// Resource name
-        name: String,
+        #[command(flatten)]
+        entry: EntryArgs,
         /// Room or equipment
         #[arg(long, value_enum)]
         kind: ResourceKindArg,
-        /// E-mail address (repeatable)
-        #[arg(long = "email", value_name = "ADDR")]
-        emails: Vec<String>,
-        /// Name shown to others
-        #[arg(long, value_name = "TEXT")]
-        display_name: Option<String>,
     },
     /// List resources
     List,
@@ -234,4 +226,15 @@ pub enum ResourceCommand {
         /// Resource name
         name: String,
     },
+}
+
+impl EntryArgs {
+    /// The directory entry these arguments describe.
+    pub fn entry(&self) -> agora_core::directory::NewEntry {
+        agora_core::directory::NewEntry {
+            name: self.name.clone(),
+            display_name: self.display_name.clone(),
+            emails: self.emails.clone(),
+        }
+    }
 }

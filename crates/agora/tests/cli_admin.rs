@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 
-on_both!(user_lifecycle, groups_nest_without_cycles, resources, app_password_commands);
+agora_testkit::on_both_stores!(user_lifecycle, groups_nest_without_cycles, resources, app_password_commands);
 
 fn code(out: &std::process::Output) -> i32 {
     out.status.code().expect("exited normally")

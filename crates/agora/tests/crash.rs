@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 
-on_both!(sigkill_keeps_acknowledged_writes_and_nothing_half_written);
+agora_testkit::on_both_stores!(sigkill_keeps_acknowledged_writes_and_nothing_half_written);
 
 const WRITERS: usize = 3;
 

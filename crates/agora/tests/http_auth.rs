@@ -6,7 +6,7 @@ use base64::Engine as _;
 use common::*;
 use nix::sys::signal::Signal;
 
-on_both!(
+agora_testkit::on_both_stores!(
     options_needs_valid_credentials,
     logins_with_at_raw_or_percent_encoded,
     app_password_revocation_and_password_change_apply_at_once,

@@ -1,6 +1,5 @@
 //! `agora group …`
 
-use agora_core::directory::NewEntry;
 use agora_core::{Core, PrincipalKind};
 
 use super::table;
@@ -10,9 +9,8 @@ use crate::exit::Failure;
 pub async fn run(core: &Core, cmd: &GroupCommand) -> Result<(), Failure> {
     let dir = core.directory();
     match cmd {
-        GroupCommand::Add { name, emails, display_name } => {
-            let entry = NewEntry { name: name.clone(), display_name: display_name.clone(), emails: emails.clone() };
-            let group = dir.add_group(&entry).await?;
+        GroupCommand::Add(entry) => {
+            let group = dir.add_group(&entry.entry()).await?;
             eprintln!("created group {}", group.name);
         }
         GroupCommand::List => {

@@ -1,6 +1,5 @@
 //! `agora resource …`
 
-use agora_core::directory::NewEntry;
 use agora_core::{Core, PrincipalKind, ResourceKind};
 
 use super::table;
@@ -10,13 +9,12 @@ use crate::exit::Failure;
 pub async fn run(core: &Core, cmd: &ResourceCommand) -> Result<(), Failure> {
     let dir = core.directory();
     match cmd {
-        ResourceCommand::Add { name, kind, emails, display_name } => {
-            let entry = NewEntry { name: name.clone(), display_name: display_name.clone(), emails: emails.clone() };
+        ResourceCommand::Add { entry, kind } => {
             let kind = match kind {
                 ResourceKindArg::Room => ResourceKind::Room,
                 ResourceKindArg::Equipment => ResourceKind::Equipment,
             };
-            let r = dir.add_resource(&entry, kind).await?;
+            let r = dir.add_resource(&entry.entry(), kind).await?;
             eprintln!("created {} {}", kind.as_str(), r.name);
         }
         ResourceCommand::List => {

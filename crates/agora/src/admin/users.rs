@@ -1,6 +1,5 @@
 //! `agora user …`
 
-use agora_core::directory::NewEntry;
 use agora_core::{Core, PrincipalKind};
 
 use super::{secret, table};
@@ -10,13 +9,12 @@ use crate::exit::Failure;
 pub async fn run(core: &Core, cmd: &UserCommand) -> Result<(), Failure> {
     let dir = core.directory();
     match cmd {
-        UserCommand::Add { name, emails, display_name, password_stdin } => {
-            let entry = NewEntry { name: name.clone(), display_name: display_name.clone(), emails: emails.clone() };
+        UserCommand::Add { entry, password_stdin } => {
             // Check the name and addresses before asking for a password.
-            agora_core::names::principal_name(name)?;
-            agora_core::names::emails(emails)?;
+            agora_core::names::principal_name(&entry.name)?;
+            agora_core::names::emails(&entry.emails)?;
             let secret = secret::obtain(*password_stdin)?;
-            let user = dir.add_user(&entry, &secret.value).await?;
+            let user = dir.add_user(&entry.entry(), &secret.value).await?;
             eprintln!("created user {}", user.name);
             if secret.generated {
                 eprintln!("generated password (shown only once):");
