@@ -1,9 +1,7 @@
 //! HTTP Basic authentication (RFC 7617) in front of every protected resource.
 
-use std::net::{IpAddr, SocketAddr};
-
 use agora_core::{AuthError, Identity};
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::header::AUTHORIZATION;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -11,6 +9,7 @@ use base64::Engine;
 use percent_encoding::percent_decode_str;
 
 use crate::AppState;
+use crate::client::ClientAddr;
 use crate::error::HttpError;
 
 /// Login and password from an `Authorization: Basic` header.
@@ -50,7 +49,7 @@ pub struct LoggedUser(pub String);
 
 /// Middleware: authenticates the request or answers 401/429 itself.
 pub async fn require(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let client: Option<IpAddr> = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let client = req.extensions().get::<ClientAddr>().and_then(|c| c.0);
     let creds = req.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(parse_basic);
     let Some(creds) = creds else {
         return HttpError::Unauthenticated.into_response();
@@ -104,5 +103,24 @@ mod tests {
         let mut raw = b"ren\xe9:pw".to_vec();
         let v = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(&mut raw));
         assert_eq!(parse_basic(&v).unwrap().login, "rené");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_login_and_password_round_trip(login in "[a-z0-9._@+-]{1,30}", password in "\\PC{0,40}") {
+            let c = parse_basic(&header(&format!("{login}:{password}"))).unwrap();
+            proptest::prop_assert_eq!(&c.login, &login);
+            proptest::prop_assert_eq!(&c.password, &password);
+            let encoded = login.replace('@', "%40");
+            let c = parse_basic(&header(&format!("{encoded}:{password}"))).unwrap();
+            proptest::prop_assert_eq!(c.login, login);
+        }
+
+        #[test]
+        fn arbitrary_headers_never_panic(raw in "\\PC{0,80}", bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..60)) {
+            let _ = parse_basic(&raw);
+            let _ = parse_basic(&format!("Basic {raw}"));
+            let _ = parse_basic(&format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(&bytes)));
+        }
     }
 }

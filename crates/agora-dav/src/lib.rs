@@ -4,12 +4,14 @@
 //!
 //! # Layout
 //! - [`auth`]: HTTP Basic, decoded here, checked by the core.
+//! - [`client`]: the client address, through trusted reverse proxies.
 //! - `observe`: one log line and the metrics of every request.
 //! - `health`: `GET /health` and `GET /metrics` (no authentication).
 //! - `methods`: the protected resource space, one file per method.
 //! - `error`: how domain errors become HTTP statuses, in one place.
 
 pub mod auth;
+pub mod client;
 mod error;
 mod health;
 mod methods;
@@ -19,8 +21,9 @@ use std::sync::Arc;
 
 use agora_core::Core;
 use axum::Router;
-use axum::middleware::{from_fn, from_fn_with_state};
+use axum::middleware::from_fn_with_state;
 use axum::routing::get;
+use ipnet::IpNet;
 use metrics_exporter_prometheus::PrometheusHandle;
 
 pub use error::HttpError;
@@ -32,6 +35,8 @@ pub struct AppState {
     pub core: Arc<Core>,
     /// Renders `/metrics`; `None` when no recorder is installed (tests).
     pub metrics: Option<PrometheusHandle>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Arc<Vec<IpNet>>,
 }
 
 /// The whole HTTP application.
@@ -41,7 +46,7 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health::health))
         .route("/metrics", get(health::metrics))
         .merge(protected)
-        .layer(from_fn(observe::observe))
+        .layer(from_fn_with_state(state.clone(), observe::observe))
         .with_state(state)
 }
 

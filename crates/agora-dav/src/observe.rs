@@ -3,15 +3,19 @@
 
 use std::time::Instant;
 
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 
+use crate::AppState;
 use crate::auth::LoggedUser;
+use crate::client;
 
 /// Middleware wrapping the whole application.
-pub async fn observe(req: Request, next: Next) -> Response {
+pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let start = Instant::now();
+    let addr = client::resolve(client::peer(&req), req.headers(), &state.trusted_proxies);
+    req.extensions_mut().insert(addr);
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
     let response = next.run(req).await;
@@ -25,6 +29,7 @@ pub async fn observe(req: Request, next: Next) -> Response {
         status,
         latency_ms = (elapsed.as_secs_f64() * 1e6).round() / 1e3,
         user,
+        client = %addr.0.map(|ip| ip.to_string()).unwrap_or_else(|| "-".into()),
         "request"
     );
     metrics::counter!("agora_http_requests_total", "method" => method.to_string(), "status" => status.to_string())

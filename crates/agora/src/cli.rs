@@ -90,6 +90,9 @@ pub struct ServeArgs {
     /// Window for counting failed logins, and the longest back-off [default: 300]
     #[arg(long, env = "AGORA_AUTH_FAILURE_WINDOW_SECONDS", value_name = "SECONDS")]
     pub auth_failure_window_seconds: Option<u64>,
+    /// Reverse proxy (address or CIDR) whose X-Forwarded-For is believed; repeatable
+    #[arg(long = "trusted-proxy", env = "AGORA_TRUSTED_PROXIES", value_delimiter = ',', value_name = "ADDR")]
+    pub trusted_proxies: Vec<String>,
     /// Seconds in-flight requests get to finish after SIGINT/SIGTERM [default: 30]
     #[arg(long, env = "AGORA_SHUTDOWN_GRACE_SECONDS", value_name = "SECONDS")]
     pub shutdown_grace_seconds: Option<u64>,

@@ -33,8 +33,12 @@ pub async fn run(settings: &Settings, serve: ServeSettings) -> Result<(), Failur
     let listener =
         TcpListener::bind(serve.listen).map_err(|e| Failure::io(format!("cannot listen on {}: {e}", serve.listen)))?;
     listener.set_nonblocking(true).map_err(|e| Failure::io(e.to_string()))?;
-    let app = agora_dav::router(AppState { core: core.clone(), metrics: Some(metrics) })
-        .into_make_service_with_connect_info::<SocketAddr>();
+    let app = agora_dav::router(AppState {
+        core: core.clone(),
+        metrics: Some(metrics),
+        trusted_proxies: Arc::new(serve.trusted_proxies.clone()),
+    })
+    .into_make_service_with_connect_info::<SocketAddr>();
 
     let handle = Handle::new();
     tokio::spawn(shutdown_on_signal(handle.clone(), serve.shutdown_grace));

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use agora_core::AuthConfig;
 use agora_store::Synchronous;
+use ipnet::IpNet;
 use serde::Deserialize;
 
 use crate::cli::{Cli, LogFormat, ServeArgs, SqliteSync};
@@ -32,6 +33,7 @@ struct FileConfig {
     auth_max_failures: Option<u32>,
     auth_failure_window_seconds: Option<u64>,
     shutdown_grace_seconds: Option<u64>,
+    trusted_proxies: Option<Vec<String>>,
 }
 
 /// Settings every command needs.
@@ -61,6 +63,8 @@ pub struct ServeSettings {
     pub auth: AuthConfig,
     /// Time in-flight requests get at shutdown.
     pub shutdown_grace: Duration,
+    /// Reverse proxies whose X-Forwarded-For is believed.
+    pub trusted_proxies: Vec<IpNet>,
 }
 
 impl Settings {
@@ -100,8 +104,15 @@ impl Settings {
         if max_failures == 0 {
             return Err("auth_max_failures must be at least 1".into());
         }
+        let proxies = if args.trusted_proxies.is_empty() {
+            f.trusted_proxies.clone().unwrap_or_default()
+        } else {
+            args.trusted_proxies.clone()
+        };
+        let trusted_proxies = proxies.iter().map(|p| parse_net(p)).collect::<Result<Vec<_>, _>>()?;
         Ok(ServeSettings {
             listen,
+            trusted_proxies,
             tls,
             initial_admin: args.initial_admin.or(f.initial_admin).unwrap_or(true),
             auth: AuthConfig {
@@ -116,6 +127,14 @@ impl Settings {
             shutdown_grace: Duration::from_secs(args.shutdown_grace_seconds.or(f.shutdown_grace_seconds).unwrap_or(30)),
         })
     }
+}
+
+/// An address (`192.0.2.1`) or a network (`10.0.0.0/8`).
+fn parse_net(s: &str) -> Result<IpNet, String> {
+    let s = s.trim();
+    s.parse::<IpNet>()
+        .or_else(|_| s.parse::<std::net::IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("trusted proxy {s:?} is neither an address nor a network"))
 }
 
 fn read_file(path: &Path) -> Result<FileConfig, String> {
@@ -134,6 +153,9 @@ mod tests {
         assert_eq!(f.listen.unwrap().port(), 9000);
         assert_eq!(f.sqlite_synchronous, Some(SqliteSync::Normal));
         assert!(toml::from_str::<FileConfig>("lisen = \"x\"").is_err());
+        assert_eq!(parse_net("10.0.0.0/8").unwrap().prefix_len(), 8);
+        assert_eq!(parse_net(" 192.0.2.1 ").unwrap().prefix_len(), 32);
+        assert!(parse_net("proxy.local").is_err());
     }
 
     #[test]
