@@ -1,5 +1,5 @@
-//! Domain errors. Each front-end turns them into its own terms (an HTTP status, a
-//! CLI exit code) in one place.
+//! Domain errors. Each front-end turns them into its own terms (an HTTP status and
+//! a `DAV:error` body, a CLI exit code) in one place.
 
 use agora_store::{Conflict, PrincipalKind, StoreError};
 
@@ -12,7 +12,7 @@ pub enum CoreError {
     /// The named thing does not exist.
     #[error("{what} {name:?} does not exist")]
     NotFound {
-        /// "user", "group", "resource", "principal", "app password".
+        /// "user", "group", "resource", "principal", "app password", "resource".
         what: &'static str,
         /// The name asked for.
         name: String,
@@ -20,26 +20,85 @@ pub enum CoreError {
     /// The operation collides with existing data.
     #[error("{0}")]
     Conflict(String),
+    /// Something already exists where it was to be created.
+    #[error("{0}")]
+    Exists(String),
+    /// The caller may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// A conditional request's condition (If-Match, If-None-Match) does not hold.
+    #[error("precondition failed")]
+    PreconditionFailed,
+    /// A protocol rule (a CalDAV/CardDAV/WebDAV precondition) is not met.
+    #[error("{0}")]
+    Rule(Rule),
     /// The store failed.
     #[error(transparent)]
     Store(StoreError),
 }
 
+/// The preconditions of RFC 4791 §5.3.2.1 / RFC 6352 §6.3.2.1 and friends, as
+/// domain values; the DAV layer writes them as `DAV:error` bodies.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Rule {
+    /// Another member of the collection (named) has the same UID.
+    #[error("another object ({name:?}) in this collection has the same UID")]
+    UidConflict {
+        /// The existing member's name.
+        name: String,
+    },
+    /// The media type is not one the collection stores.
+    #[error("unsupported media type for this collection: {0}")]
+    SupportedData(String),
+    /// The bytes do not parse as iCalendar / vCard.
+    #[error("invalid data: {0}")]
+    ValidData(String),
+    /// Parses, but breaks the object-resource rules (one UID, one component type…).
+    #[error("not a valid object resource: {0}")]
+    ObjectResource(String),
+    /// The calendar does not accept this component type.
+    #[error("this calendar does not accept {0}")]
+    SupportedComponent(String),
+    /// The object is larger than allowed.
+    #[error("the object exceeds the maximum size of {max} bytes")]
+    MaxSize {
+        /// The limit in bytes.
+        max: u64,
+    },
+    /// A calendar or address book cannot be created here.
+    #[error("a collection of this kind cannot be created here")]
+    CollectionLocation,
+    /// The sync token is not one this collection issued.
+    #[error("invalid sync token")]
+    ValidSyncToken,
+}
+
 /// Result of a domain operation.
 pub type Result<T, E = CoreError> = std::result::Result<T, E>;
 
+impl From<Rule> for CoreError {
+    fn from(rule: Rule) -> Self {
+        CoreError::Rule(rule)
+    }
+}
+
 impl From<StoreError> for CoreError {
     fn from(err: StoreError) -> Self {
+        let conflict = |msg: String| CoreError::Conflict(msg);
         match err {
-            StoreError::Conflict(c) => CoreError::Conflict(match c {
-                Conflict::Name(n) => format!("the name {n:?} is already taken"),
-                Conflict::Email(a) => format!("the address {a:?} already belongs to another principal"),
-                Conflict::AppPasswordLabel(l) => format!("an app password labelled {l:?} already exists"),
-                Conflict::AlreadyMember => "already a member of that group".to_owned(),
+            StoreError::Conflict(c) => match c {
+                Conflict::Name(n) => conflict(format!("the name {n:?} is already taken")),
+                Conflict::Email(a) => conflict(format!("the address {a:?} already belongs to another principal")),
+                Conflict::AppPasswordLabel(l) => conflict(format!("an app password labelled {l:?} already exists")),
+                Conflict::AlreadyMember => conflict("already a member of that group".to_owned()),
                 Conflict::MembershipCycle => {
-                    "a group cannot contain itself, directly or through other groups".to_owned()
+                    conflict("a group cannot contain itself, directly or through other groups".to_owned())
                 }
-            }),
+                Conflict::Path(p) => CoreError::Exists(format!("/{p} already exists")),
+                Conflict::NoParent(p) => conflict(format!("the parent collection /{p} does not exist")),
+                Conflict::Uid(name) => CoreError::Rule(Rule::UidConflict { name }),
+            },
+            StoreError::PreconditionFailed => CoreError::PreconditionFailed,
             other => CoreError::Store(other),
         }
     }

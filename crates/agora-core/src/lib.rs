@@ -23,7 +23,7 @@ pub mod password;
 pub use agora_store::{AppPassword, Principal, PrincipalKind, ResourceKind, Store};
 pub use auth::{AuthConfig, AuthError, Authenticator, Identity};
 pub use directory::Directory;
-pub use error::{CoreError, Result};
+pub use error::{CoreError, Result, Rule};
 
 use std::sync::Arc;
 

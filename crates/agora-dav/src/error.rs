@@ -46,6 +46,9 @@ impl IntoResponse for HttpError {
                     CoreError::Invalid(_) => StatusCode::BAD_REQUEST,
                     CoreError::NotFound { .. } => StatusCode::NOT_FOUND,
                     CoreError::Conflict(_) => StatusCode::CONFLICT,
+                    CoreError::Exists(_) => StatusCode::METHOD_NOT_ALLOWED,
+                    CoreError::Forbidden(_) | CoreError::Rule(_) => StatusCode::FORBIDDEN,
+                    CoreError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
                     CoreError::Store(_) => StatusCode::SERVICE_UNAVAILABLE,
                 };
                 if status.is_server_error() {

@@ -1,12 +1,11 @@
-//! The storage interface. Every method is one transaction.
+//! The directory half of the storage interface. Every method is one transaction.
 
 use crate::error::Result;
 use crate::model::*;
 
-/// Persistent state of Agora. Implemented by [`crate::SqliteStore`] and
-/// [`crate::PgStore`]; the domain layer holds an `Arc<dyn Store>`.
+/// Principals, addresses, memberships and credentials.
 #[async_trait::async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait DirectoryStore: Send + Sync + 'static {
     /// "sqlite" or "postgres", for logs and `/health`.
     fn backend(&self) -> &'static str;
 

@@ -14,6 +14,12 @@ pub enum Conflict {
     AlreadyMember,
     /// Adding the member would make a group contain itself.
     MembershipCycle,
+    /// A collection exists at this path.
+    Path(String),
+    /// Another member of the collection (named here) has the same UID.
+    Uid(String),
+    /// The parent collection does not exist.
+    NoParent(String),
 }
 
 /// An error from the store.
@@ -22,6 +28,9 @@ pub enum StoreError {
     /// The write would break a uniqueness or structural rule.
     #[error("conflict: {0:?}")]
     Conflict(Conflict),
+    /// A conditional write's condition (If-Match / If-None-Match) does not hold.
+    #[error("precondition failed")]
+    PreconditionFailed,
     /// The store URL or data directory is unusable.
     #[error("{0}")]
     Config(String),

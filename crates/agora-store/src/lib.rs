@@ -4,8 +4,11 @@
 //! # Layout
 //! - [`model`]: the records the store reads and writes (no behaviour).
 //! - [`error`]: [`StoreError`], which knows nothing of HTTP or the CLI.
-//! - `api`: the [`Store`] trait, one method per transaction.
-//! - `sql`: the SQL shared by both backends, instantiated once per backend by a macro.
+//! - `api`, `resource_api`: the narrow traits [`DirectoryStore`] and
+//!   [`ResourceStore`], one method per transaction; [`Store`] is their union.
+//! - [`resources`]: collections, objects, changes.
+//! - `sql`, `sql_resources`: the SQL shared by both backends, instantiated once per
+//!   backend by a macro.
 //! - `sqlite`, `postgres`: connection set-up, migrations and how a write
 //!   transaction begins (`BEGIN IMMEDIATE` on SQLite so writers queue instead of
 //!   failing on a lock upgrade).
@@ -20,11 +23,22 @@ mod api;
 pub mod error;
 pub mod model;
 mod postgres;
+mod resource_api;
+pub mod resources;
 mod sql;
+mod sql_resources;
 mod sqlite;
 mod timing;
 
-pub use api::Store;
+pub use api::DirectoryStore;
+pub use resource_api::ResourceStore;
+pub use resources::*;
+
+/// Persistent state of Agora: the union of the narrow store interfaces.
+/// Implemented by [`SqliteStore`] and [`PgStore`]; the domain layer holds an
+/// `Arc<dyn Store>`.
+pub trait Store: DirectoryStore + ResourceStore {}
+impl<T: DirectoryStore + ResourceStore> Store for T {}
 pub use error::{Conflict, Result, StoreError};
 pub use model::*;
 pub use postgres::PgStore;

@@ -47,3 +47,4 @@ impl PgStore {
 }
 
 sql_store!(PgStore, Postgres);
+crate::sql_resources::sql_resource_store!(PgStore, Postgres);

@@ -69,7 +69,7 @@ macro_rules! sql_store {
         }
 
         #[async_trait::async_trait]
-        impl crate::api::Store for $store {
+        impl crate::api::DirectoryStore for $store {
             fn backend(&self) -> &'static str {
                 Self::BACKEND
             }

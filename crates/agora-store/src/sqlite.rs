@@ -67,3 +67,4 @@ impl SqliteStore {
 }
 
 sql_store!(SqliteStore, Sqlite);
+crate::sql_resources::sql_resource_store!(SqliteStore, Sqlite);

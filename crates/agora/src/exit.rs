@@ -36,9 +36,9 @@ impl From<CoreError> for Failure {
     fn from(e: CoreError) -> Self {
         let code = match &e {
             CoreError::Store(_) => 1,
-            CoreError::Invalid(_) => 2,
+            CoreError::Invalid(_) | CoreError::Forbidden(_) | CoreError::Rule(_) => 2,
             CoreError::NotFound { .. } => 3,
-            CoreError::Conflict(_) => 4,
+            CoreError::Conflict(_) | CoreError::Exists(_) | CoreError::PreconditionFailed => 4,
         };
         Failure { message: e.to_string(), code }
     }

@@ -1,0 +1,94 @@
+//! The DAV-resource half of the storage interface. Every method is one transaction;
+//! a write moves the object, its change row and the collection's revision together.
+
+use crate::error::Result;
+use crate::model::PrincipalId;
+use crate::resources::*;
+
+/// Collections, objects, dead properties and the change log.
+#[async_trait::async_trait]
+pub trait ResourceStore: Send + Sync + 'static {
+    /// Creates the given collections where their paths are free (idempotent, safe
+    /// against concurrent first requests). Parents must come before children.
+    async fn provision(&self, collections: &[NewCollection], now: i64) -> Result<()>;
+
+    /// Creates one collection, or fails with [`crate::Conflict::Path`]. Records the
+    /// new member in its parent's change log.
+    async fn create_collection(&self, new: &NewCollection, now: i64) -> Result<Collection>;
+
+    /// The collection at a decoded path (ending with `/`).
+    async fn collection(&self, path: &str) -> Result<Option<Collection>>;
+
+    /// Direct sub-collections, ordered by path.
+    async fn subcollections(&self, parent: CollectionId) -> Result<Vec<Collection>>;
+
+    /// Every collection a principal owns, ordered by path.
+    async fn collections_of(&self, owner: PrincipalId) -> Result<Vec<Collection>>;
+
+    /// Deletes a collection with everything below it; records the removal in its
+    /// parent's change log. Returns whether it existed.
+    async fn delete_collection(&self, id: CollectionId, now: i64) -> Result<bool>;
+
+    /// Dead properties of a collection (Clark name, verbatim XML), ordered by name.
+    async fn collection_properties(&self, id: CollectionId) -> Result<Vec<(String, String)>>;
+
+    /// Applies PROPPATCH operations to a collection, all or nothing.
+    async fn patch_collection(&self, id: CollectionId, changes: &[PropertyChange], now: i64) -> Result<()>;
+
+    /// Object metadata of a collection's members, ordered by name.
+    async fn object_metas(&self, collection: CollectionId) -> Result<Vec<ObjectMeta>>;
+
+    /// One object with its bytes.
+    async fn object(&self, collection: CollectionId, name: &str) -> Result<Option<Object>>;
+
+    /// The named objects that exist, with their bytes (multiget).
+    async fn objects_named(&self, collection: CollectionId, names: &[String]) -> Result<Vec<Object>>;
+
+    /// Objects whose time span may overlap `[start, end)` (open bounds: `None`),
+    /// plus the objects without a span; callers filter precisely.
+    async fn objects_in_span(
+        &self,
+        collection: CollectionId,
+        start: Option<i64>,
+        end: Option<i64>,
+    ) -> Result<Vec<Object>>;
+
+    /// Every object of a collection with its bytes, ordered by name.
+    async fn objects(&self, collection: CollectionId) -> Result<Vec<Object>>;
+
+    /// Creates or replaces an object if `condition` holds for its current ETag,
+    /// else fails with [`crate::StoreError::PreconditionFailed`]; fails with
+    /// [`crate::Conflict::Uid`] when another member has the same UID.
+    async fn put_object(
+        &self,
+        collection: CollectionId,
+        name: &str,
+        object: &NewObject,
+        condition: &WriteCondition,
+        now: i64,
+    ) -> Result<PutOutcome>;
+
+    /// Deletes an object if `condition` holds. Returns whether it existed.
+    async fn delete_object(
+        &self,
+        collection: CollectionId,
+        name: &str,
+        condition: &WriteCondition,
+        now: i64,
+    ) -> Result<bool>;
+
+    /// Dead properties of an object.
+    async fn object_properties(&self, object_id: i64) -> Result<Vec<(String, String)>>;
+
+    /// Applies PROPPATCH operations to an object, all or nothing.
+    async fn patch_object(&self, object_id: i64, changes: &[PropertyChange]) -> Result<()>;
+
+    /// Members changed after revision `since`, oldest first, at most `limit`, and
+    /// the collection's current revision.
+    async fn changes_since(
+        &self,
+        collection: CollectionId,
+        since: i64,
+        limit: Option<u32>,
+    ) -> Result<(Vec<Change>, i64)>;
+}

@@ -1,0 +1,253 @@
+//! Records of DAV resources: collections, objects, dead properties, changes.
+
+use crate::model::PrincipalId;
+
+/// Row id of a collection.
+pub type CollectionId = i64;
+
+/// What a collection is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CollectionKind {
+    /// `/calendars/NAME/`: holds a user's calendars and schedule boxes.
+    CalendarHome,
+    /// `/addressbooks/NAME/`: holds a user's address books.
+    AddressbookHome,
+    /// A CalDAV calendar collection.
+    Calendar,
+    /// A CardDAV address book.
+    Addressbook,
+    /// The scheduling inbox (RFC 6638 §2.2).
+    Inbox,
+    /// The scheduling outbox (RFC 6638 §2.1).
+    Outbox,
+    /// A plain WebDAV collection (MKCOL without a resource type).
+    Plain,
+}
+
+impl CollectionKind {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CollectionKind::CalendarHome => "calendar-home",
+            CollectionKind::AddressbookHome => "addressbook-home",
+            CollectionKind::Calendar => "calendar",
+            CollectionKind::Addressbook => "addressbook",
+            CollectionKind::Inbox => "inbox",
+            CollectionKind::Outbox => "outbox",
+            CollectionKind::Plain => "plain",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "calendar-home" => CollectionKind::CalendarHome,
+            "addressbook-home" => CollectionKind::AddressbookHome,
+            "calendar" => CollectionKind::Calendar,
+            "addressbook" => CollectionKind::Addressbook,
+            "inbox" => CollectionKind::Inbox,
+            "outbox" => CollectionKind::Outbox,
+            "plain" => CollectionKind::Plain,
+            _ => return None,
+        })
+    }
+}
+
+/// Calendar component types a collection accepts, as a bit set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Components(pub i64);
+
+impl Components {
+    /// VEVENT
+    pub const EVENT: i64 = 1;
+    /// VTODO
+    pub const TODO: i64 = 2;
+    /// VJOURNAL
+    pub const JOURNAL: i64 = 4;
+    /// VFREEBUSY
+    pub const FREEBUSY: i64 = 8;
+    /// VAVAILABILITY (RFC 7953)
+    pub const AVAILABILITY: i64 = 16;
+    const NAMES: [(i64, &'static str); 5] = [
+        (Self::EVENT, "VEVENT"),
+        (Self::TODO, "VTODO"),
+        (Self::JOURNAL, "VJOURNAL"),
+        (Self::FREEBUSY, "VFREEBUSY"),
+        (Self::AVAILABILITY, "VAVAILABILITY"),
+    ];
+
+    /// The bit of a component name, if it is one a calendar can hold.
+    pub fn bit(name: &str) -> Option<i64> {
+        Self::NAMES.iter().find(|(_, n)| n.eq_ignore_ascii_case(name)).map(|(b, _)| *b)
+    }
+
+    /// Whether the named component is accepted.
+    pub fn allows(self, name: &str) -> bool {
+        Self::bit(name).is_some_and(|b| self.0 & b != 0)
+    }
+
+    /// The accepted component names, in a fixed order.
+    pub fn names(self) -> impl Iterator<Item = &'static str> {
+        Self::NAMES.into_iter().filter(move |(b, _)| self.0 & b != 0).map(|(_, n)| n)
+    }
+}
+
+/// A stored collection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Collection {
+    /// Row id.
+    pub id: CollectionId,
+    /// The principal that owns it.
+    pub owner_id: PrincipalId,
+    /// Decoded path without leading slash, ending with `/`.
+    pub path: String,
+    /// The enclosing collection, `None` for homes.
+    pub parent_id: Option<CollectionId>,
+    /// What it is.
+    pub kind: CollectionKind,
+    /// Accepted calendar components (calendars only).
+    pub components: Components,
+    /// Sync revision.
+    pub revision: i64,
+    /// Creation time, Unix seconds.
+    pub created_at: i64,
+    /// Last change of the collection or a member, Unix seconds.
+    pub modified_at: i64,
+}
+
+impl Collection {
+    /// The last path segment, without the trailing slash.
+    pub fn name(&self) -> &str {
+        let trimmed = self.path.trim_end_matches('/');
+        trimmed.rsplit('/').next().unwrap_or(trimmed)
+    }
+}
+
+/// A collection to create.
+#[derive(Debug, Clone)]
+pub struct NewCollection {
+    /// Owner.
+    pub owner_id: PrincipalId,
+    /// Decoded path, ending with `/`.
+    pub path: String,
+    /// Path of the parent collection, `None` for a home.
+    pub parent_path: Option<String>,
+    /// Kind.
+    pub kind: CollectionKind,
+    /// Accepted components.
+    pub components: Components,
+    /// Initial dead properties (Clark name, verbatim XML).
+    pub properties: Vec<(String, String)>,
+}
+
+/// An object without its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectMeta {
+    /// Row id.
+    pub id: i64,
+    /// Its collection.
+    pub collection_id: CollectionId,
+    /// Decoded last path segment.
+    pub name: String,
+    /// iCalendar/vCard UID, if any.
+    pub uid: Option<String>,
+    /// Strong entity tag, without quotes.
+    pub etag: String,
+    /// Media type of the stored bytes.
+    pub content_type: String,
+    /// Main component (VEVENT, VTODO, VJOURNAL, VCARD…), `None` for plain files.
+    pub component: Option<String>,
+    /// Size in bytes.
+    pub size: i64,
+    /// Creation time, Unix seconds.
+    pub created_at: i64,
+    /// Last modification, Unix seconds.
+    pub modified_at: i64,
+    /// Collection revision of the last change.
+    pub revision: i64,
+}
+
+/// An object with its bytes, exactly as the client sent them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Object {
+    /// Everything but the bytes.
+    pub meta: ObjectMeta,
+    /// The stored bytes.
+    pub data: Vec<u8>,
+}
+
+/// An object to store.
+#[derive(Debug, Clone)]
+pub struct NewObject {
+    /// UID, unique within the collection.
+    pub uid: Option<String>,
+    /// Strong entity tag, without quotes.
+    pub etag: String,
+    /// Media type.
+    pub content_type: String,
+    /// Bytes.
+    pub data: Vec<u8>,
+    /// Main component.
+    pub component: Option<String>,
+    /// Start of the overall time span (`None`: not time-indexed, matches any range).
+    pub span_start: Option<i64>,
+    /// End of the span (`None`: open-ended).
+    pub span_end: Option<i64>,
+}
+
+/// The conditional-request headers of a write, checked inside its transaction.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum WriteCondition {
+    /// No condition.
+    #[default]
+    Always,
+    /// `If-Match`: the current ETag must be one of these (`*`: must exist).
+    IfMatch(Vec<String>),
+    /// `If-None-Match: *`: the object must not exist.
+    IfNoneMatchAny,
+    /// `If-None-Match` with tags: the current ETag must be none of these.
+    IfNoneMatch(Vec<String>),
+}
+
+impl WriteCondition {
+    /// Whether a write may proceed given the current ETag (`None`: absent).
+    pub fn allows(&self, current: Option<&str>) -> bool {
+        match self {
+            WriteCondition::Always => true,
+            WriteCondition::IfMatch(tags) => current.is_some_and(|etag| tags.iter().any(|t| t == "*" || t == etag)),
+            WriteCondition::IfNoneMatchAny => current.is_none(),
+            WriteCondition::IfNoneMatch(tags) => current.is_none_or(|etag| !tags.iter().any(|t| t == etag)),
+        }
+    }
+}
+
+/// What a successful PUT did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PutOutcome {
+    /// True when the object did not exist before.
+    pub created: bool,
+    /// The stored object.
+    pub meta: ObjectMeta,
+}
+
+/// A member's latest change since a sync token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// Member name (a sub-collection's ends with `/`).
+    pub name: String,
+    /// Revision of the change.
+    pub revision: i64,
+    /// The object now, `None` when deleted (or a sub-collection).
+    pub object: Option<ObjectMeta>,
+    /// True when the member was deleted.
+    pub deleted: bool,
+}
+
+/// One operation of a PROPPATCH, applied all or nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PropertyChange {
+    /// Set a dead property (Clark name, verbatim XML).
+    Set(String, String),
+    /// Remove a dead property.
+    Remove(String),
+}

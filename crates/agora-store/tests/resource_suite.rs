@@ -1,0 +1,265 @@
+//! Collections, objects, properties and the change log, on SQLite and PostgreSQL.
+
+use std::sync::Arc;
+
+use agora_store::*;
+use agora_testkit::Backend;
+
+struct Opened {
+    store: Arc<dyn Store>,
+    owner: PrincipalId,
+    _dir: tempfile::TempDir,
+}
+
+async fn open(backend: Backend) -> Opened {
+    let dir = tempfile::tempdir().unwrap();
+    let url = match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => Some(agora_testkit::pg_database().await),
+    };
+    let store = agora_store::open(url.as_deref(), dir.path(), Synchronous::Normal).await.unwrap();
+    let owner = store
+        .insert_principal(
+            &NewPrincipal {
+                kind: PrincipalKind::User,
+                name: "alice".into(),
+                display_name: "Alice".into(),
+                resource_kind: None,
+                emails: vec![],
+                password_hash: None,
+            },
+            0,
+        )
+        .await
+        .unwrap()
+        .id;
+    store.provision(&[home(owner), calendar(owner, "work")], 1).await.unwrap();
+    Opened { store, owner, _dir: dir }
+}
+
+agora_testkit::on_both_stores!(
+    async open;
+    provisioning_is_idempotent,
+    objects_round_trip_their_bytes,
+    conditional_writes,
+    uid_conflicts_name_the_existing_object,
+    sync_changes_and_tombstones,
+    collections_nest_and_delete_recursively,
+    proppatch_is_all_or_nothing_per_call,
+    span_lookup,
+);
+
+fn home(owner: PrincipalId) -> NewCollection {
+    NewCollection {
+        owner_id: owner,
+        path: "calendars/alice/".into(),
+        parent_path: None,
+        kind: CollectionKind::CalendarHome,
+        components: Components::default(),
+        properties: vec![],
+    }
+}
+
+fn calendar(owner: PrincipalId, name: &str) -> NewCollection {
+    NewCollection {
+        owner_id: owner,
+        path: format!("calendars/alice/{name}/"),
+        parent_path: Some("calendars/alice/".into()),
+        kind: CollectionKind::Calendar,
+        components: Components(Components::EVENT),
+        properties: vec![("{DAV:}displayname".into(), "<D:displayname xmlns:D=\"DAV:\">Work</D:displayname>".into())],
+    }
+}
+
+fn event(uid: &str, body: &str) -> NewObject {
+    NewObject {
+        uid: Some(uid.into()),
+        etag: format!("etag-{body}"),
+        content_type: "text/calendar".into(),
+        data: body.as_bytes().to_vec(),
+        component: Some("VEVENT".into()),
+        span_start: Some(100),
+        span_end: Some(200),
+    }
+}
+
+async fn work(o: &Opened) -> Collection {
+    o.store.collection("calendars/alice/work/").await.unwrap().unwrap()
+}
+
+async fn provisioning_is_idempotent(o: Opened) {
+    o.store.provision(&[home(o.owner), calendar(o.owner, "work")], 2).await.unwrap();
+    let all = o.store.collections_of(o.owner).await.unwrap();
+    assert_eq!(all.iter().map(|c| c.path.as_str()).collect::<Vec<_>>(), ["calendars/alice/", "calendars/alice/work/"]);
+    let work = work(&o).await;
+    assert_eq!(work.kind, CollectionKind::Calendar);
+    assert!(work.components.allows("VEVENT") && !work.components.allows("VTODO"));
+    assert_eq!(work.name(), "work");
+    let props = o.store.collection_properties(work.id).await.unwrap();
+    assert_eq!(props[0].0, "{DAV:}displayname");
+    let err =
+        o.store.provision(&[NewCollection { parent_path: Some("nope/".into()), ..calendar(o.owner, "x") }], 3).await;
+    assert!(matches!(err, Err(StoreError::Conflict(Conflict::NoParent(_)))));
+}
+
+async fn objects_round_trip_their_bytes(o: Opened) {
+    let c = work(&o).await;
+    let bytes = "BEGIN:VCALENDAR\r\nX-ODD;X-P=\"a,b\":é\r\nEND:VCALENDAR\r\n";
+    let put = o.store.put_object(c.id, "a b.ics", &event("u1", bytes), &WriteCondition::Always, 10).await.unwrap();
+    assert!(put.created);
+    assert_eq!(put.meta.size, bytes.len() as i64);
+    let got = o.store.object(c.id, "a b.ics").await.unwrap().unwrap();
+    assert_eq!(got.data, bytes.as_bytes(), "bytes are served exactly as stored");
+    assert_eq!(got.meta, put.meta);
+    assert!(o.store.object(c.id, "missing.ics").await.unwrap().is_none());
+    let again = o.store.put_object(c.id, "a b.ics", &event("u1", "v2"), &WriteCondition::Always, 11).await.unwrap();
+    assert!(!again.created);
+    assert_eq!(again.meta.created_at, 10);
+    assert!(again.meta.revision > put.meta.revision);
+    let many = o.store.objects_named(c.id, &["a b.ics".into(), "missing.ics".into()]).await.unwrap();
+    assert_eq!(many.len(), 1);
+    assert_eq!(o.store.object_metas(c.id).await.unwrap().len(), 1);
+}
+
+async fn conditional_writes(o: Opened) {
+    let c = work(&o).await;
+    let s = &o.store;
+    let none = WriteCondition::IfNoneMatchAny;
+    s.put_object(c.id, "e.ics", &event("u1", "v1"), &none, 1).await.unwrap();
+    assert!(matches!(
+        s.put_object(c.id, "e.ics", &event("u1", "v2"), &none, 2).await,
+        Err(StoreError::PreconditionFailed)
+    ));
+    let stale = WriteCondition::IfMatch(vec!["etag-old".into()]);
+    assert!(matches!(
+        s.put_object(c.id, "e.ics", &event("u1", "v2"), &stale, 2).await,
+        Err(StoreError::PreconditionFailed)
+    ));
+    let fresh = WriteCondition::IfMatch(vec!["etag-v1".into()]);
+    s.put_object(c.id, "e.ics", &event("u1", "v2"), &fresh, 3).await.unwrap();
+    assert_eq!(s.object(c.id, "e.ics").await.unwrap().unwrap().data, b"v2", "the failed writes changed nothing");
+    let any = WriteCondition::IfMatch(vec!["*".into()]);
+    assert!(matches!(
+        s.put_object(c.id, "new.ics", &event("u2", "x"), &any, 4).await,
+        Err(StoreError::PreconditionFailed)
+    ));
+    assert!(matches!(s.delete_object(c.id, "e.ics", &stale, 5).await, Err(StoreError::PreconditionFailed)));
+    assert!(s.delete_object(c.id, "e.ics", &WriteCondition::IfMatch(vec!["etag-v2".into()]), 5).await.unwrap());
+    assert!(!s.delete_object(c.id, "e.ics", &WriteCondition::Always, 6).await.unwrap());
+}
+
+async fn uid_conflicts_name_the_existing_object(o: Opened) {
+    let c = work(&o).await;
+    let s = &o.store;
+    s.put_object(c.id, "first.ics", &event("same-uid", "a"), &WriteCondition::Always, 1).await.unwrap();
+    let err = s.put_object(c.id, "second.ics", &event("same-uid", "b"), &WriteCondition::Always, 2).await;
+    assert!(matches!(err, Err(StoreError::Conflict(Conflict::Uid(ref n))) if n == "first.ics"), "{err:?}");
+    assert!(s.object(c.id, "second.ics").await.unwrap().is_none());
+    // A deleted object never blocks re-creating its UID.
+    s.delete_object(c.id, "first.ics", &WriteCondition::Always, 3).await.unwrap();
+    s.put_object(c.id, "second.ics", &event("same-uid", "b"), &WriteCondition::Always, 4).await.unwrap();
+    // The same UID in another collection is fine.
+    s.create_collection(&calendar(o.owner, "home"), 5).await.unwrap();
+    let home = s.collection("calendars/alice/home/").await.unwrap().unwrap();
+    s.put_object(home.id, "x.ics", &event("same-uid", "c"), &WriteCondition::Always, 6).await.unwrap();
+}
+
+async fn sync_changes_and_tombstones(o: Opened) {
+    let c = work(&o).await;
+    let s = &o.store;
+    let (changes, start) = s.changes_since(c.id, 0, None).await.unwrap();
+    assert!(changes.is_empty());
+    for name in ["a.ics", "b.ics", "c.ics"] {
+        s.put_object(c.id, name, &event(name, name), &WriteCondition::Always, 1).await.unwrap();
+    }
+    let (_, after_three) = s.changes_since(c.id, 0, None).await.unwrap();
+    assert_eq!(after_three, start + 3);
+    s.put_object(c.id, "a.ics", &event("a.ics", "a2"), &WriteCondition::Always, 2).await.unwrap();
+    s.delete_object(c.id, "b.ics", &WriteCondition::Always, 3).await.unwrap();
+    let (changes, now) = s.changes_since(c.id, after_three, None).await.unwrap();
+    assert_eq!(now, after_three + 2);
+    let summary: Vec<_> = changes.iter().map(|c| (c.name.as_str(), c.deleted, c.object.is_some())).collect();
+    assert_eq!(summary, [("a.ics", false, true), ("b.ics", true, false)]);
+    assert_eq!(changes[0].object.as_ref().unwrap().etag, "etag-a2");
+    // Everything from the start: one entry per member, the deleted one as a tombstone.
+    let (all, _) = s.changes_since(c.id, 0, None).await.unwrap();
+    assert_eq!(all.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["c.ics", "a.ics", "b.ics"]);
+    let (limited, _) = s.changes_since(c.id, 0, Some(2)).await.unwrap();
+    assert_eq!(limited.len(), 2);
+    let (rest, _) = s.changes_since(c.id, limited[1].revision, None).await.unwrap();
+    assert_eq!(rest.len(), 1, "resuming after the last change seen returns the rest");
+}
+
+async fn collections_nest_and_delete_recursively(o: Opened) {
+    let s = &o.store;
+    let plain = |path: &str, parent: &str| NewCollection {
+        owner_id: o.owner,
+        path: path.into(),
+        parent_path: Some(parent.into()),
+        kind: CollectionKind::Plain,
+        components: Components::default(),
+        properties: vec![],
+    };
+    let home = s.collection("calendars/alice/").await.unwrap().unwrap();
+    let top = s.create_collection(&plain("calendars/alice/dir/", "calendars/alice/"), 1).await.unwrap();
+    let sub = s.create_collection(&plain("calendars/alice/dir/sub/", "calendars/alice/dir/"), 2).await.unwrap();
+    assert_eq!(sub.parent_id, Some(top.id));
+    let err = s.create_collection(&plain("calendars/alice/dir/", "calendars/alice/"), 3).await;
+    assert!(matches!(err, Err(StoreError::Conflict(Conflict::Path(_)))));
+    let err = s.create_collection(&plain("calendars/alice/x/y/", "calendars/alice/x/"), 3).await;
+    assert!(matches!(err, Err(StoreError::Conflict(Conflict::NoParent(_)))));
+    s.put_object(sub.id, "file.txt", &NewObject { uid: None, ..event("", "f") }, &WriteCondition::Always, 4)
+        .await
+        .unwrap();
+    let (home_changes, _) = s.changes_since(home.id, 0, None).await.unwrap();
+    assert!(home_changes.iter().any(|c| c.name == "dir/" && !c.deleted));
+    assert!(s.delete_collection(top.id, 5).await.unwrap());
+    assert!(s.collection("calendars/alice/dir/sub/").await.unwrap().is_none());
+    assert!(s.object(sub.id, "file.txt").await.unwrap().is_none());
+    let (home_changes, _) = s.changes_since(home.id, 0, None).await.unwrap();
+    assert!(home_changes.iter().any(|c| c.name == "dir/" && c.deleted));
+    assert_eq!(s.subcollections(home.id).await.unwrap().len(), 1, "only work/ is left");
+}
+
+async fn proppatch_is_all_or_nothing_per_call(o: Opened) {
+    let c = work(&o).await;
+    let s = &o.store;
+    let color =
+        "<x:calendar-color xmlns:x=\"http://apple.com/ns/ical/\" symbolic-color=\"red\">#FF0000FF</x:calendar-color>";
+    s.patch_collection(
+        c.id,
+        &[
+            PropertyChange::Set("{http://apple.com/ns/ical/}calendar-color".into(), color.into()),
+            PropertyChange::Remove("{DAV:}displayname".into()),
+        ],
+        9,
+    )
+    .await
+    .unwrap();
+    let props = s.collection_properties(c.id).await.unwrap();
+    assert_eq!(props, [("{http://apple.com/ns/ical/}calendar-color".to_string(), color.to_string())]);
+    let put = s.put_object(c.id, "o.ics", &event("u", "x"), &WriteCondition::Always, 1).await.unwrap();
+    s.patch_object(put.meta.id, &[PropertyChange::Set("{urn:x}p".into(), "<p xmlns=\"urn:x\">1</p>".into())])
+        .await
+        .unwrap();
+    assert_eq!(s.object_properties(put.meta.id).await.unwrap().len(), 1);
+}
+
+async fn span_lookup(o: Opened) {
+    let c = work(&o).await;
+    let s = &o.store;
+    let with_span = |uid: &str, start: Option<i64>, end: Option<i64>| NewObject {
+        span_start: start,
+        span_end: end,
+        ..event(uid, uid)
+    };
+    s.put_object(c.id, "early.ics", &with_span("early", Some(0), Some(10)), &WriteCondition::Always, 1).await.unwrap();
+    s.put_object(c.id, "late.ics", &with_span("late", Some(100), Some(110)), &WriteCondition::Always, 1).await.unwrap();
+    s.put_object(c.id, "endless.ics", &with_span("endless", Some(50), None), &WriteCondition::Always, 1).await.unwrap();
+    s.put_object(c.id, "undated.ics", &with_span("undated", None, None), &WriteCondition::Always, 1).await.unwrap();
+    let names = |v: Vec<Object>| v.into_iter().map(|o| o.meta.name).collect::<Vec<_>>();
+    assert_eq!(names(s.objects_in_span(c.id, Some(20), Some(60)).await.unwrap()), ["endless.ics", "undated.ics"]);
+    assert_eq!(names(s.objects_in_span(c.id, Some(5), Some(6)).await.unwrap()), ["early.ics", "undated.ics"]);
+    assert_eq!(s.objects_in_span(c.id, None, None).await.unwrap().len(), 4);
+    assert_eq!(names(s.objects_in_span(c.id, Some(10), Some(50)).await.unwrap()), ["undated.ics"], "end-exclusive");
+}
