@@ -44,8 +44,9 @@ pub trait ResourceStore: Send + Sync + 'static {
     /// The named objects that exist, with their bytes (multiget).
     async fn objects_named(&self, collection: CollectionId, names: &[String]) -> Result<Vec<Object>>;
 
-    /// Objects whose time span may overlap `[start, end)` (open bounds: `None`),
-    /// plus the objects without a span; callers filter precisely.
+    /// Candidates for a time range: objects whose closed span `[span_start,
+    /// span_end]` meets the closed range `[start, end]` (open bounds: `None`), plus
+    /// the objects without a span. A superset: callers apply RFC 4791 §9.9 exactly.
     async fn objects_in_span(
         &self,
         collection: CollectionId,

@@ -343,7 +343,7 @@ macro_rules! sql_resource_store {
                     let _t = OpTimer::start("objects_in_span");
                     let rows = sqlx::query(&format!(
                         "SELECT {META_COLUMNS}, data FROM objects WHERE collection_id = $1 AND (span_start IS NULL OR \
-                         ((span_end IS NULL OR span_end > $2) AND span_start < $3)) ORDER BY name"
+                         ((span_end IS NULL OR span_end >= $2) AND span_start <= $3)) ORDER BY name"
                     ))
                     .bind(collection)
                     .bind(start.unwrap_or(i64::MIN))

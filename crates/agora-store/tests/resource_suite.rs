@@ -261,5 +261,10 @@ async fn span_lookup(o: Opened) {
     assert_eq!(names(s.objects_in_span(c.id, Some(20), Some(60)).await.unwrap()), ["endless.ics", "undated.ics"]);
     assert_eq!(names(s.objects_in_span(c.id, Some(5), Some(6)).await.unwrap()), ["early.ics", "undated.ics"]);
     assert_eq!(s.objects_in_span(c.id, None, None).await.unwrap().len(), 4);
-    assert_eq!(names(s.objects_in_span(c.id, Some(10), Some(50)).await.unwrap()), ["undated.ics"], "end-exclusive");
+    // Closed on both sides: touching spans are candidates (VTODO rules are end-inclusive).
+    assert_eq!(
+        names(s.objects_in_span(c.id, Some(10), Some(50)).await.unwrap()),
+        ["early.ics", "endless.ics", "undated.ics"]
+    );
+    assert_eq!(names(s.objects_in_span(c.id, Some(11), Some(49)).await.unwrap()), ["undated.ics"]);
 }
