@@ -7,6 +7,7 @@
 //! - [`directory`]: users, groups (nested) and resources.
 //! - [`auth`]: checking credentials, with a verified-credential cache and a
 //!   throttle for repeated failures.
+//! - [`resources`]: homes, collections and objects, validated and authorized.
 //!
 //! # Design
 //! The core owns the rules (validation, uniqueness messages, cache invalidation);
@@ -19,25 +20,54 @@ pub mod directory;
 mod error;
 pub mod names;
 pub mod password;
+pub mod resources;
 
 pub use agora_store::{AppPassword, Principal, PrincipalKind, ResourceKind, Store};
 pub use auth::{AuthConfig, AuthError, Authenticator, Identity};
 pub use directory::Directory;
 pub use error::{CoreError, Result, Rule};
+pub use resources::{Access, Resources};
 
 use std::sync::Arc;
+
+/// Tuning of the domain.
+#[derive(Debug, Clone)]
+pub struct CoreConfig {
+    /// Authentication.
+    pub auth: AuthConfig,
+    /// Largest object a PUT may store, in bytes (CALDAV/CARDDAV:max-resource-size).
+    pub max_resource_size: u64,
+}
+
+impl Default for CoreConfig {
+    fn default() -> Self {
+        CoreConfig { auth: AuthConfig::default(), max_resource_size: 10 * 1024 * 1024 }
+    }
+}
 
 /// The domain services, shared by every front-end.
 pub struct Core {
     store: Arc<dyn Store>,
     auth: Arc<Authenticator>,
+    config: CoreConfig,
+    homes: resources::HomeCache,
 }
 
 impl Core {
     /// Builds the core on an opened store.
-    pub fn new(store: Arc<dyn Store>, auth: AuthConfig) -> Self {
-        let auth = Arc::new(Authenticator::new(store.clone(), auth));
-        Core { store, auth }
+    pub fn new(store: Arc<dyn Store>, config: CoreConfig) -> Self {
+        let auth = Arc::new(Authenticator::new(store.clone(), config.auth.clone()));
+        Core { store, auth, config, homes: Default::default() }
+    }
+
+    /// Resource operations on behalf of an authenticated user.
+    pub fn resources<'a>(&'a self, who: &'a Identity) -> resources::Resources<'a> {
+        resources::Resources::new(self, who)
+    }
+
+    /// The configuration the core runs with.
+    pub fn config(&self) -> &CoreConfig {
+        &self.config
     }
 
     /// Directory administration (users, groups, resources, app passwords).

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use agora_core::directory::NewEntry;
-use agora_core::{AuthConfig, AuthError, Core, CoreError, PrincipalKind, ResourceKind, Store};
+use agora_core::{AuthConfig, AuthError, Core, CoreConfig, CoreError, PrincipalKind, ResourceKind, Store};
 use agora_store::Synchronous;
 use agora_testkit::Backend;
 
@@ -14,8 +14,10 @@ struct Env {
     _dir: tempfile::TempDir,
 }
 
-fn auth_config() -> AuthConfig {
-    AuthConfig { cache_ttl: Duration::from_secs(60), max_failures: 3, failure_window: Duration::from_secs(60) }
+fn config() -> CoreConfig {
+    let auth =
+        AuthConfig { cache_ttl: Duration::from_secs(60), max_failures: 3, failure_window: Duration::from_secs(60) };
+    CoreConfig { auth, ..Default::default() }
 }
 
 async fn env(backend: Backend) -> Env {
@@ -25,7 +27,7 @@ async fn env(backend: Backend) -> Env {
         Backend::Postgres => Some(agora_testkit::pg_database().await),
     };
     let store = agora_store::open(url.as_deref(), dir.path(), Synchronous::Normal).await.unwrap();
-    Env { core: Core::new(store.clone(), auth_config()), store, _dir: dir }
+    Env { core: Core::new(store.clone(), config()), store, _dir: dir }
 }
 
 agora_testkit::on_both_stores!(
@@ -108,7 +110,7 @@ async fn a_password_change_in_another_process_ends_cached_logins(e: Env) {
     auth.authenticate("alice", "old-password", None).await.unwrap();
     auth.authenticate("alice", &app, None).await.unwrap(); // both now cached
     // A second core on the same store stands for the CLI or another front-end.
-    let other = Core::new(e.store.clone(), auth_config());
+    let other = Core::new(e.store.clone(), config());
     other.directory().set_password("alice", "new-password").await.unwrap();
     assert!(matches!(auth.authenticate("alice", "old-password", None).await, Err(AuthError::Invalid)));
     auth.authenticate("alice", "new-password", None).await.unwrap();

@@ -1,8 +1,11 @@
-//! The one place where errors become HTTP responses.
+//! The one place where errors become HTTP responses: statuses, reasons, and
+//! `DAV:error` bodies for the preconditions of RFC 4918, 4791, 6352 and 6578.
 
 use std::time::Duration;
 
-use agora_core::CoreError;
+use agora_core::{CoreError, Rule};
+use agora_dav_xml::{Precondition, XmlError, error_body};
+use agora_store::CollectionKind;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -15,6 +18,20 @@ pub enum HttpError {
     Throttled(Duration),
     /// A domain error.
     Core(CoreError),
+    /// A request the server cannot make sense of: 400 with the reason.
+    BadRequest(String),
+    /// A malformed or oversized XML body: 400 with the parser's reason.
+    Xml(XmlError),
+    /// The body exceeds the configured limit: 413.
+    TooLarge(usize),
+    /// A body in a media type this resource does not take: 415.
+    UnsupportedMediaType(String),
+    /// A failed DAV precondition with its status.
+    Precondition(StatusCode, Precondition),
+    /// Nothing there: 404.
+    NotFound,
+    /// The method does not apply to this resource: 405 with Allow.
+    MethodNotAllowed(&'static str),
 }
 
 impl From<CoreError> for HttpError {
@@ -23,11 +40,50 @@ impl From<CoreError> for HttpError {
     }
 }
 
+impl From<XmlError> for HttpError {
+    fn from(e: XmlError) -> Self {
+        HttpError::Xml(e)
+    }
+}
+
+impl HttpError {
+    /// A domain rule broken while writing into a collection of `kind`; `href_of`
+    /// turns a member name into its href (for `no-uid-conflict`).
+    pub fn from_rule(rule: Rule, kind: CollectionKind, href_of: impl Fn(&str) -> String) -> Self {
+        let card = kind == CollectionKind::Addressbook;
+        let forbidden = StatusCode::FORBIDDEN;
+        let (status, p) = match rule {
+            Rule::UidConflict { name } if card => {
+                (StatusCode::CONFLICT, Precondition::CardNoUidConflict(href_of(&name)))
+            }
+            Rule::UidConflict { name } => (StatusCode::CONFLICT, Precondition::CalNoUidConflict(href_of(&name))),
+            Rule::SupportedData(_) if card => (StatusCode::UNSUPPORTED_MEDIA_TYPE, Precondition::SupportedAddressData),
+            Rule::SupportedData(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, Precondition::SupportedCalendarData),
+            Rule::ValidData(_) | Rule::ObjectResource(_) if card => (forbidden, Precondition::ValidAddressData),
+            Rule::ValidData(_) => (forbidden, Precondition::ValidCalendarData),
+            Rule::ObjectResource(_) => (forbidden, Precondition::ValidCalendarObjectResource),
+            Rule::SupportedComponent(_) => (forbidden, Precondition::SupportedCalendarComponent),
+            Rule::MaxSize { .. } if card => (forbidden, Precondition::CardMaxResourceSize),
+            Rule::MaxSize { .. } => (forbidden, Precondition::CalMaxResourceSize),
+            Rule::CollectionLocation if card => (forbidden, Precondition::AddressbookCollectionLocationOk),
+            Rule::CollectionLocation => (forbidden, Precondition::CalendarCollectionLocationOk),
+            Rule::ValidSyncToken => (forbidden, Precondition::ValidSyncToken),
+        };
+        HttpError::Precondition(status, p)
+    }
+}
+
+fn text(status: StatusCode, message: impl Into<String>) -> Response {
+    let mut m = message.into();
+    m.push('\n');
+    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], m).into_response()
+}
+
 impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
         match self {
             HttpError::Unauthenticated => {
-                let mut r = (StatusCode::UNAUTHORIZED, "authentication required\n").into_response();
+                let mut r = text(StatusCode::UNAUTHORIZED, "authentication required");
                 r.headers_mut().insert(
                     header::WWW_AUTHENTICATE,
                     HeaderValue::from_static("Basic realm=\"Agora\", charset=\"UTF-8\""),
@@ -36,28 +92,40 @@ impl IntoResponse for HttpError {
             }
             HttpError::Throttled(wait) => {
                 let secs = wait.as_secs().max(1);
-                let mut r = (StatusCode::TOO_MANY_REQUESTS, format!("too many failed logins; retry in {secs} s\n"))
-                    .into_response();
+                let mut r = text(StatusCode::TOO_MANY_REQUESTS, format!("too many failed logins; retry in {secs} s"));
                 r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
                 r
             }
-            HttpError::Core(e) => {
-                let status = match &e {
-                    CoreError::Invalid(_) => StatusCode::BAD_REQUEST,
-                    CoreError::NotFound { .. } => StatusCode::NOT_FOUND,
-                    CoreError::Conflict(_) => StatusCode::CONFLICT,
-                    CoreError::Exists(_) => StatusCode::METHOD_NOT_ALLOWED,
-                    CoreError::Forbidden(_) | CoreError::Rule(_) => StatusCode::FORBIDDEN,
-                    CoreError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
-                    CoreError::Store(_) => StatusCode::SERVICE_UNAVAILABLE,
-                };
-                if status.is_server_error() {
-                    tracing::error!(error = %e, "request failed");
-                    (status, "the store is unavailable\n").into_response()
-                } else {
-                    (status, format!("{e}\n")).into_response()
-                }
+            HttpError::BadRequest(m) => text(StatusCode::BAD_REQUEST, m),
+            HttpError::Xml(e) => text(StatusCode::BAD_REQUEST, format!("malformed XML body: {e}")),
+            HttpError::TooLarge(limit) => {
+                text(StatusCode::PAYLOAD_TOO_LARGE, format!("the request body exceeds {limit} bytes"))
             }
+            HttpError::UnsupportedMediaType(m) => text(StatusCode::UNSUPPORTED_MEDIA_TYPE, m),
+            HttpError::Precondition(status, p) => {
+                (status, [(header::CONTENT_TYPE, "application/xml; charset=utf-8")], error_body(&p)).into_response()
+            }
+            HttpError::NotFound => text(StatusCode::NOT_FOUND, "no such resource"),
+            HttpError::MethodNotAllowed(allow) => {
+                let mut r = text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed on this resource");
+                r.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allow));
+                r
+            }
+            HttpError::Core(e) => match e {
+                CoreError::Rule(rule) => {
+                    HttpError::from_rule(rule, CollectionKind::Calendar, |n| n.to_owned()).into_response()
+                }
+                CoreError::Invalid(m) => text(StatusCode::BAD_REQUEST, m),
+                CoreError::NotFound { .. } => text(StatusCode::NOT_FOUND, e.to_string()),
+                CoreError::Conflict(m) => text(StatusCode::CONFLICT, m),
+                CoreError::Exists(m) => text(StatusCode::METHOD_NOT_ALLOWED, m),
+                CoreError::Forbidden(m) => text(StatusCode::FORBIDDEN, m),
+                CoreError::PreconditionFailed => text(StatusCode::PRECONDITION_FAILED, "the resource has changed"),
+                CoreError::Store(err) => {
+                    tracing::error!(error = %err, "request failed");
+                    text(StatusCode::SERVICE_UNAVAILABLE, "the store is unavailable")
+                }
+            },
         }
     }
 }

@@ -1,14 +1,18 @@
-//! Agora's HTTP front-end. Later issues add WebDAV, CalDAV and CardDAV here; this
-//! crate turns HTTP into calls on [`agora_core::Core`] and the answers back into
-//! HTTP, and holds no business rule of its own.
+//! Agora's HTTP front-end: WebDAV, CalDAV and CardDAV. It turns HTTP into calls
+//! on [`agora_core::Core`] and the answers back into HTTP, and holds no business
+//! rule of its own: the core validates and authorizes, `agora-dav-xml` parses and
+//! writes XML.
 //!
 //! # Layout
 //! - [`auth`]: HTTP Basic, decoded here, checked by the core.
 //! - [`client`]: the client address, through trusted reverse proxies.
 //! - `observe`: one log line and the metrics of every request.
 //! - `health`: `GET /health` and `GET /metrics` (no authentication).
-//! - `methods`: the protected resource space, one file per method.
-//! - `error`: how domain errors become HTTP statuses, in one place.
+//! - `paths`: the URL space and its percent-encoding.
+//! - `resolve`: from a URL to a resource; `props`: live and dead properties;
+//!   `sync`: sync tokens and getctag; `request`: headers and bodies.
+//! - `methods`: one file per method, `methods/report/` one per report.
+//! - `error`: how errors become HTTP statuses and `DAV:error` bodies, in one place.
 
 pub mod auth;
 pub mod client;
@@ -16,17 +20,39 @@ mod error;
 mod health;
 mod methods;
 mod observe;
+pub mod paths;
+mod props;
+mod request;
+mod resolve;
+mod sync;
 
 use std::sync::Arc;
 
 use agora_core::Core;
 use axum::Router;
+use axum::http::{StatusCode, header};
 use axum::middleware::from_fn_with_state;
-use axum::routing::get;
+use axum::response::IntoResponse;
+use axum::routing::{any, get};
 use ipnet::IpNet;
 use metrics_exporter_prometheus::PrometheusHandle;
 
 pub use error::HttpError;
+
+/// Bounds on what one request may make the server read.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest request body in bytes (413 beyond).
+    pub max_request_bytes: usize,
+    /// XML nesting depth and number of properties per request.
+    pub xml: agora_dav_xml::Limits,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_request_bytes: 16 * 1024 * 1024, xml: agora_dav_xml::Limits::default() }
+    }
+}
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -37,6 +63,8 @@ pub struct AppState {
     pub metrics: Option<PrometheusHandle>,
     /// Reverse proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Arc<Vec<IpNet>>,
+    /// Request bounds.
+    pub limits: Arc<Limits>,
 }
 
 /// The whole HTTP application.
@@ -45,13 +73,21 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health::health))
         .route("/metrics", get(health::metrics))
+        .route("/.well-known/caldav", any(well_known))
+        .route("/.well-known/carddav", any(well_known))
         .merge(protected)
         .layer(from_fn_with_state(state.clone(), observe::observe))
         .with_state(state)
 }
 
-/// Describes the metrics this crate records, and the buckets of its histograms, for
-/// the binary that installs the Prometheus recorder.
+/// RFC 6764 §5: the well-known URIs redirect to the context path, for GET and
+/// PROPFIND alike (Apple clients use them even when given a full URL).
+async fn well_known() -> impl IntoResponse {
+    (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, "/")])
+}
+
+/// Describes the buckets of the histograms this crate records, for the binary
+/// that installs the Prometheus recorder.
 pub fn metric_buckets() -> &'static [f64] {
     &[0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0]
 }

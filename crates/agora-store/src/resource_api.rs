@@ -38,6 +38,9 @@ pub trait ResourceStore: Send + Sync + 'static {
     /// Object metadata of a collection's members, ordered by name.
     async fn object_metas(&self, collection: CollectionId) -> Result<Vec<ObjectMeta>>;
 
+    /// One object's metadata, without reading its bytes.
+    async fn object_meta(&self, collection: CollectionId, name: &str) -> Result<Option<ObjectMeta>>;
+
     /// One object with its bytes.
     async fn object(&self, collection: CollectionId, name: &str) -> Result<Option<Object>>;
 

@@ -303,6 +303,18 @@ macro_rules! sql_resource_store {
                     Ok(rows.iter().map(|r| meta_from_row(r, "")).collect::<Result<_, _>>()?)
                 }
 
+                async fn object_meta(&self, collection: CollectionId, name: &str) -> Result<Option<ObjectMeta>> {
+                    let _t = OpTimer::start("object_meta");
+                    let row = sqlx::query(&format!(
+                        "SELECT {META_COLUMNS} FROM objects WHERE collection_id = $1 AND name = $2"
+                    ))
+                    .bind(collection)
+                    .bind(name)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    Ok(row.as_ref().map(|r| meta_from_row(r, "")).transpose()?)
+                }
+
                 async fn object(&self, collection: CollectionId, name: &str) -> Result<Option<Object>> {
                     let _t = OpTimer::start("object");
                     let row = sqlx::query(&format!(

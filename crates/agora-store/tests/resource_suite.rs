@@ -112,6 +112,8 @@ async fn objects_round_trip_their_bytes(o: Opened) {
     assert_eq!(got.data, bytes.as_bytes(), "bytes are served exactly as stored");
     assert_eq!(got.meta, put.meta);
     assert!(o.store.object(c.id, "missing.ics").await.unwrap().is_none());
+    assert_eq!(o.store.object_meta(c.id, "a b.ics").await.unwrap().unwrap(), put.meta);
+    assert!(o.store.object_meta(c.id, "missing.ics").await.unwrap().is_none());
     let again = o.store.put_object(c.id, "a b.ics", &event("u1", "v2"), &WriteCondition::Always, 11).await.unwrap();
     assert!(!again.created);
     assert_eq!(again.meta.created_at, 10);

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 
-use agora_core::Core;
+use agora_core::{Core, CoreConfig};
 use agora_dav::AppState;
 use axum_server::Handle;
 use metrics_exporter_prometheus::PrometheusBuilder;
@@ -21,7 +21,7 @@ pub async fn run(settings: &Settings, serve: ServeSettings) -> Result<(), Failur
 
     let store = agora_store::open(settings.store.as_deref(), &settings.data_dir, settings.sqlite_sync).await?;
     tracing::info!(backend = store.backend(), "store opened");
-    let core = Arc::new(Core::new(store, serve.auth.clone()));
+    let core = Arc::new(Core::new(store, CoreConfig { auth: serve.auth.clone(), ..Default::default() }));
 
     if serve.initial_admin
         && let Some(password) = core.directory().ensure_initial_admin().await?
@@ -37,6 +37,7 @@ pub async fn run(settings: &Settings, serve: ServeSettings) -> Result<(), Failur
         core: core.clone(),
         metrics: Some(metrics),
         trusted_proxies: Arc::new(serve.trusted_proxies.clone()),
+        limits: Arc::new(agora_dav::Limits::default()),
     })
     .into_make_service_with_connect_info::<SocketAddr>();
 

@@ -1,20 +1,72 @@
-//! GET and HEAD.
+//! GET and HEAD: objects are served as stored, byte for byte.
 
-use agora_core::Identity;
 use axum::extract::Request;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-/// `/` greets the signed-in user; nothing else exists yet.
-pub async fn get(req: Request) -> Response {
-    if req.uri().path() != "/" {
-        return (StatusCode::NOT_FOUND, "no such resource\n").into_response();
+use agora_core::Access;
+
+use crate::error::HttpError;
+use crate::props::http_date;
+use crate::request::etag_header;
+use crate::resolve::{Dav, Resource};
+
+/// Serves an object (with ETag and Last-Modified, honouring If-None-Match), a
+/// short greeting at `/`, and a plain listing for collections.
+pub async fn get(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> {
+    let head = super::is_head(req.method());
+    let resource = dav.resolve(req.uri().path(), Access::Read).await?;
+    let (status, headers, body): (StatusCode, Vec<(header::HeaderName, String)>, Vec<u8>) = match &resource {
+        Resource::Object(c, meta) => {
+            let etag = etag_header(&meta.etag);
+            let not_modified =
+                req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+                    v.trim() == "*" || v.split(',').any(|t| t.trim().trim_start_matches("W/") == etag)
+                });
+            let headers = vec![(header::ETAG, etag), (header::LAST_MODIFIED, http_date(meta.modified_at))];
+            if not_modified {
+                return Ok((StatusCode::NOT_MODIFIED, headers_map(headers)).into_response());
+            }
+            let object = dav.res.object(c, &meta.name).await?.ok_or(HttpError::NotFound)?;
+            let mut headers = headers;
+            headers.push((header::CONTENT_TYPE, meta.content_type.clone()));
+            (StatusCode::OK, headers, object.data)
+        }
+        Resource::Root => (
+            StatusCode::OK,
+            vec![(header::CONTENT_TYPE, "text/plain; charset=utf-8".into())],
+            format!("Agora {}: signed in as {}\n", env!("CARGO_PKG_VERSION"), dav.who.name).into_bytes(),
+        ),
+        Resource::Collection(c) => {
+            let (subs, objects) = dav.res.members(c).await?;
+            let mut listing = format!("/{}\n", c.path);
+            for s in subs {
+                listing.push_str(&format!("  {}/\n", s.name()));
+            }
+            for o in objects {
+                listing.push_str(&format!("  {}\n", o.name));
+            }
+            (StatusCode::OK, vec![(header::CONTENT_TYPE, "text/plain; charset=utf-8".into())], listing.into_bytes())
+        }
+        Resource::Principals | Resource::Principal(_) => (
+            StatusCode::OK,
+            vec![(header::CONTENT_TYPE, "text/plain; charset=utf-8".into())],
+            format!("{}\n", resource.href()).into_bytes(),
+        ),
+        Resource::Missing { .. } => return Err(HttpError::NotFound),
+    };
+    let mut headers = headers;
+    headers.push((header::CONTENT_LENGTH, body.len().to_string()));
+    let body = if head { Vec::new() } else { body };
+    Ok((status, headers_map(headers), body).into_response())
+}
+
+fn headers_map(list: Vec<(header::HeaderName, String)>) -> axum::http::HeaderMap {
+    let mut map = axum::http::HeaderMap::new();
+    for (k, v) in list {
+        if let Ok(v) = v.parse() {
+            map.insert(k, v);
+        }
     }
-    let who = req.extensions().get::<Identity>().map(|i| i.name.as_str()).unwrap_or("?");
-    (
-        StatusCode::OK,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        format!("Agora {}: signed in as {who}\n", env!("CARGO_PKG_VERSION")),
-    )
-        .into_response()
+    map
 }

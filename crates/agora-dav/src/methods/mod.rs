@@ -1,22 +1,66 @@
-//! The authenticated resource space, one file per method. WebDAV, CalDAV and
-//! CardDAV methods arrive with the CalDAV/CardDAV issue; until then the server
-//! answers OPTIONS everywhere and a greeting at `/`.
+//! The authenticated resource space, one file per method.
 
+mod delete;
 mod get;
+mod mkcol;
 mod options;
+mod propfind;
+mod proppatch;
+mod put;
+mod report;
 
-use axum::extract::Request;
-use axum::http::{Method, StatusCode, header};
+use agora_core::Identity;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
 
+use crate::AppState;
+use crate::error::HttpError;
+use crate::resolve::Dav;
+
 /// Methods this build implements, for `Allow`.
-pub(crate) const ALLOW: &str = "OPTIONS, GET, HEAD";
+pub(crate) const ALLOW: &str = "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, MKCOL, MKCALENDAR, REPORT";
+
+/// The DAV compliance classes really implemented (interop note: Thunderbird
+/// decides from this header what it must do itself).
+pub(crate) const DAV_CLASSES: &str = "1, 3, calendar-access, addressbook, extended-mkcol";
+
+/// Adds the `DAV` header (sent on OPTIONS and PROPFIND responses).
+pub(crate) fn with_dav_header(mut r: Response) -> Response {
+    r.headers_mut().insert("dav", HeaderValue::from_static(DAV_CLASSES));
+    r
+}
 
 /// Routes an authenticated request by method.
-pub async fn dispatch(req: Request) -> Response {
-    match *req.method() {
-        Method::OPTIONS => options::options(req).await,
-        Method::GET | Method::HEAD => get::get(req).await,
-        _ => (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, ALLOW)], "method not supported here\n").into_response(),
+pub async fn dispatch(State(state): State<AppState>, req: Request) -> Response {
+    let Some(who) = req.extensions().get::<Identity>().cloned() else {
+        return HttpError::Unauthenticated.into_response();
+    };
+    let dav = Dav::new(&state, &who);
+    if let Err(e) = dav.res.ensure_homes().await {
+        return HttpError::from(e).into_response();
     }
+    let result = match req.method().as_str() {
+        "OPTIONS" => Ok(options::options()),
+        "GET" | "HEAD" => get::get(&dav, req).await,
+        "PUT" => put::put(&dav, req).await,
+        "DELETE" => delete::delete(&dav, req).await,
+        "PROPFIND" => propfind::propfind(&dav, req).await,
+        "PROPPATCH" => proppatch::proppatch(&dav, req).await,
+        "MKCOL" | "MKCALENDAR" => mkcol::mkcol(&dav, req).await,
+        "REPORT" => report::report(&dav, req).await,
+        _ => Err(HttpError::MethodNotAllowed(ALLOW)),
+    };
+    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// A 207 Multi-Status response with an XML body.
+pub(crate) fn multistatus(body: Vec<u8>) -> Response {
+    (axum::http::StatusCode::MULTI_STATUS, [(header::CONTENT_TYPE, "application/xml; charset=utf-8")], body)
+        .into_response()
+}
+
+/// The method of a request, for handlers that serve two.
+pub(crate) fn is_head(method: &Method) -> bool {
+    method == Method::HEAD
 }

@@ -1,13 +1,11 @@
-//! OPTIONS (RFC 9110 §9.3.7).
+//! OPTIONS (RFC 9110 §9.3.7, RFC 4918 §10.1): methods and DAV compliance classes.
 
-use axum::extract::Request;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::ALLOW;
+use super::{ALLOW, with_dav_header};
 
-/// Lists the methods allowed. The `DAV` compliance header is sent only once DAV
-/// classes are really implemented: Thunderbird decides from it what to do itself.
-pub async fn options(_req: Request) -> Response {
-    (StatusCode::OK, [(header::ALLOW, ALLOW), (header::CONTENT_LENGTH, "0")]).into_response()
+/// Lists the methods and the DAV classes.
+pub fn options() -> Response {
+    with_dav_header((StatusCode::OK, [(header::ALLOW, ALLOW), (header::CONTENT_LENGTH, "0")]).into_response())
 }

@@ -1,0 +1,269 @@
+//! DAV resources as the domain sees them: homes, collections, objects, their
+//! properties and change log, with every write validated and every access decided
+//! here (`authorize`), whatever the front-end.
+
+pub mod homes;
+mod validate;
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use agora_store::{
+    Change, Collection, CollectionKind, Components, NewCollection, Object, ObjectMeta, PrincipalId, PropertyChange,
+    PutOutcome, Store, WriteCondition,
+};
+
+use crate::auth::Identity;
+use crate::error::{CoreError, Result, Rule};
+use crate::{Core, now};
+
+pub use validate::etag;
+
+/// What a request wants to do to a collection or its members.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Read content and properties.
+    Read,
+    /// Change content or properties, add or remove members.
+    Write,
+}
+
+/// How long a principal's homes are known to exist before being checked again.
+const HOMES_TTL: Duration = Duration::from_secs(60);
+
+/// Principals whose homes were recently provisioned by this process.
+#[derive(Default)]
+pub(crate) struct HomeCache(Mutex<HashMap<PrincipalId, Instant>>);
+
+/// Resource operations on behalf of one authenticated user.
+pub struct Resources<'a> {
+    core: &'a Core,
+    who: &'a Identity,
+}
+
+impl<'a> Resources<'a> {
+    pub(crate) fn new(core: &'a Core, who: &'a Identity) -> Self {
+        Resources { core, who }
+    }
+
+    fn store(&self) -> &dyn Store {
+        self.core.store.as_ref()
+    }
+
+    /// The one place that decides access to a collection. Until sharing and ACLs
+    /// arrive, a principal has full access to what it owns and none to the rest.
+    pub fn authorize(&self, collection: &Collection, _access: Access) -> Result<()> {
+        if collection.owner_id == self.who.principal_id {
+            Ok(())
+        } else {
+            Err(CoreError::Forbidden(format!("no access to /{}", collection.path)))
+        }
+    }
+
+    /// Creates the user's homes and default collections on first access.
+    pub async fn ensure_homes(&self) -> Result<()> {
+        let id = self.who.principal_id;
+        {
+            let cache = self.core.homes.0.lock().unwrap_or_else(|e| e.into_inner());
+            if cache.get(&id).is_some_and(|t| t.elapsed() < HOMES_TTL) {
+                return Ok(());
+            }
+        }
+        let principal = self.core.directory().get(None, &self.who.name).await?;
+        if self.store().collection(&homes::calendar_home(&principal.name)).await?.is_none() {
+            self.store().provision(&homes::initial_collections(&principal), now()).await?;
+        }
+        self.core.homes.0.lock().unwrap_or_else(|e| e.into_inner()).insert(id, Instant::now());
+        Ok(())
+    }
+
+    /// The collection at a decoded path, if the user may access it as asked.
+    pub async fn collection(&self, path: &str, access: Access) -> Result<Option<Collection>> {
+        match self.store().collection(path).await? {
+            Some(c) => {
+                self.authorize(&c, access)?;
+                Ok(Some(c))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Sub-collections and objects of a collection (for Depth: 1).
+    pub async fn members(&self, c: &Collection) -> Result<(Vec<Collection>, Vec<ObjectMeta>)> {
+        self.authorize(c, Access::Read)?;
+        Ok((self.store().subcollections(c.id).await?, self.store().object_metas(c.id).await?))
+    }
+
+    /// Dead properties of a collection (Clark name, verbatim XML).
+    pub async fn collection_properties(&self, c: &Collection) -> Result<Vec<(String, String)>> {
+        self.authorize(c, Access::Read)?;
+        Ok(self.store().collection_properties(c.id).await?)
+    }
+
+    /// Applies a PROPPATCH to a collection, all or nothing.
+    pub async fn patch_collection(&self, c: &Collection, changes: &[PropertyChange]) -> Result<()> {
+        self.authorize(c, Access::Write)?;
+        Ok(self.store().patch_collection(c.id, changes, now()).await?)
+    }
+
+    /// Creates a collection (MKCOL, MKCALENDAR, extended MKCOL) below `parent_path`.
+    /// Calendars and address books go directly in the matching home (RFC 4791
+    /// §5.3.1: not inside another calendar); plain collections go in homes or in
+    /// plain collections.
+    pub async fn create_collection(
+        &self,
+        path: &str,
+        kind: CollectionKind,
+        components: Components,
+        properties: Vec<(String, String)>,
+    ) -> Result<Collection> {
+        let parent_path =
+            parent_of(path).ok_or_else(|| CoreError::Forbidden("cannot create a top-level collection".into()))?;
+        let parent = self
+            .store()
+            .collection(&parent_path)
+            .await?
+            .ok_or_else(|| CoreError::Conflict(format!("the parent collection /{parent_path} does not exist")))?;
+        self.authorize(&parent, Access::Write)?;
+        let allowed = match kind {
+            CollectionKind::Calendar => parent.kind == CollectionKind::CalendarHome,
+            CollectionKind::Addressbook => parent.kind == CollectionKind::AddressbookHome,
+            CollectionKind::Plain => matches!(
+                parent.kind,
+                CollectionKind::CalendarHome | CollectionKind::AddressbookHome | CollectionKind::Plain
+            ),
+            _ => false,
+        };
+        if !allowed {
+            return Err(Rule::CollectionLocation.into());
+        }
+        let components = match kind {
+            // RFC 4791 §5.2.3: without the property, any component type is accepted.
+            CollectionKind::Calendar if components.0 == 0 => {
+                Components(Components::EVENT | Components::TODO | Components::JOURNAL)
+            }
+            _ => components,
+        };
+        let new = NewCollection {
+            owner_id: parent.owner_id,
+            path: path.to_owned(),
+            parent_path: Some(parent_path),
+            kind,
+            components,
+            properties,
+        };
+        Ok(self.store().create_collection(&new, now()).await?)
+    }
+
+    /// Deletes a collection with its contents. Homes and schedule boxes stay.
+    pub async fn delete_collection(&self, c: &Collection) -> Result<()> {
+        self.authorize(c, Access::Write)?;
+        if matches!(
+            c.kind,
+            CollectionKind::CalendarHome
+                | CollectionKind::AddressbookHome
+                | CollectionKind::Inbox
+                | CollectionKind::Outbox
+        ) {
+            return Err(CoreError::Forbidden(format!("/{} cannot be deleted", c.path)));
+        }
+        self.store().delete_collection(c.id, now()).await?;
+        Ok(())
+    }
+
+    /// One object's metadata.
+    pub async fn object_meta(&self, c: &Collection, name: &str) -> Result<Option<ObjectMeta>> {
+        self.authorize(c, Access::Read)?;
+        Ok(self.store().object_meta(c.id, name).await?)
+    }
+
+    /// One object with its bytes.
+    pub async fn object(&self, c: &Collection, name: &str) -> Result<Option<Object>> {
+        self.authorize(c, Access::Read)?;
+        Ok(self.store().object(c.id, name).await?)
+    }
+
+    /// The named objects that exist (multiget).
+    pub async fn objects_named(&self, c: &Collection, names: &[String]) -> Result<Vec<Object>> {
+        self.authorize(c, Access::Read)?;
+        Ok(self.store().objects_named(c.id, names).await?)
+    }
+
+    /// Every object of a collection.
+    pub async fn objects(&self, c: &Collection) -> Result<Vec<Object>> {
+        self.authorize(c, Access::Read)?;
+        Ok(self.store().objects(c.id).await?)
+    }
+
+    /// Candidates for a time range (a superset; filter with `agora_ical`).
+    pub async fn objects_in_range(&self, c: &Collection, start: Option<i64>, end: Option<i64>) -> Result<Vec<Object>> {
+        self.authorize(c, Access::Read)?;
+        Ok(self.store().objects_in_span(c.id, start, end).await?)
+    }
+
+    /// Validates and stores an object; the condition is checked inside the write.
+    pub async fn put_object(
+        &self,
+        c: &Collection,
+        name: &str,
+        data: Vec<u8>,
+        content_type: Option<&str>,
+        condition: &WriteCondition,
+    ) -> Result<PutOutcome> {
+        self.authorize(c, Access::Write)?;
+        let object = validate::prepare(c, data, content_type, self.core.config.max_resource_size)?;
+        Ok(self.store().put_object(c.id, name, &object, condition, now()).await?)
+    }
+
+    /// Deletes an object if the condition holds.
+    pub async fn delete_object(&self, c: &Collection, name: &str, condition: &WriteCondition) -> Result<()> {
+        self.authorize(c, Access::Write)?;
+        if self.store().delete_object(c.id, name, condition, now()).await? {
+            Ok(())
+        } else {
+            Err(CoreError::NotFound { what: "resource", name: format!("/{}{name}", c.path) })
+        }
+    }
+
+    /// Dead properties of an object.
+    pub async fn object_properties(&self, c: &Collection, object: &ObjectMeta) -> Result<Vec<(String, String)>> {
+        self.authorize(c, Access::Read)?;
+        Ok(self.store().object_properties(object.id).await?)
+    }
+
+    /// Applies a PROPPATCH to an object.
+    pub async fn patch_object(&self, c: &Collection, object: &ObjectMeta, changes: &[PropertyChange]) -> Result<()> {
+        self.authorize(c, Access::Write)?;
+        Ok(self.store().patch_object(object.id, changes).await?)
+    }
+
+    /// Changes after revision `since` (RFC 6578), at most `limit`, with the current
+    /// revision. A revision the collection never reached is an invalid token.
+    pub async fn changes_since(&self, c: &Collection, since: i64, limit: Option<u32>) -> Result<(Vec<Change>, i64)> {
+        self.authorize(c, Access::Read)?;
+        if since < 0 || since > c.revision {
+            return Err(Rule::ValidSyncToken.into());
+        }
+        Ok(self.store().changes_since(c.id, since, limit).await?)
+    }
+}
+
+/// `a/b/c/` → `a/b/`; `a/b/c.ics` → `a/b/`; `a/` → `None`.
+pub fn parent_of(path: &str) -> Option<String> {
+    let trimmed = path.trim_end_matches('/');
+    let cut = trimmed.rfind('/')?;
+    Some(trimmed[..=cut].to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parent_of;
+
+    #[test]
+    fn parents() {
+        assert_eq!(parent_of("calendars/alice/work/").as_deref(), Some("calendars/alice/"));
+        assert_eq!(parent_of("calendars/alice/work/e.ics").as_deref(), Some("calendars/alice/work/"));
+        assert_eq!(parent_of("calendars/"), None);
+    }
+}

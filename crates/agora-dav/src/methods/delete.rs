@@ -1,0 +1,30 @@
+//! DELETE (RFC 4918 §9.6): objects (honouring If-Match) and whole collections.
+
+use agora_core::Access;
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::HttpError;
+use crate::request;
+use crate::resolve::{Dav, Resource};
+
+/// Deletes the resource; 204 on success.
+pub async fn delete(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> {
+    let condition = request::write_condition(req.headers());
+    match dav.resolve(req.uri().path(), Access::Write).await? {
+        Resource::Object(c, meta) => dav.res.delete_object(&c, &meta.name, &condition).await?,
+        Resource::Collection(c) => {
+            if condition != agora_store::WriteCondition::Always {
+                // Collections have no ETag: any If-Match fails (RFC 9110 §13.1.1).
+                if matches!(condition, agora_store::WriteCondition::IfMatch(_)) {
+                    return Err(agora_core::CoreError::PreconditionFailed.into());
+                }
+            }
+            dav.res.delete_collection(&c).await?
+        }
+        Resource::Missing { .. } => return Err(HttpError::NotFound),
+        _ => return Err(HttpError::MethodNotAllowed(super::ALLOW)),
+    }
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

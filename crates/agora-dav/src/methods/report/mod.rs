@@ -1,0 +1,102 @@
+//! REPORT (RFC 3253 §3.6): each report in its own file.
+
+mod multiget;
+mod sync_collection;
+
+use agora_core::Access;
+use agora_dav_xml::{
+    Content, NS_CALDAV, NS_CARDDAV, Precondition, PropName, PropRequest, PropSelection, PropStat, PropValue, Propfind,
+    Report, parse_report,
+};
+use agora_store::{Collection, Object};
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use crate::error::HttpError;
+use crate::props;
+use crate::request;
+use crate::resolve::{Dav, Resource};
+
+/// Parses the report and runs it against the request URI.
+pub async fn report(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> {
+    let path = req.uri().path().to_owned();
+    let (parts, body) = req.into_parts();
+    let body = request::body(body, dav.state.limits.max_request_bytes).await?;
+    request::require_xml(&parts.headers, &body)?;
+    let report = parse_report(&body, &dav.state.limits.xml)?;
+    let resource = dav.resolve(&path, Access::Read).await?;
+    let unsupported = || HttpError::Precondition(StatusCode::FORBIDDEN, Precondition::SupportedReport);
+    let Resource::Collection(collection) = resource else {
+        return match resource {
+            Resource::Missing { .. } => Err(HttpError::NotFound),
+            _ => Err(unsupported()),
+        };
+    };
+    match report {
+        Report::SyncCollection { sync_token, limit, props, .. } => {
+            sync_collection::run(dav, &collection, sync_token.as_deref(), limit, props).await
+        }
+        Report::CalendarMultiget { props, hrefs } | Report::AddressbookMultiget { props, hrefs } => {
+            multiget::run(dav, &collection, &props, &hrefs).await
+        }
+        _ => Err(unsupported()),
+    }
+}
+
+fn is_data(name: &PropName) -> bool {
+    name.is(NS_CALDAV, "calendar-data") || name.is(NS_CARDDAV, "address-data")
+}
+
+/// The propstats of one object for a report: its properties plus, when asked,
+/// its calendar or address data (served as stored, or converted on request).
+pub(crate) async fn object_propstats(
+    dav: &Dav<'_>,
+    c: &Collection,
+    object: &Object,
+    wanted: &PropRequest,
+) -> Result<Vec<PropStat>, HttpError> {
+    let (propfind, data_names) = match &wanted.props {
+        PropSelection::AllProp => (Propfind::AllProp { include: vec![] }, vec![]),
+        PropSelection::PropName => (Propfind::PropName, vec![]),
+        PropSelection::Prop(names) => (
+            Propfind::Prop(names.iter().filter(|n| !is_data(n)).cloned().collect()),
+            names.iter().filter(|n| is_data(n)).cloned().collect::<Vec<_>>(),
+        ),
+    };
+    let resource = Resource::Object(c.clone(), object.meta.clone());
+    let mut stats = props::propstats(dav, &resource, &propfind).await?;
+    let mut data = data_names;
+    if wanted.calendar_data.is_some() && !data.iter().any(|n| n.is(NS_CALDAV, "calendar-data")) {
+        data.push(PropName::caldav("calendar-data"));
+    }
+    if wanted.address_data.is_some() && !data.iter().any(|n| n.is(NS_CARDDAV, "address-data")) {
+        data.push(PropName::carddav("address-data"));
+    }
+    for name in data {
+        let text = if name.is(NS_CARDDAV, "address-data") {
+            address_data(object, wanted)?
+        } else {
+            String::from_utf8_lossy(&object.data).into_owned()
+        };
+        let value = PropValue::new(name, Content::Text(text));
+        match stats.iter_mut().find(|s| s.status == 200) {
+            Some(ok) => ok.props.push(value),
+            None => stats.insert(0, PropStat { status: 200, props: vec![value] }),
+        }
+    }
+    Ok(stats)
+}
+
+/// A card in the version the client asked for (RFC 6352 §10.4).
+fn address_data(object: &Object, wanted: &PropRequest) -> Result<String, HttpError> {
+    let version = wanted.address_data.as_ref().and_then(|a| a.version.as_deref());
+    if let Some(v) = version {
+        let target = agora_ical::vcard::Version::parse(v)
+            .ok_or(HttpError::Precondition(StatusCode::FORBIDDEN, Precondition::SupportedAddressData))?;
+        if let Ok(Some(converted)) = agora_ical::vcard::convert(&object.data, target) {
+            return Ok(converted);
+        }
+    }
+    Ok(String::from_utf8_lossy(&object.data).into_owned())
+}

@@ -1,0 +1,303 @@
+//! Properties of every resource: live ones computed here, dead ones stored
+//! verbatim. Answers PROPFIND (RFC 4918 §9.1) for one resource at a time.
+
+use agora_core::{Principal, PrincipalKind, ResourceKind};
+use agora_dav_xml::{
+    Content, NS_CALDAV, NS_CALENDARSERVER, NS_CARDDAV, NS_DAV, PropName, PropStat, PropValue, Propfind, escape_text,
+};
+use agora_store::{Collection, CollectionKind};
+
+use crate::error::HttpError;
+use crate::paths;
+use crate::resolve::{Dav, Resource};
+use crate::sync;
+
+/// Live properties that RFC 4918 §9.1 makes part of `allprop`.
+const ALLPROP: &[(&str, &str)] = &[
+    (NS_DAV, "resourcetype"),
+    (NS_DAV, "displayname"),
+    (NS_DAV, "getetag"),
+    (NS_DAV, "getcontenttype"),
+    (NS_DAV, "getcontentlength"),
+    (NS_DAV, "getlastmodified"),
+    (NS_DAV, "creationdate"),
+];
+
+/// Every live property this server computes (for `propname` and for refusing
+/// PROPPATCH on protected ones).
+const LIVE: &[(&str, &str)] = &[
+    (NS_DAV, "resourcetype"),
+    (NS_DAV, "getetag"),
+    (NS_DAV, "getcontenttype"),
+    (NS_DAV, "getcontentlength"),
+    (NS_DAV, "getlastmodified"),
+    (NS_DAV, "creationdate"),
+    (NS_DAV, "current-user-principal"),
+    (NS_DAV, "principal-URL"),
+    (NS_DAV, "principal-collection-set"),
+    (NS_DAV, "owner"),
+    (NS_DAV, "current-user-privilege-set"),
+    (NS_DAV, "supported-report-set"),
+    (NS_DAV, "sync-token"),
+    (NS_CALENDARSERVER, "getctag"),
+    (NS_CALENDARSERVER, "email-address-set"),
+    (NS_CALDAV, "calendar-home-set"),
+    (NS_CALDAV, "calendar-user-address-set"),
+    (NS_CALDAV, "schedule-inbox-URL"),
+    (NS_CALDAV, "schedule-outbox-URL"),
+    (NS_CALDAV, "schedule-default-calendar-URL"),
+    (NS_CALDAV, "calendar-user-type"),
+    (NS_CALDAV, "supported-calendar-component-set"),
+    (NS_CALDAV, "supported-calendar-data"),
+    (NS_CALDAV, "max-resource-size"),
+    (NS_CARDDAV, "addressbook-home-set"),
+    (NS_CARDDAV, "supported-address-data"),
+    (NS_CARDDAV, "max-resource-size"),
+];
+
+/// Whether a client may not set this property (RFC 4918 §9.2.1).
+/// `displayname` and the descriptions are live elsewhere but stored dead here.
+pub fn is_protected(name: &PropName) -> bool {
+    LIVE.iter().any(|(ns, local)| name.is(ns, local))
+}
+
+/// Computes the propstats of one resource for a PROPFIND request.
+pub async fn propstats(dav: &Dav<'_>, r: &Resource, request: &Propfind) -> Result<Vec<PropStat>, HttpError> {
+    // Objects rarely have dead properties; a listing of thousands asking only for
+    // live ones (getetag, getcontenttype) must not cost a query per object.
+    let only_live = matches!(request, Propfind::Prop(names) if names.iter().all(is_protected));
+    let dead =
+        if only_live && matches!(r, Resource::Object(..)) { Vec::new() } else { dead_properties(dav, r).await? };
+    let mut found = Vec::new();
+    let mut missing = Vec::new();
+    match request {
+        Propfind::Prop(names) => {
+            for name in names {
+                match value(dav, r, &dead, name) {
+                    Some(content) => found.push(PropValue::new(name.clone(), content)),
+                    None => missing.push(PropValue::empty(name.clone())),
+                }
+            }
+        }
+        Propfind::AllProp { include } => {
+            let live = ALLPROP.iter().map(|(ns, l)| PropName::new(*ns, *l)).chain(include.iter().cloned());
+            for name in live {
+                if let Some(content) = live_value(dav, r, &name) {
+                    found.push(PropValue::new(name, content));
+                }
+            }
+            for (clark, xml) in &dead {
+                if let Some(name) = PropName::parse_clark(clark) {
+                    found.retain(|p| p.name != name);
+                    found.push(PropValue::new(name, Content::Verbatim(xml.clone())));
+                }
+            }
+        }
+        Propfind::PropName => {
+            for (ns, local) in LIVE {
+                let name = PropName::new(*ns, *local);
+                if live_value(dav, r, &name).is_some() {
+                    found.push(PropValue::empty(name));
+                }
+            }
+            found.extend(dead.iter().filter_map(|(c, _)| PropName::parse_clark(c)).map(PropValue::empty));
+        }
+    }
+    let mut out = Vec::new();
+    if !found.is_empty() {
+        out.push(PropStat { status: 200, props: found });
+    }
+    if !missing.is_empty() {
+        out.push(PropStat { status: 404, props: missing });
+    }
+    Ok(out)
+}
+
+/// The stored (dead) properties of a resource, Clark name → verbatim XML.
+pub async fn dead_properties(dav: &Dav<'_>, r: &Resource) -> Result<Vec<(String, String)>, HttpError> {
+    Ok(match r {
+        Resource::Collection(c) => dav.res.collection_properties(c).await?,
+        Resource::Object(c, o) => dav.res.object_properties(c, o).await?,
+        _ => Vec::new(),
+    })
+}
+
+/// One property: dead first (a client's own value wins), then live.
+pub fn value(dav: &Dav<'_>, r: &Resource, dead: &[(String, String)], name: &PropName) -> Option<Content> {
+    let clark = name.clark();
+    if let Some((_, xml)) = dead.iter().find(|(c, _)| *c == clark) {
+        return Some(Content::Verbatim(xml.clone()));
+    }
+    live_value(dav, r, name)
+}
+
+fn hrefs(list: Vec<String>) -> Option<Content> {
+    Some(Content::Hrefs(list))
+}
+
+fn text(s: impl Into<String>) -> Option<Content> {
+    Some(Content::Text(s.into()))
+}
+
+/// A live property's value, `None` when the resource does not have it.
+pub fn live_value(dav: &Dav<'_>, r: &Resource, name: &PropName) -> Option<Content> {
+    let me = &dav.who.name;
+    if name.ns == NS_DAV {
+        match name.local.as_str() {
+            "current-user-principal" => return hrefs(vec![paths::principal_href(me)]),
+            "principal-collection-set" => return hrefs(vec!["/principals/".into()]),
+            "resourcetype" => return Some(resourcetype(r)),
+            _ => {}
+        }
+    }
+    match r {
+        Resource::Principal(p) => principal_value(dav, p, name),
+        Resource::Collection(c) => collection_value(dav, c, name),
+        Resource::Object(_, o) => match (name.ns.as_str(), name.local.as_str()) {
+            (NS_DAV, "getetag") => text(format!("\"{}\"", o.etag)),
+            (NS_DAV, "getcontenttype") => text(o.content_type.clone()),
+            (NS_DAV, "getcontentlength") => text(o.size.to_string()),
+            (NS_DAV, "getlastmodified") => text(http_date(o.modified_at)),
+            (NS_DAV, "creationdate") => text(rfc3339(o.created_at)),
+            (NS_DAV, "owner") => hrefs(vec![paths::principal_href(me)]),
+            (NS_DAV, "current-user-privilege-set") => Some(Content::Raw(OWNER_PRIVILEGES.into())),
+            _ => None,
+        },
+        Resource::Root | Resource::Principals => match (name.ns.as_str(), name.local.as_str()) {
+            (NS_DAV, "current-user-privilege-set") => Some(Content::Raw(READ_PRIVILEGES.into())),
+            (NS_DAV, "supported-report-set") => Some(Content::Raw(String::new())),
+            _ => None,
+        },
+        Resource::Missing { .. } => None,
+    }
+}
+
+fn resourcetype(r: &Resource) -> Content {
+    let raw = match r {
+        Resource::Root | Resource::Principals => "<D:collection/>",
+        Resource::Principal(_) => "<D:collection/><D:principal/>",
+        Resource::Collection(c) => match c.kind {
+            CollectionKind::Calendar => "<D:collection/><C:calendar/>",
+            CollectionKind::Addressbook => "<D:collection/><CARD:addressbook/>",
+            CollectionKind::Inbox => "<D:collection/><C:schedule-inbox/>",
+            CollectionKind::Outbox => "<D:collection/><C:schedule-outbox/>",
+            _ => "<D:collection/>",
+        },
+        Resource::Object(..) | Resource::Missing { .. } => return Content::Empty,
+    };
+    Content::Raw(raw.into())
+}
+
+/// Everything the owner may do (RFC 3744 §5.4, aggregates listed with their parts).
+const OWNER_PRIVILEGES: &str = "<D:privilege><D:all/></D:privilege><D:privilege><D:read/></D:privilege>\
+    <D:privilege><D:write/></D:privilege><D:privilege><D:write-properties/></D:privilege>\
+    <D:privilege><D:write-content/></D:privilege><D:privilege><D:bind/></D:privilege>\
+    <D:privilege><D:unbind/></D:privilege><D:privilege><D:unlock/></D:privilege>\
+    <D:privilege><D:read-acl/></D:privilege><D:privilege><D:read-current-user-privilege-set/></D:privilege>\
+    <D:privilege><C:read-free-busy/></D:privilege>";
+
+const READ_PRIVILEGES: &str =
+    "<D:privilege><D:read/></D:privilege><D:privilege><D:read-current-user-privilege-set/></D:privilege>";
+
+fn principal_value(dav: &Dav<'_>, p: &Principal, name: &PropName) -> Option<Content> {
+    let has_calendars = p.kind != PrincipalKind::Group;
+    let cal_home = agora_core::resources::homes::calendar_home(&p.name);
+    match (name.ns.as_str(), name.local.as_str()) {
+        (NS_DAV, "displayname") => text(p.display_name.clone()),
+        (NS_DAV, "principal-URL") => hrefs(vec![paths::principal_href(&p.name)]),
+        (NS_DAV, "current-user-privilege-set") if p.name == dav.who.name => Some(Content::Raw(OWNER_PRIVILEGES.into())),
+        (NS_DAV, "current-user-privilege-set") => Some(Content::Raw(READ_PRIVILEGES.into())),
+        (NS_DAV, "supported-report-set") => Some(Content::Raw(String::new())),
+        (NS_CALDAV, "calendar-home-set") if has_calendars => hrefs(vec![paths::href(&cal_home)]),
+        (NS_CARDDAV, "addressbook-home-set") if p.kind == PrincipalKind::User => {
+            hrefs(vec![paths::href(&agora_core::resources::homes::addressbook_home(&p.name))])
+        }
+        (NS_CALDAV, "schedule-inbox-URL") if has_calendars => hrefs(vec![paths::href(&format!("{cal_home}inbox/"))]),
+        (NS_CALDAV, "schedule-outbox-URL") if has_calendars => hrefs(vec![paths::href(&format!("{cal_home}outbox/"))]),
+        (NS_CALDAV, "schedule-default-calendar-URL") if has_calendars => {
+            hrefs(vec![paths::href(&format!("{cal_home}calendar/"))])
+        }
+        (NS_CALDAV, "calendar-user-address-set") => {
+            // Every address as mailto: (Thunderbird matches its identity against
+            // them), then the principal URL.
+            let mut list: Vec<String> = p.emails.iter().map(|e| format!("mailto:{e}")).collect();
+            list.push(paths::principal_href(&p.name));
+            hrefs(list)
+        }
+        (NS_CALDAV, "calendar-user-type") => text(match (p.kind, p.resource_kind) {
+            (PrincipalKind::User, _) => "INDIVIDUAL",
+            (PrincipalKind::Group, _) => "GROUP",
+            (PrincipalKind::Resource, Some(ResourceKind::Room)) => "ROOM",
+            (PrincipalKind::Resource, _) => "RESOURCE",
+        }),
+        (NS_CALENDARSERVER, "email-address-set") => Some(Content::Raw(
+            p.emails.iter().map(|e| format!("<CS:email-address>{}</CS:email-address>", escape_text(e))).collect(),
+        )),
+        _ => None,
+    }
+}
+
+fn default_display_name(c: &Collection) -> String {
+    use agora_core::resources::homes::defaults;
+    match c.name() {
+        defaults::CALENDAR if c.kind == CollectionKind::Calendar => "Calendar".into(),
+        defaults::TASKS if c.kind == CollectionKind::Calendar => "Tasks".into(),
+        defaults::NOTES if c.kind == CollectionKind::Calendar => "Notes".into(),
+        defaults::CONTACTS if c.kind == CollectionKind::Addressbook => "Contacts".into(),
+        other => other.to_owned(),
+    }
+}
+
+fn collection_value(dav: &Dav<'_>, c: &Collection, name: &PropName) -> Option<Content> {
+    let max = dav.state.core.config().max_resource_size.to_string();
+    match (name.ns.as_str(), name.local.as_str()) {
+        (NS_DAV, "displayname") => text(default_display_name(c)),
+        (NS_DAV, "getlastmodified") => text(http_date(c.modified_at)),
+        (NS_DAV, "creationdate") => text(rfc3339(c.created_at)),
+        (NS_DAV, "owner") => hrefs(vec![paths::principal_href(&dav.who.name)]),
+        (NS_DAV, "current-user-privilege-set") => Some(Content::Raw(OWNER_PRIVILEGES.into())),
+        (NS_DAV, "supported-report-set") => Some(Content::Raw(supported_reports(c.kind))),
+        (NS_DAV, "sync-token") => text(sync::token(c)),
+        (NS_CALENDARSERVER, "getctag") => text(sync::token(c)),
+        (NS_CALDAV, "supported-calendar-component-set") if c.kind == CollectionKind::Calendar => {
+            Some(Content::Raw(c.components.names().map(|n| format!("<C:comp name=\"{n}\"/>")).collect()))
+        }
+        (NS_CALDAV, "supported-calendar-data") if c.kind == CollectionKind::Calendar => {
+            Some(Content::Raw("<C:calendar-data content-type=\"text/calendar\" version=\"2.0\"/>".into()))
+        }
+        (NS_CALDAV, "max-resource-size") if c.kind == CollectionKind::Calendar => text(max),
+        (NS_CARDDAV, "supported-address-data") if c.kind == CollectionKind::Addressbook => Some(Content::Raw(
+            "<CARD:address-data-type content-type=\"text/vcard\" version=\"3.0\"/>\
+             <CARD:address-data-type content-type=\"text/vcard\" version=\"4.0\"/>"
+                .into(),
+        )),
+        (NS_CARDDAV, "max-resource-size") if c.kind == CollectionKind::Addressbook => text(max),
+        (NS_CALDAV, "schedule-default-calendar-URL") if c.kind == CollectionKind::Inbox => {
+            let home = c.path.trim_end_matches("inbox/");
+            hrefs(vec![paths::href(&format!("{home}calendar/"))])
+        }
+        _ => None,
+    }
+}
+
+/// The REPORTs each kind of collection answers (RFC 3253 §3.1.5).
+fn supported_reports(kind: CollectionKind) -> String {
+    let report = |r: &str| format!("<D:supported-report><D:report>{r}</D:report></D:supported-report>");
+    let mut out = report("<D:sync-collection/>");
+    match kind {
+        CollectionKind::Calendar => out.push_str(&report("<C:calendar-multiget/>")),
+        CollectionKind::Addressbook => out.push_str(&report("<CARD:addressbook-multiget/>")),
+        _ => {}
+    }
+    out
+}
+
+/// RFC 9110 §5.6.7 date, for getlastmodified and Last-Modified.
+pub fn http_date(unix: i64) -> String {
+    httpdate::fmt_http_date(std::time::UNIX_EPOCH + std::time::Duration::from_secs(unix.max(0) as u64))
+}
+
+fn rfc3339(unix: i64) -> String {
+    humantime::format_rfc3339_seconds(std::time::UNIX_EPOCH + std::time::Duration::from_secs(unix.max(0) as u64))
+        .to_string()
+}

@@ -1,0 +1,214 @@
+//! [`CalendarObject`]: parsing and validating a calendar object resource
+//! (RFC 4791 §4.1) and what the server indexes about it.
+
+use std::collections::{HashMap, HashSet};
+
+use calcard::icalendar::{
+    ICalendar, ICalendarClassification, ICalendarComponentType, ICalendarProperty, ICalendarValue,
+};
+use calcard::{Entry, Parser};
+
+use crate::component::Comp;
+use crate::model::{CalendarInfo, Class, ComponentKind, IcalError};
+use crate::zone::TzSpec;
+
+/// A parsed and validated calendar object resource: one master and/or overrides sharing a UID.
+#[derive(Debug, Clone)]
+pub struct CalendarObject {
+    pub(crate) ical: ICalendar,
+    pub(crate) kind: ComponentKind,
+    pub(crate) uid: String,
+    pub(crate) master: Option<Comp>,
+    pub(crate) overrides: Vec<Comp>,
+    zones: HashMap<String, TzSpec>,
+}
+
+fn kind_of(t: &ICalendarComponentType) -> Option<ComponentKind> {
+    Some(match t {
+        ICalendarComponentType::VEvent => ComponentKind::Event,
+        ICalendarComponentType::VTodo => ComponentKind::Todo,
+        ICalendarComponentType::VJournal => ComponentKind::Journal,
+        ICalendarComponentType::VFreebusy => ComponentKind::FreeBusy,
+        ICalendarComponentType::VAvailability => ComponentKind::Availability,
+        _ => return None,
+    })
+}
+
+impl CalendarObject {
+    /// Parses and validates; see [`crate::parse_calendar`] for the rules.
+    pub fn parse(bytes: &[u8]) -> Result<CalendarObject, IcalError> {
+        let text = std::str::from_utf8(bytes).map_err(|_| IcalError::Invalid("not UTF-8".into()))?;
+        let mut parser = Parser::new(text);
+        let ical = match parser.entry() {
+            Entry::ICalendar(ical) => ical,
+            other => return Err(IcalError::Invalid(format!("not an iCalendar object: {other:?}"))),
+        };
+        match parser.entry() {
+            Entry::Eof => {}
+            Entry::ICalendar(_) => return Err(IcalError::NotAnObjectResource("more than one VCALENDAR".into())),
+            other => return Err(IcalError::Invalid(format!("trailing data: {other:?}"))),
+        }
+        if ical.components.first().map(|c| &c.component_type) != Some(&ICalendarComponentType::VCalendar) {
+            return Err(IcalError::Invalid("no VCALENDAR".into()));
+        }
+        let has_method = ical.components[0].has_property(&ICalendarProperty::Method);
+        let mut kind = None;
+        let mut ids = Vec::new();
+        for &cid in &ical.components[0].component_ids {
+            let t = &ical.components[cid as usize].component_type;
+            if *t == ICalendarComponentType::VTimezone {
+                continue;
+            }
+            let k = kind_of(t).ok_or_else(|| IcalError::UnsupportedComponent(t.as_str().to_string()))?;
+            if kind.is_some_and(|prev| prev != k) {
+                return Err(IcalError::NotAnObjectResource("components of different types".into()));
+            }
+            kind = Some(k);
+            ids.push(cid);
+        }
+        let kind =
+            kind.ok_or_else(|| IcalError::UnsupportedComponent("no VEVENT, VTODO, VJOURNAL or VFREEBUSY".into()))?;
+        let mut uid: Option<String> = None;
+        let (mut master, mut overrides) = (None, Vec::new());
+        let mut rids = HashSet::new();
+        for cid in ids {
+            let c = &ical.components[cid as usize];
+            let this_uid = c.uid().ok_or_else(|| IcalError::NotAnObjectResource("component without UID".into()))?;
+            match &uid {
+                Some(u) if u != this_uid => {
+                    return Err(IcalError::NotAnObjectResource("components with different UIDs".into()));
+                }
+                _ => uid = Some(this_uid.to_string()),
+            }
+            let comp = Comp::read(&ical, cid).map_err(IcalError::Invalid)?;
+            check_component(kind, &comp, has_method)?;
+            match &comp.recurrence_id {
+                None if master.is_some() => {
+                    return Err(IcalError::NotAnObjectResource("more than one component without RECURRENCE-ID".into()));
+                }
+                None => master = Some(comp),
+                Some(rid) => {
+                    if !rids.insert(format!("{rid:?}")) {
+                        return Err(IcalError::NotAnObjectResource("duplicate RECURRENCE-ID".into()));
+                    }
+                    overrides.push(comp);
+                }
+            }
+        }
+        let zones = crate::resolver::build_zone_table(&ical)?;
+        Ok(CalendarObject { ical, kind, uid: uid.unwrap_or_default(), master, overrides, zones })
+    }
+
+    /// The component type.
+    pub fn kind(&self) -> ComponentKind {
+        self.kind
+    }
+
+    /// The UID.
+    pub fn uid(&self) -> &str {
+        &self.uid
+    }
+
+    /// The calcard tree (for serialisation or further inspection).
+    pub fn ical(&self) -> &ICalendar {
+        &self.ical
+    }
+
+    pub(crate) fn zones(&self) -> &HashMap<String, TzSpec> {
+        &self.zones
+    }
+
+    /// Master first, then overrides.
+    pub(crate) fn comps(&self) -> impl Iterator<Item = &Comp> {
+        self.master.iter().chain(self.overrides.iter())
+    }
+
+    /// The indexable summary, with spans evaluated in `floating` (see [`crate::TzResolver`]).
+    pub fn info(&self, floating: &TzSpec) -> CalendarInfo {
+        let main = self.master.as_ref().or(self.overrides.first()).map(|c| &self.ical.components[c.id as usize]);
+        let first = |p: &ICalendarProperty| main.and_then(|c| c.property(p)).and_then(|e| e.values.first());
+        let class = match first(&ICalendarProperty::Class) {
+            Some(ICalendarValue::Classification(ICalendarClassification::Private)) => Class::Private,
+            Some(ICalendarValue::Classification(ICalendarClassification::Confidential)) => Class::Confidential,
+            Some(ICalendarValue::Text(t)) => Class::Other(t.clone()),
+            _ => Class::Public,
+        };
+        let seq_of = |c: &Comp| {
+            self.ical.components[c.id as usize]
+                .property(&ICalendarProperty::Sequence)
+                .and_then(|e| e.values.first())
+                .and_then(|v| v.as_integer())
+                .unwrap_or(0)
+        };
+        let sequence = match &self.master {
+            Some(m) => seq_of(m),
+            None => self.overrides.iter().map(seq_of).max().unwrap_or(0),
+        };
+        let mut attendees: Vec<String> = Vec::new();
+        let mut organizer = None;
+        for c in self.comps() {
+            let comp = &self.ical.components[c.id as usize];
+            for e in comp.properties(&ICalendarProperty::Attendee) {
+                if let Some(a) = e.values.first().and_then(|v| v.as_text())
+                    && !attendees.iter().any(|x| x.eq_ignore_ascii_case(a))
+                {
+                    attendees.push(a.to_string());
+                }
+            }
+            if organizer.is_none() {
+                organizer = comp
+                    .property(&ICalendarProperty::Organizer)
+                    .and_then(|e| e.values.first())
+                    .and_then(|v| v.as_text());
+            }
+        }
+        CalendarInfo {
+            uid: self.uid.clone(),
+            kind: self.kind,
+            span: crate::query::object_span(self, floating),
+            has_floating: self.comps().any(|c| c.dates().any(|d| d.is_floating())),
+            is_recurring: self.master.as_ref().is_some_and(Comp::is_recurring) || !self.overrides.is_empty(),
+            class,
+            has_alarms: self.comps().any(|c| !c.alarms.is_empty()),
+            is_scheduling_object: organizer.is_some(),
+            organizer: organizer.map(str::to_string),
+            attendees,
+            sequence,
+            method: first_root_text(&self.ical, &ICalendarProperty::Method),
+        }
+    }
+}
+
+fn first_root_text(ical: &ICalendar, p: &ICalendarProperty) -> Option<String> {
+    let v = ical.components[0].property(p)?.values.first()?;
+    Some(match v {
+        ICalendarValue::Method(m) => calcard::common::IanaString::as_str(m).to_string(),
+        other => other.as_text()?.to_string(),
+    })
+}
+
+/// Per-component rules of RFC 5545 §3.6 that matter for time ranges.
+fn check_component(kind: ComponentKind, c: &Comp, has_method: bool) -> Result<(), IcalError> {
+    let bad = |m: &str| Err(IcalError::Invalid(m.into()));
+    if kind == ComponentKind::Event && c.dtstart.is_none() && !has_method {
+        return bad("VEVENT without DTSTART");
+    }
+    if c.dtend.is_some() && c.duration.is_some() {
+        return bad("both DTEND and DURATION");
+    }
+    if c.due.is_some() && c.duration.is_some() {
+        return bad("both DUE and DURATION");
+    }
+    if kind == ComponentKind::Todo && c.duration.is_some() && c.dtstart.is_none() {
+        return bad("VTODO with DURATION but no DTSTART");
+    }
+    if let (Some(s), Some(e)) = (&c.dtstart, c.dtend.as_ref().or(c.due.as_ref()))
+        && s.is_date() != e.is_date()
+    {
+        return bad("DTSTART and DTEND/DUE of different value types");
+    }
+    if c.is_recurring() && c.dtstart.is_none() {
+        return bad("RRULE or RDATE without DTSTART");
+    }
+    Ok(())
+}

@@ -1,0 +1,205 @@
+//! vCard for CardDAV: validation of an address object resource (RFC 6352 §5.1)
+//! and conversion between vCard 3.0 (RFC 2426) and 4.0 (RFC 6350) when a client
+//! asks for a version in `address-data` (RFC 6352 §10.4).
+//!
+//! Stored bytes are never rewritten; conversion produces a new text on request.
+//! calcard converts encodings (VERSION, binary PHOTO as `data:` URI vs `ENCODING=b`,
+//! dates); this module adds the semantic mappings clients rely on: Apple's contact
+//! groups (`X-ADDRESSBOOKSERVER-KIND/MEMBER` in 3.0 ↔ `KIND/MEMBER` in 4.0). Unknown
+//! properties and `itemN.` groups (`itemN.X-ABLabel`) survive.
+
+use calcard::vcard::{VCard, VCardEntry, VCardKind, VCardProperty, VCardValue, VCardVersion};
+use calcard::{Entry, Parser};
+
+/// Why a body is not an acceptable address object resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VcardError {
+    /// Not vCard data (→ CARDDAV:valid-address-data).
+    Invalid(String),
+    /// vCard, but not exactly one card with a UID (→ CARDDAV:valid-address-data too;
+    /// RFC 6352 has no separate precondition).
+    NotAnObjectResource(String),
+}
+
+impl std::fmt::Display for VcardError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            VcardError::Invalid(m) | VcardError::NotAnObjectResource(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for VcardError {}
+
+/// The two versions CardDAV clients exchange.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    /// vCard 3.0 (RFC 2426).
+    V3,
+    /// vCard 4.0 (RFC 6350).
+    V4,
+}
+
+impl Version {
+    /// Parses an `address-data` `version` attribute ("3.0", "4.0").
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "3.0" => Some(Version::V3),
+            "4.0" => Some(Version::V4),
+            _ => None,
+        }
+    }
+}
+
+/// What the server keeps about a card.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardInfo {
+    /// UID (required, RFC 6352 §5.1).
+    pub uid: String,
+    /// The card's version.
+    pub version: Version,
+    /// FN, if present.
+    pub full_name: Option<String>,
+    /// EMAIL values.
+    pub emails: Vec<String>,
+}
+
+fn parse_one(bytes: &[u8]) -> Result<(VCard, Version), VcardError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| VcardError::Invalid("vCard data must be UTF-8".into()))?;
+    if !text.trim_start().get(..11).is_some_and(|b| b.eq_ignore_ascii_case("BEGIN:VCARD")) {
+        return Err(VcardError::Invalid("the data does not start with BEGIN:VCARD".into()));
+    }
+    let mut parser = Parser::new(text);
+    let card = match parser.entry() {
+        Entry::VCard(card) => card,
+        Entry::Eof => return Err(VcardError::Invalid("empty vCard data".into())),
+        other => return Err(VcardError::Invalid(format!("unparsable vCard: {other:?}"))),
+    };
+    match parser.entry() {
+        Entry::Eof => {}
+        Entry::VCard(_) => return Err(VcardError::NotAnObjectResource("exactly one vCard per resource".into())),
+        other => return Err(VcardError::Invalid(format!("unexpected content after END:VCARD: {other:?}"))),
+    }
+    let version = match card.version() {
+        Some(VCardVersion::V4_0) => Version::V4,
+        Some(VCardVersion::V3_0) => Version::V3,
+        Some(other) => return Err(VcardError::Invalid(format!("unsupported vCard version {other:?}; use 3.0 or 4.0"))),
+        None => return Err(VcardError::Invalid("VERSION is required".into())),
+    };
+    Ok((card, version))
+}
+
+/// Validates one address object resource and extracts what is indexed.
+pub fn parse_vcard(bytes: &[u8]) -> Result<CardInfo, VcardError> {
+    let (card, version) = parse_one(bytes)?;
+    let uid = card
+        .uid()
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .ok_or_else(|| VcardError::NotAnObjectResource("a vCard resource needs a UID (RFC 6352 §5.1)".into()))?
+        .to_owned();
+    let text = |e: &VCardEntry| e.values.first().and_then(|v| v.as_text()).map(str::to_owned);
+    Ok(CardInfo {
+        uid,
+        version,
+        full_name: card.property(&VCardProperty::Fn).and_then(text),
+        emails: card.properties(&VCardProperty::Email).filter_map(text).collect(),
+    })
+}
+
+const APPLE_KIND: &str = "X-ADDRESSBOOKSERVER-KIND";
+const APPLE_MEMBER: &str = "X-ADDRESSBOOKSERVER-MEMBER";
+
+/// Writes the card in the requested version, or `None` when it already is in that
+/// version (serve the stored bytes as they are).
+pub fn convert(bytes: &[u8], to: Version) -> Result<Option<String>, VcardError> {
+    let (mut card, from) = parse_one(bytes)?;
+    if from == to {
+        return Ok(None);
+    }
+    for entry in &mut card.entries {
+        match (to, &entry.name) {
+            (Version::V4, VCardProperty::Other(name)) if name.eq_ignore_ascii_case(APPLE_KIND) => {
+                let is_group =
+                    entry.values.first().and_then(|v| v.as_text()).is_some_and(|v| v.eq_ignore_ascii_case("group"));
+                if is_group {
+                    entry.name = VCardProperty::Kind;
+                    entry.values = vec![VCardValue::Kind(VCardKind::Group)];
+                }
+            }
+            (Version::V4, VCardProperty::Other(name)) if name.eq_ignore_ascii_case(APPLE_MEMBER) => {
+                entry.name = VCardProperty::Member;
+            }
+            (Version::V3, VCardProperty::Kind) => {
+                if matches!(entry.values.first(), Some(VCardValue::Kind(VCardKind::Group))) {
+                    entry.name = VCardProperty::Other(APPLE_KIND.into());
+                    entry.values = vec![VCardValue::Text("group".into())];
+                }
+            }
+            (Version::V3, VCardProperty::Member) => entry.name = VCardProperty::Other(APPLE_MEMBER.into()),
+            _ => {}
+        }
+    }
+    let mut out = String::new();
+    let version = match to {
+        Version::V3 => VCardVersion::V3_0,
+        Version::V4 => VCardVersion::V4_0,
+    };
+    card.write_to(&mut out, version).map_err(|_| VcardError::Invalid("cannot write the vCard".into()))?;
+    Ok(Some(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const V3: &str = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:abc-1\r\nFN:Jean Dupont\r\nN:Dupont;Jean;;;\r\n\
+        EMAIL;TYPE=INTERNET,WORK:jean@example.org\r\nitem1.TEL:+33 1 23 45 67 89\r\nitem1.X-ABLabel:Bureau\r\n\
+        X-CUSTOM;X-P=1:kept\r\nEND:VCARD\r\n";
+
+    #[test]
+    fn a_valid_card() {
+        let info = parse_vcard(V3.as_bytes()).unwrap();
+        assert_eq!(info.uid, "abc-1");
+        assert_eq!(info.version, Version::V3);
+        assert_eq!(info.full_name.as_deref(), Some("Jean Dupont"));
+        assert_eq!(info.emails, ["jean@example.org"]);
+    }
+
+    #[test]
+    fn refusals() {
+        let no_uid = V3.replace("UID:abc-1\r\n", "");
+        assert!(matches!(parse_vcard(no_uid.as_bytes()), Err(VcardError::NotAnObjectResource(_))));
+        let two = format!("{V3}{}", V3.replace("abc-1", "abc-2"));
+        assert!(matches!(parse_vcard(two.as_bytes()), Err(VcardError::NotAnObjectResource(_))));
+        assert!(matches!(parse_vcard(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"), Err(VcardError::Invalid(_))));
+        assert!(matches!(parse_vcard(b"hello"), Err(VcardError::Invalid(_))));
+        assert!(matches!(parse_vcard(b"\xff\xfe"), Err(VcardError::Invalid(_))));
+        let no_version = V3.replace("VERSION:3.0\r\n", "");
+        assert!(matches!(parse_vcard(no_version.as_bytes()), Err(VcardError::Invalid(_))));
+    }
+
+    #[test]
+    fn three_to_four_and_back_keeps_labels_and_unknown_properties() {
+        let v4 = convert(V3.as_bytes(), Version::V4).unwrap().expect("converted");
+        assert!(v4.contains("VERSION:4.0"), "{v4}");
+        assert!(v4.contains("item1.X-ABLabel:Bureau") || v4.contains("item1.X-ABLABEL:Bureau"), "{v4}");
+        assert!(v4.to_ascii_uppercase().contains("X-CUSTOM;X-P=1:KEPT"), "{v4}");
+        assert_eq!(parse_vcard(v4.as_bytes()).unwrap().uid, "abc-1");
+        let back = convert(v4.as_bytes(), Version::V3).unwrap().expect("converted");
+        assert!(back.contains("VERSION:3.0"));
+        assert!(convert(V3.as_bytes(), Version::V3).unwrap().is_none(), "same version: serve stored bytes");
+    }
+
+    #[test]
+    fn apple_groups_become_kind_and_member() {
+        let group = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:g1\r\nFN:Team\r\nX-ADDRESSBOOKSERVER-KIND:group\r\n\
+            X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:abc-1\r\nEND:VCARD\r\n";
+        let v4 = convert(group.as_bytes(), Version::V4).unwrap().unwrap();
+        assert!(v4.to_ascii_lowercase().contains("kind:group"), "KIND values are case-insensitive: {v4}");
+        assert!(v4.contains("MEMBER:urn:uuid:abc-1"), "{v4}");
+        let v3 = convert(v4.as_bytes(), Version::V3).unwrap().unwrap();
+        assert!(v3.contains("X-ADDRESSBOOKSERVER-KIND:group"), "{v3}");
+        assert!(v3.contains("X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:abc-1"), "{v3}");
+    }
+}

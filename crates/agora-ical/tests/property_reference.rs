@@ -1,0 +1,366 @@
+//! Property test: random recurring events against a brute-force reference.
+//!
+//! The reference does not use the production generator: it walks every day
+//! from DTSTART to a horizon, decides membership from the rule's conditions
+//! directly (period alignment by INTERVAL, BYMONTH, BYMONTHDAY, BYDAY with
+//! ordinals, the DTSTART defaults), applies COUNT/UNTIL, EXDATE, RDATE and
+//! overrides, and converts local times with chrono-tz's `LocalResult`
+//! (gap → offset from a day before, ambiguous → earliest).
+
+mod common;
+
+use agora_ical::{CalendarObject, TzSpec, expand, object_span, overlaps};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Offset, TimeZone, Weekday};
+use chrono_tz::Tz;
+use proptest::prelude::*;
+
+const ZONES: [&str; 3] = ["America/New_York", "Europe/Paris", "Australia/Sydney"];
+const FLOATING: [&str; 3] = ["UTC", "Europe/Paris", "America/New_York"];
+const MONTHDAYS: [i32; 7] = [1, 5, 15, 28, 30, 31, -1];
+const WEEKDAYS: [Weekday; 7] =
+    [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
+const WD: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
+const HORIZON_DAYS: i64 = 1000;
+
+#[derive(Debug, Clone)]
+struct Case {
+    zone: usize, // 0..3 IANA, 3 floating, 4 all-day
+    floating: usize,
+    d0: i64,
+    hour: u32,
+    minute: u32,
+    freq: usize, // DAILY, WEEKLY, MONTHLY, YEARLY
+    interval: i64,
+    end: (usize, u32, i64), // kind (none/count/until), count, until offset days
+    byday: Vec<(usize, usize)>,
+    bymonthday: Vec<usize>,
+    bymonth: Vec<u32>,
+    dur: i64,
+    exdates: Vec<i64>,
+    rdates: Vec<(i64, u32)>,
+    overrides: Vec<(usize, i64, i64, bool)>,
+    windows: Vec<(i64, i64, u8)>,
+}
+
+/// An empty list half of the time, else the given one.
+fn sparse<T: std::fmt::Debug + Clone>(s: impl Strategy<Value = Vec<T>>) -> impl Strategy<Value = Vec<T>> {
+    prop_oneof![Just(Vec::new()), s]
+}
+
+fn case() -> impl Strategy<Value = Case> {
+    let a = (
+        0usize..5,
+        0usize..3,
+        0i64..1100,
+        prop_oneof![0u32..24, 1u32..4],
+        prop::sample::select(vec![0u32, 30]),
+        0usize..4,
+        1i64..=3,
+    );
+    let b = (
+        (0usize..3, 1u32..=25, 0i64..400),
+        sparse(prop::collection::vec((0usize..4, 0usize..7), 1..4)),
+        sparse(prop::collection::vec(0usize..7, 1..3)),
+        sparse(prop::collection::vec(1u32..=12, 1..7)),
+        0i64..=180,
+    );
+    let c = (
+        prop::collection::vec(0i64..400, 0..3),
+        prop::collection::vec((0i64..400, 0u32..24), 0..3),
+        prop::collection::vec((0usize..40, -3000i64..3000, 0i64..=120, any::<bool>()), 0..3),
+        prop::collection::vec(
+            (prop_oneof![-72i64..1500, -72i64..9000], prop_oneof![1i64..48, 48i64..2000], 0u8..4),
+            1..6,
+        ),
+    );
+    (a, b, c).prop_map(|(a, b, c)| Case {
+        zone: a.0,
+        floating: a.1,
+        d0: a.2,
+        hour: a.3,
+        minute: a.4,
+        freq: a.5,
+        interval: a.6,
+        end: b.0,
+        byday: b.1,
+        bymonthday: b.2,
+        bymonth: b.3,
+        dur: b.4,
+        exdates: c.0,
+        rdates: c.1,
+        overrides: c.2,
+        windows: c.3,
+    })
+}
+
+impl Case {
+    fn all_day(&self) -> bool {
+        self.zone == 4
+    }
+    fn tz(&self) -> Tz {
+        if self.zone < 3 { ZONES[self.zone].parse().unwrap() } else { FLOATING[self.floating].parse().unwrap() }
+    }
+    fn start_local(&self) -> NaiveDateTime {
+        let d = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + Duration::days(self.d0);
+        if self.all_day() { d.and_hms_opt(0, 0, 0).unwrap() } else { d.and_hms_opt(self.hour, self.minute, 0).unwrap() }
+    }
+    fn at_day(&self, off: i64) -> NaiveDateTime {
+        self.start_local() + Duration::days(off)
+    }
+    /// Reference local → UTC: gap → offset of the day before, ambiguous → earliest.
+    fn utc(&self, t: NaiveDateTime) -> i64 {
+        let tz = self.tz();
+        match tz.from_local_datetime(&t) {
+            chrono::LocalResult::Single(d) => d.timestamp(),
+            chrono::LocalResult::Ambiguous(a, b) => a.timestamp().min(b.timestamp()),
+            chrono::LocalResult::None => {
+                let before = tz.from_local_datetime(&(t - Duration::days(1))).earliest().unwrap().offset().fix();
+                t.and_utc().timestamp() - i64::from(before.local_minus_utc())
+            }
+        }
+    }
+    fn until(&self) -> Option<NaiveDateTime> {
+        (self.end.0 == 2).then(|| self.at_day(self.end.2).date().and_hms_opt(12, 0, 0).unwrap())
+    }
+    fn end_of(&self, local: NaiveDateTime, start: i64) -> i64 {
+        if self.all_day() { self.utc(local + Duration::days(1 + self.dur % 3)) } else { start + self.dur * 60 }
+    }
+    fn byday_ord(&self, i: usize) -> Option<i32> {
+        let o = [None, Some(1), Some(2), Some(-1)][self.byday[i].0];
+        if self.freq >= 2 { o } else { None }
+    }
+}
+
+fn fmt(t: NaiveDateTime) -> String {
+    t.format("%Y%m%dT%H%M%S").to_string()
+}
+fn fmt_utc(ts: i64) -> String {
+    chrono::DateTime::from_timestamp(ts, 0).unwrap().format("%Y%m%dT%H%M%SZ").to_string()
+}
+fn fmt_date(t: NaiveDateTime) -> String {
+    t.format("%Y%m%d").to_string()
+}
+
+/// Does local day `d` belong to the rule (period alignment + BYxxx + defaults)?
+fn ref_day(c: &Case, d: NaiveDate) -> bool {
+    let s = c.start_local().date();
+    let month_idx = |x: NaiveDate| i64::from(x.year()) * 12 + i64::from(x.month0());
+    let aligned = match c.freq {
+        0 => (d - s).num_days() % c.interval == 0,
+        1 => {
+            let ws = s - Duration::days(i64::from(s.weekday().num_days_from_monday()));
+            ((d - ws).num_days() / 7) % c.interval == 0
+        }
+        2 => (month_idx(d) - month_idx(s)) % c.interval == 0,
+        _ => i64::from(d.year() - s.year()) % c.interval == 0,
+    };
+    if !aligned || (!c.bymonth.is_empty() && !c.bymonth.contains(&d.month())) {
+        return false;
+    }
+    let mlen = common::month_len(d);
+    let dom = d.day() as i32;
+    if !c.bymonthday.is_empty() && !c.bymonthday.iter().any(|&i| MONTHDAYS[i] == dom || MONTHDAYS[i] == dom - mlen - 1)
+    {
+        return false;
+    }
+    if !c.byday.is_empty() {
+        let in_year = c.freq == 3 && c.bymonth.is_empty();
+        let (pos, len) = if in_year { (d.ordinal() as i32, common::year_len(d)) } else { (dom, mlen) };
+        return (0..c.byday.len()).any(|i| {
+            WEEKDAYS[c.byday[i].1] == d.weekday()
+                && match c.byday_ord(i) {
+                    Some(n) if n > 0 => (pos - 1) / 7 + 1 == n,
+                    Some(n) => -((len - pos) / 7 + 1) == n,
+                    None => true,
+                }
+        });
+    }
+    if !c.bymonthday.is_empty() {
+        return true;
+    }
+    match c.freq {
+        1 => d.weekday() == s.weekday(),
+        2 => d.day() == s.day(),
+        3 => d.day() == s.day() && (!c.bymonth.is_empty() || d.month() == s.month()),
+        _ => true,
+    }
+}
+
+/// The recurrence set before overrides: `(original local, start, end)`, sorted by start.
+fn ref_set(c: &Case) -> Vec<(NaiveDateTime, i64, i64)> {
+    let s = c.start_local();
+    let mut locals = vec![s];
+    let mut day = s.date();
+    while (day - s.date()).num_days() < HORIZON_DAYS {
+        let t = day.and_time(s.time());
+        if t > s && ref_day(c, day) {
+            locals.push(t);
+        }
+        day += Duration::days(1);
+    }
+    if c.end.0 == 1 {
+        locals.truncate(c.end.1 as usize);
+    }
+    if let Some(u) = c.until() {
+        let keep: Vec<_> = locals
+            .iter()
+            .enumerate()
+            .filter(|(i, t)| {
+                *i == 0
+                    || if c.all_day() {
+                        t.date() <= u.date()
+                    } else if c.zone == 3 {
+                        **t <= u
+                    } else {
+                        c.utc(**t) <= c.utc(u)
+                    }
+            })
+            .map(|(_, t)| *t)
+            .collect();
+        locals = keep;
+    }
+    let mut set: Vec<_> = locals.into_iter().map(|t| (t, c.utc(t))).collect();
+    for &(off, h) in &c.rdates {
+        let t = if c.all_day() { c.at_day(off) } else { c.at_day(off).date().and_hms_opt(h, 0, 0).unwrap() };
+        set.push((t, c.utc(t)));
+    }
+    set.sort_by_key(|x| x.1);
+    set.dedup_by_key(|x| x.1);
+    let ex: Vec<NaiveDateTime> = c.exdates.iter().map(|&o| c.at_day(o)).collect();
+    set.retain(|(t, st)| !ex.iter().any(|e| if c.all_day() { e.date() == t.date() } else { c.utc(*e) == *st }));
+    set.into_iter().map(|(t, st)| (t, st, c.end_of(t, st))).collect()
+}
+
+/// The final instances `(start, end)` after overrides, and the ics text.
+fn build(c: &Case) -> (Vec<(i64, i64)>, String) {
+    let set = ref_set(c);
+    let zone = ZONES.get(c.zone).copied();
+    let local_prop = |name: &str, t: NaiveDateTime| match (zone, c.all_day()) {
+        (_, true) => format!("{name};VALUE=DATE:{}", fmt_date(t)),
+        (Some(z), _) => format!("{name};TZID={z}:{}", fmt(t)),
+        (None, _) => format!("{name}:{}", fmt(t)),
+    };
+    let s = c.start_local();
+    let mut lines = vec![local_prop("DTSTART", s)];
+    if c.all_day() {
+        lines.push(local_prop("DTEND", s + Duration::days(1 + c.dur % 3)));
+    } else {
+        lines.push(format!("DURATION:PT{}M", c.dur));
+    }
+    let mut rule = format!("RRULE:FREQ={};INTERVAL={}", ["DAILY", "WEEKLY", "MONTHLY", "YEARLY"][c.freq], c.interval);
+    match (c.end.0, c.until()) {
+        (1, _) => rule += &format!(";COUNT={}", c.end.1),
+        (2, Some(u)) if c.all_day() => rule += &format!(";UNTIL={}", fmt_date(u)),
+        (2, Some(u)) if c.zone == 3 => rule += &format!(";UNTIL={}", fmt(u)),
+        (2, Some(u)) => rule += &format!(";UNTIL={}", fmt_utc(c.utc(u))),
+        _ => {}
+    }
+    if !c.byday.is_empty() {
+        let v: Vec<String> = (0..c.byday.len())
+            .map(|i| format!("{}{}", c.byday_ord(i).map_or(String::new(), |n| n.to_string()), WD[c.byday[i].1]))
+            .collect();
+        rule += &format!(";BYDAY={}", v.join(","));
+    }
+    if !c.bymonthday.is_empty() {
+        rule += &format!(
+            ";BYMONTHDAY={}",
+            c.bymonthday.iter().map(|&i| MONTHDAYS[i].to_string()).collect::<Vec<_>>().join(",")
+        );
+    }
+    if !c.bymonth.is_empty() {
+        rule += &format!(";BYMONTH={}", c.bymonth.iter().map(u32::to_string).collect::<Vec<_>>().join(","));
+    }
+    lines.push(rule);
+    for &o in &c.exdates {
+        lines.push(local_prop("EXDATE", c.at_day(o)));
+    }
+    for &(off, h) in &c.rdates {
+        let t = c.at_day(off).date().and_hms_opt(h, 0, 0).unwrap();
+        lines.push(match (zone, c.all_day()) {
+            (_, true) => local_prop("RDATE", c.at_day(off)),
+            (Some(_), _) => format!("RDATE:{}", fmt_utc(c.utc(t))),
+            (None, _) => local_prop("RDATE", t),
+        });
+    }
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let mut text = common::vevent(&refs);
+    let mut out: Vec<(i64, i64)> = set.iter().map(|x| (x.1, x.2)).collect();
+    let mut used = Vec::new();
+    for &(idx, shift, dur, utc_rid) in &c.overrides {
+        let Some(&(local, start, _)) = set.get(idx) else { continue };
+        if used.contains(&start) {
+            continue;
+        }
+        used.push(start);
+        out.retain(|x| x.0 != start);
+        let mut o = Vec::new();
+        if c.all_day() {
+            let days = shift / 1000;
+            let ns = local + Duration::days(days);
+            o.push(local_prop("RECURRENCE-ID", local));
+            o.push(local_prop("DTSTART", ns));
+            o.push(local_prop("DTEND", ns + Duration::days(1 + dur % 2)));
+            out.push((c.utc(ns), c.utc(ns + Duration::days(1 + dur % 2))));
+        } else {
+            o.push(if utc_rid {
+                format!("RECURRENCE-ID:{}", fmt_utc(start))
+            } else {
+                local_prop("RECURRENCE-ID", local)
+            });
+            o.push(format!("DTSTART:{}", fmt_utc(start + shift * 60)));
+            o.push(format!("DURATION:PT{dur}M"));
+            out.push((start + shift * 60, start + shift * 60 + dur * 60));
+        }
+        let refs: Vec<&str> = o.iter().map(String::as_str).collect();
+        text.push_str(&common::vevent(&refs));
+    }
+    out.sort_unstable();
+    (out, common::calendar(&text))
+}
+
+fn hits(set: &[(i64, i64)], a: i64, b: i64) -> Vec<(i64, i64)> {
+    set.iter().copied().filter(|&(s, e)| if e > s { a < e && b > s } else { a <= s && b > s }).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn expansion_matches_brute_force(c in case()) {
+        let (all, text) = build(&c);
+        let obj = CalendarObject::parse(text.as_bytes()).unwrap();
+        let floating = TzSpec::named(FLOATING[c.floating]).unwrap();
+        let base = c.utc(c.start_local());
+        // Every instance within the horizon, then random windows.
+        let (a, b) = (base - 3 * 86_400, base + (HORIZON_DAYS - 5) * 86_400);
+        let mut got: Vec<(i64, i64)> = expand(&obj, a, b, &floating, 100_000).unwrap().iter().map(|i| (i.start, i.end)).collect();
+        got.sort_unstable();
+        prop_assert_eq!(&got, &hits(&all, a, b), "whole horizon\n{}", text);
+        for &(off, len, open) in &c.windows {
+            let a = base + off * 3600;
+            let b = a + len * 3600;
+            let want = hits(&all, a, b);
+            let mut got: Vec<(i64, i64)> = expand(&obj, a, b, &floating, 100_000).unwrap().iter().map(|i| (i.start, i.end)).collect();
+            got.sort_unstable();
+            prop_assert_eq!(&got, &want, "window {}..{}\n{}", fmt_utc(a), fmt_utc(b), text);
+            prop_assert_eq!(overlaps(&obj, Some(a), Some(b), &floating), !want.is_empty());
+            match open {
+                1 => prop_assert_eq!(overlaps(&obj, None, Some(b), &floating), !hits(&all, i64::MIN, b).is_empty()),
+                2 => {
+                    let any = !hits(&all, a, i64::MAX).is_empty();
+                    let got = overlaps(&obj, Some(a), None, &floating);
+                    if any || c.end.0 == 2 { prop_assert_eq!(got, any, "open end from {}\n{}", fmt_utc(a), text); }
+                }
+                _ => {}
+            }
+        }
+        let span = object_span(&obj, &floating);
+        let first = all.iter().map(|x| x.0.min(x.1)).min();
+        if c.end.0 == 2 {
+            let last = all.iter().map(|x| x.0.max(x.1)).max();
+            prop_assert_eq!(span.map(|s| (s.start, s.end)), first.map(|f| (f, last)), "{}", text);
+        } else if c.end.0 == 0 {
+            prop_assert!(span.is_some_and(|s| s.end.is_none() && Some(s.start) <= first));
+        }
+    }
+}
