@@ -26,6 +26,10 @@ pub enum CoreError {
     /// The caller may not do this.
     #[error("{0}")]
     Forbidden(String),
+    /// A lock held by someone else (or whose token was not submitted) protects
+    /// the resource; the lock roots are given (RFC 4918 §9.10.6, 423 Locked).
+    #[error("the resource is locked")]
+    Locked(Vec<String>),
     /// A conditional request's condition (If-Match, If-None-Match) does not hold.
     #[error("precondition failed")]
     PreconditionFailed,
@@ -97,6 +101,7 @@ impl From<StoreError> for CoreError {
                 Conflict::Path(p) => CoreError::Exists(format!("/{p} already exists")),
                 Conflict::NoParent(p) => conflict(format!("the parent collection /{p} does not exist")),
                 Conflict::Uid(name) => CoreError::Rule(Rule::UidConflict { name }),
+                Conflict::Locked(root) => CoreError::Locked(vec![root]),
             },
             StoreError::PreconditionFailed => CoreError::PreconditionFailed,
             other => CoreError::Store(other),

@@ -121,6 +121,11 @@ impl IntoResponse for HttpError {
                 CoreError::Exists(m) => text(StatusCode::METHOD_NOT_ALLOWED, m),
                 CoreError::Forbidden(m) => text(StatusCode::FORBIDDEN, m),
                 CoreError::PreconditionFailed => text(StatusCode::PRECONDITION_FAILED, "the resource has changed"),
+                CoreError::Locked(roots) => HttpError::Precondition(
+                    StatusCode::LOCKED,
+                    Precondition::LockTokenSubmitted(roots.iter().map(|p| crate::paths::href(p)).collect()),
+                )
+                .into_response(),
                 CoreError::Store(err) => {
                     tracing::error!(error = %err, "request failed");
                     text(StatusCode::SERVICE_UNAVAILABLE, "the store is unavailable")

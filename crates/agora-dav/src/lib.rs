@@ -16,6 +16,7 @@
 
 pub mod auth;
 pub mod client;
+mod conditions;
 mod error;
 mod health;
 mod methods;

@@ -3,7 +3,8 @@
 
 use agora_core::{Principal, PrincipalKind, ResourceKind};
 use agora_dav_xml::{
-    Content, NS_CALDAV, NS_CALENDARSERVER, NS_CARDDAV, NS_DAV, PropName, PropStat, PropValue, Propfind, escape_text,
+    Content, NS_CALDAV, NS_CALENDARSERVER, NS_CARDDAV, NS_DAV, PropName, PropStat, PropValue, Propfind,
+    SUPPORTED_LOCK_XML, escape_text,
 };
 use agora_store::{Collection, CollectionKind};
 
@@ -21,6 +22,8 @@ const ALLPROP: &[(&str, &str)] = &[
     (NS_DAV, "getcontentlength"),
     (NS_DAV, "getlastmodified"),
     (NS_DAV, "creationdate"),
+    (NS_DAV, "supportedlock"),
+    (NS_DAV, "lockdiscovery"),
 ];
 
 /// Every live property this server computes (for `propname` and for refusing
@@ -32,6 +35,8 @@ const LIVE: &[(&str, &str)] = &[
     (NS_DAV, "getcontentlength"),
     (NS_DAV, "getlastmodified"),
     (NS_DAV, "creationdate"),
+    (NS_DAV, "supportedlock"),
+    (NS_DAV, "lockdiscovery"),
     (NS_DAV, "current-user-principal"),
     (NS_DAV, "principal-URL"),
     (NS_DAV, "principal-collection-set"),
@@ -66,8 +71,24 @@ pub async fn propstats(dav: &Dav<'_>, r: &Resource, request: &Propfind) -> Resul
     // Objects rarely have dead properties; a listing of thousands asking only for
     // live ones (getetag, getcontenttype) must not cost a query per object.
     let only_live = matches!(request, Propfind::Prop(names) if names.iter().all(is_protected));
-    let dead =
+    let mut dead =
         if only_live && matches!(r, Resource::Object(..)) { Vec::new() } else { dead_properties(dav, r).await? };
+    // lockdiscovery needs the store: computed only when asked for, then offered to
+    // the lookups below like a stored value.
+    let lockdiscovery = PropName::dav("lockdiscovery");
+    let wants_locks = match request {
+        Propfind::Prop(names) => names.contains(&lockdiscovery),
+        Propfind::AllProp { .. } => true,
+        Propfind::PropName => false,
+    };
+    if wants_locks && let Some(path) = crate::conditions::lock_path(r) {
+        let now =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+        let active: Vec<_> =
+            dav.res.locks_covering(&path).await?.iter().map(|l| crate::methods::active_lock(l, now)).collect();
+        let xml = format!("<D:lockdiscovery>{}</D:lockdiscovery>", agora_dav_xml::activelocks_xml(&active));
+        dead.push((lockdiscovery.clark(), xml));
+    }
     let mut found = Vec::new();
     let mut missing = Vec::new();
     match request {
@@ -154,6 +175,7 @@ pub fn live_value(dav: &Dav<'_>, r: &Resource, name: &PropName) -> Option<Conten
         Resource::Principal(p) => principal_value(dav, p, name),
         Resource::Collection(c) => collection_value(dav, c, name),
         Resource::Object(_, o) => match (name.ns.as_str(), name.local.as_str()) {
+            (NS_DAV, "supportedlock") => Some(Content::Raw(SUPPORTED_LOCK_XML.into())),
             (NS_DAV, "getetag") => text(format!("\"{}\"", o.etag)),
             (NS_DAV, "getcontenttype") => text(o.content_type.clone()),
             (NS_DAV, "getcontentlength") => text(o.size.to_string()),
@@ -251,6 +273,7 @@ fn default_display_name(c: &Collection) -> String {
 fn collection_value(dav: &Dav<'_>, c: &Collection, name: &PropName) -> Option<Content> {
     let max = dav.state.core.config().max_resource_size.to_string();
     match (name.ns.as_str(), name.local.as_str()) {
+        (NS_DAV, "supportedlock") => Some(Content::Raw(SUPPORTED_LOCK_XML.into())),
         (NS_DAV, "displayname") => text(default_display_name(c)),
         (NS_DAV, "getlastmodified") => text(http_date(c.modified_at)),
         (NS_DAV, "creationdate") => text(rfc3339(c.created_at)),

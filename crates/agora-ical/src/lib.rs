@@ -7,7 +7,7 @@
 //! UNTIL as floating, matches overrides by SEQUENCE and ignores VTIMEZONE rules.
 //!
 //! # Layout
-//! * [`model`](crate::IcalError) — public value types ([`IcalError`], [`Instance`], [`Span`], [`Shape`], [`CalendarInfo`]).
+//! * `model` — public value types ([`IcalError`], [`Instance`], [`Span`], [`Shape`], [`CalendarInfo`]).
 //! * `object` — [`CalendarObject::parse`]: RFC 4791 §4.1 validation, indexable [`CalendarInfo`].
 //! * `values`, `component` — typed dates/durations/periods and the per-component times (bad values → [`IcalError::Invalid`]).
 //! * `zone`, `vtimezone`, `resolver` — [`TzSpec`] (fixed, IANA, or evaluated VTIMEZONE rules) and the [`TzResolver`] order.
@@ -26,9 +26,17 @@
 //!   for floating date-times, all-day dates (RFC 4791 §9.9) and for TZIDs that
 //!   resolve to nothing. See [`TzResolver`] for the TZID order.
 //! * Work is bounded by the window: rules without COUNT jump to the window's
-//!   first period; COUNT rules count from DTSTART (O(COUNT) at most for rules
-//!   matching every period); open-ended queries expand doubling windows.
+//!   first period; COUNT rules with one occurrence per period skip ahead
+//!   arithmetically, other COUNT rules count from DTSTART (O(periods), capped at
+//!   5 M periods — beyond that a pathological rule is truncated); sub-daily
+//!   rules skip whole days/hours that fail BYxxx; open-ended queries expand
+//!   doubling windows and stop at the first match; [`object_span`] enumerates at
+//!   most [`SPAN_BUDGET`] instances (else the span is reported open-ended).
 //!   No step is quadratic in the number of instances (sorting aside).
+//! * RECURRENCE-ID, EXDATE and RDATE match instances by UTC instant (so a UTC
+//!   RECURRENCE-ID on a TZID master works); DATE EXDATEs remove a local day.
+//! * DTSTART is always the first instance and counts towards COUNT (RFC 5545 §3.3.10).
+//! * Custom VTIMEZONE rules are evaluated up to [`HORIZON_YEAR`].
 //!
 //! # Not implemented
 //! * `CALDAV:limit-recurrence-set` (§9.6.6) — TODO: return the master plus the

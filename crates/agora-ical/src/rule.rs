@@ -120,6 +120,34 @@ impl Rule {
         }
     }
 
+    /// True when every period holds exactly one candidate, DTSTART's (so COUNT can skip
+    /// whole periods arithmetically): no BYxxx parts other than DTSTART's own defaults.
+    pub fn one_per_period(&self, dt: NaiveDateTime) -> bool {
+        let plain = self.by_set_pos.is_empty()
+            && self.by_week_no.is_empty()
+            && self.by_year_day.is_empty()
+            && self.by_hour.is_empty()
+            && self.by_minute.is_empty()
+            && self.by_second.is_empty();
+        let day = dt.day() as i32;
+        plain
+            && match self.freq {
+                Freq::Weekly => {
+                    self.by_day == [(None, dt.weekday())] && self.by_month.is_empty() && self.by_month_day.is_empty()
+                }
+                Freq::Monthly => {
+                    self.by_month_day == [day] && day <= 28 && self.by_day.is_empty() && self.by_month.is_empty()
+                }
+                Freq::Yearly => {
+                    self.by_month == [dt.month()]
+                        && self.by_month_day == [day]
+                        && !(dt.month() == 2 && day == 29)
+                        && self.by_day.is_empty()
+                }
+                _ => self.by_month.is_empty() && self.by_month_day.is_empty() && self.by_day.is_empty(),
+            }
+    }
+
     /// Sorted, BYSETPOS-filtered candidates of the period whose first day is `first` (for
     /// sub-daily frequencies `at` is the period's start). Returns the candidates, or a
     /// local time before which no later period can match (used to skip).

@@ -8,9 +8,10 @@
 //!
 //! Complexity: without COUNT the iterator starts at the period containing the
 //! window's lower bound (`lo`), so the work is O(periods in the window). With
-//! COUNT it must count from DTSTART, which is O(periods from DTSTART to the
-//! window) — bounded by COUNT for rules that match every period, and by `hi`
-//! otherwise. For sub-daily frequencies a day (hour, minute) that fails the
+//! COUNT it must count from DTSTART: a rule with exactly one occurrence per
+//! period (no BYxxx beyond DTSTART's own defaults) skips ahead arithmetically,
+//! other rules cost O(periods from DTSTART to the window), bounded by `hi` and
+//! by [`MAX_PERIODS`]. For sub-daily frequencies a day (hour, minute) that fails the
 //! coarser BYxxx parts is skipped as a whole, so e.g. `FREQ=MINUTELY;BYDAY=MO`
 //! costs O(days), not O(minutes), outside Mondays.
 
@@ -33,7 +34,13 @@ pub(crate) struct RuleIter<'a> {
     emitted: u64,
     first_pending: bool,
     done: bool,
+    examined: u64,
 }
+
+/// At most this many periods are examined per iteration. Only reached by pathological
+/// rules (e.g. `FREQ=SECONDLY;BYSECOND=0;COUNT=4000000000` from a distant DTSTART, queried
+/// far later); their later occurrences are dropped rather than stalling the server.
+pub const MAX_PERIODS: u64 = 5_000_000;
 
 impl<'a> RuleIter<'a> {
     /// Occurrences of `rule` from `dtstart` (local time in `zone`); when the rule has no COUNT,
@@ -58,13 +65,22 @@ impl<'a> RuleIter<'a> {
             emitted: 0,
             first_pending: true,
             done: false,
+            examined: 0,
         };
-        if rule.count.is_none()
-            && let Some(lo) = lo
+        if let Some(lo) = lo
             && lo > dtstart
         {
-            it.k = periods.index_at(lo);
-            it.first_pending = false;
+            let k = periods.index_at(lo);
+            if rule.count.is_none() {
+                it.k = k;
+                it.first_pending = false;
+            } else if k > 1 && rule.one_per_period(dtstart) {
+                // Periods 1..k each held exactly one occurrence, DTSTART was the first.
+                it.k = k;
+                it.first_pending = false;
+                it.emitted = k as u64;
+                it.done = rule.count.is_some_and(|c| it.emitted >= c);
+            }
         }
         it
     }
@@ -113,7 +129,9 @@ impl Iterator for RuleIter<'_> {
                 }
                 return self.accept(t);
             }
-            let Some(start) = self.periods.start(self.k).filter(|s| *s <= self.hi) else {
+            self.examined += 1;
+            let Some(start) = self.periods.start(self.k).filter(|s| *s <= self.hi && self.examined <= MAX_PERIODS)
+            else {
                 self.done = true;
                 return None;
             };

@@ -8,39 +8,12 @@
 //! (gap → offset from a day before, ambiguous → earliest).
 
 mod common;
+mod reference;
 
 use agora_ical::{CalendarObject, TzSpec, expand, object_span, overlaps};
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Offset, TimeZone, Weekday};
-use chrono_tz::Tz;
+use chrono::{Duration, NaiveDateTime};
 use proptest::prelude::*;
-
-const ZONES: [&str; 3] = ["America/New_York", "Europe/Paris", "Australia/Sydney"];
-const FLOATING: [&str; 3] = ["UTC", "Europe/Paris", "America/New_York"];
-const MONTHDAYS: [i32; 7] = [1, 5, 15, 28, 30, 31, -1];
-const WEEKDAYS: [Weekday; 7] =
-    [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
-const WD: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
-const HORIZON_DAYS: i64 = 1000;
-
-#[derive(Debug, Clone)]
-struct Case {
-    zone: usize, // 0..3 IANA, 3 floating, 4 all-day
-    floating: usize,
-    d0: i64,
-    hour: u32,
-    minute: u32,
-    freq: usize, // DAILY, WEEKLY, MONTHLY, YEARLY
-    interval: i64,
-    end: (usize, u32, i64), // kind (none/count/until), count, until offset days
-    byday: Vec<(usize, usize)>,
-    bymonthday: Vec<usize>,
-    bymonth: Vec<u32>,
-    dur: i64,
-    exdates: Vec<i64>,
-    rdates: Vec<(i64, u32)>,
-    overrides: Vec<(usize, i64, i64, bool)>,
-    windows: Vec<(i64, i64, u8)>,
-}
+use reference::*;
 
 /// An empty list half of the time, else the given one.
 fn sparse<T: std::fmt::Debug + Clone>(s: impl Strategy<Value = Vec<T>>) -> impl Strategy<Value = Vec<T>> {
@@ -91,144 +64,6 @@ fn case() -> impl Strategy<Value = Case> {
         overrides: c.2,
         windows: c.3,
     })
-}
-
-impl Case {
-    fn all_day(&self) -> bool {
-        self.zone == 4
-    }
-    fn tz(&self) -> Tz {
-        if self.zone < 3 { ZONES[self.zone].parse().unwrap() } else { FLOATING[self.floating].parse().unwrap() }
-    }
-    fn start_local(&self) -> NaiveDateTime {
-        let d = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + Duration::days(self.d0);
-        if self.all_day() { d.and_hms_opt(0, 0, 0).unwrap() } else { d.and_hms_opt(self.hour, self.minute, 0).unwrap() }
-    }
-    fn at_day(&self, off: i64) -> NaiveDateTime {
-        self.start_local() + Duration::days(off)
-    }
-    /// Reference local → UTC: gap → offset of the day before, ambiguous → earliest.
-    fn utc(&self, t: NaiveDateTime) -> i64 {
-        let tz = self.tz();
-        match tz.from_local_datetime(&t) {
-            chrono::LocalResult::Single(d) => d.timestamp(),
-            chrono::LocalResult::Ambiguous(a, b) => a.timestamp().min(b.timestamp()),
-            chrono::LocalResult::None => {
-                let before = tz.from_local_datetime(&(t - Duration::days(1))).earliest().unwrap().offset().fix();
-                t.and_utc().timestamp() - i64::from(before.local_minus_utc())
-            }
-        }
-    }
-    fn until(&self) -> Option<NaiveDateTime> {
-        (self.end.0 == 2).then(|| self.at_day(self.end.2).date().and_hms_opt(12, 0, 0).unwrap())
-    }
-    fn end_of(&self, local: NaiveDateTime, start: i64) -> i64 {
-        if self.all_day() { self.utc(local + Duration::days(1 + self.dur % 3)) } else { start + self.dur * 60 }
-    }
-    fn byday_ord(&self, i: usize) -> Option<i32> {
-        let o = [None, Some(1), Some(2), Some(-1)][self.byday[i].0];
-        if self.freq >= 2 { o } else { None }
-    }
-}
-
-fn fmt(t: NaiveDateTime) -> String {
-    t.format("%Y%m%dT%H%M%S").to_string()
-}
-fn fmt_utc(ts: i64) -> String {
-    chrono::DateTime::from_timestamp(ts, 0).unwrap().format("%Y%m%dT%H%M%SZ").to_string()
-}
-fn fmt_date(t: NaiveDateTime) -> String {
-    t.format("%Y%m%d").to_string()
-}
-
-/// Does local day `d` belong to the rule (period alignment + BYxxx + defaults)?
-fn ref_day(c: &Case, d: NaiveDate) -> bool {
-    let s = c.start_local().date();
-    let month_idx = |x: NaiveDate| i64::from(x.year()) * 12 + i64::from(x.month0());
-    let aligned = match c.freq {
-        0 => (d - s).num_days() % c.interval == 0,
-        1 => {
-            let ws = s - Duration::days(i64::from(s.weekday().num_days_from_monday()));
-            ((d - ws).num_days() / 7) % c.interval == 0
-        }
-        2 => (month_idx(d) - month_idx(s)) % c.interval == 0,
-        _ => i64::from(d.year() - s.year()) % c.interval == 0,
-    };
-    if !aligned || (!c.bymonth.is_empty() && !c.bymonth.contains(&d.month())) {
-        return false;
-    }
-    let mlen = common::month_len(d);
-    let dom = d.day() as i32;
-    if !c.bymonthday.is_empty() && !c.bymonthday.iter().any(|&i| MONTHDAYS[i] == dom || MONTHDAYS[i] == dom - mlen - 1)
-    {
-        return false;
-    }
-    if !c.byday.is_empty() {
-        let in_year = c.freq == 3 && c.bymonth.is_empty();
-        let (pos, len) = if in_year { (d.ordinal() as i32, common::year_len(d)) } else { (dom, mlen) };
-        return (0..c.byday.len()).any(|i| {
-            WEEKDAYS[c.byday[i].1] == d.weekday()
-                && match c.byday_ord(i) {
-                    Some(n) if n > 0 => (pos - 1) / 7 + 1 == n,
-                    Some(n) => -((len - pos) / 7 + 1) == n,
-                    None => true,
-                }
-        });
-    }
-    if !c.bymonthday.is_empty() {
-        return true;
-    }
-    match c.freq {
-        1 => d.weekday() == s.weekday(),
-        2 => d.day() == s.day(),
-        3 => d.day() == s.day() && (!c.bymonth.is_empty() || d.month() == s.month()),
-        _ => true,
-    }
-}
-
-/// The recurrence set before overrides: `(original local, start, end)`, sorted by start.
-fn ref_set(c: &Case) -> Vec<(NaiveDateTime, i64, i64)> {
-    let s = c.start_local();
-    let mut locals = vec![s];
-    let mut day = s.date();
-    while (day - s.date()).num_days() < HORIZON_DAYS {
-        let t = day.and_time(s.time());
-        if t > s && ref_day(c, day) {
-            locals.push(t);
-        }
-        day += Duration::days(1);
-    }
-    if c.end.0 == 1 {
-        locals.truncate(c.end.1 as usize);
-    }
-    if let Some(u) = c.until() {
-        let keep: Vec<_> = locals
-            .iter()
-            .enumerate()
-            .filter(|(i, t)| {
-                *i == 0
-                    || if c.all_day() {
-                        t.date() <= u.date()
-                    } else if c.zone == 3 {
-                        **t <= u
-                    } else {
-                        c.utc(**t) <= c.utc(u)
-                    }
-            })
-            .map(|(_, t)| *t)
-            .collect();
-        locals = keep;
-    }
-    let mut set: Vec<_> = locals.into_iter().map(|t| (t, c.utc(t))).collect();
-    for &(off, h) in &c.rdates {
-        let t = if c.all_day() { c.at_day(off) } else { c.at_day(off).date().and_hms_opt(h, 0, 0).unwrap() };
-        set.push((t, c.utc(t)));
-    }
-    set.sort_by_key(|x| x.1);
-    set.dedup_by_key(|x| x.1);
-    let ex: Vec<NaiveDateTime> = c.exdates.iter().map(|&o| c.at_day(o)).collect();
-    set.retain(|(t, st)| !ex.iter().any(|e| if c.all_day() { e.date() == t.date() } else { c.utc(*e) == *st }));
-    set.into_iter().map(|(t, st)| (t, st, c.end_of(t, st))).collect()
 }
 
 /// The final instances `(start, end)` after overrides, and the ics text.
@@ -323,7 +158,7 @@ fn hits(set: &[(i64, i64)], a: i64, b: i64) -> Vec<(i64, i64)> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 400, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn expansion_matches_brute_force(c in case()) {
@@ -336,6 +171,13 @@ proptest! {
         let mut got: Vec<(i64, i64)> = expand(&obj, a, b, &floating, 100_000).unwrap().iter().map(|i| (i.start, i.end)).collect();
         got.sort_unstable();
         prop_assert_eq!(&got, &hits(&all, a, b), "whole horizon\n{}", text);
+        // From just after the middle instance to the horizon: COUNT must be counted (or skipped) exactly.
+        if let Some(&(mid, _)) = all.get(all.len() / 2) {
+            let mut got: Vec<(i64, i64)> =
+                expand(&obj, mid + 1, b, &floating, 100_000).unwrap().iter().map(|i| (i.start, i.end)).collect();
+            got.sort_unstable();
+            prop_assert_eq!(&got, &hits(&all, mid + 1, b), "second half\n{}", text);
+        }
         for &(off, len, open) in &c.windows {
             let a = base + off * 3600;
             let b = a + len * 3600;

@@ -8,7 +8,10 @@ const T: &str = "090000";
 
 #[test]
 fn daily_for_10_occurrences() {
-    let d = ["19970902", "19970903", "19970904", "19970905", "19970906", "19970907", "19970908", "19970909", "19970910", "19970911"];
+    let d = [
+        "19970902", "19970903", "19970904", "19970905", "19970906", "19970907", "19970908", "19970909", "19970910",
+        "19970911",
+    ];
     assert_eq!(ny("19970902T090000", "FREQ=DAILY;COUNT=10", "20100101T000000"), days(&d, T));
 }
 
@@ -48,7 +51,10 @@ fn every_day_in_january_for_3_years_yearly_and_daily() {
 
 #[test]
 fn weekly_for_10_occurrences() {
-    let d = ["19970902", "19970909", "19970916", "19970923", "19970930", "19971007", "19971014", "19971021", "19971028", "19971104"];
+    let d = [
+        "19970902", "19970909", "19970916", "19970923", "19970930", "19971007", "19971014", "19971021", "19971028",
+        "19971104",
+    ];
     assert_eq!(ny("19970902T090000", "FREQ=WEEKLY;COUNT=10", "20100101T000000"), days(&d, T));
 }
 
@@ -67,7 +73,10 @@ fn every_other_week_forever_wkst_sunday() {
 
 #[test]
 fn weekly_on_tuesday_and_thursday_for_five_weeks() {
-    let d = ["19970902", "19970904", "19970909", "19970911", "19970916", "19970918", "19970923", "19970925", "19970930", "19971002"];
+    let d = [
+        "19970902", "19970904", "19970909", "19970911", "19970916", "19970918", "19970923", "19970925", "19970930",
+        "19971002",
+    ];
     for rule in ["FREQ=WEEKLY;UNTIL=19971007T000000Z;WKST=SU;BYDAY=TU,TH", "FREQ=WEEKLY;COUNT=10;WKST=SU;BYDAY=TU,TH"] {
         assert_eq!(ny("19970902T090000", rule, "20100101T000000"), days(&d, T), "{rule}");
     }
@@ -76,18 +85,25 @@ fn weekly_on_tuesday_and_thursday_for_five_weeks() {
 #[test]
 fn every_other_week_mo_we_fr_until_december_24() {
     let d = [
-        "19970901", "19970903", "19970905", "19970915", "19970917", "19970919", "19970929", "19971001", "19971003", "19971013",
-        "19971015", "19971017", "19971027", "19971029", "19971031", "19971110", "19971112", "19971114", "19971124", "19971126",
-        "19971128", "19971208", "19971210", "19971212", "19971222",
+        "19970901", "19970903", "19970905", "19970915", "19970917", "19970919", "19970929", "19971001", "19971003",
+        "19971013", "19971015", "19971017", "19971027", "19971029", "19971031", "19971110", "19971112", "19971114",
+        "19971124", "19971126", "19971128", "19971208", "19971210", "19971212", "19971222",
     ];
-    let got = ny("19970901T090000", "FREQ=WEEKLY;INTERVAL=2;UNTIL=19971224T000000Z;WKST=SU;BYDAY=MO,WE,FR", "20100101T000000");
+    let got = ny(
+        "19970901T090000",
+        "FREQ=WEEKLY;INTERVAL=2;UNTIL=19971224T000000Z;WKST=SU;BYDAY=MO,WE,FR",
+        "20100101T000000",
+    );
     assert_eq!(got, days(&d, T));
 }
 
 #[test]
 fn every_other_week_tu_th_for_8() {
     let d = ["19970902", "19970904", "19970916", "19970918", "19970930", "19971002", "19971014", "19971016"];
-    assert_eq!(ny("19970902T090000", "FREQ=WEEKLY;INTERVAL=2;COUNT=8;WKST=SU;BYDAY=TU,TH", "20100101T000000"), days(&d, T));
+    assert_eq!(
+        ny("19970902T090000", "FREQ=WEEKLY;INTERVAL=2;COUNT=8;WKST=SU;BYDAY=TU,TH", "20100101T000000"),
+        days(&d, T)
+    );
 }
 
 #[test]
@@ -124,9 +140,10 @@ fn every_20_minutes_from_9_to_1640_daily_and_minutely() {
         .iter()
         .flat_map(|d| (9..=16).flat_map(move |h| [0, 20, 40].map(|m| format!("{d}T{h:02}{m:02}00"))))
         .collect();
-    for rule in
-        ["FREQ=DAILY;BYHOUR=9,10,11,12,13,14,15,16;BYMINUTE=0,20,40", "FREQ=MINUTELY;INTERVAL=20;BYHOUR=9,10,11,12,13,14,15,16"]
-    {
+    for rule in [
+        "FREQ=DAILY;BYHOUR=9,10,11,12,13,14,15,16;BYMINUTE=0,20,40",
+        "FREQ=MINUTELY;INTERVAL=20;BYHOUR=9,10,11,12,13,14,15,16",
+    ] {
         assert_eq!(ny("19970902T090000", rule, "19970904T000000"), want, "{rule}");
     }
 }
@@ -165,4 +182,19 @@ fn dense_and_sparse_rules_stay_cheap() {
     assert!(overlaps(&obj, Some(0), None, &TzSpec::utc()));
     assert!(!overlaps(&obj, Some(common::utc("20000102T000000Z")), None, &TzSpec::utc()));
     assert!(start.elapsed().as_secs() < 5, "took {:?}", start.elapsed());
+}
+
+#[test]
+fn huge_count_from_a_distant_dtstart_skips_ahead_exactly() {
+    let start = std::time::Instant::now();
+    // One occurrence per period: COUNT is consumed arithmetically up to the window.
+    let obj = common::event(&["DTSTART:19000101T000000Z", "RRULE:FREQ=SECONDLY;COUNT=3786825605"]);
+    // 1900-01-01 + 3 786 825 604 s = 2020-01-01T00:00:04Z is the last instance.
+    let got = common::starts(&obj, "20200101T000000", "20200102T000000", "UTC");
+    assert_eq!(got, ["20200101T000000", "20200101T000001", "20200101T000002", "20200101T000003", "20200101T000004"]);
+    let obj = common::event(&["DTSTART;TZID=Europe/Paris:19000315T083000", "RRULE:FREQ=MONTHLY;INTERVAL=3;COUNT=500"]);
+    // 1900-03 + 3 × 499 months = 2024-12: the 500th and last.
+    let got = common::starts(&obj, "20240101T000000", "20300101T000000", "Europe/Paris");
+    assert_eq!(got, ["20240315T083000", "20240615T083000", "20240915T083000", "20241215T083000"]);
+    assert!(start.elapsed().as_secs() < 2, "took {:?}", start.elapsed());
 }

@@ -20,6 +20,8 @@ pub enum Conflict {
     Uid(String),
     /// The parent collection does not exist.
     NoParent(String),
+    /// A conflicting lock holds the resource (its root path).
+    Locked(String),
 }
 
 /// An error from the store.

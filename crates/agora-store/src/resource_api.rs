@@ -81,6 +81,52 @@ pub trait ResourceStore: Send + Sync + 'static {
         now: i64,
     ) -> Result<bool>;
 
+    /// COPY or MOVE of one object (RFC 4918 §9.8, §9.9) in one transaction: writes
+    /// `object` (the source's bytes, re-indexed for the destination) at
+    /// `dst`/`dst_name` with the source's dead properties, replacing what is there
+    /// only if `overwrite`, and removes the source when `delete_source`. Fails with
+    /// [`crate::StoreError::PreconditionFailed`] when the destination exists and
+    /// may not be overwritten (or the source vanished), with [`crate::Conflict::Uid`]
+    /// on a UID clash in the destination.
+    #[allow(clippy::too_many_arguments)]
+    async fn transfer_object(
+        &self,
+        src: CollectionId,
+        src_name: &str,
+        dst: CollectionId,
+        dst_name: &str,
+        object: &NewObject,
+        delete_source: bool,
+        overwrite: bool,
+        now: i64,
+    ) -> Result<PutOutcome>;
+
+    /// MOVE of a collection with everything below it to `new_path` inside
+    /// `new_parent`; what is at the destination (a collection subtree or an object
+    /// of the same name) is replaced when `overwrite`. Returns whether something
+    /// was replaced.
+    async fn move_collection(
+        &self,
+        id: CollectionId,
+        new_path: &str,
+        new_parent: CollectionId,
+        overwrite: bool,
+        now: i64,
+    ) -> Result<bool>;
+
+    /// COPY of a collection (with its members and, when `recursive`, its
+    /// sub-collections) to `new_path` inside `new_parent`, owned by the new
+    /// parent's owner. Returns whether something was replaced.
+    async fn copy_collection(
+        &self,
+        id: CollectionId,
+        new_path: &str,
+        new_parent: CollectionId,
+        recursive: bool,
+        overwrite: bool,
+        now: i64,
+    ) -> Result<bool>;
+
     /// Dead properties of an object.
     async fn object_properties(&self, object_id: i64) -> Result<Vec<(String, String)>>;
 
@@ -95,4 +141,22 @@ pub trait ResourceStore: Send + Sync + 'static {
         since: i64,
         limit: Option<u32>,
     ) -> Result<(Vec<Change>, i64)>;
+
+    /// Unexpired locks whose root is `path`, an ancestor of it, or (with
+    /// `descendants`) anything below it; callers decide which apply.
+    async fn locks_near(&self, path: &str, descendants: bool, now: i64) -> Result<Vec<Lock>>;
+
+    /// Takes a lock unless a conflicting one exists (an exclusive lock, or any
+    /// lock when `lock.exclusive`, covering the path or below it with depth
+    /// infinity), else fails with [`crate::Conflict::Locked`]. Drops expired locks.
+    async fn create_lock(&self, lock: &Lock, now: i64) -> Result<()>;
+
+    /// Extends a lock; returns it, or `None` when the token is unknown or expired.
+    async fn refresh_lock(&self, token: &str, timeout_secs: i64, now: i64) -> Result<Option<Lock>>;
+
+    /// Removes a lock. Returns whether it existed.
+    async fn delete_lock(&self, token: &str) -> Result<bool>;
+
+    /// Removes every lock rooted at or below `path` (the resource is gone).
+    async fn delete_locks_below(&self, path: &str) -> Result<()>;
 }

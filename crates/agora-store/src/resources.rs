@@ -251,3 +251,31 @@ pub enum PropertyChange {
     /// Remove a dead property.
     Remove(String),
 }
+
+/// An active WebDAV lock (RFC 4918 §6).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lock {
+    /// The lock token (`urn:uuid:…`).
+    pub token: String,
+    /// Decoded path of the lock root (collections end with `/`).
+    pub path: String,
+    /// Depth infinity (covers everything below a collection) or 0.
+    pub depth_infinity: bool,
+    /// Exclusive or shared.
+    pub exclusive: bool,
+    /// The client's `<D:owner>` content, verbatim.
+    pub owner_xml: Option<String>,
+    /// Who took the lock.
+    pub principal_id: PrincipalId,
+    /// The granted timeout in seconds.
+    pub timeout_secs: i64,
+    /// When it lapses, Unix seconds.
+    pub expires_at: i64,
+}
+
+impl Lock {
+    /// Whether the lock applies to `path`: its root, or below it for depth infinity.
+    pub fn covers(&self, path: &str) -> bool {
+        path == self.path || (self.depth_infinity && self.path.ends_with('/') && path.starts_with(&self.path))
+    }
+}

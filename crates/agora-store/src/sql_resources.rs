@@ -57,6 +57,19 @@ macro_rules! sql_resource_store {
                 })
             }
 
+            fn lock_from_row(row: &DbRow) -> Result<Lock, sqlx::Error> {
+                Ok(Lock {
+                    token: row.try_get("token")?,
+                    path: row.try_get("path")?,
+                    depth_infinity: row.try_get::<i64, _>("depth_infinity")? != 0,
+                    exclusive: row.try_get::<i64, _>("exclusive")? != 0,
+                    owner_xml: row.try_get("owner_xml")?,
+                    principal_id: row.try_get("principal_id")?,
+                    timeout_secs: row.try_get("timeout_secs")?,
+                    expires_at: row.try_get("expires_at")?,
+                })
+            }
+
             fn object_from_row(row: &DbRow) -> Result<Object, sqlx::Error> {
                 Ok(Object { meta: meta_from_row(row, "")?, data: row.try_get("data")? })
             }
@@ -172,6 +185,82 @@ macro_rules! sql_resource_store {
                     .fetch_all(pool)
                     .await?;
                 rows.iter().map(|r| Ok((r.try_get("name")?, r.try_get("xml")?))).collect()
+            }
+
+            /// Frees a destination path: the collection subtree at `path` and the
+            /// object named like it in `parent`. Returns whether anything was there.
+            async fn clear_destination(
+                conn: &mut Conn,
+                path: &str,
+                parent: CollectionId,
+                overwrite: bool,
+                now: i64,
+            ) -> Result<bool> {
+                let name = path.trim_end_matches('/').rsplit('/').next().unwrap_or_default().to_owned();
+                let coll = collection_id_at(conn, path).await?;
+                let object: Option<i64> = sqlx::query_scalar("SELECT id FROM objects WHERE collection_id = $1 AND name = $2")
+                    .bind(parent)
+                    .bind(&name)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+                if coll.is_none() && object.is_none() {
+                    return Ok(false);
+                }
+                if !overwrite {
+                    return Err(StoreError::PreconditionFailed);
+                }
+                if let Some(id) = coll {
+                    sqlx::query("DELETE FROM collections WHERE id = $1").bind(id).execute(&mut *conn).await?;
+                    record_change(conn, parent, &format!("{name}/"), true, now).await?;
+                }
+                if let Some(id) = object {
+                    sqlx::query("DELETE FROM objects WHERE id = $1").bind(id).execute(&mut *conn).await?;
+                    record_change(conn, parent, &name, true, now).await?;
+                }
+                Ok(true)
+            }
+
+            fn last_segment(path: &str) -> String {
+                path.trim_end_matches('/').rsplit('/').next().unwrap_or_default().to_owned()
+            }
+
+            /// Copies the members (objects, their properties, their change rows) of
+            /// one collection into a new, empty one.
+            async fn copy_members(conn: &mut Conn, from: CollectionId, to: CollectionId, now: i64) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO objects (collection_id, name, uid, etag, content_type, data, component, span_start, \
+                     span_end, size, created_at, modified_at, revision) \
+                     SELECT $2, name, uid, etag, content_type, data, component, span_start, span_end, size, $3, $3, 1 \
+                     FROM objects WHERE collection_id = $1",
+                )
+                .bind(from)
+                .bind(to)
+                .bind(now)
+                .execute(&mut *conn)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO object_properties (object_id, name, xml) SELECT n.id, p.name, p.xml \
+                     FROM object_properties p JOIN objects o ON p.object_id = o.id \
+                     JOIN objects n ON n.collection_id = $2 AND n.name = o.name WHERE o.collection_id = $1",
+                )
+                .bind(from)
+                .bind(to)
+                .execute(&mut *conn)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO collection_properties (collection_id, name, xml) \
+                     SELECT $2, name, xml FROM collection_properties WHERE collection_id = $1",
+                )
+                .bind(from)
+                .bind(to)
+                .execute(&mut *conn)
+                .await?;
+                sqlx::query("INSERT INTO changes (collection_id, name, revision, deleted) SELECT $1, name, 1, 0 FROM objects WHERE collection_id = $1")
+                    .bind(to)
+                    .execute(&mut *conn)
+                    .await?;
+                sqlx::query("UPDATE collections SET revision = 1 WHERE id = $1").bind(to).execute(&mut *conn).await?;
+                Ok(())
             }
 
             #[async_trait::async_trait]
@@ -507,6 +596,217 @@ macro_rules! sql_resource_store {
                     Ok(true)
                 }
 
+                async fn transfer_object(
+                    &self,
+                    src: CollectionId,
+                    src_name: &str,
+                    dst: CollectionId,
+                    dst_name: &str,
+                    object: &NewObject,
+                    delete_source: bool,
+                    overwrite: bool,
+                    now: i64,
+                ) -> Result<PutOutcome> {
+                    let _t = OpTimer::start("transfer_object");
+                    let mut tx = self.write_tx().await?;
+                    let source: Option<i64> = sqlx::query_scalar("SELECT id FROM objects WHERE collection_id = $1 AND name = $2")
+                        .bind(src)
+                        .bind(src_name)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    let Some(source) = source else { return Err(StoreError::PreconditionFailed) };
+                    let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM objects WHERE collection_id = $1 AND name = $2")
+                        .bind(dst)
+                        .bind(dst_name)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    if existing.is_some() && !overwrite {
+                        return Err(StoreError::PreconditionFailed);
+                    }
+                    if let Some(uid) = &object.uid {
+                        let other: Option<String> = sqlx::query_scalar(
+                            "SELECT name FROM objects WHERE collection_id = $1 AND uid = $2 AND name <> $3 AND id <> $4",
+                        )
+                        .bind(dst)
+                        .bind(uid)
+                        .bind(dst_name)
+                        .bind(if delete_source { source } else { -1 })
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                        if let Some(other) = other {
+                            return Err(StoreError::Conflict(Conflict::Uid(other)));
+                        }
+                    }
+                    if let Some(id) = existing {
+                        sqlx::query("DELETE FROM objects WHERE id = $1").bind(id).execute(&mut *tx).await?;
+                    }
+                    // The source leaves first so that a UID may stay in the same collection.
+                    let props = sqlx::query("SELECT name, xml FROM object_properties WHERE object_id = $1")
+                        .bind(source)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                    if delete_source {
+                        sqlx::query("DELETE FROM objects WHERE id = $1").bind(source).execute(&mut *tx).await?;
+                        record_change(&mut tx, src, src_name, true, now).await?;
+                    }
+                    let revision = record_change(&mut tx, dst, dst_name, false, now).await?;
+                    let size = object.data.len() as i64;
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO objects (collection_id, name, uid, etag, content_type, data, component, \
+                         span_start, span_end, size, created_at, modified_at, revision) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) RETURNING id",
+                    )
+                    .bind(dst)
+                    .bind(dst_name)
+                    .bind(object.uid.as_deref())
+                    .bind(&object.etag)
+                    .bind(&object.content_type)
+                    .bind(&object.data)
+                    .bind(object.component.as_deref())
+                    .bind(object.span_start)
+                    .bind(object.span_end)
+                    .bind(size)
+                    .bind(now)
+                    .bind(revision)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| StoreError::from_unique(e, Conflict::Uid(String::new())))?;
+                    for row in &props {
+                        let name: String = row.try_get("name")?;
+                        let xml: String = row.try_get("xml")?;
+                        set_property(&mut tx, "object_properties", "object_id", id, &name, &xml).await?;
+                    }
+                    tx.commit().await?;
+                    Ok(PutOutcome {
+                        created: existing.is_none(),
+                        meta: ObjectMeta {
+                            id,
+                            collection_id: dst,
+                            name: dst_name.to_owned(),
+                            uid: object.uid.clone(),
+                            etag: object.etag.clone(),
+                            content_type: object.content_type.clone(),
+                            component: object.component.clone(),
+                            size,
+                            created_at: now,
+                            modified_at: now,
+                            revision,
+                        },
+                    })
+                }
+
+                async fn move_collection(
+                    &self,
+                    id: CollectionId,
+                    new_path: &str,
+                    new_parent: CollectionId,
+                    overwrite: bool,
+                    now: i64,
+                ) -> Result<bool> {
+                    let _t = OpTimer::start("move_collection");
+                    let mut tx = self.write_tx().await?;
+                    let row = sqlx::query("SELECT path, parent_id FROM collections WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    let Some(row) = row else { return Err(StoreError::PreconditionFailed) };
+                    let old: String = row.try_get("path")?;
+                    let old_parent: Option<i64> = row.try_get("parent_id")?;
+                    let replaced = clear_destination(&mut tx, new_path, new_parent, overwrite, now).await?;
+                    let old_len = old.chars().count() as i64;
+                    sqlx::query(
+                        "UPDATE collections SET path = $1 || substr(path, CAST($2 AS INTEGER)) \
+                         WHERE substr(path, 1, CAST($3 AS INTEGER)) = $4",
+                    )
+                    .bind(new_path)
+                    .bind(old_len + 1)
+                    .bind(old_len)
+                    .bind(&old)
+                    .execute(&mut *tx)
+                    .await?;
+                    sqlx::query("UPDATE collections SET parent_id = $2, modified_at = $3 WHERE id = $1")
+                        .bind(id)
+                        .bind(new_parent)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                    if let Some(parent) = old_parent {
+                        record_change(&mut tx, parent, &format!("{}/", last_segment(&old)), true, now).await?;
+                    }
+                    record_change(&mut tx, new_parent, &format!("{}/", last_segment(new_path)), false, now).await?;
+                    tx.commit().await?;
+                    Ok(replaced)
+                }
+
+                async fn copy_collection(
+                    &self,
+                    id: CollectionId,
+                    new_path: &str,
+                    new_parent: CollectionId,
+                    recursive: bool,
+                    overwrite: bool,
+                    now: i64,
+                ) -> Result<bool> {
+                    let _t = OpTimer::start("copy_collection");
+                    let mut tx = self.write_tx().await?;
+                    let root = sqlx::query(&format!("SELECT {COLLECTION_COLUMNS} FROM collections WHERE id = $1"))
+                        .bind(id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    let Some(root) = root.as_ref().map(collection_from_row).transpose()? else {
+                        return Err(StoreError::PreconditionFailed);
+                    };
+                    let owner: i64 = sqlx::query_scalar("SELECT owner_id FROM collections WHERE id = $1")
+                        .bind(new_parent)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    let old_len = root.path.chars().count() as i64;
+                    let subtree = if recursive {
+                        let rows = sqlx::query(&format!(
+                            "SELECT {COLLECTION_COLUMNS} FROM collections WHERE substr(path, 1, CAST($1 AS INTEGER)) = $2 ORDER BY path"
+                        ))
+                        .bind(old_len)
+                        .bind(&root.path)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                        rows.iter().map(collection_from_row).collect::<Result<Vec<_>, _>>()?
+                    } else {
+                        vec![root.clone()]
+                    };
+                    let replaced = clear_destination(&mut tx, new_path, new_parent, overwrite, now).await?;
+                    let mut ids: std::collections::HashMap<i64, i64> = Default::default();
+                    for c in &subtree {
+                        let path = format!("{new_path}{}", &c.path[root.path.len()..]);
+                        let parent = if c.id == root.id { Some(new_parent) } else { c.parent_id.and_then(|p| ids.get(&p).copied()) };
+                        let new_id: i64 = sqlx::query_scalar(
+                            "INSERT INTO collections (owner_id, path, parent_id, kind, components, created_at, modified_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+                        )
+                        .bind(owner)
+                        .bind(&path)
+                        .bind(parent)
+                        .bind(c.kind.as_str())
+                        .bind(c.components.0)
+                        .bind(now)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(|e| StoreError::from_unique(e, Conflict::Path(path.clone())))?;
+                        ids.insert(c.id, new_id);
+                        copy_members(&mut tx, c.id, new_id, now).await?;
+                        for sub in subtree.iter().filter(|s| s.parent_id == Some(c.id)) {
+                            let name = format!("{}/", last_segment(&sub.path));
+                            sqlx::query("INSERT INTO changes (collection_id, name, revision, deleted) VALUES ($1, $2, 1, 0)")
+                                .bind(new_id)
+                                .bind(name)
+                                .execute(&mut *tx)
+                                .await?;
+                        }
+                    }
+                    record_change(&mut tx, new_parent, &format!("{}/", last_segment(new_path)), false, now).await?;
+                    tx.commit().await?;
+                    Ok(replaced)
+                }
+
                 async fn object_properties(&self, object_id: i64) -> Result<Vec<(String, String)>> {
                     let _t = OpTimer::start("object_properties");
                     Ok(properties(&self.pool, "object_properties", "object_id", object_id).await?)
@@ -558,6 +858,111 @@ macro_rules! sql_resource_store {
                         });
                     }
                     Ok((changes, current))
+                }
+
+                async fn locks_near(&self, path: &str, descendants: bool, now: i64) -> Result<Vec<Lock>> {
+                    let _t = OpTimer::start("locks_near");
+                    // Candidate roots: the path and each ancestor; plus, when asked,
+                    // everything below. Paths are short, so the list is small.
+                    let mut roots = vec![path.to_owned()];
+                    let mut cut = path.trim_end_matches('/');
+                    while let Some(i) = cut.rfind('/') {
+                        cut = &cut[..i];
+                        roots.push(format!("{cut}/"));
+                    }
+                    let sql = format!(
+                        "SELECT token, path, depth_infinity, exclusive, owner_xml, principal_id, timeout_secs, expires_at \
+                         FROM locks WHERE expires_at > $1 AND (path IN ({}){})",
+                        placeholders(2, roots.len()),
+                        if descendants { format!(" OR substr(path, 1, CAST(${} AS INTEGER)) = ${}", roots.len() + 2, roots.len() + 3) } else { String::new() }
+                    );
+                    let mut q = sqlx::query(&sql).bind(now);
+                    for r in &roots {
+                        q = q.bind(r);
+                    }
+                    if descendants {
+                        let prefix = if path.ends_with('/') { path.to_owned() } else { format!("{path}/") };
+                        q = q.bind(prefix.chars().count() as i64).bind(prefix);
+                    }
+                    let rows = q.fetch_all(&self.pool).await?;
+                    rows.iter().map(lock_from_row).collect::<Result<Vec<_>, sqlx::Error>>().map_err(Into::into)
+                }
+
+                async fn create_lock(&self, lock: &Lock, now: i64) -> Result<()> {
+                    let _t = OpTimer::start("create_lock");
+                    let mut tx = self.write_tx().await?;
+                    sqlx::query("DELETE FROM locks WHERE expires_at <= $1").bind(now).execute(&mut *tx).await?;
+                    let rows = sqlx::query(
+                        "SELECT token, path, depth_infinity, exclusive, owner_xml, principal_id, timeout_secs, expires_at FROM locks",
+                    )
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    for row in &rows {
+                        let other = lock_from_row(row)?;
+                        let overlaps = other.covers(&lock.path) || lock.covers(&other.path);
+                        if overlaps && (other.exclusive || lock.exclusive) {
+                            return Err(StoreError::Conflict(Conflict::Locked(other.path)));
+                        }
+                    }
+                    sqlx::query(
+                        "INSERT INTO locks (token, path, depth_infinity, exclusive, owner_xml, principal_id, timeout_secs, expires_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    )
+                    .bind(&lock.token)
+                    .bind(&lock.path)
+                    .bind(i64::from(lock.depth_infinity))
+                    .bind(i64::from(lock.exclusive))
+                    .bind(lock.owner_xml.as_deref())
+                    .bind(lock.principal_id)
+                    .bind(lock.timeout_secs)
+                    .bind(lock.expires_at)
+                    .execute(&mut *tx)
+                    .await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn refresh_lock(&self, token: &str, timeout_secs: i64, now: i64) -> Result<Option<Lock>> {
+                    let _t = OpTimer::start("refresh_lock");
+                    let mut tx = self.write_tx().await?;
+                    sqlx::query("UPDATE locks SET timeout_secs = $2, expires_at = $3 WHERE token = $1 AND expires_at > $4")
+                        .bind(token)
+                        .bind(timeout_secs)
+                        .bind(now.saturating_add(timeout_secs))
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                    let row = sqlx::query(
+                        "SELECT token, path, depth_infinity, exclusive, owner_xml, principal_id, timeout_secs, expires_at \
+                         FROM locks WHERE token = $1 AND expires_at > $2",
+                    )
+                    .bind(token)
+                    .bind(now)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    tx.commit().await?;
+                    Ok(row.as_ref().map(lock_from_row).transpose()?)
+                }
+
+                async fn delete_lock(&self, token: &str) -> Result<bool> {
+                    let _t = OpTimer::start("delete_lock");
+                    let mut tx = self.write_tx().await?;
+                    let done = sqlx::query("DELETE FROM locks WHERE token = $1").bind(token).execute(&mut *tx).await?;
+                    tx.commit().await?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn delete_locks_below(&self, path: &str) -> Result<()> {
+                    let _t = OpTimer::start("delete_locks_below");
+                    let mut tx = self.write_tx().await?;
+                    sqlx::query("DELETE FROM locks WHERE path = $1 OR substr(path, 1, CAST($2 AS INTEGER)) = $3")
+                        .bind(path.trim_end_matches('/'))
+                        .bind(path.chars().count() as i64)
+                        .bind(path)
+                        .execute(&mut *tx)
+                        .await?;
+                    tx.commit().await?;
+                    Ok(())
                 }
             }
         }

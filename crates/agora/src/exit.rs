@@ -38,7 +38,7 @@ impl From<CoreError> for Failure {
             CoreError::Store(_) => 1,
             CoreError::Invalid(_) | CoreError::Forbidden(_) | CoreError::Rule(_) => 2,
             CoreError::NotFound { .. } => 3,
-            CoreError::Conflict(_) | CoreError::Exists(_) | CoreError::PreconditionFailed => 4,
+            CoreError::Conflict(_) | CoreError::Exists(_) | CoreError::PreconditionFailed | CoreError::Locked(_) => 4,
         };
         Failure { message: e.to_string(), code }
     }

@@ -3,6 +3,7 @@
 //! here (`authorize`), whatever the front-end.
 
 pub mod homes;
+pub mod locks;
 mod validate;
 
 use std::collections::HashMap;
@@ -126,17 +127,11 @@ impl<'a> Resources<'a> {
             .await?
             .ok_or_else(|| CoreError::Conflict(format!("the parent collection /{parent_path} does not exist")))?;
         self.authorize(&parent, Access::Write)?;
-        let allowed = match kind {
-            CollectionKind::Calendar => parent.kind == CollectionKind::CalendarHome,
-            CollectionKind::Addressbook => parent.kind == CollectionKind::AddressbookHome,
-            CollectionKind::Plain => matches!(
-                parent.kind,
-                CollectionKind::CalendarHome | CollectionKind::AddressbookHome | CollectionKind::Plain
-            ),
-            _ => false,
-        };
-        if !allowed {
-            return Err(Rule::CollectionLocation.into());
+        check_location(kind, parent.kind)?;
+        // A collection may not take the name of an object (neon's MKCOL adds the slash).
+        let name = path.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
+        if self.store().object_meta(parent.id, name).await?.is_some() {
+            return Err(CoreError::Exists(format!("/{parent_path}{name} exists")));
         }
         let components = match kind {
             // RFC 4791 §5.2.3: without the property, any component type is accepted.
@@ -226,6 +221,71 @@ impl<'a> Resources<'a> {
         }
     }
 
+    /// COPY (`delete_source` false) or MOVE of an object. The bytes are validated
+    /// again for the destination (a calendar accepts only what a calendar may hold).
+    pub async fn transfer_object(
+        &self,
+        src: &Collection,
+        object: &ObjectMeta,
+        dst: &Collection,
+        dst_name: &str,
+        delete_source: bool,
+        overwrite: bool,
+    ) -> Result<PutOutcome> {
+        self.authorize(src, if delete_source { Access::Write } else { Access::Read })?;
+        self.authorize(dst, Access::Write)?;
+        let current = self
+            .store()
+            .object(src.id, &object.name)
+            .await?
+            .ok_or_else(|| CoreError::NotFound { what: "resource", name: format!("/{}{}", src.path, object.name) })?;
+        let prepared =
+            validate::prepare(dst, current.data, Some(&current.meta.content_type), self.core.config.max_resource_size)?;
+        Ok(self
+            .store()
+            .transfer_object(src.id, &object.name, dst.id, dst_name, &prepared, delete_source, overwrite, now())
+            .await?)
+    }
+
+    /// COPY or MOVE of a collection to `dst_path` (ending with `/`). The same
+    /// location rules as for creating apply at the destination; homes and
+    /// schedule boxes stay where they are. Returns whether something was replaced.
+    pub async fn transfer_collection(
+        &self,
+        c: &Collection,
+        dst_path: &str,
+        delete_source: bool,
+        recursive: bool,
+        overwrite: bool,
+    ) -> Result<bool> {
+        self.authorize(c, if delete_source { Access::Write } else { Access::Read })?;
+        if matches!(
+            c.kind,
+            CollectionKind::CalendarHome
+                | CollectionKind::AddressbookHome
+                | CollectionKind::Inbox
+                | CollectionKind::Outbox
+        ) {
+            return Err(CoreError::Forbidden(format!("/{} cannot be copied or moved", c.path)));
+        }
+        if dst_path.starts_with(&c.path) {
+            return Err(CoreError::Forbidden("a collection cannot be copied or moved into itself".into()));
+        }
+        let parent_path = parent_of(dst_path).ok_or_else(|| CoreError::Forbidden("not a valid destination".into()))?;
+        let parent = self
+            .store()
+            .collection(&parent_path)
+            .await?
+            .ok_or_else(|| CoreError::Conflict(format!("the parent collection /{parent_path} does not exist")))?;
+        self.authorize(&parent, Access::Write)?;
+        check_location(c.kind, parent.kind)?;
+        Ok(if delete_source {
+            self.store().move_collection(c.id, dst_path, parent.id, overwrite, now()).await?
+        } else {
+            self.store().copy_collection(c.id, dst_path, parent.id, recursive, overwrite, now()).await?
+        })
+    }
+
     /// Dead properties of an object.
     pub async fn object_properties(&self, c: &Collection, object: &ObjectMeta) -> Result<Vec<(String, String)>> {
         self.authorize(c, Access::Read)?;
@@ -247,6 +307,21 @@ impl<'a> Resources<'a> {
         }
         Ok(self.store().changes_since(c.id, since, limit).await?)
     }
+}
+
+/// Where each kind of collection may live: calendars and address books directly in
+/// the matching home (RFC 4791 §5.3.1, RFC 6352 §5.2: not inside another calendar
+/// or address book), plain collections in homes or in plain collections.
+fn check_location(kind: CollectionKind, parent: CollectionKind) -> Result<()> {
+    let allowed = match kind {
+        CollectionKind::Calendar => parent == CollectionKind::CalendarHome,
+        CollectionKind::Addressbook => parent == CollectionKind::AddressbookHome,
+        CollectionKind::Plain => {
+            matches!(parent, CollectionKind::CalendarHome | CollectionKind::AddressbookHome | CollectionKind::Plain)
+        }
+        _ => false,
+    };
+    if allowed { Ok(()) } else { Err(Rule::CollectionLocation.into()) }
 }
 
 /// `a/b/c/` → `a/b/`; `a/b/c.ics` → `a/b/`; `a/` → `None`.

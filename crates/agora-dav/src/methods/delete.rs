@@ -5,6 +5,7 @@ use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
+use crate::conditions;
 use crate::error::HttpError;
 use crate::request;
 use crate::resolve::{Dav, Resource};
@@ -12,7 +13,12 @@ use crate::resolve::{Dav, Resource};
 /// Deletes the resource; 204 on success.
 pub async fn delete(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> {
     let condition = request::write_condition(req.headers());
-    match dav.resolve(req.uri().path(), Access::Write).await? {
+    let resource = dav.resolve(req.uri().path(), Access::Write).await?;
+    if !matches!(resource, Resource::Missing { .. }) {
+        conditions::check_write(dav, req.headers(), req.uri().path(), &resource, true, true).await?;
+    }
+    let lock_path = conditions::lock_path(&resource);
+    match resource {
         Resource::Object(c, meta) => dav.res.delete_object(&c, &meta.name, &condition).await?,
         Resource::Collection(c) => {
             if condition != agora_store::WriteCondition::Always {
@@ -25,6 +31,9 @@ pub async fn delete(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> 
         }
         Resource::Missing { .. } => return Err(HttpError::NotFound),
         _ => return Err(HttpError::MethodNotAllowed(super::ALLOW)),
+    }
+    if let Some(path) = lock_path {
+        dav.res.forget_locks(&path).await?;
     }
     Ok(StatusCode::NO_CONTENT.into_response())
 }

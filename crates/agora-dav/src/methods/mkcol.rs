@@ -8,6 +8,7 @@ use axum::extract::Request;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use crate::conditions;
 use crate::error::HttpError;
 use crate::props::is_protected;
 use crate::request;
@@ -17,7 +18,11 @@ use crate::resolve::{Dav, Resource};
 /// without a parent.
 pub async fn mkcol(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> {
     let is_mkcalendar = req.method().as_str() == "MKCALENDAR";
-    let path = match dav.resolve(req.uri().path(), Access::Write).await? {
+    let resource = dav.resolve(req.uri().path(), Access::Write).await?;
+    if matches!(resource, Resource::Missing { parent: Some(_), .. }) {
+        conditions::check_write(dav, req.headers(), req.uri().path(), &resource, false, true).await?;
+    }
+    let path = match resource {
         Resource::Missing { path, parent: Some(_) } => {
             if path.ends_with('/') {
                 path

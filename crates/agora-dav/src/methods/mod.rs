@@ -1,7 +1,11 @@
 //! The authenticated resource space, one file per method.
 
+mod copymove;
 mod delete;
 mod get;
+mod lock;
+
+pub(crate) use lock::active as active_lock;
 mod mkcol;
 mod options;
 mod propfind;
@@ -19,11 +23,12 @@ use crate::error::HttpError;
 use crate::resolve::Dav;
 
 /// Methods this build implements, for `Allow`.
-pub(crate) const ALLOW: &str = "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, MKCOL, MKCALENDAR, REPORT";
+pub(crate) const ALLOW: &str =
+    "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, MKCOL, MKCALENDAR, REPORT, COPY, MOVE, LOCK, UNLOCK";
 
 /// The DAV compliance classes really implemented (interop note: Thunderbird
 /// decides from this header what it must do itself).
-pub(crate) const DAV_CLASSES: &str = "1, 3, calendar-access, addressbook, extended-mkcol";
+pub(crate) const DAV_CLASSES: &str = "1, 2, 3, calendar-access, addressbook, extended-mkcol";
 
 /// Adds the `DAV` header (sent on OPTIONS and PROPFIND responses).
 pub(crate) fn with_dav_header(mut r: Response) -> Response {
@@ -49,6 +54,9 @@ pub async fn dispatch(State(state): State<AppState>, req: Request) -> Response {
         "PROPPATCH" => proppatch::proppatch(&dav, req).await,
         "MKCOL" | "MKCALENDAR" => mkcol::mkcol(&dav, req).await,
         "REPORT" => report::report(&dav, req).await,
+        "COPY" | "MOVE" => copymove::copy_or_move(&dav, req).await,
+        "LOCK" => lock::lock(&dav, req).await,
+        "UNLOCK" => lock::unlock(&dav, req).await,
         _ => Err(HttpError::MethodNotAllowed(ALLOW)),
     };
     result.unwrap_or_else(IntoResponse::into_response)

@@ -9,6 +9,7 @@ use axum::extract::Request;
 use axum::response::Response;
 
 use super::multistatus;
+use crate::conditions;
 use crate::error::HttpError;
 use crate::props::is_protected;
 use crate::request;
@@ -22,6 +23,10 @@ pub async fn proppatch(dav: &Dav<'_>, req: Request) -> Result<Response, HttpErro
     request::require_xml(&parts.headers, &body)?;
     let ops = parse_proppatch(&body, &dav.state.limits.xml)?;
     let resource = dav.resolve(&path, Access::Write).await?;
+    if matches!(resource, Resource::Missing { .. }) {
+        return Err(HttpError::NotFound);
+    }
+    conditions::check_write(dav, &parts.headers, &path, &resource, false, false).await?;
     let names: Vec<_> = ops.iter().map(|op| op.name().clone()).collect();
     let settable = matches!(resource, Resource::Collection(_) | Resource::Object(..));
     let refused: Vec<_> = names.iter().filter(|n| !settable || is_protected(n)).cloned().collect();

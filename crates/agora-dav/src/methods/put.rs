@@ -6,6 +6,7 @@ use axum::extract::Request;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use crate::conditions;
 use crate::error::HttpError;
 use crate::paths;
 use crate::props::http_date;
@@ -15,6 +16,8 @@ use crate::resolve::{Dav, Resource};
 /// Creates or replaces an object, honouring If-Match / If-None-Match.
 pub async fn put(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> {
     let resource = dav.resolve(req.uri().path(), Access::Write).await?;
+    let creating = matches!(resource, Resource::Missing { .. });
+    conditions::check_write(dav, req.headers(), req.uri().path(), &resource, false, creating).await?;
     let (collection, name) = match resource {
         Resource::Object(c, meta) => (c, meta.name),
         Resource::Missing { parent: Some(c), path } if !path.ends_with('/') => {

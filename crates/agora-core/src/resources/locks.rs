@@ -1,0 +1,150 @@
+//! WebDAV locking (RFC 4918 §6–7): taking, refreshing and releasing locks, and
+//! the rule every write obeys — a resource covered by a lock may only be changed
+//! by a request that submits that lock's token.
+
+use agora_store::{Lock, WriteCondition};
+use rand::RngCore;
+
+use super::{Access, Resources};
+use crate::error::{CoreError, Result};
+use crate::now;
+
+/// Longest lock the server grants, whatever the client asks (a week).
+pub const MAX_TIMEOUT: i64 = 7 * 24 * 3600;
+/// Timeout when the client asks for none or for "Infinite".
+pub const DEFAULT_TIMEOUT: i64 = 3600;
+
+/// A LOCK request.
+#[derive(Debug, Clone)]
+pub struct LockRequest {
+    /// Exclusive or shared (RFC 4918 §6.1).
+    pub exclusive: bool,
+    /// Depth infinity or 0 (§9.10.3).
+    pub depth_infinity: bool,
+    /// The client's `<D:owner>` content.
+    pub owner_xml: Option<String>,
+    /// Requested timeout in seconds, if any.
+    pub timeout: Option<i64>,
+}
+
+fn new_token() -> String {
+    let mut b = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    b[6] = (b[6] & 0x0f) | 0x40; // UUID version 4
+    b[8] = (b[8] & 0x3f) | 0x80; // RFC 4122 variant
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!("urn:uuid:{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
+}
+
+fn granted(timeout: Option<i64>) -> i64 {
+    timeout.filter(|t| *t > 0).unwrap_or(DEFAULT_TIMEOUT).min(MAX_TIMEOUT)
+}
+
+impl Resources<'_> {
+    /// Locks `path` (decoded; collections end with `/`). The caller has resolved
+    /// the resource and, for an unmapped URL, created the empty resource first.
+    pub async fn lock(&self, path: &str, request: LockRequest) -> Result<Lock> {
+        self.authorize_path(path, Access::Write).await?;
+        let timeout = granted(request.timeout);
+        let lock = Lock {
+            token: new_token(),
+            path: path.to_owned(),
+            depth_infinity: request.depth_infinity && path.ends_with('/'),
+            exclusive: request.exclusive,
+            owner_xml: request.owner_xml,
+            principal_id: self.who.principal_id,
+            timeout_secs: timeout,
+            expires_at: now().saturating_add(timeout),
+        };
+        self.store().create_lock(&lock, now()).await?;
+        Ok(lock)
+    }
+
+    /// Extends a lock that covers `path` and belongs to the user.
+    pub async fn refresh_lock(&self, path: &str, token: &str, timeout: Option<i64>) -> Result<Lock> {
+        let lock = self
+            .locks_covering(path)
+            .await?
+            .into_iter()
+            .find(|l| l.token == token)
+            .ok_or(CoreError::PreconditionFailed)?;
+        if lock.principal_id != self.who.principal_id {
+            return Err(CoreError::Forbidden("the lock belongs to someone else".into()));
+        }
+        self.store().refresh_lock(token, granted(timeout), now()).await?.ok_or(CoreError::PreconditionFailed)
+    }
+
+    /// Releases a lock that covers `path`; `Ok(false)` when no such lock applies
+    /// to it (RFC 4918 §9.11.1: 409 with lock-token-matches-request-uri).
+    pub async fn unlock(&self, path: &str, token: &str) -> Result<bool> {
+        let Some(lock) = self.locks_covering(path).await?.into_iter().find(|l| l.token == token) else {
+            return Ok(false);
+        };
+        if lock.principal_id != self.who.principal_id {
+            return Err(CoreError::Forbidden("the lock belongs to someone else".into()));
+        }
+        self.store().delete_lock(token).await?;
+        Ok(true)
+    }
+
+    /// Unexpired locks that apply to `path` (for lockdiscovery and If headers).
+    pub async fn locks_covering(&self, path: &str) -> Result<Vec<Lock>> {
+        let mut locks = self.store().locks_near(path, false, now()).await?;
+        locks.retain(|l| l.covers(path));
+        Ok(locks)
+    }
+
+    /// The write rule: every lock covering `path` (and, for `recursive`
+    /// operations such as DELETE or MOVE of a collection, every lock below it) must
+    /// have its token among `submitted`, and be the user's own.
+    pub async fn check_locks(&self, path: &str, submitted: &[String], recursive: bool) -> Result<()> {
+        let locks = self.store().locks_near(path, recursive, now()).await?;
+        let blocking: Vec<String> = locks
+            .into_iter()
+            .filter(|l| l.covers(path) || (recursive && l.path.starts_with(path)))
+            .filter(|l| !submitted.contains(&l.token) || l.principal_id != self.who.principal_id)
+            .map(|l| l.path)
+            .collect();
+        if blocking.is_empty() { Ok(()) } else { Err(CoreError::Locked(blocking)) }
+    }
+
+    /// Locks die with their resource.
+    pub async fn forget_locks(&self, path: &str) -> Result<()> {
+        Ok(self.store().delete_locks_below(path).await?)
+    }
+
+    /// Creates the empty resource that LOCK on an unmapped URL leaves behind
+    /// (RFC 4918 §7.3); only where an empty body is a valid object.
+    pub async fn create_empty(&self, collection: &agora_store::Collection, name: &str) -> Result<()> {
+        self.put_object(collection, name, Vec::new(), None, &WriteCondition::IfNoneMatchAny).await?;
+        Ok(())
+    }
+
+    async fn authorize_path(&self, path: &str, access: Access) -> Result<()> {
+        let collection_path =
+            if path.ends_with('/') { path.to_owned() } else { super::parent_of(path).unwrap_or_default() };
+        match self.store().collection(&collection_path).await? {
+            Some(c) => self.authorize(&c, access),
+            None => Err(CoreError::NotFound { what: "resource", name: format!("/{path}") }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_unique_uuid_urns() {
+        let a = new_token();
+        assert!(a.starts_with("urn:uuid:") && a.len() == 45, "{a}");
+        assert_ne!(a, new_token());
+    }
+
+    #[test]
+    fn timeouts_are_bounded() {
+        assert_eq!(granted(None), DEFAULT_TIMEOUT);
+        assert_eq!(granted(Some(10)), 10);
+        assert_eq!(granted(Some(i64::MAX)), MAX_TIMEOUT);
+    }
+}

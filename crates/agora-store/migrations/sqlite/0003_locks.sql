@@ -1,0 +1,14 @@
+-- WebDAV locks (RFC 4918 §6). In the database, not in memory, so that every
+-- front-end sharing the store sees them.
+CREATE TABLE locks (
+    token          TEXT    PRIMARY KEY,
+    -- decoded path of the locked resource; collections end with '/'
+    path           TEXT    NOT NULL,
+    depth_infinity INTEGER NOT NULL,
+    exclusive      INTEGER NOT NULL,
+    owner_xml      TEXT,
+    principal_id   INTEGER NOT NULL REFERENCES principals (id) ON DELETE CASCADE,
+    timeout_secs   INTEGER NOT NULL,
+    expires_at     INTEGER NOT NULL
+);
+CREATE INDEX locks_path ON locks (path);
