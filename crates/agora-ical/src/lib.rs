@@ -47,7 +47,9 @@
 
 mod calendar_math;
 mod component;
+pub mod content;
 mod expand_ical;
+pub mod filter;
 mod model;
 mod object;
 mod query;
@@ -67,7 +69,7 @@ pub use object::CalendarObject;
 pub use query::{SPAN_BUDGET, alarms_overlap, expand, object_span, overlaps};
 pub use resolver::TzResolver;
 pub use vtimezone::{CustomZone, HORIZON_YEAR};
-pub use zone::{MAX_TS, MIN_TS, TzSpec};
+pub use zone::{MAX_TS, MIN_TS, TzSpec, format_utc};
 
 pub(crate) use ranges::special;
 

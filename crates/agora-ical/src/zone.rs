@@ -142,3 +142,19 @@ pub(crate) fn naive_from_secs(secs: i64) -> NaiveDateTime {
 pub const MIN_TS: i64 = -62_135_596_800;
 /// 9999-12-31T23:59:59Z: the latest instant the engine works with.
 pub const MAX_TS: i64 = 253_402_300_799;
+
+/// An instant as an iCalendar UTC DATE-TIME (`20261124T090000Z`).
+pub fn format_utc(ts: i64) -> String {
+    chrono::DateTime::from_timestamp(ts, 0)
+        .map(|d| d.format("%Y%m%dT%H%M%SZ").to_string())
+        .unwrap_or_else(|| "99991231T235959Z".into())
+}
+
+#[cfg(test)]
+mod format_tests {
+    #[test]
+    fn utc_date_times() {
+        assert_eq!(super::format_utc(0), "19700101T000000Z");
+        assert_eq!(super::format_utc(951_782_400), "20000229T000000Z");
+    }
+}

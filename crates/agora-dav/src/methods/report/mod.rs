@@ -1,5 +1,9 @@
 //! REPORT (RFC 3253 §3.6): each report in its own file.
 
+mod addressbook_query;
+mod calendar_query;
+mod filters;
+mod free_busy;
 mod multiget;
 mod sync_collection;
 
@@ -8,7 +12,7 @@ use agora_dav_xml::{
     Content, NS_CALDAV, NS_CARDDAV, Precondition, PropName, PropRequest, PropSelection, PropStat, PropValue, Propfind,
     Report, parse_report,
 };
-use agora_store::{Collection, Object};
+use agora_store::{Collection, CollectionKind, Object};
 use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -39,6 +43,17 @@ pub async fn report(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> 
         }
         Report::CalendarMultiget { props, hrefs } | Report::AddressbookMultiget { props, hrefs } => {
             multiget::run(dav, &collection, &props, &hrefs).await
+        }
+        Report::CalendarQuery { props, filter, timezone, timezone_id }
+            if collection.kind == CollectionKind::Calendar =>
+        {
+            calendar_query::run(dav, &collection, &props, &filter, timezone.as_deref(), timezone_id.as_deref()).await
+        }
+        Report::AddressbookQuery { props, filter, limit } if collection.kind == CollectionKind::Addressbook => {
+            addressbook_query::run(dav, &collection, &props, &filter, limit).await
+        }
+        Report::FreeBusyQuery { range } if collection.kind == CollectionKind::Calendar => {
+            free_busy::run(dav, &collection, &range).await
         }
         _ => Err(unsupported()),
     }
@@ -77,7 +92,7 @@ pub(crate) async fn object_propstats(
         let text = if name.is(NS_CARDDAV, "address-data") {
             address_data(object, wanted)?
         } else {
-            String::from_utf8_lossy(&object.data).into_owned()
+            calendar_data(dav, c, object, wanted).await?
         };
         let value = PropValue::new(name, Content::Text(text));
         match stats.iter_mut().find(|s| s.status == 200) {
@@ -86,6 +101,25 @@ pub(crate) async fn object_propstats(
         }
     }
     Ok(stats)
+}
+
+/// Calendar data as stored, or expanded into instances when asked (§9.6.5).
+async fn calendar_data(
+    dav: &Dav<'_>,
+    c: &Collection,
+    object: &Object,
+    wanted: &PropRequest,
+) -> Result<String, HttpError> {
+    if let Some(range) = wanted.calendar_data.as_ref().and_then(|cd| cd.expand.as_ref())
+        && let (Some(start), Some(end)) = (range.start, range.end)
+        && let Ok(parsed) = agora_ical::CalendarObject::parse(&object.data)
+    {
+        let floating = calendar_query::floating_zone(dav, c, None, None).await?;
+        if let Ok(expanded) = agora_ical::expand_to_ical(&parsed, start, end, &floating) {
+            return Ok(expanded);
+        }
+    }
+    Ok(String::from_utf8_lossy(&object.data).into_owned())
 }
 
 /// A card in the version the client asked for (RFC 6352 §10.4).

@@ -1,0 +1,76 @@
+//! `C:calendar-query` (RFC 4791 §7.8): the time-range part goes through the span
+//! index first (no scan of the collection), then every candidate is tested
+//! exactly (§9.9 on every instance, §9.7 for properties). `C:expand` rewrites the
+//! returned data into instances (§9.6.5).
+
+use agora_dav_xml::{CompFilter, MultistatusWriter, Precondition, PropRequest};
+use agora_ical::{CalendarObject, TzSpec};
+use agora_store::Collection;
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use super::{filters, object_propstats};
+use crate::error::HttpError;
+use crate::methods::multistatus;
+use crate::paths;
+use crate::resolve::Dav;
+
+/// The zone for floating times: the request's, else the calendar's, else UTC.
+pub async fn floating_zone(
+    dav: &Dav<'_>,
+    c: &Collection,
+    timezone: Option<&str>,
+    timezone_id: Option<&str>,
+) -> Result<TzSpec, HttpError> {
+    let invalid = || HttpError::Precondition(StatusCode::FORBIDDEN, Precondition::ValidTimezone);
+    if let Some(id) = timezone_id {
+        return TzSpec::named(id).ok_or_else(invalid);
+    }
+    if let Some(text) = timezone {
+        return TzSpec::from_calendar_timezone(text).map_err(|_| invalid());
+    }
+    let stored = dav.res.collection_properties(c).await?;
+    let clark = agora_dav_xml::PropName::caldav("calendar-timezone").clark();
+    if let Some((_, xml)) = stored.iter().find(|(n, _)| *n == clark) {
+        let prop = agora_dav_xml::DeadProperty {
+            name: agora_dav_xml::PropName::caldav("calendar-timezone"),
+            xml: xml.clone(),
+        };
+        if let Ok(zone) = TzSpec::from_calendar_timezone(&prop.text()) {
+            return Ok(zone);
+        }
+    }
+    Ok(TzSpec::utc())
+}
+
+/// Runs the query on a calendar collection.
+pub async fn run(
+    dav: &Dav<'_>,
+    c: &Collection,
+    wanted: &PropRequest,
+    filter: &CompFilter,
+    timezone: Option<&str>,
+    timezone_id: Option<&str>,
+) -> Result<Response, HttpError> {
+    if !filter.name.eq_ignore_ascii_case("VCALENDAR") {
+        return Err(HttpError::Precondition(StatusCode::FORBIDDEN, Precondition::ValidFilter));
+    }
+    let floating = floating_zone(dav, c, timezone, timezone_id).await?;
+    let compiled = filters::comp(filter)?;
+    let candidates = match filters::index_range(filter) {
+        Some((start, end)) => dav.res.objects_in_range(c, start, end).await?,
+        None => dav.res.objects(c).await?,
+    };
+    let mut out = MultistatusWriter::begin(Vec::new()).expect("writing to memory");
+    for object in candidates {
+        let Ok(parsed) = CalendarObject::parse(&object.data) else { continue };
+        let text = String::from_utf8_lossy(&object.data);
+        if !agora_ical::filter::calendar_matches(&parsed, &text, &compiled, &floating) {
+            continue;
+        }
+        let href = paths::href(&format!("{}{}", c.path, object.meta.name));
+        let stats = object_propstats(dav, c, &object, wanted).await?;
+        out.response(&href, &stats).expect("writing to memory");
+    }
+    Ok(multistatus(out.finish().expect("writing to memory")))
+}
