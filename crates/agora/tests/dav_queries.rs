@@ -67,7 +67,7 @@ fn hrefs(body: &str) -> Vec<String> {
 fn seed(u: &User) {
     let cal = "/calendars/alice/calendar/";
     // Weekly in Paris time from 24 Nov, the 8 Dec instance moved to the 9th, the 15th excluded.
-    u.put(&format!("{cal}weekly.ics"), "text/calendar", &format!(
+    u.put(&format!("{cal}weekly.ics"), "text/calendar", concat!(
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:weekly\r\nDTSTAMP:20260101T000000Z\r\n\
          DTSTART;TZID=Europe/Paris:20261124T100000\r\nDTEND;TZID=Europe/Paris:20261124T110000\r\nRRULE:FREQ=WEEKLY\r\n\
          EXDATE;TZID=Europe/Paris:20261215T100000\r\nSUMMARY:Point hebdo\r\nEND:VEVENT\r\n\
