@@ -67,13 +67,13 @@ fn hrefs(body: &str) -> Vec<String> {
 fn seed(u: &User) {
     let cal = "/calendars/alice/calendar/";
     // Weekly in Paris time from 24 Nov, the 8 Dec instance moved to the 9th, the 15th excluded.
-    u.put(&format!("{cal}weekly.ics"), "text/calendar", concat!(
+    u.put(&format!("{cal}weekly.ics"), "text/calendar", 
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:weekly\r\nDTSTAMP:20260101T000000Z\r\n\
          DTSTART;TZID=Europe/Paris:20261124T100000\r\nDTEND;TZID=Europe/Paris:20261124T110000\r\nRRULE:FREQ=WEEKLY\r\n\
          EXDATE;TZID=Europe/Paris:20261215T100000\r\nSUMMARY:Point hebdo\r\nEND:VEVENT\r\n\
          BEGIN:VEVENT\r\nUID:weekly\r\nDTSTAMP:20260101T000000Z\r\nRECURRENCE-ID:20261208T090000Z\r\n\
          DTSTART;TZID=Europe/Paris:20261209T140000\r\nDTEND;TZID=Europe/Paris:20261209T150000\r\nSUMMARY:Point hebdo (déplacé)\r\nEND:VEVENT\r\n\
-         END:VCALENDAR\r\n"));
+         END:VCALENDAR\r\n");
     u.put(
         &format!("{cal}once.ics"),
         "text/calendar",
