@@ -13,6 +13,8 @@
 //!   `sync`: sync tokens and getctag; `request`: headers and bodies.
 //! - `methods`: one file per method, `methods/report/` one per report.
 //! - `error`: how errors become HTTP statuses and `DAV:error` bodies, in one place.
+//! - [`target_guard`]: refuses fragments in HTTP/1 request targets (the URI
+//!   parser would drop them silently).
 
 pub mod auth;
 pub mod client;
@@ -26,6 +28,7 @@ mod props;
 mod request;
 mod resolve;
 mod sync;
+pub mod target_guard;
 
 use std::sync::Arc;
 

@@ -9,6 +9,7 @@
 //!   the server runs or not.
 //! - `exit`: exit codes.
 
+mod acceptor;
 mod admin;
 mod cli;
 mod exit;

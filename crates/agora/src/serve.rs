@@ -9,6 +9,7 @@ use agora_dav::AppState;
 use axum_server::Handle;
 use metrics_exporter_prometheus::PrometheusBuilder;
 
+use crate::acceptor::GuardAcceptor;
 use crate::exit::Failure;
 use crate::settings::{ServeSettings, Settings};
 
@@ -52,9 +53,9 @@ pub async fn run(settings: &Settings, serve: ServeSettings) -> Result<(), Failur
             let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key).await.map_err(|e| {
                 Failure::io(format!("cannot load TLS certificate {} / key {}: {e}", cert.display(), key.display()))
             })?;
-            axum_server::from_tcp_rustls(listener, tls).handle(handle).serve(app).await
+            axum_server::from_tcp_rustls(listener, tls).map(GuardAcceptor).handle(handle).serve(app).await
         }
-        None => axum_server::from_tcp(listener).handle(handle).serve(app).await,
+        None => axum_server::from_tcp(listener).map(GuardAcceptor).handle(handle).serve(app).await,
     };
     core.close().await;
     tracing::info!("stopped");
