@@ -167,6 +167,14 @@ impl<'a> Directory<'a> {
         Ok(())
     }
 
+    /// Principals matching search terms, ordered by name (at most `limit`).
+    pub async fn search(&self, terms: &[crate::search::Term], all: bool, limit: usize) -> Result<Vec<Principal>> {
+        if terms.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(crate::search::filter(self.store.principals(None).await?, terms, all, limit))
+    }
+
     /// Direct members of a group.
     pub async fn members(&self, group: &str) -> Result<Vec<Principal>> {
         let g = self.get(Some(PrincipalKind::Group), group).await?;

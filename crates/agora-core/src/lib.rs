@@ -21,6 +21,7 @@ mod error;
 pub mod names;
 pub mod password;
 pub mod resources;
+pub mod search;
 
 pub use agora_store::{AppPassword, Principal, PrincipalKind, ResourceKind, Store};
 pub use auth::{AuthConfig, AuthError, Authenticator, Identity};

@@ -64,7 +64,7 @@ pub use report::{
 };
 pub use write::{
     Content, DECLARED_NAMESPACES, MultistatusWriter, NeedPrivilege, Precondition, PropStat, PropValue, error_body,
-    reason_phrase, status_line,
+    push_response, reason_phrase, status_line,
 };
 
 /// The WebDAV namespace (RFC 4918).

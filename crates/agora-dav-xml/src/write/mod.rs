@@ -101,28 +101,9 @@ impl<W: Write> MultistatusWriter<W> {
         Ok(w)
     }
 
-    /// A `<D:response>` with propstats. Propstats without properties are
-    /// left out, unless all are empty (a response needs a propstat).
+    /// A `<D:response>` with propstats (see [`push_response`]).
     pub fn response(&mut self, href: &str, propstats: &[PropStat]) -> io::Result<()> {
-        self.buf.push_str("<D:response>");
-        push_href(&mut self.buf, href);
-        let non_empty: Vec<&PropStat> = propstats.iter().filter(|p| !p.props.is_empty()).collect();
-        let fallback = [PropStat { status: 200, props: Vec::new() }];
-        let chosen: Vec<&PropStat> = match (non_empty.is_empty(), propstats.first()) {
-            (false, _) => non_empty,
-            (true, Some(first)) => vec![first],
-            (true, None) => fallback.iter().collect(),
-        };
-        for ps in chosen {
-            self.buf.push_str("<D:propstat><D:prop>");
-            for p in &ps.props {
-                write_prop(&mut self.buf, p);
-            }
-            self.buf.push_str("</D:prop>");
-            push_status(&mut self.buf, ps.status);
-            self.buf.push_str("</D:propstat>");
-        }
-        self.buf.push_str("</D:response>");
+        push_response(&mut self.buf, href, propstats);
         self.flush_buf()
     }
 
@@ -167,6 +148,32 @@ impl<W: Write> MultistatusWriter<W> {
         self.buf.clear();
         Ok(())
     }
+}
+
+/// Appends a `<D:response>` with propstats, using the prefixes of
+/// [`DECLARED_NAMESPACES`]: for the writer, and for responses nested in a
+/// property value (`DAV:expand-property`, RFC 3253 §3.8). Propstats without
+/// properties are left out, unless all are empty (a response needs a propstat).
+pub fn push_response(buf: &mut String, href: &str, propstats: &[PropStat]) {
+    buf.push_str("<D:response>");
+    push_href(buf, href);
+    let non_empty: Vec<&PropStat> = propstats.iter().filter(|p| !p.props.is_empty()).collect();
+    let fallback = [PropStat { status: 200, props: Vec::new() }];
+    let chosen: Vec<&PropStat> = match (non_empty.is_empty(), propstats.first()) {
+        (false, _) => non_empty,
+        (true, Some(first)) => vec![first],
+        (true, None) => fallback.iter().collect(),
+    };
+    for ps in chosen {
+        buf.push_str("<D:propstat><D:prop>");
+        for p in &ps.props {
+            write_prop(buf, p);
+        }
+        buf.push_str("</D:prop>");
+        push_status(buf, ps.status);
+        buf.push_str("</D:propstat>");
+    }
+    buf.push_str("</D:response>");
 }
 
 /// The reason phrase of an HTTP status code (RFC 9110 §15).

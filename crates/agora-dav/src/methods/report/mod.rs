@@ -2,9 +2,11 @@
 
 mod addressbook_query;
 mod calendar_query;
+mod expand_property;
 mod filters;
 mod free_busy;
 mod multiget;
+mod principal_search;
 mod sync_collection;
 
 use agora_core::Access;
@@ -31,11 +33,20 @@ pub async fn report(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> 
     let report = parse_report(&body, &dav.state.limits.xml)?;
     let resource = dav.resolve(&path, Access::Read).await?;
     let unsupported = || HttpError::Precondition(StatusCode::FORBIDDEN, Precondition::SupportedReport);
+    if matches!(resource, Resource::Missing { .. }) {
+        return Err(HttpError::NotFound);
+    }
+    // Reports about principals and properties apply to any resource.
+    let report = match report {
+        Report::PrincipalPropertySearch { searches, test, props, limit, .. } => {
+            return principal_search::search(dav, &searches, &test, &props, limit).await;
+        }
+        Report::PrincipalSearchPropertySet => return Ok(principal_search::search_property_set()),
+        Report::ExpandProperty { properties } => return expand_property::run(dav, &resource, &properties).await,
+        other => other,
+    };
     let Resource::Collection(collection) = resource else {
-        return match resource {
-            Resource::Missing { .. } => Err(HttpError::NotFound),
-            _ => Err(unsupported()),
-        };
+        return Err(unsupported());
     };
     match report {
         Report::SyncCollection { sync_token, limit, props, .. } => {
