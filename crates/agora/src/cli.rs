@@ -93,6 +93,18 @@ pub struct ServeArgs {
     /// Reverse proxy (address or CIDR) whose X-Forwarded-For is believed; repeatable
     #[arg(long = "trusted-proxy", env = "AGORA_TRUSTED_PROXIES", value_delimiter = ',', value_name = "ADDR")]
     pub trusted_proxies: Vec<String>,
+    /// Largest request body in bytes; larger ones get 413 [default: 16777216]
+    #[arg(long, env = "AGORA_MAX_REQUEST_BYTES", value_name = "BYTES")]
+    pub max_request_bytes: Option<usize>,
+    /// Largest calendar object or vCard in bytes (max-resource-size) [default: 10485760]
+    #[arg(long, env = "AGORA_MAX_RESOURCE_SIZE", value_name = "BYTES")]
+    pub max_resource_size: Option<u64>,
+    /// Deepest XML nesting accepted in a request body [default: 32]
+    #[arg(long, env = "AGORA_MAX_XML_DEPTH", value_name = "N")]
+    pub max_xml_depth: Option<usize>,
+    /// Most properties or elements of one kind accepted in a request body [default: 1000]
+    #[arg(long, env = "AGORA_MAX_XML_PROPERTIES", value_name = "N")]
+    pub max_xml_properties: Option<usize>,
     /// Seconds in-flight requests get to finish after SIGINT/SIGTERM [default: 30]
     #[arg(long, env = "AGORA_SHUTDOWN_GRACE_SECONDS", value_name = "SECONDS")]
     pub shutdown_grace_seconds: Option<u64>,

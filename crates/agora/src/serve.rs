@@ -22,7 +22,8 @@ pub async fn run(settings: &Settings, serve: ServeSettings) -> Result<(), Failur
 
     let store = agora_store::open(settings.store.as_deref(), &settings.data_dir, settings.sqlite_sync).await?;
     tracing::info!(backend = store.backend(), "store opened");
-    let core = Arc::new(Core::new(store, CoreConfig { auth: serve.auth.clone(), ..Default::default() }));
+    let core =
+        Arc::new(Core::new(store, CoreConfig { auth: serve.auth.clone(), max_resource_size: serve.max_resource_size }));
 
     if serve.initial_admin
         && let Some(password) = core.directory().ensure_initial_admin().await?
@@ -38,7 +39,7 @@ pub async fn run(settings: &Settings, serve: ServeSettings) -> Result<(), Failur
         core: core.clone(),
         metrics: Some(metrics),
         trusted_proxies: Arc::new(serve.trusted_proxies.clone()),
-        limits: Arc::new(agora_dav::Limits::default()),
+        limits: Arc::new(serve.limits.clone()),
     })
     .into_make_service_with_connect_info::<SocketAddr>();
 

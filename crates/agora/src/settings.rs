@@ -34,6 +34,10 @@ struct FileConfig {
     auth_failure_window_seconds: Option<u64>,
     shutdown_grace_seconds: Option<u64>,
     trusted_proxies: Option<Vec<String>>,
+    max_request_bytes: Option<usize>,
+    max_resource_size: Option<u64>,
+    max_xml_depth: Option<usize>,
+    max_xml_properties: Option<usize>,
 }
 
 /// Settings every command needs.
@@ -65,6 +69,10 @@ pub struct ServeSettings {
     pub shutdown_grace: Duration,
     /// Reverse proxies whose X-Forwarded-For is believed.
     pub trusted_proxies: Vec<IpNet>,
+    /// Request bounds.
+    pub limits: agora_dav::Limits,
+    /// Largest stored object.
+    pub max_resource_size: u64,
 }
 
 impl Settings {
@@ -110,9 +118,29 @@ impl Settings {
             args.trusted_proxies.clone()
         };
         let trusted_proxies = proxies.iter().map(|p| parse_net(p)).collect::<Result<Vec<_>, _>>()?;
+        let dav_defaults = agora_dav::Limits::default();
+        let limits = agora_dav::Limits {
+            max_request_bytes: args.max_request_bytes.or(f.max_request_bytes).unwrap_or(dav_defaults.max_request_bytes),
+            xml: agora_dav_xml::Limits {
+                max_depth: args.max_xml_depth.or(f.max_xml_depth).unwrap_or(dav_defaults.xml.max_depth),
+                max_properties: args
+                    .max_xml_properties
+                    .or(f.max_xml_properties)
+                    .unwrap_or(dav_defaults.xml.max_properties),
+            },
+        };
+        if limits.max_request_bytes == 0 || limits.xml.max_depth < 4 || limits.xml.max_properties == 0 {
+            return Err("max_request_bytes and max_xml_properties must be positive, max_xml_depth at least 4".into());
+        }
+        let max_resource_size = args
+            .max_resource_size
+            .or(f.max_resource_size)
+            .unwrap_or(agora_core::CoreConfig::default().max_resource_size);
         Ok(ServeSettings {
             listen,
             trusted_proxies,
+            limits,
+            max_resource_size,
             tls,
             initial_admin: args.initial_admin.or(f.initial_admin).unwrap_or(true),
             auth: AuthConfig {

@@ -158,3 +158,52 @@ fn https_with_a_certificate_and_key() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot load TLS certificate"));
 }
+
+#[test]
+fn request_limits_are_configurable() {
+    let env = StoreEnv::new(Backend::Sqlite);
+    let server = Server::start(
+        &env,
+        &[
+            "--max-request-bytes",
+            "2000",
+            "--max-resource-size",
+            "600",
+            "--max-xml-depth",
+            "6",
+            "--max-xml-properties",
+            "3",
+        ],
+    );
+    let send = |method: &str, path: &str, ct: &str, body: String| {
+        let r = client()
+            .request(reqwest::Method::from_bytes(method.as_bytes()).unwrap(), server.url(path))
+            .basic_auth("admin", Some(server.admin()))
+            .header("Content-Type", ct)
+            .header("Depth", "0")
+            .body(body)
+            .send()
+            .unwrap();
+        (r.status().as_u16(), r.text().unwrap())
+    };
+    let event = |filler: usize| {
+        format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:big\r\nDTSTAMP:20260101T000000Z\r\n\
+             DTSTART:20260101T000000Z\r\nDESCRIPTION:{}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+            "x".repeat(filler)
+        )
+    };
+    assert_eq!(send("PUT", "/calendars/admin/calendar/ok.ics", "text/calendar", event(10)).0, 201);
+    let (status, body) = send("PUT", "/calendars/admin/calendar/big.ics", "text/calendar", event(800));
+    assert_eq!(status, 403);
+    assert!(body.contains("<C:max-resource-size/>"), "{body}");
+    assert_eq!(send("PUT", "/calendars/admin/calendar/huge.ics", "text/calendar", event(3000)).0, 413);
+    let deep = format!("<d:propfind xmlns:d=\"DAV:\">{}{}</d:propfind>", "<d:x>".repeat(8), "</d:x>".repeat(8));
+    assert_eq!(send("PROPFIND", "/calendars/admin/", "application/xml", deep).0, 400);
+    let many = "<d:propfind xmlns:d=\"DAV:\"><d:prop><d:a/><d:b/><d:c/><d:d/><d:e/></d:prop></d:propfind>".to_owned();
+    let (status, body) = send("PROPFIND", "/calendars/admin/", "application/xml", many);
+    assert_eq!(status, 400, "{body}");
+    let props = r#"<?xml version="1.0"?><d:propfind xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop><c:max-resource-size/></d:prop></d:propfind>"#;
+    let (_, body) = send("PROPFIND", "/calendars/admin/calendar/", "application/xml", props.to_owned());
+    assert!(body.contains("<C:max-resource-size>600</C:max-resource-size>"), "{body}");
+}
