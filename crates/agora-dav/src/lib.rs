@@ -41,6 +41,7 @@ use axum::routing::{any, get};
 use ipnet::IpNet;
 use metrics_exporter_prometheus::PrometheusHandle;
 
+pub use agora_dav_xml::Limits as XmlLimits;
 pub use error::HttpError;
 
 /// Bounds on what one request may make the server read.

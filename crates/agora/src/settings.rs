@@ -121,7 +121,7 @@ impl Settings {
         let dav_defaults = agora_dav::Limits::default();
         let limits = agora_dav::Limits {
             max_request_bytes: args.max_request_bytes.or(f.max_request_bytes).unwrap_or(dav_defaults.max_request_bytes),
-            xml: agora_dav_xml::Limits {
+            xml: agora_dav::XmlLimits {
                 max_depth: args.max_xml_depth.or(f.max_xml_depth).unwrap_or(dav_defaults.xml.max_depth),
                 max_properties: args
                     .max_xml_properties
