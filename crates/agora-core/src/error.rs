@@ -72,6 +72,9 @@ pub enum Rule {
     /// A calendar or address book cannot be created here.
     #[error("a collection of this kind cannot be created here")]
     CollectionLocation,
+    /// The owner's quota would be exceeded (RFC 4331 §6, 507).
+    #[error("the storage quota would be exceeded")]
+    QuotaExceeded,
     /// The sync token is not one this collection issued.
     #[error("invalid sync token")]
     ValidSyncToken,

@@ -38,11 +38,13 @@ pub struct CoreConfig {
     pub auth: AuthConfig,
     /// Largest object a PUT may store, in bytes (CALDAV/CARDDAV:max-resource-size).
     pub max_resource_size: u64,
+    /// Bytes each principal may store (RFC 4331); `None`: unlimited.
+    pub user_quota_bytes: Option<u64>,
 }
 
 impl Default for CoreConfig {
     fn default() -> Self {
-        CoreConfig { auth: AuthConfig::default(), max_resource_size: 10 * 1024 * 1024 }
+        CoreConfig { auth: AuthConfig::default(), max_resource_size: 10 * 1024 * 1024, user_quota_bytes: None }
     }
 }
 

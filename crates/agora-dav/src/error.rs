@@ -68,6 +68,10 @@ impl HttpError {
             Rule::CollectionLocation if card => (forbidden, Precondition::AddressbookCollectionLocationOk),
             Rule::CollectionLocation => (forbidden, Precondition::CalendarCollectionLocationOk),
             Rule::ValidSyncToken => (forbidden, Precondition::ValidSyncToken),
+            Rule::QuotaExceeded => (
+                StatusCode::INSUFFICIENT_STORAGE,
+                Precondition::Other(agora_dav_xml::PropName::dav("quota-not-exceeded")),
+            ),
         };
         HttpError::Precondition(status, p)
     }

@@ -37,6 +37,8 @@ const LIVE: &[(&str, &str)] = &[
     (NS_DAV, "creationdate"),
     (NS_DAV, "supportedlock"),
     (NS_DAV, "lockdiscovery"),
+    (NS_DAV, "quota-used-bytes"),
+    (NS_DAV, "quota-available-bytes"),
     (NS_DAV, "current-user-principal"),
     (NS_DAV, "principal-URL"),
     (NS_DAV, "principal-collection-set"),
@@ -81,6 +83,21 @@ pub async fn propstats(dav: &Dav<'_>, r: &Resource, request: &Propfind) -> Resul
         Propfind::AllProp { .. } => true,
         Propfind::PropName => false,
     };
+    // Quota (RFC 4331) likewise, on collections only and only when named.
+    if let (Propfind::Prop(names), Resource::Collection(c)) = (request, r) {
+        let used_name = PropName::dav("quota-used-bytes");
+        let available_name = PropName::dav("quota-available-bytes");
+        if names.contains(&used_name) || names.contains(&available_name) {
+            let (used, available) = dav.res.quota(c).await?;
+            dead.push((used_name.clark(), format!("<D:quota-used-bytes>{used}</D:quota-used-bytes>")));
+            if let Some(available) = available {
+                dead.push((
+                    available_name.clark(),
+                    format!("<D:quota-available-bytes>{available}</D:quota-available-bytes>"),
+                ));
+            }
+        }
+    }
     if wants_locks && let Some(path) = crate::conditions::lock_path(r) {
         let now =
             std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
@@ -166,6 +183,10 @@ pub fn live_value(dav: &Dav<'_>, r: &Resource, name: &PropName) -> Option<Conten
     if name.ns == NS_DAV {
         match name.local.as_str() {
             "current-user-principal" => return hrefs(vec![paths::principal_href(me)]),
+            // Clients ask for it on / and on homes too, and break on a 404 there.
+            "principal-URL" if !matches!(r, Resource::Principal(_) | Resource::Object(..)) => {
+                return hrefs(vec![paths::principal_href(me)]);
+            }
             "principal-collection-set" => return hrefs(vec!["/principals/".into()]),
             "resourcetype" => return Some(resourcetype(r)),
             _ => {}

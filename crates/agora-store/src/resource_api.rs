@@ -159,4 +159,7 @@ pub trait ResourceStore: Send + Sync + 'static {
 
     /// Removes every lock rooted at or below `path` (the resource is gone).
     async fn delete_locks_below(&self, path: &str) -> Result<()>;
+
+    /// Bytes stored in all collections a principal owns (RFC 4331 quota usage).
+    async fn usage(&self, owner: PrincipalId) -> Result<i64>;
 }

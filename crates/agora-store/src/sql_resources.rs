@@ -952,6 +952,18 @@ macro_rules! sql_resource_store {
                     Ok(done.rows_affected() > 0)
                 }
 
+                async fn usage(&self, owner: PrincipalId) -> Result<i64> {
+                    let _t = OpTimer::start("usage");
+                    let used: Option<i64> = sqlx::query_scalar(
+                        "SELECT CAST(SUM(o.size) AS BIGINT) FROM objects o JOIN collections c ON o.collection_id = c.id \
+                         WHERE c.owner_id = $1",
+                    )
+                    .bind(owner)
+                    .fetch_one(&self.pool)
+                    .await?;
+                    Ok(used.unwrap_or(0))
+                }
+
                 async fn delete_locks_below(&self, path: &str) -> Result<()> {
                     let _t = OpTimer::start("delete_locks_below");
                     let mut tx = self.write_tx().await?;

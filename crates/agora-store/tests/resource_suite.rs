@@ -121,6 +121,8 @@ async fn objects_round_trip_their_bytes(o: Opened) {
     let many = o.store.objects_named(c.id, &["a b.ics".into(), "missing.ics".into()]).await.unwrap();
     assert_eq!(many.len(), 1);
     assert_eq!(o.store.object_metas(c.id).await.unwrap().len(), 1);
+    assert_eq!(o.store.usage(o.owner).await.unwrap(), 2, "only the current bytes count");
+    assert_eq!(o.store.usage(9999).await.unwrap(), 0);
 }
 
 async fn conditional_writes(o: Opened) {

@@ -99,6 +99,9 @@ pub struct ServeArgs {
     /// Largest calendar object or vCard in bytes (max-resource-size) [default: 10485760]
     #[arg(long, env = "AGORA_MAX_RESOURCE_SIZE", value_name = "BYTES")]
     pub max_resource_size: Option<u64>,
+    /// Bytes each user may store (RFC 4331 quota); 0 means unlimited [default: 0]
+    #[arg(long, env = "AGORA_USER_QUOTA_BYTES", value_name = "BYTES")]
+    pub user_quota_bytes: Option<u64>,
     /// Deepest XML nesting accepted in a request body [default: 32]
     #[arg(long, env = "AGORA_MAX_XML_DEPTH", value_name = "N")]
     pub max_xml_depth: Option<usize>,

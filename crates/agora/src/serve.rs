@@ -22,8 +22,14 @@ pub async fn run(settings: &Settings, serve: ServeSettings) -> Result<(), Failur
 
     let store = agora_store::open(settings.store.as_deref(), &settings.data_dir, settings.sqlite_sync).await?;
     tracing::info!(backend = store.backend(), "store opened");
-    let core =
-        Arc::new(Core::new(store, CoreConfig { auth: serve.auth.clone(), max_resource_size: serve.max_resource_size }));
+    let core = Arc::new(Core::new(
+        store,
+        CoreConfig {
+            auth: serve.auth.clone(),
+            max_resource_size: serve.max_resource_size,
+            user_quota_bytes: serve.user_quota_bytes,
+        },
+    ));
 
     if serve.initial_admin
         && let Some(password) = core.directory().ensure_initial_admin().await?

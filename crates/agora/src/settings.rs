@@ -38,6 +38,7 @@ struct FileConfig {
     max_resource_size: Option<u64>,
     max_xml_depth: Option<usize>,
     max_xml_properties: Option<usize>,
+    user_quota_bytes: Option<u64>,
 }
 
 /// Settings every command needs.
@@ -73,6 +74,8 @@ pub struct ServeSettings {
     pub limits: agora_dav::Limits,
     /// Largest stored object.
     pub max_resource_size: u64,
+    /// Per-user storage quota, `None` for unlimited.
+    pub user_quota_bytes: Option<u64>,
 }
 
 impl Settings {
@@ -141,6 +144,7 @@ impl Settings {
             trusted_proxies,
             limits,
             max_resource_size,
+            user_quota_bytes: args.user_quota_bytes.or(f.user_quota_bytes).filter(|q| *q > 0),
             tls,
             initial_admin: args.initial_admin.or(f.initial_admin).unwrap_or(true),
             auth: AuthConfig {

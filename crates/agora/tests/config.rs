@@ -207,3 +207,40 @@ fn request_limits_are_configurable() {
     let (_, body) = send("PROPFIND", "/calendars/admin/calendar/", "application/xml", props.to_owned());
     assert!(body.contains("<C:max-resource-size>600</C:max-resource-size>"), "{body}");
 }
+
+#[test]
+fn quota_is_reported_and_enforced() {
+    let env = StoreEnv::new(Backend::Sqlite);
+    let server = Server::start(&env, &["--user-quota-bytes", "1000"]);
+    let send = |method: &str, path: &str, ct: &str, body: String| {
+        let r = client()
+            .request(reqwest::Method::from_bytes(method.as_bytes()).unwrap(), server.url(path))
+            .basic_auth("admin", Some(server.admin()))
+            .header("Content-Type", ct)
+            .header("Depth", "0")
+            .body(body)
+            .send()
+            .unwrap();
+        (r.status().as_u16(), r.text().unwrap())
+    };
+    let event = |uid: &str, filler: usize| {
+        format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20260101T000000Z\r\n\
+             DTSTART:20260101T000000Z\r\nDESCRIPTION:{}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+            "x".repeat(filler)
+        )
+    };
+    let first = event("a", 400);
+    assert_eq!(send("PUT", "/calendars/admin/calendar/a.ics", "text/calendar", first.clone()).0, 201);
+    let quota = r#"<d:propfind xmlns:d="DAV:"><d:prop><d:quota-used-bytes/><d:quota-available-bytes/><d:principal-URL/></d:prop></d:propfind>"#;
+    let (_, body) = send("PROPFIND", "/calendars/admin/", "application/xml", quota.to_owned());
+    let used = first.len();
+    assert!(body.contains(&format!("<D:quota-used-bytes>{used}</D:quota-used-bytes>")), "{body}");
+    assert!(body.contains(&format!("<D:quota-available-bytes>{}</D:quota-available-bytes>", 1000 - used)), "{body}");
+    assert!(body.contains("<D:principal-URL><D:href>/principals/admin/</D:href>"), "principal-URL on a home: {body}");
+    let (status, body) = send("PUT", "/calendars/admin/calendar/b.ics", "text/calendar", event("b", 600));
+    assert_eq!(status, 507);
+    assert!(body.contains("quota-not-exceeded"), "{body}");
+    // Replacing an object counts only the difference.
+    assert_eq!(send("PUT", "/calendars/admin/calendar/a.ics", "text/calendar", event("a", 450)).0, 204);
+}

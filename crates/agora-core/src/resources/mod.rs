@@ -208,6 +208,8 @@ impl<'a> Resources<'a> {
     ) -> Result<PutOutcome> {
         self.authorize(c, Access::Write)?;
         let object = validate::prepare(c, data, content_type, self.core.config.max_resource_size)?;
+        let replaced = self.store().object_meta(c.id, name).await?.map(|m| m.size).unwrap_or(0);
+        self.check_quota(c, object.data.len() as i64 - replaced).await?;
         Ok(self.store().put_object(c.id, name, &object, condition, now()).await?)
     }
 
@@ -284,6 +286,23 @@ impl<'a> Resources<'a> {
         } else {
             self.store().copy_collection(c.id, dst_path, parent.id, recursive, overwrite, now()).await?
         })
+    }
+
+    /// Bytes the owner of `c` stores, and what is left of the quota if there is one.
+    pub async fn quota(&self, c: &Collection) -> Result<(i64, Option<i64>)> {
+        self.authorize(c, Access::Read)?;
+        let used = self.store().usage(c.owner_id).await?;
+        let available = self.core.config.user_quota_bytes.map(|q| (q as i64 - used).max(0));
+        Ok((used, available))
+    }
+
+    /// Refuses a write that would take the owner of `c` over quota (RFC 4331 §6).
+    async fn check_quota(&self, c: &Collection, growth: i64) -> Result<()> {
+        let Some(quota) = self.core.config.user_quota_bytes else { return Ok(()) };
+        if growth > 0 && self.store().usage(c.owner_id).await? + growth > quota as i64 {
+            return Err(Rule::QuotaExceeded.into());
+        }
+        Ok(())
     }
 
     /// Dead properties of an object.
