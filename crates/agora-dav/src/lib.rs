@@ -22,6 +22,7 @@ mod conditions;
 mod error;
 mod health;
 mod methods;
+mod negotiate;
 mod observe;
 pub mod paths;
 mod props;

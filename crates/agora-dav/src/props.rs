@@ -306,13 +306,16 @@ fn collection_value(dav: &Dav<'_>, c: &Collection, name: &PropName) -> Option<Co
         (NS_CALDAV, "supported-calendar-component-set") if c.kind == CollectionKind::Calendar => {
             Some(Content::Raw(c.components.names().map(|n| format!("<C:comp name=\"{n}\"/>")).collect()))
         }
-        (NS_CALDAV, "supported-calendar-data") if c.kind == CollectionKind::Calendar => {
-            Some(Content::Raw("<C:calendar-data content-type=\"text/calendar\" version=\"2.0\"/>".into()))
-        }
+        (NS_CALDAV, "supported-calendar-data") if c.kind == CollectionKind::Calendar => Some(Content::Raw(
+            "<C:calendar-data content-type=\"text/calendar\" version=\"2.0\"/>\
+                 <C:calendar-data content-type=\"application/calendar+json\" version=\"2.0\"/>"
+                .into(),
+        )),
         (NS_CALDAV, "max-resource-size") if c.kind == CollectionKind::Calendar => text(max),
         (NS_CARDDAV, "supported-address-data") if c.kind == CollectionKind::Addressbook => Some(Content::Raw(
             "<CARD:address-data-type content-type=\"text/vcard\" version=\"3.0\"/>\
-             <CARD:address-data-type content-type=\"text/vcard\" version=\"4.0\"/>"
+             <CARD:address-data-type content-type=\"text/vcard\" version=\"4.0\"/>\
+             <CARD:address-data-type content-type=\"application/vcard+json\" version=\"4.0\"/>"
                 .into(),
         )),
         (NS_CARDDAV, "max-resource-size") if c.kind == CollectionKind::Addressbook => text(max),

@@ -50,6 +50,7 @@ mod component;
 pub mod content;
 mod expand_ical;
 pub mod filter;
+pub mod json;
 mod model;
 mod object;
 mod query;

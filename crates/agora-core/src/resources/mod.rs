@@ -19,7 +19,7 @@ use crate::auth::Identity;
 use crate::error::{CoreError, Result, Rule};
 use crate::{Core, now};
 
-pub use validate::etag;
+pub use validate::{etag, stored_verbatim};
 
 /// What a request wants to do to a collection or its members.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -23,6 +23,12 @@ fn essence(content_type: &str) -> String {
     content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
 }
 
+/// Whether a body of this media type is stored as sent (false for jCal and
+/// jCard, which are stored as text: the response must then carry no ETag).
+pub fn stored_verbatim(content_type: Option<&str>) -> bool {
+    !matches!(content_type.map(essence).as_deref(), Some("application/calendar+json" | "application/vcard+json"))
+}
+
 /// Checks a body for a collection and builds the object to store.
 pub fn prepare(collection: &Collection, data: Vec<u8>, content_type: Option<&str>, max_size: u64) -> Result<NewObject> {
     if data.len() as u64 > max_size {
@@ -50,11 +56,14 @@ pub fn prepare(collection: &Collection, data: Vec<u8>, content_type: Option<&str
 }
 
 fn calendar(collection: &Collection, data: Vec<u8>, content_type: Option<&str>) -> Result<NewObject> {
-    if let Some(ct) = content_type
-        && essence(ct) != "text/calendar"
-    {
-        return Err(Rule::SupportedData(ct.to_owned()).into());
-    }
+    let data = match content_type.map(essence).as_deref() {
+        None | Some("text/calendar") => data,
+        // jCal (RFC 7265) is stored as the iCalendar text it stands for.
+        Some("application/calendar+json") => {
+            agora_ical::json::jcal_bytes_to_icalendar(&data).map_err(|e| Rule::ValidData(e.to_string()))?.into_bytes()
+        }
+        Some(_) => return Err(Rule::SupportedData(content_type.unwrap_or_default().to_owned()).into()),
+    };
     let info = agora_ical::parse_calendar(&data, &TzSpec::utc()).map_err(|e| match e {
         IcalError::Invalid(m) => Rule::ValidData(m),
         IcalError::UnsupportedComponent(m) => Rule::SupportedComponent(m),
@@ -84,11 +93,14 @@ fn calendar(collection: &Collection, data: Vec<u8>, content_type: Option<&str>) 
 }
 
 fn card(data: Vec<u8>, content_type: Option<&str>) -> Result<NewObject> {
-    if let Some(ct) = content_type
-        && !matches!(essence(ct).as_str(), "text/vcard" | "text/x-vcard" | "text/directory")
-    {
-        return Err(Rule::SupportedData(ct.to_owned()).into());
-    }
+    let data = match content_type.map(essence).as_deref() {
+        None | Some("text/vcard" | "text/x-vcard" | "text/directory") => data,
+        // jCard (RFC 7095) is stored as the vCard text it stands for.
+        Some("application/vcard+json") => {
+            agora_ical::json::jcard_bytes_to_vcard(&data).map_err(|e| Rule::ValidData(e.to_string()))?.into_bytes()
+        }
+        Some(_) => return Err(Rule::SupportedData(content_type.unwrap_or_default().to_owned()).into()),
+    };
     let info = agora_ical::vcard::parse_vcard(&data).map_err(|e| match e {
         agora_ical::vcard::VcardError::Invalid(m) => Rule::ValidData(m),
         agora_ical::vcard::VcardError::NotAnObjectResource(m) => Rule::ObjectResource(m),

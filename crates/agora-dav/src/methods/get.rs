@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use agora_core::Access;
 
 use crate::error::HttpError;
+use crate::negotiate;
 use crate::props::http_date;
 use crate::request::etag_header;
 use crate::resolve::{Dav, Resource};
@@ -29,8 +30,21 @@ pub async fn get(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> {
             }
             let object = dav.res.object(c, &meta.name).await?.ok_or(HttpError::NotFound)?;
             let mut headers = headers;
-            headers.push((header::CONTENT_TYPE, meta.content_type.clone()));
-            (StatusCode::OK, headers, object.data)
+            let accept = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or_default();
+            let json = negotiate::json_type(&meta.content_type).filter(|json| {
+                negotiate::prefers(accept, json, meta.content_type.split(';').next().unwrap_or_default())
+            });
+            headers.push((header::VARY, "Accept".into()));
+            match json {
+                Some(json) => {
+                    headers.push((header::CONTENT_TYPE, format!("{json}; charset=utf-8")));
+                    (StatusCode::OK, headers, negotiate::to_json(meta, &object.data)?.into_bytes())
+                }
+                None => {
+                    headers.push((header::CONTENT_TYPE, meta.content_type.clone()));
+                    (StatusCode::OK, headers, object.data)
+                }
+            }
         }
         Resource::Root => (
             StatusCode::OK,

@@ -42,9 +42,13 @@ pub async fn put(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> {
         },
     )?;
     let status = if outcome.created { StatusCode::CREATED } else { StatusCode::NO_CONTENT };
-    Ok((
-        status,
-        [(header::ETAG, etag_header(&outcome.meta.etag)), (header::LAST_MODIFIED, http_date(outcome.meta.modified_at))],
-    )
-        .into_response())
+    let mut response = (status, [(header::LAST_MODIFIED, http_date(outcome.meta.modified_at))]).into_response();
+    // An ETag promises the stored bytes are the ones sent; after a jCal/jCard
+    // conversion they are not, and the client must fetch them (RFC 4791 §5.3.4).
+    if agora_core::resources::stored_verbatim(content_type.as_deref())
+        && let Ok(v) = etag_header(&outcome.meta.etag).parse()
+    {
+        response.headers_mut().insert(header::ETAG, v);
+    }
+    Ok(response)
 }

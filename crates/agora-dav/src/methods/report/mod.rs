@@ -114,8 +114,29 @@ pub(crate) async fn object_propstats(
     Ok(stats)
 }
 
-/// Calendar data as stored, or expanded into instances when asked (§9.6.5).
+/// Calendar data as stored, or expanded into instances when asked (§9.6.5), as
+/// jCal when the client asks for `application/calendar+json`.
 async fn calendar_data(
+    dav: &Dav<'_>,
+    c: &Collection,
+    object: &Object,
+    wanted: &PropRequest,
+) -> Result<String, HttpError> {
+    let text = calendar_text(dav, c, object, wanted).await?;
+    if wanted.calendar_data.as_ref().and_then(|cd| cd.content_type.as_deref()).is_some_and(is_json) {
+        return agora_ical::json::icalendar_to_jcal(&text)
+            .map(|v| v.to_string())
+            .map_err(|e| HttpError::BadRequest(format!("the stored data cannot be shown as jCal: {e}")));
+    }
+    Ok(text)
+}
+
+fn is_json(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/calendar+json" || essence == "application/vcard+json"
+}
+
+async fn calendar_text(
     dav: &Dav<'_>,
     c: &Collection,
     object: &Object,
@@ -133,8 +154,18 @@ async fn calendar_data(
     Ok(String::from_utf8_lossy(&object.data).into_owned())
 }
 
-/// A card in the version the client asked for (RFC 6352 §10.4).
+/// A card in the version the client asked for (RFC 6352 §10.4), as jCard when
+/// it asks for `application/vcard+json`.
 fn address_data(object: &Object, wanted: &PropRequest) -> Result<String, HttpError> {
+    if wanted.address_data.as_ref().and_then(|a| a.content_type.as_deref()).is_some_and(is_json) {
+        return agora_ical::json::vcard_to_jcard(&String::from_utf8_lossy(&object.data))
+            .map(|v| v.to_string())
+            .map_err(|e| HttpError::BadRequest(format!("the stored card cannot be shown as jCard: {e}")));
+    }
+    address_text(object, wanted)
+}
+
+fn address_text(object: &Object, wanted: &PropRequest) -> Result<String, HttpError> {
     let version = wanted.address_data.as_ref().and_then(|a| a.version.as_deref());
     if let Some(v) = version {
         let target = agora_ical::vcard::Version::parse(v)
