@@ -442,9 +442,15 @@ macro_rules! sql_resource_store {
                     end: Option<i64>,
                 ) -> Result<Vec<Object>> {
                     let _t = OpTimer::start("objects_in_span");
+                    // Three index ranges instead of one filtered walk of the collection:
+                    // undated objects, open-ended ones that start before the window
+                    // ends, and those that end after it starts.
                     let rows = sqlx::query(&format!(
-                        "SELECT {META_COLUMNS}, data FROM objects WHERE collection_id = $1 AND (span_start IS NULL OR \
-                         ((span_end IS NULL OR span_end >= $2) AND span_start <= $3)) ORDER BY name"
+                        "SELECT {META_COLUMNS}, data FROM objects WHERE collection_id = $1 AND span_start IS NULL \
+                         UNION ALL SELECT {META_COLUMNS}, data FROM objects \
+                         WHERE collection_id = $1 AND span_end IS NULL AND span_start IS NOT NULL AND span_start <= $3 \
+                         UNION ALL SELECT {META_COLUMNS}, data FROM objects \
+                         WHERE collection_id = $1 AND span_end >= $2 AND span_start <= $3 ORDER BY name"
                     ))
                     .bind(collection)
                     .bind(start.unwrap_or(i64::MIN))
