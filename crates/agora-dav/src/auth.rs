@@ -2,6 +2,7 @@
 
 use agora_core::{AuthError, Identity};
 use axum::extract::{Request, State};
+use axum::http::HeaderValue;
 use axum::http::header::AUTHORIZATION;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -48,23 +49,43 @@ pub fn parse_basic(value: &str) -> Option<BasicCredentials> {
 pub struct LoggedUser(pub String);
 
 /// Middleware: authenticates the request or answers 401/429 itself.
-pub async fn require(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+pub async fn require(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    match check(&state, req, next).await {
+        Ok(response) => response,
+        Err((error, body)) => {
+            // Read what the client sent before refusing it, or tell it the
+            // connection closes (see request::drain).
+            let drained = crate::request::drain(body, UNAUTHENTICATED_DRAIN).await;
+            let mut response = error.into_response();
+            if !drained {
+                response.headers_mut().insert(axum::http::header::CONNECTION, HeaderValue::from_static("close"));
+            }
+            response
+        }
+    }
+}
+
+/// Most bytes of an unauthenticated body read before answering 401.
+const UNAUTHENTICATED_DRAIN: usize = 1024 * 1024;
+
+async fn check(state: &AppState, mut req: Request, next: Next) -> Result<Response, (HttpError, axum::body::Body)> {
     let client = req.extensions().get::<ClientAddr>().and_then(|c| c.0);
     let creds = req.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(parse_basic);
+    let refuse = |e: HttpError, req: Request| Err((e, req.into_body()));
     let Some(creds) = creds else {
-        return HttpError::Unauthenticated.into_response();
+        return refuse(HttpError::Unauthenticated, req);
     };
     let identity: Identity = match state.core.auth().authenticate(&creds.login, &creds.password, client).await {
         Ok(identity) => identity,
-        Err(AuthError::Invalid) => return HttpError::Unauthenticated.into_response(),
-        Err(AuthError::Throttled { retry_after }) => return HttpError::Throttled(retry_after).into_response(),
-        Err(AuthError::Store(e)) => return HttpError::from(agora_core::CoreError::Store(e)).into_response(),
+        Err(AuthError::Invalid) => return refuse(HttpError::Unauthenticated, req),
+        Err(AuthError::Throttled { retry_after }) => return refuse(HttpError::Throttled(retry_after), req),
+        Err(AuthError::Store(e)) => return refuse(HttpError::from(agora_core::CoreError::Store(e)), req),
     };
     let user = LoggedUser(identity.name.clone());
     req.extensions_mut().insert(identity);
     let mut response = next.run(req).await;
     response.extensions_mut().insert(user);
-    response
+    Ok(response)
 }
 
 #[cfg(test)]

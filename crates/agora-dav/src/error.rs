@@ -92,6 +92,9 @@ impl IntoResponse for HttpError {
                     header::WWW_AUTHENTICATE,
                     HeaderValue::from_static("Basic realm=\"Agora\", charset=\"UTF-8\""),
                 );
+                // Clients probe OPTIONS before logging in; the challenge still tells
+                // them this is a CalDAV/CardDAV server.
+                r.headers_mut().insert("dav", HeaderValue::from_static(crate::methods::DAV_CLASSES));
                 r
             }
             HttpError::Throttled(wait) => {

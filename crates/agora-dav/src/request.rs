@@ -37,6 +37,15 @@ pub async fn body(body: Body, limit: usize) -> Result<Vec<u8>, HttpError> {
     }
 }
 
+/// Reads and discards what is left of a request body, up to `limit` bytes, so
+/// that an early answer (401, 403, 404) keeps the connection usable: a client
+/// that sent its body anyway can send its next request, typically the retry with
+/// credentials, on the same connection. Returns false when the body was too
+/// large to drain (the connection must then close).
+pub async fn drain(body: Body, limit: usize) -> bool {
+    axum::body::to_bytes(body, limit).await.is_ok()
+}
+
 /// An XML request body must be declared as XML (or not declared at all).
 pub fn require_xml(headers: &HeaderMap, body: &[u8]) -> Result<(), HttpError> {
     if body.is_empty() {

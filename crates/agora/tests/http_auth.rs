@@ -180,3 +180,51 @@ fn initial_admin_can_be_disabled(backend: Backend) {
     assert!(server.admin_password.is_none());
     assert!(!env.cli_ok(&["user", "list"], None).contains("admin"));
 }
+
+/// Regression: a 401 answered before the client's body arrived closed the
+/// connection, so the client's retry with credentials on it failed (python caldav,
+/// found by the conformance harness).
+#[test]
+fn the_retry_after_a_401_works_on_the_same_connection() {
+    use std::io::{Read, Write};
+    let env = StoreEnv::new(Backend::Sqlite);
+    let server = Server::start(&env, &[]);
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+    let body = b"<propfind xmlns=\"DAV:\"><prop><current-user-principal/></prop></propfind>";
+    write!(s, "PROPFIND / HTTP/1.1\r\nHost: x\r\nDepth: 0\r\nContent-Length: {}\r\n\r\n", body.len()).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    s.write_all(body).unwrap();
+    let first = read_response(&mut s);
+    assert!(first.starts_with("HTTP/1.1 401"), "{first}");
+    assert!(first.to_ascii_lowercase().contains("\r\ndav: 1, 2, 3"), "the challenge names the DAV classes: {first}");
+    let auth = base64::engine::general_purpose::STANDARD.encode(format!("admin:{}", server.admin()));
+    write!(s, "PROPFIND / HTTP/1.1\r\nHost: x\r\nDepth: 0\r\nAuthorization: Basic {auth}\r\nContent-Length: 0\r\n\r\n")
+        .unwrap();
+    let second = read_response(&mut s);
+    assert!(second.starts_with("HTTP/1.1 207"), "{second}");
+
+    fn read_response(s: &mut std::net::TcpStream) -> String {
+        let mut buf = Vec::new();
+        let mut chunk = [0u8; 4096];
+        loop {
+            let n = s.read(&mut chunk).unwrap();
+            assert!(n > 0, "connection closed: {}", String::from_utf8_lossy(&buf));
+            buf.extend_from_slice(&chunk[..n]);
+            let text = String::from_utf8_lossy(&buf).into_owned();
+            if let Some(head_end) = text.find("\r\n\r\n") {
+                let length = text[..head_end]
+                    .lines()
+                    .find_map(|l| {
+                        l.to_ascii_lowercase()
+                            .strip_prefix("content-length:")
+                            .map(|v| v.trim().parse::<usize>().unwrap())
+                    })
+                    .unwrap_or(0);
+                if buf.len() >= head_end + 4 + length {
+                    return text;
+                }
+            }
+        }
+    }
+}

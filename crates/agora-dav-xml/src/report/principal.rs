@@ -48,7 +48,11 @@ fn expand_items(parent: &XElem, budget: &mut Budget) -> Result<Vec<ExpandItem>, 
 }
 
 /// `<!ELEMENT principal-property-search ((property-search+), prop?,
-/// apply-to-principal-collection-set?)>` (RFC 3744 §9.4).
+/// apply-to-principal-collection-set?)>` (RFC 3744 §9.4), read leniently in two
+/// ways real clients need: no `<D:property-search>` at all means "every
+/// principal" (caldav-server-tester lists principals so), and property names
+/// placed directly under the root instead of inside `<D:prop>` are the requested
+/// properties (python caldav 3.6 writes them so).
 pub(super) fn parse_search(root: &XElem, budget: &mut Budget) -> Result<Report, XmlError> {
     let mut searches = Vec::new();
     for ps in root.elements().filter(|e| is_dav(e, "property-search")) {
@@ -60,13 +64,18 @@ pub(super) fn parse_search(root: &XElem, budget: &mut Budget) -> Result<Report, 
         let m = ps.child(NS_DAV, "match").ok_or_else(|| XmlError::invalid("<D:property-search> needs <D:match>"))?;
         searches.push(PropertySearch { props, text: m.text(), match_type: MatchType::attr(m)? });
     }
-    if searches.is_empty() {
-        return Err(XmlError::invalid("principal-property-search needs a <D:property-search>"));
+    let mut props = props_child(root, budget)?;
+    if props.is_empty() {
+        let structural = ["property-search", "prop", "apply-to-principal-collection-set", "limit"];
+        for e in root.elements().filter(|e| !structural.iter().any(|l| is_dav(e, l))) {
+            budget.take()?;
+            props.push(e.name.clone());
+        }
     }
     Ok(Report::PrincipalPropertySearch {
         searches,
         test: Test::from_attr(root, Test::AllOf)?,
-        props: props_child(root, budget)?,
+        props,
         apply_to_principal_collection_set: root.child(NS_DAV, "apply-to-principal-collection-set").is_some(),
         limit: limit(root, NS_DAV)?,
     })

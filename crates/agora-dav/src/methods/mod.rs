@@ -41,6 +41,18 @@ pub async fn dispatch(State(state): State<AppState>, req: Request) -> Response {
     let Some(who) = req.extensions().get::<Identity>().cloned() else {
         return HttpError::Unauthenticated.into_response();
     };
+    // Read the whole body first: every answer, early errors included, then leaves
+    // the connection ready for the client's next request.
+    let (parts, body) = req.into_parts();
+    let body = match axum::body::to_bytes(body, state.limits.max_request_bytes).await {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            let mut r = HttpError::TooLarge(state.limits.max_request_bytes).into_response();
+            r.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+            return r;
+        }
+    };
+    let req = Request::from_parts(parts, axum::body::Body::from(body));
     let dav = Dav::new(&state, &who);
     if let Err(e) = dav.res.ensure_homes().await {
         return HttpError::from(e).into_response();
