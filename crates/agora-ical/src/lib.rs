@@ -53,6 +53,7 @@ pub mod filter;
 pub mod json;
 mod model;
 mod object;
+pub mod partial;
 mod query;
 mod ranges;
 mod resolver;

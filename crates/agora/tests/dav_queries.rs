@@ -149,6 +149,13 @@ fn text_filters_and_expand(backend: Backend) {
     assert!(body.contains("DTSTART:20261201T090000Z"), "instances in UTC: {body}");
     assert!(body.contains("DTSTART:20261209T130000Z"), "{body}");
     assert!(!body.contains("RRULE"), "{body}");
+    // Partial retrieval (RFC 4791 §9.6.1): only UID and SUMMARY of the events.
+    let partial = r#"<c:calendar-multiget xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop><c:calendar-data><c:comp name="VCALENDAR"><c:prop name="VERSION"/><c:comp name="VEVENT"><c:prop name="UID"/><c:prop name="SUMMARY"/><c:prop name="DTSTART" novalue="yes"/></c:comp></c:comp></c:calendar-data></d:prop><d:href>/calendars/alice/calendar/once.ics</d:href></c:calendar-multiget>"#;
+    let (status, body) = u.report(cal, partial);
+    assert_eq!(status, 207);
+    assert!(body.contains("UID:once") && body.contains("SUMMARY:Déjeuner client"), "{body}");
+    assert!(body.contains("DTSTART:&#13;") || body.contains("DTSTART:\r"), "novalue keeps only the name: {body}");
+    assert!(!body.contains("TRANSP") && !body.contains("PRODID") && !body.contains("DTEND"), "{body}");
 }
 
 const CARD: &str = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{uid}\r\nFN:{name}\r\nEMAIL;TYPE=WORK:{mail}\r\nEND:VCARD\r\n";

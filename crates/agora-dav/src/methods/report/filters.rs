@@ -98,3 +98,14 @@ pub fn index_range(top: &x::CompFilter) -> Option<(Option<i64>, Option<i64>)> {
     let end = ranges.iter().map(|r| r.and_then(|r| r.end)).try_fold(i64::MIN, |m, e| e.map(|e| m.max(e)));
     Some((start, end))
 }
+
+/// A `calendar-data` partial-retrieval selection (RFC 4791 §9.6.1).
+pub fn comp_select(c: &x::CompSelect) -> agora_ical::partial::CompSelect {
+    agora_ical::partial::CompSelect {
+        name: c.name.clone(),
+        allprop: c.allprop,
+        props: c.props.iter().map(|p| (p.name.clone(), p.novalue)).collect(),
+        allcomp: c.allcomp,
+        comps: c.comps.iter().map(comp_select).collect(),
+    }
+}

@@ -122,7 +122,10 @@ async fn calendar_data(
     object: &Object,
     wanted: &PropRequest,
 ) -> Result<String, HttpError> {
-    let text = calendar_text(dav, c, object, wanted).await?;
+    let mut text = calendar_text(dav, c, object, wanted).await?;
+    if let Some(select) = wanted.calendar_data.as_ref().and_then(|cd| cd.comp.as_ref()) {
+        text = agora_ical::partial::select(&text, &filters::comp_select(select));
+    }
     if wanted.calendar_data.as_ref().and_then(|cd| cd.content_type.as_deref()).is_some_and(is_json) {
         return agora_ical::json::icalendar_to_jcal(&text)
             .map(|v| v.to_string())

@@ -1,0 +1,145 @@
+//! Partial retrieval of calendar data (RFC 4791 §9.6.1): only the components and
+//! properties a `calendar-data` request names, copied from the stored text line
+//! by line (folding and parameters as stored), with `novalue` properties emptied.
+
+/// A `<C:comp>` selection.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CompSelect {
+    /// Component name (VCALENDAR at the top).
+    pub name: String,
+    /// `<C:allprop/>`: every property.
+    pub allprop: bool,
+    /// `<C:prop name=… novalue=…/>`: the properties to keep, and whether their value is dropped.
+    pub props: Vec<(String, bool)>,
+    /// `<C:allcomp/>`: every sub-component, whole.
+    pub allcomp: bool,
+    /// `<C:comp>` selections of sub-components.
+    pub comps: Vec<CompSelect>,
+}
+
+enum Scope<'a> {
+    /// Keep as the selection says.
+    Select(&'a CompSelect),
+    /// Keep everything (inside an allcomp).
+    All,
+    /// Drop everything.
+    Drop,
+}
+
+/// The logical lines of a text: each with its continuation lines, as stored.
+fn logical_lines(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in text.split_inclusive('\n') {
+        if (line.starts_with(' ') || line.starts_with('\t')) && !out.is_empty() {
+            out.last_mut().expect("checked").push_str(line);
+        } else {
+            out.push(line.to_owned());
+        }
+    }
+    out
+}
+
+fn name_of(line: &str) -> String {
+    let end = line.find([';', ':']).unwrap_or(line.len());
+    line[..end].trim().to_ascii_uppercase()
+}
+
+/// Applies a selection to stored iCalendar text.
+pub fn select(text: &str, top: &CompSelect) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut stack: Vec<Scope> = Vec::new();
+    for line in logical_lines(text) {
+        let name = name_of(&line);
+        let value = || line.split_once(':').map(|(_, v)| v.trim().to_ascii_uppercase()).unwrap_or_default();
+        if name == "BEGIN" {
+            let comp = value();
+            let scope = match stack.last() {
+                None if comp.eq_ignore_ascii_case(&top.name) => Scope::Select(top),
+                None => Scope::Drop,
+                Some(Scope::Drop) => Scope::Drop,
+                Some(Scope::All) => Scope::All,
+                Some(Scope::Select(sel)) if sel.allcomp => Scope::All,
+                Some(Scope::Select(sel)) => match sel.comps.iter().find(|c| c.name.eq_ignore_ascii_case(&comp)) {
+                    Some(child) => Scope::Select(child),
+                    None => Scope::Drop,
+                },
+            };
+            if !matches!(scope, Scope::Drop) {
+                out.push_str(&line);
+            }
+            stack.push(scope);
+            continue;
+        }
+        if name == "END" {
+            if let Some(scope) = stack.pop()
+                && !matches!(scope, Scope::Drop)
+            {
+                out.push_str(&line);
+            }
+            continue;
+        }
+        match stack.last() {
+            Some(Scope::All) => out.push_str(&line),
+            Some(Scope::Select(sel)) if sel.allprop => out.push_str(&line),
+            Some(Scope::Select(sel)) => {
+                if let Some((_, novalue)) = sel.props.iter().find(|(p, _)| p.eq_ignore_ascii_case(&name)) {
+                    if *novalue {
+                        // Keep name and parameters, drop the value (§9.6.4).
+                        let unfolded: String = line.replace("\r\n ", "").replace("\n ", "");
+                        let cut = unfolded.find(':').map(|i| i + 1).unwrap_or(unfolded.len());
+                        out.push_str(&unfolded[..cut]);
+                        out.push_str("\r\n");
+                    } else {
+                        out.push_str(&line);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VTIMEZONE\r\nTZID:Europe/Paris\r\nEND:VTIMEZONE\r\n\
+        BEGIN:VEVENT\r\nUID:u\r\nSUMMARY:Long\r\n  folded\r\nDESCRIPTION:secret\r\nX-A;X-P=1:kept\r\n\
+        BEGIN:VALARM\r\nACTION:DISPLAY\r\nEND:VALARM\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+
+    fn comp(name: &str) -> CompSelect {
+        CompSelect { name: name.into(), ..CompSelect::default() }
+    }
+
+    #[test]
+    fn rfc4791_example_shape() {
+        // §7.8.1-like: VCALENDAR with VERSION; VEVENT with UID, SUMMARY (folded) and
+        // DESCRIPTION without value; no VTIMEZONE, no VALARM.
+        let sel = CompSelect {
+            props: vec![("VERSION".into(), false)],
+            comps: vec![CompSelect {
+                props: vec![("UID".into(), false), ("SUMMARY".into(), false), ("DESCRIPTION".into(), true)],
+                ..comp("VEVENT")
+            }],
+            ..comp("VCALENDAR")
+        };
+        assert_eq!(
+            select(TEXT, &sel),
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:u\r\nSUMMARY:Long\r\n  folded\r\nDESCRIPTION:\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        );
+    }
+
+    #[test]
+    fn allprop_and_allcomp_keep_everything_below() {
+        let sel = CompSelect { allprop: true, allcomp: true, ..comp("VCALENDAR") };
+        assert_eq!(select(TEXT, &sel), TEXT);
+        let events_only = CompSelect {
+            allprop: true,
+            comps: vec![CompSelect { allprop: true, allcomp: true, ..comp("VEVENT") }],
+            ..comp("VCALENDAR")
+        };
+        let out = select(TEXT, &events_only);
+        assert!(!out.contains("VTIMEZONE") && out.contains("BEGIN:VALARM") && out.contains("X-A;X-P=1:kept"), "{out}");
+    }
+}
