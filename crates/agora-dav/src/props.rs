@@ -141,6 +141,11 @@ pub async fn propstats(dav: &Dav<'_>, r: &Resource, request: &Propfind) -> Resul
             found.extend(dead.iter().filter_map(|(c, _)| PropName::parse_clark(c)).map(PropValue::empty));
         }
     }
+    Ok(propstats_of(found, missing))
+}
+
+/// The 200 and 404 propstats of a response (empty ones left out).
+pub fn propstats_of(found: Vec<PropValue>, missing: Vec<PropValue>) -> Vec<PropStat> {
     let mut out = Vec::new();
     if !found.is_empty() {
         out.push(PropStat { status: 200, props: found });
@@ -148,7 +153,7 @@ pub async fn propstats(dav: &Dav<'_>, r: &Resource, request: &Propfind) -> Resul
     if !missing.is_empty() {
         out.push(PropStat { status: 404, props: missing });
     }
-    Ok(out)
+    out
 }
 
 /// The stored (dead) properties of a resource, Clark name → verbatim XML.

@@ -187,6 +187,38 @@ macro_rules! sql_resource_store {
                 rows.iter().map(|r| Ok((r.try_get("name")?, r.try_get("xml")?))).collect()
             }
 
+            /// Inserts an object row (the caller has recorded the change and holds the
+            /// revision); returns its id.
+            async fn insert_object(
+                conn: &mut Conn,
+                collection: CollectionId,
+                name: &str,
+                object: &NewObject,
+                now: i64,
+                revision: i64,
+            ) -> Result<i64> {
+                sqlx::query_scalar(
+                    "INSERT INTO objects (collection_id, name, uid, etag, content_type, data, component, \
+                     span_start, span_end, size, created_at, modified_at, revision) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) RETURNING id",
+                )
+                .bind(collection)
+                .bind(name)
+                .bind(object.uid.as_deref())
+                .bind(&object.etag)
+                .bind(&object.content_type)
+                .bind(&object.data)
+                .bind(object.component.as_deref())
+                .bind(object.span_start)
+                .bind(object.span_end)
+                .bind(object.data.len() as i64)
+                .bind(now)
+                .bind(revision)
+                .fetch_one(&mut *conn)
+                .await
+                .map_err(|e| StoreError::from_unique(e, Conflict::Uid(String::new())))
+            }
+
             /// Frees a destination path: the collection subtree at `path` and the
             /// object named like it in `parent`. Returns whether anything was there.
             async fn clear_destination(
@@ -528,29 +560,7 @@ macro_rules! sql_resource_store {
                             .map_err(|e| StoreError::from_unique(e, Conflict::Uid(String::new())))?;
                             (id, row.try_get("created_at")?)
                         }
-                        None => {
-                            let id: i64 = sqlx::query_scalar(
-                                "INSERT INTO objects (collection_id, name, uid, etag, content_type, data, component, \
-                                 span_start, span_end, size, created_at, modified_at, revision) \
-                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) RETURNING id",
-                            )
-                            .bind(collection)
-                            .bind(name)
-                            .bind(object.uid.as_deref())
-                            .bind(&object.etag)
-                            .bind(&object.content_type)
-                            .bind(&object.data)
-                            .bind(object.component.as_deref())
-                            .bind(object.span_start)
-                            .bind(object.span_end)
-                            .bind(size)
-                            .bind(now)
-                            .bind(revision)
-                            .fetch_one(&mut *tx)
-                            .await
-                            .map_err(|e| StoreError::from_unique(e, Conflict::Uid(String::new())))?;
-                            (id, now)
-                        }
+                        None => (insert_object(&mut tx, collection, name, object, now, revision).await?, now),
                     };
                     tx.commit().await?;
                     Ok(PutOutcome {
@@ -657,26 +667,7 @@ macro_rules! sql_resource_store {
                     }
                     let revision = record_change(&mut tx, dst, dst_name, false, now).await?;
                     let size = object.data.len() as i64;
-                    let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO objects (collection_id, name, uid, etag, content_type, data, component, \
-                         span_start, span_end, size, created_at, modified_at, revision) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) RETURNING id",
-                    )
-                    .bind(dst)
-                    .bind(dst_name)
-                    .bind(object.uid.as_deref())
-                    .bind(&object.etag)
-                    .bind(&object.content_type)
-                    .bind(&object.data)
-                    .bind(object.component.as_deref())
-                    .bind(object.span_start)
-                    .bind(object.span_end)
-                    .bind(size)
-                    .bind(now)
-                    .bind(revision)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(|e| StoreError::from_unique(e, Conflict::Uid(String::new())))?;
+                    let id = insert_object(&mut tx, dst, dst_name, object, now, revision).await?;
                     for row in &props {
                         let name: String = row.try_get("name")?;
                         let xml: String = row.try_get("xml")?;

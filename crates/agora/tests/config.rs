@@ -175,17 +175,7 @@ fn request_limits_are_configurable() {
             "3",
         ],
     );
-    let send = |method: &str, path: &str, ct: &str, body: String| {
-        let r = client()
-            .request(reqwest::Method::from_bytes(method.as_bytes()).unwrap(), server.url(path))
-            .basic_auth("admin", Some(server.admin()))
-            .header("Content-Type", ct)
-            .header("Depth", "0")
-            .body(body)
-            .send()
-            .unwrap();
-        (r.status().as_u16(), r.text().unwrap())
-    };
+    let send = |method: &str, path: &str, ct: &str, body: String| send_as_admin(&server, method, path, ct, body);
     let event = |filler: usize| {
         format!(
             "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:big\r\nDTSTAMP:20260101T000000Z\r\n\
@@ -212,17 +202,7 @@ fn request_limits_are_configurable() {
 fn quota_is_reported_and_enforced() {
     let env = StoreEnv::new(Backend::Sqlite);
     let server = Server::start(&env, &["--user-quota-bytes", "1000"]);
-    let send = |method: &str, path: &str, ct: &str, body: String| {
-        let r = client()
-            .request(reqwest::Method::from_bytes(method.as_bytes()).unwrap(), server.url(path))
-            .basic_auth("admin", Some(server.admin()))
-            .header("Content-Type", ct)
-            .header("Depth", "0")
-            .body(body)
-            .send()
-            .unwrap();
-        (r.status().as_u16(), r.text().unwrap())
-    };
+    let send = |method: &str, path: &str, ct: &str, body: String| send_as_admin(&server, method, path, ct, body);
     let event = |uid: &str, filler: usize| {
         format!(
             "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20260101T000000Z\r\n\
@@ -243,4 +223,17 @@ fn quota_is_reported_and_enforced() {
     assert!(body.contains("quota-not-exceeded"), "{body}");
     // Replacing an object counts only the difference.
     assert_eq!(send("PUT", "/calendars/admin/calendar/a.ics", "text/calendar", event("a", 450)).0, 204);
+}
+
+/// One request as `admin` with a body; returns status and body text.
+fn send_as_admin(server: &Server, method: &str, path: &str, content_type: &str, body: String) -> (u16, String) {
+    let r = client()
+        .request(reqwest::Method::from_bytes(method.as_bytes()).unwrap(), server.url(path))
+        .basic_auth("admin", Some(server.admin()))
+        .header("Content-Type", content_type)
+        .header("Depth", "0")
+        .body(body)
+        .send()
+        .unwrap();
+    (r.status().as_u16(), r.text().unwrap())
 }

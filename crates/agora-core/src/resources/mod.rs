@@ -154,13 +154,7 @@ impl<'a> Resources<'a> {
     /// Deletes a collection with its contents. Homes and schedule boxes stay.
     pub async fn delete_collection(&self, c: &Collection) -> Result<()> {
         self.authorize(c, Access::Write)?;
-        if matches!(
-            c.kind,
-            CollectionKind::CalendarHome
-                | CollectionKind::AddressbookHome
-                | CollectionKind::Inbox
-                | CollectionKind::Outbox
-        ) {
+        if is_fixed(c.kind) {
             return Err(CoreError::Forbidden(format!("/{} cannot be deleted", c.path)));
         }
         self.store().delete_collection(c.id, now()).await?;
@@ -261,13 +255,7 @@ impl<'a> Resources<'a> {
         overwrite: bool,
     ) -> Result<bool> {
         self.authorize(c, if delete_source { Access::Write } else { Access::Read })?;
-        if matches!(
-            c.kind,
-            CollectionKind::CalendarHome
-                | CollectionKind::AddressbookHome
-                | CollectionKind::Inbox
-                | CollectionKind::Outbox
-        ) {
+        if is_fixed(c.kind) {
             return Err(CoreError::Forbidden(format!("/{} cannot be copied or moved", c.path)));
         }
         if dst_path.starts_with(&c.path) {
@@ -326,6 +314,14 @@ impl<'a> Resources<'a> {
         }
         Ok(self.store().changes_since(c.id, since, limit).await?)
     }
+}
+
+/// Homes and schedule boxes are part of a principal: never deleted, copied or moved.
+fn is_fixed(kind: CollectionKind) -> bool {
+    matches!(
+        kind,
+        CollectionKind::CalendarHome | CollectionKind::AddressbookHome | CollectionKind::Inbox | CollectionKind::Outbox
+    )
 }
 
 /// Where each kind of collection may live: calendars and address books directly in

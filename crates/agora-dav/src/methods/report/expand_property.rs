@@ -42,14 +42,7 @@ fn propstats<'a>(
                 Some(content) => found.push(PropValue::new(item.name.clone(), content)),
             }
         }
-        let mut out = Vec::new();
-        if !found.is_empty() {
-            out.push(PropStat { status: 200, props: found });
-        }
-        if !missing.is_empty() {
-            out.push(PropStat { status: 404, props: missing });
-        }
-        Ok(out)
+        Ok(props::propstats_of(found, missing))
     })
 }
 
