@@ -15,6 +15,7 @@
 //! group cycle) is checked inside the store's transaction and reported here as a
 //! typed [`CoreError`].
 
+pub mod acl;
 pub mod auth;
 pub mod directory;
 mod error;

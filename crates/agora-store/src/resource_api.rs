@@ -162,4 +162,16 @@ pub trait ResourceStore: Send + Sync + 'static {
 
     /// Bytes stored in all collections a principal owns (RFC 4331 quota usage).
     async fn usage(&self, owner: PrincipalId) -> Result<i64>;
+
+    /// Grants set on any of the collections, in no particular order.
+    async fn grants(&self, collections: &[CollectionId]) -> Result<Vec<Grant>>;
+
+    /// Replaces every grant set on a collection (the ACL method), in one transaction.
+    async fn replace_grants(&self, collection: CollectionId, grants: &[(Grantee, i64)]) -> Result<()>;
+
+    /// Every group a principal belongs to, directly or through other groups.
+    async fn memberships(&self, principal: PrincipalId) -> Result<Vec<PrincipalId>>;
+
+    /// Groups a principal belongs to directly, ordered by name.
+    async fn groups_of(&self, principal: PrincipalId) -> Result<Vec<crate::Principal>>;
 }

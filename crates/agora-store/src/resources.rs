@@ -279,3 +279,27 @@ impl Lock {
         path == self.path || (self.depth_infinity && self.path.ends_with('/') && path.starts_with(&self.path))
     }
 }
+
+/// Who a grant is for (RFC 3744 §5.5.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Grantee {
+    /// A user, group or resource.
+    Principal(PrincipalId),
+    /// Every authenticated user (`DAV:authenticated`).
+    Authenticated,
+    /// Requests without credentials (`DAV:unauthenticated`).
+    Unauthenticated,
+    /// Everyone (`DAV:all`).
+    All,
+}
+
+/// One grant on a collection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    /// The collection it is set on.
+    pub collection_id: CollectionId,
+    /// Who.
+    pub grantee: Grantee,
+    /// Granted privileges, a bit set defined by the core.
+    pub privileges: i64,
+}

@@ -961,6 +961,103 @@ macro_rules! sql_resource_store {
                     Ok(used.unwrap_or(0))
                 }
 
+                async fn grants(&self, collections: &[CollectionId]) -> Result<Vec<Grant>> {
+                    let _t = OpTimer::start("grants");
+                    if collections.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    let sql = format!(
+                        "SELECT collection_id, principal_id, special, privileges FROM grants WHERE collection_id IN ({})",
+                        placeholders(1, collections.len())
+                    );
+                    let mut q = sqlx::query(&sql);
+                    for c in collections {
+                        q = q.bind(c);
+                    }
+                    let rows = q.fetch_all(&self.pool).await?;
+                    let mut out = Vec::with_capacity(rows.len());
+                    for row in &rows {
+                        let principal: Option<i64> = row.try_get("principal_id")?;
+                        let special: Option<String> = row.try_get("special")?;
+                        let grantee = match (principal, special.as_deref()) {
+                            (Some(id), _) => Grantee::Principal(id),
+                            (None, Some("authenticated")) => Grantee::Authenticated,
+                            (None, Some("unauthenticated")) => Grantee::Unauthenticated,
+                            (None, Some("all")) => Grantee::All,
+                            _ => return Err(sqlx::Error::Decode("grant without grantee".into()).into()),
+                        };
+                        out.push(Grant {
+                            collection_id: row.try_get("collection_id")?,
+                            grantee,
+                            privileges: row.try_get("privileges")?,
+                        });
+                    }
+                    Ok(out)
+                }
+
+                async fn replace_grants(&self, collection: CollectionId, grants: &[(Grantee, i64)]) -> Result<()> {
+                    let _t = OpTimer::start("replace_grants");
+                    let mut tx = self.write_tx().await?;
+                    sqlx::query("DELETE FROM grants WHERE collection_id = $1").bind(collection).execute(&mut *tx).await?;
+                    for (grantee, privileges) in grants {
+                        let (principal, special) = match grantee {
+                            Grantee::Principal(id) => (Some(*id), None),
+                            Grantee::Authenticated => (None, Some("authenticated")),
+                            Grantee::Unauthenticated => (None, Some("unauthenticated")),
+                            Grantee::All => (None, Some("all")),
+                        };
+                        sqlx::query(
+                            "INSERT INTO grants (collection_id, principal_id, special, privileges) VALUES ($1, $2, $3, $4)",
+                        )
+                        .bind(collection)
+                        .bind(principal)
+                        .bind(special)
+                        .bind(*privileges)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn memberships(&self, principal: PrincipalId) -> Result<Vec<PrincipalId>> {
+                    let _t = OpTimer::start("memberships");
+                    Ok(sqlx::query_scalar(
+                        "WITH RECURSIVE up(id) AS ( \
+                           SELECT group_id FROM group_members WHERE member_id = $1 \
+                           UNION SELECT g.group_id FROM group_members g JOIN up u ON g.member_id = u.id) \
+                         SELECT id FROM up",
+                    )
+                    .bind(principal)
+                    .fetch_all(&self.pool)
+                    .await?)
+                }
+
+                async fn groups_of(&self, principal: PrincipalId) -> Result<Vec<crate::Principal>> {
+                    let _t = OpTimer::start("groups_of");
+                    let rows = sqlx::query(
+                        "SELECT p.id, p.kind, p.name, p.display_name, p.resource_kind, p.created_at \
+                         FROM group_members g JOIN principals p ON p.id = g.group_id \
+                         WHERE g.member_id = $1 ORDER BY p.name",
+                    )
+                    .bind(principal)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    let mut out = Vec::with_capacity(rows.len());
+                    for row in &rows {
+                        out.push(crate::Principal {
+                            id: row.try_get("id")?,
+                            kind: crate::sql::decode_kind(row.try_get::<&str, _>("kind")?)?,
+                            name: row.try_get("name")?,
+                            display_name: row.try_get("display_name")?,
+                            resource_kind: crate::sql::decode_resource_kind(row.try_get("resource_kind")?)?,
+                            emails: Vec::new(),
+                            created_at: row.try_get("created_at")?,
+                        });
+                    }
+                    Ok(out)
+                }
+
                 async fn delete_locks_below(&self, path: &str) -> Result<()> {
                     let _t = OpTimer::start("delete_locks_below");
                     let mut tx = self.write_tx().await?;

@@ -47,6 +47,7 @@ agora_testkit::on_both_stores!(
     collections_nest_and_delete_recursively,
     proppatch_is_all_or_nothing_per_call,
     span_lookup,
+    grants_and_memberships,
 );
 
 fn home(owner: PrincipalId) -> NewCollection {
@@ -271,4 +272,36 @@ async fn span_lookup(o: Opened) {
         ["early.ics", "endless.ics", "undated.ics"]
     );
     assert_eq!(names(s.objects_in_span(c.id, Some(11), Some(49)).await.unwrap()), ["undated.ics"]);
+}
+
+async fn grants_and_memberships(o: Opened) {
+    let s = &o.store;
+    let c = work(&o).await;
+    let group = |name: &str| NewPrincipal {
+        kind: PrincipalKind::Group,
+        name: name.into(),
+        display_name: name.into(),
+        resource_kind: None,
+        emails: vec![],
+        password_hash: None,
+    };
+    let staff = s.insert_principal(&group("staff"), 1).await.unwrap();
+    let everyone = s.insert_principal(&group("everyone"), 1).await.unwrap();
+    s.add_member(staff.id, o.owner).await.unwrap();
+    s.add_member(everyone.id, staff.id).await.unwrap();
+    let mut groups = s.memberships(o.owner).await.unwrap();
+    groups.sort();
+    assert_eq!(groups, [staff.id, everyone.id], "memberships are transitive");
+    assert_eq!(s.groups_of(o.owner).await.unwrap().into_iter().map(|g| g.name).collect::<Vec<_>>(), ["staff"]);
+
+    s.replace_grants(c.id, &[(Grantee::Principal(staff.id), 3), (Grantee::Authenticated, 1)]).await.unwrap();
+    let mut got = s.grants(&[c.id]).await.unwrap();
+    got.sort_by_key(|g| g.privileges);
+    assert_eq!(got[0].grantee, Grantee::Authenticated);
+    assert_eq!((got[1].grantee, got[1].privileges), (Grantee::Principal(staff.id), 3));
+    s.replace_grants(c.id, &[(Grantee::All, 1)]).await.unwrap();
+    assert_eq!(s.grants(&[c.id]).await.unwrap().len(), 1, "replaced, not added");
+    s.delete_principal(everyone.id).await.unwrap();
+    assert_eq!(s.memberships(o.owner).await.unwrap(), [staff.id]);
+    assert!(s.grants(&[]).await.unwrap().is_empty());
 }

@@ -124,7 +124,7 @@ impl Resources<'_> {
         let collection_path =
             if path.ends_with('/') { path.to_owned() } else { super::parent_of(path).unwrap_or_default() };
         match self.store().collection(&collection_path).await? {
-            Some(c) => self.authorize(&c, access),
+            Some(c) => self.authorize(&c, access).await,
             None => Err(CoreError::NotFound { what: "resource", name: format!("/{path}") }),
         }
     }

@@ -15,6 +15,7 @@ use agora_store::{
     PutOutcome, Store, WriteCondition,
 };
 
+use crate::acl::{Privileges, Subject};
 use crate::auth::Identity;
 use crate::error::{CoreError, Result, Rule};
 use crate::{Core, now};
@@ -24,10 +25,25 @@ pub use validate::{etag, stored_verbatim};
 /// What a request wants to do to a collection or its members.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
-    /// Read content and properties.
+    /// Read content and properties (`DAV:read`).
     Read,
-    /// Change content or properties, add or remove members.
+    /// Change content or properties, add or remove members (`DAV:write`).
     Write,
+    /// Read the access control list (`DAV:read-acl`).
+    ReadAcl,
+    /// Change the access control list (`DAV:write-acl`).
+    WriteAcl,
+}
+
+impl Access {
+    fn required(self) -> i64 {
+        match self {
+            Access::Read => Privileges::READ,
+            Access::Write => Privileges::WRITE,
+            Access::ReadAcl => Privileges::READ_ACL,
+            Access::WriteAcl => Privileges::WRITE_ACL,
+        }
+    }
 }
 
 /// How long a principal's homes are known to exist before being checked again.
@@ -52,10 +68,35 @@ impl<'a> Resources<'a> {
         self.core.store.as_ref()
     }
 
-    /// The one place that decides access to a collection. Until sharing and ACLs
-    /// arrive, a principal has full access to what it owns and none to the rest.
-    pub fn authorize(&self, collection: &Collection, _access: Access) -> Result<()> {
+    /// What the user may do with a collection and its members: everything when they
+    /// own it, otherwise what the grants on it and its ancestors give them, their
+    /// groups and everyone (see [`crate::acl`]).
+    pub async fn privileges(&self, collection: &Collection) -> Result<Privileges> {
         if collection.owner_id == self.who.principal_id {
+            return Ok(Privileges(Privileges::ALL));
+        }
+        let mut ids = vec![collection.id];
+        let mut path = collection.path.clone();
+        while let Some(parent) = parent_of(&path) {
+            if let Some(c) = self.store().collection(&parent).await? {
+                ids.push(c.id);
+            }
+            path = parent;
+        }
+        let grants = self.store().grants(&ids).await?;
+        if grants.is_empty() {
+            return Ok(Privileges(0));
+        }
+        let subject = Subject {
+            principal: Some(self.who.principal_id),
+            groups: self.store().memberships(self.who.principal_id).await?,
+        };
+        Ok(crate::acl::granted(&grants, &subject))
+    }
+
+    /// The one place that decides access to a collection (and its members).
+    pub async fn authorize(&self, collection: &Collection, access: Access) -> Result<()> {
+        if self.privileges(collection).await?.has(access.required()) {
             Ok(())
         } else {
             Err(CoreError::Forbidden(format!("no access to /{}", collection.path)))
@@ -83,7 +124,7 @@ impl<'a> Resources<'a> {
     pub async fn collection(&self, path: &str, access: Access) -> Result<Option<Collection>> {
         match self.store().collection(path).await? {
             Some(c) => {
-                self.authorize(&c, access)?;
+                self.authorize(&c, access).await?;
                 Ok(Some(c))
             }
             None => Ok(None),
@@ -92,19 +133,19 @@ impl<'a> Resources<'a> {
 
     /// Sub-collections and objects of a collection (for Depth: 1).
     pub async fn members(&self, c: &Collection) -> Result<(Vec<Collection>, Vec<ObjectMeta>)> {
-        self.authorize(c, Access::Read)?;
+        self.authorize(c, Access::Read).await?;
         Ok((self.store().subcollections(c.id).await?, self.store().object_metas(c.id).await?))
     }
 
     /// Dead properties of a collection (Clark name, verbatim XML).
     pub async fn collection_properties(&self, c: &Collection) -> Result<Vec<(String, String)>> {
-        self.authorize(c, Access::Read)?;
+        self.authorize(c, Access::Read).await?;
         Ok(self.store().collection_properties(c.id).await?)
     }
 
     /// Applies a PROPPATCH to a collection, all or nothing.
     pub async fn patch_collection(&self, c: &Collection, changes: &[PropertyChange]) -> Result<()> {
-        self.authorize(c, Access::Write)?;
+        self.authorize(c, Access::Write).await?;
         Ok(self.store().patch_collection(c.id, changes, now()).await?)
     }
 
@@ -126,7 +167,7 @@ impl<'a> Resources<'a> {
             .collection(&parent_path)
             .await?
             .ok_or_else(|| CoreError::Conflict(format!("the parent collection /{parent_path} does not exist")))?;
-        self.authorize(&parent, Access::Write)?;
+        self.authorize(&parent, Access::Write).await?;
         check_location(kind, parent.kind)?;
         // A collection may not take the name of an object (neon's MKCOL adds the slash).
         let name = path.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
@@ -153,7 +194,7 @@ impl<'a> Resources<'a> {
 
     /// Deletes a collection with its contents. Homes and schedule boxes stay.
     pub async fn delete_collection(&self, c: &Collection) -> Result<()> {
-        self.authorize(c, Access::Write)?;
+        self.authorize(c, Access::Write).await?;
         if is_fixed(c.kind) {
             return Err(CoreError::Forbidden(format!("/{} cannot be deleted", c.path)));
         }
@@ -163,31 +204,31 @@ impl<'a> Resources<'a> {
 
     /// One object's metadata.
     pub async fn object_meta(&self, c: &Collection, name: &str) -> Result<Option<ObjectMeta>> {
-        self.authorize(c, Access::Read)?;
+        self.authorize(c, Access::Read).await?;
         Ok(self.store().object_meta(c.id, name).await?)
     }
 
     /// One object with its bytes.
     pub async fn object(&self, c: &Collection, name: &str) -> Result<Option<Object>> {
-        self.authorize(c, Access::Read)?;
+        self.authorize(c, Access::Read).await?;
         Ok(self.store().object(c.id, name).await?)
     }
 
     /// The named objects that exist (multiget).
     pub async fn objects_named(&self, c: &Collection, names: &[String]) -> Result<Vec<Object>> {
-        self.authorize(c, Access::Read)?;
+        self.authorize(c, Access::Read).await?;
         Ok(self.store().objects_named(c.id, names).await?)
     }
 
     /// Every object of a collection.
     pub async fn objects(&self, c: &Collection) -> Result<Vec<Object>> {
-        self.authorize(c, Access::Read)?;
+        self.authorize(c, Access::Read).await?;
         Ok(self.store().objects(c.id).await?)
     }
 
     /// Candidates for a time range (a superset; filter with `agora_ical`).
     pub async fn objects_in_range(&self, c: &Collection, start: Option<i64>, end: Option<i64>) -> Result<Vec<Object>> {
-        self.authorize(c, Access::Read)?;
+        self.authorize(c, Access::Read).await?;
         Ok(self.store().objects_in_span(c.id, start, end).await?)
     }
 
@@ -200,7 +241,7 @@ impl<'a> Resources<'a> {
         content_type: Option<&str>,
         condition: &WriteCondition,
     ) -> Result<PutOutcome> {
-        self.authorize(c, Access::Write)?;
+        self.authorize(c, Access::Write).await?;
         let object = validate::prepare(c, data, content_type, self.core.config.max_resource_size)?;
         let replaced = self.store().object_meta(c.id, name).await?.map(|m| m.size).unwrap_or(0);
         self.check_quota(c, object.data.len() as i64 - replaced).await?;
@@ -209,7 +250,7 @@ impl<'a> Resources<'a> {
 
     /// Deletes an object if the condition holds.
     pub async fn delete_object(&self, c: &Collection, name: &str, condition: &WriteCondition) -> Result<()> {
-        self.authorize(c, Access::Write)?;
+        self.authorize(c, Access::Write).await?;
         if self.store().delete_object(c.id, name, condition, now()).await? {
             Ok(())
         } else {
@@ -228,8 +269,8 @@ impl<'a> Resources<'a> {
         delete_source: bool,
         overwrite: bool,
     ) -> Result<PutOutcome> {
-        self.authorize(src, if delete_source { Access::Write } else { Access::Read })?;
-        self.authorize(dst, Access::Write)?;
+        self.authorize(src, if delete_source { Access::Write } else { Access::Read }).await?;
+        self.authorize(dst, Access::Write).await?;
         let current = self
             .store()
             .object(src.id, &object.name)
@@ -254,7 +295,7 @@ impl<'a> Resources<'a> {
         recursive: bool,
         overwrite: bool,
     ) -> Result<bool> {
-        self.authorize(c, if delete_source { Access::Write } else { Access::Read })?;
+        self.authorize(c, if delete_source { Access::Write } else { Access::Read }).await?;
         if is_fixed(c.kind) {
             return Err(CoreError::Forbidden(format!("/{} cannot be copied or moved", c.path)));
         }
@@ -267,7 +308,7 @@ impl<'a> Resources<'a> {
             .collection(&parent_path)
             .await?
             .ok_or_else(|| CoreError::Conflict(format!("the parent collection /{parent_path} does not exist")))?;
-        self.authorize(&parent, Access::Write)?;
+        self.authorize(&parent, Access::Write).await?;
         check_location(c.kind, parent.kind)?;
         Ok(if delete_source {
             self.store().move_collection(c.id, dst_path, parent.id, overwrite, now()).await?
@@ -278,7 +319,7 @@ impl<'a> Resources<'a> {
 
     /// Bytes the owner of `c` stores, and what is left of the quota if there is one.
     pub async fn quota(&self, c: &Collection) -> Result<(i64, Option<i64>)> {
-        self.authorize(c, Access::Read)?;
+        self.authorize(c, Access::Read).await?;
         let used = self.store().usage(c.owner_id).await?;
         let available = self.core.config.user_quota_bytes.map(|q| (q as i64 - used).max(0));
         Ok((used, available))
@@ -295,20 +336,20 @@ impl<'a> Resources<'a> {
 
     /// Dead properties of an object.
     pub async fn object_properties(&self, c: &Collection, object: &ObjectMeta) -> Result<Vec<(String, String)>> {
-        self.authorize(c, Access::Read)?;
+        self.authorize(c, Access::Read).await?;
         Ok(self.store().object_properties(object.id).await?)
     }
 
     /// Applies a PROPPATCH to an object.
     pub async fn patch_object(&self, c: &Collection, object: &ObjectMeta, changes: &[PropertyChange]) -> Result<()> {
-        self.authorize(c, Access::Write)?;
+        self.authorize(c, Access::Write).await?;
         Ok(self.store().patch_object(object.id, changes).await?)
     }
 
     /// Changes after revision `since` (RFC 6578), at most `limit`, with the current
     /// revision. A revision the collection never reached is an invalid token.
     pub async fn changes_since(&self, c: &Collection, since: i64, limit: Option<u32>) -> Result<(Vec<Change>, i64)> {
-        self.authorize(c, Access::Read)?;
+        self.authorize(c, Access::Read).await?;
         if since < 0 || since > c.revision {
             return Err(Rule::ValidSyncToken.into());
         }
