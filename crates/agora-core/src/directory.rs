@@ -175,6 +175,11 @@ impl<'a> Directory<'a> {
         Ok(crate::search::filter(self.store.principals(None).await?, terms, all, limit))
     }
 
+    /// Groups a principal belongs to directly.
+    pub async fn groups_of(&self, principal: &Principal) -> Result<Vec<Principal>> {
+        Ok(self.store.groups_of(principal.id).await?)
+    }
+
     /// Direct members of a group.
     pub async fn members(&self, group: &str) -> Result<Vec<Principal>> {
         let g = self.get(Some(PrincipalKind::Group), group).await?;

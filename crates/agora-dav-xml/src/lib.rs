@@ -32,6 +32,7 @@
 //! - `if_header.rs` — the `If` header.
 //! - `write/` — [`MultistatusWriter`], [`Precondition`], [`error_body`].
 
+mod acl;
 mod common;
 mod element;
 mod error;
@@ -47,6 +48,7 @@ mod report;
 mod tree;
 mod write;
 
+pub use acl::{AcePrincipal, AceRequest, parse_acl};
 pub use element::{DeadProperty, Element, Node};
 pub use error::{Limits, XmlError};
 pub use if_header::{Condition, ConditionKind, IfHeader, IfList, parse_if_header};

@@ -18,6 +18,7 @@
 
 pub mod auth;
 pub mod client;
+mod computed;
 mod conditions;
 mod error;
 mod health;

@@ -37,6 +37,12 @@ const LIVE: &[(&str, &str)] = &[
     (NS_DAV, "creationdate"),
     (NS_DAV, "supportedlock"),
     (NS_DAV, "lockdiscovery"),
+    (NS_DAV, "acl"),
+    (NS_DAV, "supported-privilege-set"),
+    (NS_DAV, "acl-restrictions"),
+    (NS_DAV, "inherited-acl-set"),
+    (NS_DAV, "group-member-set"),
+    (NS_DAV, "group-membership"),
     (NS_DAV, "quota-used-bytes"),
     (NS_DAV, "quota-available-bytes"),
     (NS_DAV, "current-user-principal"),
@@ -75,37 +81,7 @@ pub async fn propstats(dav: &Dav<'_>, r: &Resource, request: &Propfind) -> Resul
     let only_live = matches!(request, Propfind::Prop(names) if names.iter().all(is_protected));
     let mut dead =
         if only_live && matches!(r, Resource::Object(..)) { Vec::new() } else { dead_properties(dav, r).await? };
-    // lockdiscovery needs the store: computed only when asked for, then offered to
-    // the lookups below like a stored value.
-    let lockdiscovery = PropName::dav("lockdiscovery");
-    let wants_locks = match request {
-        Propfind::Prop(names) => names.contains(&lockdiscovery),
-        Propfind::AllProp { .. } => true,
-        Propfind::PropName => false,
-    };
-    // Quota (RFC 4331) likewise, on collections only and only when named.
-    if let (Propfind::Prop(names), Resource::Collection(c)) = (request, r) {
-        let used_name = PropName::dav("quota-used-bytes");
-        let available_name = PropName::dav("quota-available-bytes");
-        if names.contains(&used_name) || names.contains(&available_name) {
-            let (used, available) = dav.res.quota(c).await?;
-            dead.push((used_name.clark(), format!("<D:quota-used-bytes>{used}</D:quota-used-bytes>")));
-            if let Some(available) = available {
-                dead.push((
-                    available_name.clark(),
-                    format!("<D:quota-available-bytes>{available}</D:quota-available-bytes>"),
-                ));
-            }
-        }
-    }
-    if wants_locks && let Some(path) = crate::conditions::lock_path(r) {
-        let now =
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
-        let active: Vec<_> =
-            dav.res.locks_covering(&path).await?.iter().map(|l| crate::methods::active_lock(l, now)).collect();
-        let xml = format!("<D:lockdiscovery>{}</D:lockdiscovery>", agora_dav_xml::activelocks_xml(&active));
-        dead.push((lockdiscovery.clark(), xml));
-    }
+    crate::computed::inject(dav, r, request, &mut dead).await?;
     let mut found = Vec::new();
     let mut missing = Vec::new();
     match request {
@@ -208,7 +184,6 @@ pub fn live_value(dav: &Dav<'_>, r: &Resource, name: &PropName) -> Option<Conten
             (NS_DAV, "getlastmodified") => text(http_date(o.modified_at)),
             (NS_DAV, "creationdate") => text(rfc3339(o.created_at)),
             (NS_DAV, "owner") => hrefs(vec![paths::principal_href(me)]),
-            (NS_DAV, "current-user-privilege-set") => Some(Content::Raw(OWNER_PRIVILEGES.into())),
             _ => None,
         },
         Resource::Root | Resource::Principals => match (name.ns.as_str(), name.local.as_str()) {
@@ -304,7 +279,6 @@ fn collection_value(dav: &Dav<'_>, c: &Collection, name: &PropName) -> Option<Co
         (NS_DAV, "getlastmodified") => text(http_date(c.modified_at)),
         (NS_DAV, "creationdate") => text(rfc3339(c.created_at)),
         (NS_DAV, "owner") => hrefs(vec![paths::principal_href(&dav.who.name)]),
-        (NS_DAV, "current-user-privilege-set") => Some(Content::Raw(OWNER_PRIVILEGES.into())),
         (NS_DAV, "supported-report-set") => Some(Content::Raw(supported_reports(c.kind))),
         (NS_DAV, "sync-token") => text(sync::token(c)),
         (NS_CALENDARSERVER, "getctag") => text(sync::token(c)),

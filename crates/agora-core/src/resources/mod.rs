@@ -11,8 +11,8 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use agora_store::{
-    Change, Collection, CollectionKind, Components, NewCollection, Object, ObjectMeta, PrincipalId, PropertyChange,
-    PutOutcome, Store, WriteCondition,
+    Change, Collection, CollectionKind, Components, Grant, Grantee, NewCollection, Object, ObjectMeta, PrincipalId,
+    PropertyChange, PutOutcome, Store, WriteCondition,
 };
 
 use crate::acl::{Privileges, Subject};
@@ -29,6 +29,8 @@ pub enum Access {
     Read,
     /// Change content or properties, add or remove members (`DAV:write`).
     Write,
+    /// See busy time only (`CALDAV:read-free-busy`, RFC 4791 §6.1.1).
+    ReadFreeBusy,
     /// Read the access control list (`DAV:read-acl`).
     ReadAcl,
     /// Change the access control list (`DAV:write-acl`).
@@ -40,6 +42,7 @@ impl Access {
         match self {
             Access::Read => Privileges::READ,
             Access::Write => Privileges::WRITE,
+            Access::ReadFreeBusy => Privileges::READ_FREE_BUSY,
             Access::ReadAcl => Privileges::READ_ACL,
             Access::WriteAcl => Privileges::WRITE_ACL,
         }
@@ -92,6 +95,34 @@ impl<'a> Resources<'a> {
             groups: self.store().memberships(self.who.principal_id).await?,
         };
         Ok(crate::acl::granted(&grants, &subject))
+    }
+
+    /// The access control list of a collection (RFC 3744 §5.5): its own grants,
+    /// and those it inherits with the path of the collection they are set on.
+    pub async fn acl(&self, c: &Collection) -> Result<(Vec<Grant>, Vec<(String, Grant)>)> {
+        self.authorize(c, Access::ReadAcl).await?;
+        let own = self.store().grants(&[c.id]).await?;
+        let mut inherited = Vec::new();
+        let mut path = c.path.clone();
+        while let Some(parent) = parent_of(&path) {
+            if let Some(p) = self.store().collection(&parent).await? {
+                inherited.extend(self.store().grants(&[p.id]).await?.into_iter().map(|g| (p.path.clone(), g)));
+            }
+            path = parent;
+        }
+        Ok((own, inherited))
+    }
+
+    /// Replaces the grants of a collection (the ACL method). Granting to the owner
+    /// adds nothing and is dropped.
+    pub async fn set_acl(&self, c: &Collection, grants: Vec<(Grantee, Privileges)>) -> Result<()> {
+        self.authorize(c, Access::WriteAcl).await?;
+        let grants: Vec<(Grantee, i64)> = grants
+            .into_iter()
+            .filter(|(g, p)| *g != Grantee::Principal(c.owner_id) && p.0 != 0)
+            .map(|(g, p)| (g, p.0))
+            .collect();
+        Ok(self.store().replace_grants(c.id, &grants).await?)
     }
 
     /// The one place that decides access to a collection (and its members).
@@ -230,6 +261,13 @@ impl<'a> Resources<'a> {
     pub async fn objects_in_range(&self, c: &Collection, start: Option<i64>, end: Option<i64>) -> Result<Vec<Object>> {
         self.authorize(c, Access::Read).await?;
         Ok(self.store().objects_in_span(c.id, start, end).await?)
+    }
+
+    /// Candidates for free/busy: like [`Self::objects_in_range`], for whoever may
+    /// read free/busy time (the caller reveals only times).
+    pub async fn busy_candidates(&self, c: &Collection, start: i64, end: i64) -> Result<Vec<Object>> {
+        self.authorize(c, Access::ReadFreeBusy).await?;
+        Ok(self.store().objects_in_span(c.id, Some(start), Some(end)).await?)
     }
 
     /// Validates and stores an object; the condition is checked inside the write.

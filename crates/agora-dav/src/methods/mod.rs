@@ -1,5 +1,6 @@
 //! The authenticated resource space, one file per method.
 
+mod acl;
 mod copymove;
 mod delete;
 mod get;
@@ -24,11 +25,11 @@ use crate::resolve::Dav;
 
 /// Methods this build implements, for `Allow`.
 pub(crate) const ALLOW: &str =
-    "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, MKCOL, MKCALENDAR, REPORT, COPY, MOVE, LOCK, UNLOCK";
+    "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, MKCOL, MKCALENDAR, REPORT, COPY, MOVE, LOCK, UNLOCK, ACL";
 
 /// The DAV compliance classes really implemented (interop note: Thunderbird
 /// decides from this header what it must do itself).
-pub(crate) const DAV_CLASSES: &str = "1, 2, 3, calendar-access, addressbook, extended-mkcol";
+pub(crate) const DAV_CLASSES: &str = "1, 2, 3, access-control, calendar-access, addressbook, extended-mkcol";
 
 /// Adds the `DAV` header (sent on OPTIONS and PROPFIND responses).
 pub(crate) fn with_dav_header(mut r: Response) -> Response {
@@ -69,6 +70,7 @@ pub async fn dispatch(State(state): State<AppState>, req: Request) -> Response {
         "COPY" | "MOVE" => copymove::copy_or_move(&dav, req).await,
         "LOCK" => lock::lock(&dav, req).await,
         "UNLOCK" => lock::unlock(&dav, req).await,
+        "ACL" => acl::acl(&dav, req).await,
         _ => Err(HttpError::MethodNotAllowed(ALLOW)),
     };
     result.unwrap_or_else(IntoResponse::into_response)

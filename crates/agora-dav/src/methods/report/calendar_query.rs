@@ -29,7 +29,12 @@ pub async fn floating_zone(
     if let Some(text) = timezone {
         return TzSpec::from_calendar_timezone(text).map_err(|_| invalid());
     }
-    let stored = dav.res.collection_properties(c).await?;
+    // A free/busy-only viewer may not read properties: floating times count as UTC.
+    let stored = match dav.res.collection_properties(c).await {
+        Ok(props) => props,
+        Err(agora_core::CoreError::Forbidden(_)) => Vec::new(),
+        Err(e) => return Err(e.into()),
+    };
     let clark = agora_dav_xml::PropName::caldav("calendar-timezone").clark();
     if let Some((_, xml)) = stored.iter().find(|(n, _)| *n == clark) {
         let prop = agora_dav_xml::DeadProperty {

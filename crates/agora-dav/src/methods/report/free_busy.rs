@@ -36,7 +36,7 @@ pub async fn run(dav: &Dav<'_>, c: &Collection, range: &TimeRange) -> Result<Res
     let floating = floating_zone(dav, c, None, None).await?;
     let mut busy = Vec::new();
     let mut tentative = Vec::new();
-    for object in dav.res.objects_in_range(c, Some(start), Some(end)).await? {
+    for object in dav.res.busy_candidates(c, start, end).await? {
         let Ok(obj) = CalendarObject::parse(&object.data) else { continue };
         if obj.kind() != ComponentKind::Event {
             continue;

@@ -31,7 +31,9 @@ pub async fn report(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> 
     let body = request::body(body, dav.state.limits.max_request_bytes).await?;
     request::require_xml(&parts.headers, &body)?;
     let report = parse_report(&body, &dav.state.limits.xml)?;
-    let resource = dav.resolve(&path, Access::Read).await?;
+    // free-busy-query needs only read-free-busy (RFC 4791 §7.10); the rest read.
+    let access = if matches!(report, Report::FreeBusyQuery { .. }) { Access::ReadFreeBusy } else { Access::Read };
+    let resource = dav.resolve(&path, access).await?;
     let unsupported = || HttpError::Precondition(StatusCode::FORBIDDEN, Precondition::SupportedReport);
     if matches!(resource, Resource::Missing { .. }) {
         return Err(HttpError::NotFound);

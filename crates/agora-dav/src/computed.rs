@@ -1,0 +1,161 @@
+//! Properties whose values need the store or the access rules, computed only when a
+//! request names them: lockdiscovery (RFC 4918 §15.8), quota (RFC 4331), and the
+//! access-control properties of RFC 3744 §5 (acl, current-user-privilege-set,
+//! supported-privilege-set, acl-restrictions, inherited-acl-set, group-member-set,
+//! group-membership). They are handed to the property lookup like stored values.
+
+use agora_core::acl::Privileges;
+use agora_dav_xml::{NS_CALDAV, NS_DAV, PropName, Propfind, escape_text};
+use agora_store::Grantee;
+
+use crate::error::HttpError;
+use crate::paths;
+use crate::resolve::{Dav, Resource};
+
+fn now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+fn hrefs(list: impl IntoIterator<Item = String>) -> String {
+    list.into_iter().map(|h| format!("<D:href>{}</D:href>", escape_text(&h))).collect()
+}
+
+fn privilege_xml(ns: &str, local: &str) -> String {
+    let prefix = if ns == NS_CALDAV { "C" } else { "D" };
+    format!("<D:privilege><{prefix}:{local}/></D:privilege>")
+}
+
+/// The supported privileges as a tree (RFC 3744 §5.3).
+const SUPPORTED_PRIVILEGES: &str = "<D:supported-privilege><D:privilege><D:all/></D:privilege>\
+    <D:description xml:lang=\"en\">Any operation</D:description>\
+    <D:supported-privilege><D:privilege><D:read/></D:privilege><D:description xml:lang=\"en\">Read</D:description>\
+    <D:supported-privilege><D:privilege><C:read-free-busy/></D:privilege><D:description xml:lang=\"en\">Read free/busy time</D:description></D:supported-privilege>\
+    </D:supported-privilege>\
+    <D:supported-privilege><D:privilege><D:write/></D:privilege><D:description xml:lang=\"en\">Write</D:description>\
+    <D:supported-privilege><D:privilege><D:write-properties/></D:privilege><D:description xml:lang=\"en\">Write properties</D:description></D:supported-privilege>\
+    <D:supported-privilege><D:privilege><D:write-content/></D:privilege><D:description xml:lang=\"en\">Write content</D:description></D:supported-privilege>\
+    <D:supported-privilege><D:privilege><D:bind/></D:privilege><D:description xml:lang=\"en\">Add members</D:description></D:supported-privilege>\
+    <D:supported-privilege><D:privilege><D:unbind/></D:privilege><D:description xml:lang=\"en\">Remove members</D:description></D:supported-privilege>\
+    </D:supported-privilege>\
+    <D:supported-privilege><D:privilege><D:unlock/></D:privilege><D:description xml:lang=\"en\">Unlock</D:description></D:supported-privilege>\
+    <D:supported-privilege><D:privilege><D:read-acl/></D:privilege><D:description xml:lang=\"en\">Read the ACL</D:description></D:supported-privilege>\
+    <D:supported-privilege><D:privilege><D:read-current-user-privilege-set/></D:privilege><D:description xml:lang=\"en\">Read own privileges</D:description></D:supported-privilege>\
+    <D:supported-privilege><D:privilege><D:write-acl/></D:privilege><D:description xml:lang=\"en\">Write the ACL</D:description></D:supported-privilege>\
+    </D:supported-privilege>";
+
+fn wants(request: &Propfind, name: &PropName) -> bool {
+    match request {
+        Propfind::Prop(names) => names.contains(name),
+        Propfind::AllProp { include } => include.contains(name) || name.is(NS_DAV, "lockdiscovery"),
+        Propfind::PropName => false,
+    }
+}
+
+fn grantee_xml(dav: &Dav<'_>, g: &Grantee, names: &[(i64, String)]) -> String {
+    let _ = dav;
+    match g {
+        Grantee::Principal(id) => {
+            let name = names.iter().find(|(i, _)| i == id).map(|(_, n)| n.clone()).unwrap_or_default();
+            hrefs([paths::principal_href(&name)])
+        }
+        Grantee::Authenticated => "<D:authenticated/>".into(),
+        Grantee::Unauthenticated => "<D:unauthenticated/>".into(),
+        Grantee::All => "<D:all/>".into(),
+    }
+}
+
+/// Adds the values of the computed properties the request names to `out`
+/// (Clark name, XML of the whole property element).
+pub async fn inject(
+    dav: &Dav<'_>,
+    r: &Resource,
+    request: &Propfind,
+    out: &mut Vec<(String, String)>,
+) -> Result<(), HttpError> {
+    let mut put = |name: PropName, inner: String| {
+        out.push((name.clark(), format!("<D:{0}>{inner}</D:{0}>", name.local)));
+    };
+    let name = |local: &str| PropName::dav(local);
+    if wants(request, &name("lockdiscovery"))
+        && let Some(path) = crate::conditions::lock_path(r)
+    {
+        let now = now();
+        let active: Vec<_> =
+            dav.res.locks_covering(&path).await?.iter().map(|l| crate::methods::active_lock(l, now)).collect();
+        put(name("lockdiscovery"), agora_dav_xml::activelocks_xml(&active));
+    }
+    match r {
+        Resource::Collection(c) | Resource::Object(c, _) => {
+            if wants(request, &name("current-user-privilege-set")) {
+                let held = dav.res.privileges(c).await?;
+                put(
+                    name("current-user-privilege-set"),
+                    held.names().into_iter().map(|(n, l)| privilege_xml(n, l)).collect(),
+                );
+            }
+            if wants(request, &name("supported-privilege-set")) {
+                put(name("supported-privilege-set"), SUPPORTED_PRIVILEGES.into());
+            }
+            if wants(request, &name("acl-restrictions")) {
+                put(name("acl-restrictions"), "<D:grant-only/><D:no-invert/>".into());
+            }
+            let wants_acl = wants(request, &name("acl"));
+            let wants_inherited = wants(request, &name("inherited-acl-set"));
+            if (wants_acl || wants_inherited) && dav.res.privileges(c).await?.has(Privileges::READ_ACL) {
+                let (own, inherited) = dav.res.acl(c).await?;
+                let names: Vec<(i64, String)> =
+                    dav.state.core.directory().list(None).await?.into_iter().map(|p| (p.id, p.name)).collect();
+                let owner = names.iter().find(|(i, _)| *i == c.owner_id).map(|(_, n)| n.clone()).unwrap_or_default();
+                if wants_acl {
+                    let mut aces = format!(
+                        "<D:ace><D:principal>{}</D:principal><D:grant>{}</D:grant><D:protected/></D:ace>",
+                        hrefs([paths::principal_href(&owner)]),
+                        privilege_xml(NS_DAV, "all")
+                    );
+                    let ace = |g: &agora_store::Grant, from: Option<&str>| {
+                        let privileges: String =
+                            Privileges(g.privileges).names().into_iter().map(|(n, l)| privilege_xml(n, l)).collect();
+                        let inherited = from
+                            .map(|p| format!("<D:inherited>{}</D:inherited>", hrefs([paths::href(p)])))
+                            .unwrap_or_default();
+                        format!(
+                            "<D:ace><D:principal>{}</D:principal><D:grant>{privileges}</D:grant>{inherited}</D:ace>",
+                            grantee_xml(dav, &g.grantee, &names)
+                        )
+                    };
+                    aces.extend(own.iter().map(|g| ace(g, None)));
+                    aces.extend(inherited.iter().map(|(p, g)| ace(g, Some(p))));
+                    put(name("acl"), aces);
+                }
+                if wants_inherited {
+                    let mut roots: Vec<String> = inherited.iter().map(|(p, _)| paths::href(p)).collect();
+                    roots.dedup();
+                    put(name("inherited-acl-set"), hrefs(roots));
+                }
+            }
+            if let (Propfind::Prop(_), Resource::Collection(c)) = (request, r) {
+                let (used_name, available_name) = (name("quota-used-bytes"), name("quota-available-bytes"));
+                if wants(request, &used_name) || wants(request, &available_name) {
+                    let (used, available) = dav.res.quota(c).await?;
+                    put(used_name, used.to_string());
+                    if let Some(available) = available {
+                        put(available_name, available.to_string());
+                    }
+                }
+            }
+        }
+        Resource::Principal(p) => {
+            let directory = dav.state.core.directory();
+            if wants(request, &name("group-member-set")) && p.kind == agora_core::PrincipalKind::Group {
+                let members = directory.members(&p.name).await?;
+                put(name("group-member-set"), hrefs(members.into_iter().map(|m| paths::principal_href(&m.name))));
+            }
+            if wants(request, &name("group-membership")) {
+                let groups = directory.groups_of(p).await?;
+                put(name("group-membership"), hrefs(groups.into_iter().map(|g| paths::principal_href(&g.name))));
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}

@@ -1,0 +1,155 @@
+//! Access control (RFC 3744) through the ACL method, on both stores: grants to a
+//! user, to a nested group, to every authenticated user (free/busy only), inherited
+//! from a home; what each may do, and what they see of their own privileges.
+
+mod common;
+
+use common::*;
+use reqwest::Method;
+
+agora_testkit::on_both_stores!(grants_decide_who_may_do_what);
+
+struct Who<'a> {
+    server: &'a Server,
+    user: &'a str,
+}
+
+impl Who<'_> {
+    fn send(&self, method: &str, path: &str, ct: &str, body: &str) -> (u16, String) {
+        let r = client()
+            .request(Method::from_bytes(method.as_bytes()).unwrap(), self.server.url(path))
+            .basic_auth(self.user, Some("long-password"))
+            .header("Content-Type", ct)
+            .header("Depth", "1")
+            .body(body.to_owned())
+            .send()
+            .unwrap();
+        (r.status().as_u16(), r.text().unwrap())
+    }
+
+    fn put(&self, path: &str, uid: &str) -> u16 {
+        let body = format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20260101T000000Z\r\n\
+             DTSTART:20261201T100000Z\r\nDTEND:20261201T110000Z\r\nSUMMARY:Secret {uid}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        );
+        self.send("PUT", path, "text/calendar", &body).0
+    }
+
+    fn acl(&self, path: &str, aces: &str) -> (u16, String) {
+        self.send(
+            "ACL",
+            path,
+            "application/xml",
+            &format!(r#"<D:acl xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">{aces}</D:acl>"#),
+        )
+    }
+
+    fn props(&self, path: &str, props: &str) -> (u16, String) {
+        let body = format!(r#"<D:propfind xmlns:D="DAV:"><D:prop>{props}</D:prop></D:propfind>"#);
+        let r = client()
+            .request(Method::from_bytes(b"PROPFIND").unwrap(), self.server.url(path))
+            .basic_auth(self.user, Some("long-password"))
+            .header("Content-Type", "application/xml")
+            .header("Depth", "0")
+            .body(body)
+            .send()
+            .unwrap();
+        (r.status().as_u16(), r.text().unwrap())
+    }
+}
+
+fn ace(principal: &str, privileges: &[&str]) -> String {
+    let p: String = privileges.iter().map(|p| format!("<D:privilege>{p}</D:privilege>")).collect();
+    format!("<D:ace><D:principal>{principal}</D:principal><D:grant>{p}</D:grant></D:ace>")
+}
+
+fn grants_decide_who_may_do_what(backend: Backend) {
+    let env = StoreEnv::new(backend);
+    let server = Server::start(&env, &[]);
+    for user in ["alice", "bob", "carol", "dave"] {
+        env.cli_ok(&["user", "add", user, "--password-stdin"], Some("long-password\n"));
+    }
+    env.cli_ok(&["group", "add", "team"], None);
+    env.cli_ok(&["group", "add", "everyone"], None);
+    env.cli_ok(&["group", "member", "add", "team", "carol"], None);
+    env.cli_ok(&["group", "member", "add", "everyone", "team"], None);
+    let [alice, bob, carol, dave] = ["alice", "bob", "carol", "dave"].map(|user| Who { server: &server, user });
+    let cal = "/calendars/alice/calendar/";
+    assert_eq!(alice.put(&format!("{cal}a.ics"), "a"), 201);
+    // Before any grant, nobody else gets in.
+    for other in [&bob, &carol, &dave] {
+        assert_eq!(other.props(cal, "<D:displayname/>").0, 403, "{}", other.user);
+    }
+
+    let aces = format!(
+        "{}{}{}",
+        ace("<D:href>/principals/bob/</D:href>", &["<D:read/>"]),
+        ace("<D:href>/principals/everyone/</D:href>", &["<D:read/>", "<D:write/>"]),
+        ace("<D:authenticated/>", &["<C:read-free-busy/>"])
+    );
+    assert_eq!(alice.acl(cal, &aces).0, 200);
+
+    // bob: read only.
+    let (status, body) = bob.send(
+        "PROPFIND",
+        cal,
+        "application/xml",
+        r#"<D:propfind xmlns:D="DAV:"><D:prop><D:getetag/></D:prop></D:propfind>"#,
+    );
+    assert_eq!(status, 207);
+    assert!(body.contains("a.ics"), "{body}");
+    assert_eq!(bob.send("GET", &format!("{cal}a.ics"), "text/plain", "").0, 200);
+    assert_eq!(bob.put(&format!("{cal}b.ics"), "b"), 403);
+    assert_eq!(bob.send("DELETE", &format!("{cal}a.ics"), "text/plain", "").0, 403);
+    let (_, cups) = bob.props(cal, "<D:current-user-privilege-set/>");
+    assert!(cups.contains("<D:read/>") && !cups.contains("<D:write/>") && !cups.contains("<D:all/>"), "{cups}");
+    // carol: write through two levels of groups.
+    assert_eq!(carol.put(&format!("{cal}c.ics"), "c"), 201);
+    let (_, cups) = carol.props(cal, "<D:current-user-privilege-set/>");
+    assert!(cups.contains("<D:write/>") && cups.contains("<D:bind/>"), "{cups}");
+    // dave: free/busy only.
+    assert_eq!(dave.send("GET", &format!("{cal}a.ics"), "text/plain", "").0, 403);
+    let (status, fb) = dave.send(
+        "REPORT",
+        cal,
+        "application/xml",
+        r#"<C:free-busy-query xmlns:C="urn:ietf:params:xml:ns:caldav"><C:time-range start="20261201T000000Z" end="20261202T000000Z"/></C:free-busy-query>"#,
+    );
+    assert_eq!(status, 200);
+    assert!(fb.contains("FREEBUSY;FBTYPE=BUSY:20261201T100000Z/20261201T110000Z") && !fb.contains("Secret"), "{fb}");
+    let query = r#"<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><C:calendar-data/></D:prop><C:filter><C:comp-filter name="VCALENDAR"/></C:filter></C:calendar-query>"#;
+    assert_eq!(dave.send("REPORT", cal, "application/xml", query).0, 403, "free/busy does not read events");
+
+    // Only the owner sees and changes the ACL.
+    let (_, acl) = alice.props(cal, "<D:acl/><D:acl-restrictions/><D:supported-privilege-set/>");
+    assert!(acl.contains("<D:href>/principals/alice/</D:href></D:principal><D:grant><D:privilege><D:all/></D:privilege></D:grant><D:protected/>"), "{acl}");
+    assert!(acl.contains("<D:href>/principals/bob/</D:href>") && acl.contains("<D:authenticated/>"), "{acl}");
+    assert!(acl.contains("<D:grant-only/>") && acl.contains("<C:read-free-busy/>"), "{acl}");
+    let (_, hidden) = bob.props(cal, "<D:acl/>");
+    assert!(!hidden.contains("<D:ace>"), "bob has no read-acl: {hidden}");
+    assert_eq!(bob.acl(cal, &ace("<D:href>/principals/bob/</D:href>", &["<D:all/>"])).0, 403);
+    let (status, body) = alice.acl(
+        cal,
+        "<D:ace><D:principal><D:all/></D:principal><D:deny><D:privilege><D:read/></D:privilege></D:deny></D:ace>",
+    );
+    assert_eq!(status, 403);
+    assert!(body.contains("grant-only"), "{body}");
+    let (status, body) = alice.acl(cal, &ace("<D:href>/principals/nobody/</D:href>", &["<D:read/>"]));
+    assert_eq!(status, 403);
+    assert!(body.contains("recognized-principal"), "{body}");
+
+    // Grants on a home are inherited by its collections; revoking takes effect at once.
+    assert_eq!(bob.props("/calendars/alice/tasks/", "<D:displayname/>").0, 403);
+    assert_eq!(alice.acl("/calendars/alice/", &ace("<D:href>/principals/bob/</D:href>", &["<D:read/>"])).0, 200);
+    assert_eq!(bob.props("/calendars/alice/tasks/", "<D:displayname/>").0, 207);
+    let (_, inherited) = alice.props("/calendars/alice/tasks/", "<D:inherited-acl-set/>");
+    assert!(inherited.contains("<D:href>/calendars/alice/</D:href>"), "{inherited}");
+    assert_eq!(alice.acl(cal, "").0, 200);
+    assert_eq!(bob.put(&format!("{cal}x.ics"), "x"), 403);
+    assert_eq!(carol.put(&format!("{cal}y.ics"), "y"), 403, "the group's write is gone");
+
+    // Group membership is visible on principals.
+    let (_, team) = alice.props("/principals/team/", "<D:group-member-set/><D:group-membership/>");
+    assert!(team.contains("<D:group-member-set><D:href>/principals/carol/</D:href>"), "{team}");
+    assert!(team.contains("<D:group-membership><D:href>/principals/everyone/</D:href>"), "{team}");
+}
