@@ -28,7 +28,7 @@ pub use agora_store::{AppPassword, Principal, PrincipalKind, ResourceKind, Store
 pub use auth::{AuthConfig, AuthError, Authenticator, Identity};
 pub use directory::Directory;
 pub use error::{CoreError, Result, Rule};
-pub use resources::{Access, Resources};
+pub use resources::{Access, Resources, View};
 
 use std::sync::Arc;
 

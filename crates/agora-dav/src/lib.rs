@@ -31,6 +31,7 @@ mod request;
 mod resolve;
 mod sync;
 pub mod target_guard;
+mod visibility;
 
 use std::sync::Arc;
 

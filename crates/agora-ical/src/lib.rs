@@ -54,6 +54,7 @@ pub mod json;
 mod model;
 mod object;
 pub mod partial;
+pub mod privacy;
 mod query;
 mod ranges;
 mod resolver;

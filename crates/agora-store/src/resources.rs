@@ -165,6 +165,8 @@ pub struct ObjectMeta {
     pub modified_at: i64,
     /// Collection revision of the last change.
     pub revision: i64,
+    /// CLASS: 0 public, 1 confidential, 2 private.
+    pub class: i64,
 }
 
 /// An object with its bytes, exactly as the client sent them.
@@ -193,6 +195,8 @@ pub struct NewObject {
     pub span_start: Option<i64>,
     /// End of the span (`None`: open-ended).
     pub span_end: Option<i64>,
+    /// CLASS: 0 public, 1 confidential, 2 private.
+    pub class: i64,
 }
 
 /// The conditional-request headers of a write, checked inside its transaction.

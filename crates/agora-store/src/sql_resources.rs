@@ -4,7 +4,7 @@
 pub(crate) const COLLECTION_COLUMNS: &str =
     "id, owner_id, path, parent_id, kind, components, revision, created_at, modified_at";
 pub(crate) const META_COLUMNS: &str =
-    "id, collection_id, name, uid, etag, content_type, component, size, created_at, modified_at, revision";
+    "id, collection_id, name, uid, etag, content_type, component, size, created_at, modified_at, revision, class";
 
 /// `$first, $first+1, …` for an IN list of `n` values.
 pub(crate) fn placeholders(first: usize, n: usize) -> String {
@@ -54,6 +54,7 @@ macro_rules! sql_resource_store {
                     created_at: row.try_get(col("created_at").as_str())?,
                     modified_at: row.try_get(col("modified_at").as_str())?,
                     revision: row.try_get(col("revision").as_str())?,
+                    class: row.try_get(col("class").as_str())?,
                 })
             }
 
@@ -199,8 +200,8 @@ macro_rules! sql_resource_store {
             ) -> Result<i64> {
                 sqlx::query_scalar(
                     "INSERT INTO objects (collection_id, name, uid, etag, content_type, data, component, \
-                     span_start, span_end, size, created_at, modified_at, revision) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) RETURNING id",
+                     span_start, span_end, size, created_at, modified_at, revision, class) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13) RETURNING id",
                 )
                 .bind(collection)
                 .bind(name)
@@ -214,6 +215,7 @@ macro_rules! sql_resource_store {
                 .bind(object.data.len() as i64)
                 .bind(now)
                 .bind(revision)
+                .bind(object.class)
                 .fetch_one(&mut *conn)
                 .await
                 .map_err(|e| StoreError::from_unique(e, Conflict::Uid(String::new())))
@@ -261,8 +263,8 @@ macro_rules! sql_resource_store {
             async fn copy_members(conn: &mut Conn, from: CollectionId, to: CollectionId, now: i64) -> Result<()> {
                 sqlx::query(
                     "INSERT INTO objects (collection_id, name, uid, etag, content_type, data, component, span_start, \
-                     span_end, size, created_at, modified_at, revision) \
-                     SELECT $2, name, uid, etag, content_type, data, component, span_start, span_end, size, $3, $3, 1 \
+                     span_end, size, created_at, modified_at, revision, class) \
+                     SELECT $2, name, uid, etag, content_type, data, component, span_start, span_end, size, $3, $3, 1, class \
                      FROM objects WHERE collection_id = $1",
                 )
                 .bind(from)
@@ -542,7 +544,7 @@ macro_rules! sql_resource_store {
                             let id: i64 = row.try_get("id")?;
                             sqlx::query(
                                 "UPDATE objects SET uid = $2, etag = $3, content_type = $4, data = $5, component = $6, \
-                                 span_start = $7, span_end = $8, size = $9, modified_at = $10, revision = $11 WHERE id = $1",
+                                 span_start = $7, span_end = $8, size = $9, modified_at = $10, revision = $11, class = $12 WHERE id = $1",
                             )
                             .bind(id)
                             .bind(object.uid.as_deref())
@@ -555,6 +557,7 @@ macro_rules! sql_resource_store {
                             .bind(size)
                             .bind(now)
                             .bind(revision)
+                            .bind(object.class)
                             .execute(&mut *tx)
                             .await
                             .map_err(|e| StoreError::from_unique(e, Conflict::Uid(String::new())))?;
@@ -577,6 +580,7 @@ macro_rules! sql_resource_store {
                             created_at,
                             modified_at: now,
                             revision,
+                            class: object.class,
                         },
                     })
                 }
@@ -688,6 +692,7 @@ macro_rules! sql_resource_store {
                             created_at: now,
                             modified_at: now,
                             revision,
+                            class: object.class,
                         },
                     })
                 }
@@ -834,7 +839,7 @@ macro_rules! sql_resource_store {
                          o.id AS o_id, o.collection_id AS o_collection_id, o.name AS o_name, o.uid AS o_uid, \
                          o.etag AS o_etag, o.content_type AS o_content_type, o.component AS o_component, \
                          o.size AS o_size, o.created_at AS o_created_at, o.modified_at AS o_modified_at, \
-                         o.revision AS o_revision \
+                         o.revision AS o_revision, o.class AS o_class \
                          FROM changes c LEFT JOIN objects o ON o.collection_id = c.collection_id AND o.name = c.name \
                          WHERE c.collection_id = $1 AND c.revision > $2 ORDER BY c.revision LIMIT $3",
                     )

@@ -81,6 +81,7 @@ fn event(uid: &str, body: &str) -> NewObject {
         component: Some("VEVENT".into()),
         span_start: Some(100),
         span_end: Some(200),
+        class: 0,
     }
 }
 
@@ -106,7 +107,12 @@ async fn provisioning_is_idempotent(o: Opened) {
 async fn objects_round_trip_their_bytes(o: Opened) {
     let c = work(&o).await;
     let bytes = "BEGIN:VCALENDAR\r\nX-ODD;X-P=\"a,b\":é\r\nEND:VCALENDAR\r\n";
-    let put = o.store.put_object(c.id, "a b.ics", &event("u1", bytes), &WriteCondition::Always, 10).await.unwrap();
+    let put = o
+        .store
+        .put_object(c.id, "a b.ics", &NewObject { class: 2, ..event("u1", bytes) }, &WriteCondition::Always, 10)
+        .await
+        .unwrap();
+    assert_eq!(put.meta.class, 2);
     assert!(put.created);
     assert_eq!(put.meta.size, bytes.len() as i64);
     let got = o.store.object(c.id, "a b.ics").await.unwrap().unwrap();

@@ -56,15 +56,38 @@ const HOMES_TTL: Duration = Duration::from_secs(60);
 #[derive(Default)]
 pub(crate) struct HomeCache(Mutex<HashMap<PrincipalId, Instant>>);
 
-/// Resource operations on behalf of one authenticated user.
+/// What a reader gets of a calendar object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// The stored object.
+    Full,
+    /// A time-only stub (CLASS:CONFIDENTIAL, for readers without write access).
+    TimeOnly,
+    /// Nothing but busy time in free/busy (CLASS:PRIVATE, idem).
+    Hidden,
+}
+
+/// Resource operations on behalf of one authenticated user (one request).
 pub struct Resources<'a> {
     core: &'a Core,
     who: &'a Identity,
+    /// Privileges already worked out during this request, by collection id.
+    seen: Mutex<HashMap<i64, Privileges>>,
 }
 
 impl<'a> Resources<'a> {
     pub(crate) fn new(core: &'a Core, who: &'a Identity) -> Self {
-        Resources { core, who }
+        Resources { core, who, seen: Mutex::new(HashMap::new()) }
+    }
+
+    /// What the user may see of an object: owners and writers everything; other
+    /// readers CONFIDENTIAL objects as their times only and PRIVATE ones not at all
+    /// (their busy time still shows in free/busy).
+    pub async fn view(&self, c: &Collection, object: &ObjectMeta) -> Result<View> {
+        if object.class == 0 || self.privileges(c).await?.has(Privileges::WRITE) {
+            return Ok(View::Full);
+        }
+        Ok(if object.class == 1 { View::TimeOnly } else { View::Hidden })
     }
 
     fn store(&self) -> &dyn Store {
@@ -78,6 +101,9 @@ impl<'a> Resources<'a> {
         if collection.owner_id == self.who.principal_id {
             return Ok(Privileges(Privileges::ALL));
         }
+        if let Some(known) = self.seen.lock().unwrap_or_else(|e| e.into_inner()).get(&collection.id) {
+            return Ok(*known);
+        }
         let mut ids = vec![collection.id];
         let mut path = collection.path.clone();
         while let Some(parent) = parent_of(&path) {
@@ -87,14 +113,17 @@ impl<'a> Resources<'a> {
             path = parent;
         }
         let grants = self.store().grants(&ids).await?;
-        if grants.is_empty() {
-            return Ok(Privileges(0));
-        }
-        let subject = Subject {
-            principal: Some(self.who.principal_id),
-            groups: self.store().memberships(self.who.principal_id).await?,
+        let held = if grants.is_empty() {
+            Privileges(0)
+        } else {
+            let subject = Subject {
+                principal: Some(self.who.principal_id),
+                groups: self.store().memberships(self.who.principal_id).await?,
+            };
+            crate::acl::granted(&grants, &subject)
         };
-        Ok(crate::acl::granted(&grants, &subject))
+        self.seen.lock().unwrap_or_else(|e| e.into_inner()).insert(collection.id, held);
+        Ok(held)
     }
 
     /// The access control list of a collection (RFC 3744 §5.5): its own grants,

@@ -45,6 +45,7 @@ pub fn prepare(collection: &Collection, data: Vec<u8>, content_type: Option<&str
             component: None,
             span_start: None,
             span_end: None,
+            class: 0,
         }),
         CollectionKind::Inbox | CollectionKind::Outbox => {
             Err(CoreError::Forbidden("scheduling boxes are written by the server, not by PUT".into()))
@@ -81,7 +82,13 @@ fn calendar(collection: &Collection, data: Vec<u8>, content_type: Option<&str>) 
         None => (None, None),
         Some(span) => (Some(span.start.saturating_sub(slack)), span.end.map(|e| e.saturating_add(slack))),
     };
+    let class = match agora_ical::privacy::classification(&data) {
+        agora_ical::privacy::Class::Public => 0,
+        agora_ical::privacy::Class::Confidential => 1,
+        agora_ical::privacy::Class::Private => 2,
+    };
     Ok(NewObject {
+        class,
         uid: Some(info.uid),
         etag: etag(&data),
         content_type: "text/calendar; charset=utf-8".into(),
@@ -113,6 +120,7 @@ fn card(data: Vec<u8>, content_type: Option<&str>) -> Result<NewObject> {
         component: Some("VCARD".into()),
         span_start: None,
         span_end: None,
+        class: 0,
     })
 }
 

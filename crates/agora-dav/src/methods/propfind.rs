@@ -49,10 +49,13 @@ async fn members(dav: &Dav<'_>, r: &Resource) -> Result<Vec<Resource>, HttpError
         }
         Resource::Collection(c) => {
             let (subs, objects) = dav.res.members(c).await?;
-            subs.into_iter()
-                .map(Resource::Collection)
-                .chain(objects.into_iter().map(|o| Resource::Object(c.clone(), o)))
-                .collect()
+            let mut out: Vec<Resource> = subs.into_iter().map(Resource::Collection).collect();
+            for o in objects {
+                if dav.res.view(c, &o).await? != agora_core::View::Hidden {
+                    out.push(Resource::Object(c.clone(), o));
+                }
+            }
+            out
         }
         _ => Vec::new(),
     })

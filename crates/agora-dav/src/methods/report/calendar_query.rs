@@ -68,14 +68,21 @@ pub async fn run(
     };
     let mut out = MultistatusWriter::begin(Vec::new()).expect("writing to memory");
     for object in candidates {
-        let Ok(parsed) = CalendarObject::parse(&object.data) else { continue };
-        let text = String::from_utf8_lossy(&object.data);
+        // Filters see only what the reader may see: no probing of hidden details.
+        let view = dav.res.view(c, &object.meta).await?;
+        if view == agora_core::View::Hidden {
+            continue;
+        }
+        let visible = crate::visibility::data(&object.data, view);
+        let Ok(parsed) = CalendarObject::parse(&visible) else { continue };
+        let text = String::from_utf8_lossy(&visible);
         if !agora_ical::filter::calendar_matches(&parsed, &text, &compiled, &floating) {
             continue;
         }
         let href = paths::href(&format!("{}{}", c.path, object.meta.name));
-        let stats = object_propstats(dav, c, &object, wanted).await?;
-        out.response(&href, &stats).expect("writing to memory");
+        if let Some(stats) = object_propstats(dav, c, &object, wanted).await? {
+            out.response(&href, &stats).expect("writing to memory");
+        }
     }
     Ok(multistatus(out.finish().expect("writing to memory")))
 }
