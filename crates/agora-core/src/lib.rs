@@ -69,6 +69,11 @@ impl Core {
         resources::Resources::new(self, who)
     }
 
+    /// Every collection a principal owns (administration listings).
+    pub async fn store_collections_of(&self, owner: agora_store::PrincipalId) -> Result<Vec<agora_store::Collection>> {
+        Ok(self.store.collections_of(owner).await?)
+    }
+
     /// The configuration the core runs with.
     pub fn config(&self) -> &CoreConfig {
         &self.config

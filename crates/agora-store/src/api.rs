@@ -25,6 +25,9 @@ pub trait DirectoryStore: Send + Sync + 'static {
     /// Looks a principal up by its (normalised) name.
     async fn principal(&self, name: &str) -> Result<Option<Principal>>;
 
+    /// Looks a principal up by id.
+    async fn principal_by_id(&self, id: PrincipalId) -> Result<Option<Principal>>;
+
     /// Every principal, or those of one kind, ordered by name.
     async fn principals(&self, kind: Option<PrincipalKind>) -> Result<Vec<Principal>>;
 

@@ -174,4 +174,49 @@ pub trait ResourceStore: Send + Sync + 'static {
 
     /// Groups a principal belongs to directly, ordered by name.
     async fn groups_of(&self, principal: PrincipalId) -> Result<Vec<crate::Principal>>;
+
+    /// Ids of a collection's ancestors, nearest first.
+    async fn ancestor_ids(&self, id: CollectionId) -> Result<Vec<CollectionId>>;
+
+    /// Offers a collection to a principal, or changes the access of an existing
+    /// share (its status is kept).
+    async fn upsert_share(
+        &self,
+        collection: CollectionId,
+        sharee: PrincipalId,
+        access: ShareAccess,
+        summary: Option<&str>,
+        now: i64,
+    ) -> Result<Share>;
+
+    /// The shares of a collection.
+    async fn shares_of(&self, collection: CollectionId) -> Result<Vec<Share>>;
+
+    /// The shares offered to a principal.
+    async fn shares_to(&self, sharee: PrincipalId) -> Result<Vec<Share>>;
+
+    /// Accepts (mounting it at `mount` = (path, parent)) or declines a share, and
+    /// records the change in the sharee's home.
+    async fn answer_share(
+        &self,
+        share: i64,
+        status: ShareStatus,
+        mount: Option<(&str, CollectionId)>,
+        now: i64,
+    ) -> Result<()>;
+
+    /// Ends a share; its mount disappears from the sharee's home.
+    async fn delete_share(&self, share: i64, now: i64) -> Result<bool>;
+
+    /// Accepted shares on any of the collections for any of the principals.
+    async fn access_shares(&self, collections: &[CollectionId], principals: &[PrincipalId]) -> Result<Vec<Share>>;
+
+    /// The sharee's own dead properties of a mounted share.
+    async fn share_properties(&self, share: i64) -> Result<Vec<(String, String)>>;
+
+    /// Applies PROPPATCH operations to a share's own properties.
+    async fn patch_share(&self, share: i64, changes: &[PropertyChange]) -> Result<()>;
+
+    /// A collection by id (the original, never a mount).
+    async fn collection_by_id(&self, id: CollectionId) -> Result<Option<Collection>>;
 }

@@ -113,6 +113,9 @@ pub struct Collection {
     pub created_at: i64,
     /// Last change of the collection or a member, Unix seconds.
     pub modified_at: i64,
+    /// Set when this is a sharee's view of someone else's collection: the share.
+    /// `path` and `parent_id` are then the sharee's, everything else the original's.
+    pub share_id: Option<i64>,
 }
 
 impl Collection {
@@ -306,4 +309,89 @@ pub struct Grant {
     pub grantee: Grantee,
     /// Granted privileges, a bit set defined by the core.
     pub privileges: i64,
+}
+
+/// The access a share gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ShareAccess {
+    /// Read everything (private events excepted, see the core).
+    Read,
+    /// Read and write.
+    ReadWrite,
+    /// Free/busy time only.
+    FreeBusy,
+}
+
+impl ShareAccess {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ShareAccess::Read => "read",
+            ShareAccess::ReadWrite => "read-write",
+            ShareAccess::FreeBusy => "freebusy",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "read" => ShareAccess::Read,
+            "read-write" => ShareAccess::ReadWrite,
+            "freebusy" => ShareAccess::FreeBusy,
+            _ => return None,
+        })
+    }
+}
+
+/// Where an invitation stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ShareStatus {
+    /// Offered, not yet answered.
+    Pending,
+    /// Accepted: mounted in the sharee's home.
+    Accepted,
+    /// Declined.
+    Declined,
+}
+
+impl ShareStatus {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ShareStatus::Pending => "pending",
+            ShareStatus::Accepted => "accepted",
+            ShareStatus::Declined => "declined",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "pending" => ShareStatus::Pending,
+            "accepted" => ShareStatus::Accepted,
+            "declined" => ShareStatus::Declined,
+            _ => return None,
+        })
+    }
+}
+
+/// A collection shared with a principal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Share {
+    /// Row id.
+    pub id: i64,
+    /// The owner's collection.
+    pub collection_id: CollectionId,
+    /// The user or group it is shared with.
+    pub sharee_id: PrincipalId,
+    /// What the sharee may do.
+    pub access: ShareAccess,
+    /// Invitation state.
+    pub status: ShareStatus,
+    /// Where it appears in the sharee's home, once accepted.
+    pub mount_path: Option<String>,
+    /// The owner's note with the invitation.
+    pub summary: Option<String>,
+    /// When it was offered.
+    pub created_at: i64,
 }

@@ -159,6 +159,19 @@ macro_rules! sql_store {
                 Ok(Some(p))
             }
 
+            async fn principal_by_id(&self, id: PrincipalId) -> Result<Option<Principal>> {
+                let _t = OpTimer::start("principal_by_id");
+                let mut conn = self.pool.acquire().await?;
+                let row = sqlx::query(&format!("SELECT {PRINCIPAL_COLUMNS} FROM principals WHERE id = $1"))
+                    .bind(id)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+                let Some(row) = row else { return Ok(None) };
+                let mut p = principal_from_row(&row)?;
+                p.emails = emails_of(&mut conn, p.id).await?;
+                Ok(Some(p))
+            }
+
             async fn principals(&self, kind: Option<PrincipalKind>) -> Result<Vec<Principal>> {
                 let _t = OpTimer::start("principals");
                 let mut conn = self.pool.acquire().await?;

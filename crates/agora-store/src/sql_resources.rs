@@ -37,6 +37,31 @@ macro_rules! sql_resource_store {
                     revision: row.try_get("revision")?,
                     created_at: row.try_get("created_at")?,
                     modified_at: row.try_get("modified_at")?,
+                    share_id: None,
+                })
+            }
+
+            /// A mount: the shared collection's row, seen at the sharee's path.
+            fn mount_from_row(row: &DbRow) -> Result<Collection, sqlx::Error> {
+                let mut c = collection_from_row(row)?;
+                c.path = row.try_get("mount_path")?;
+                c.parent_id = row.try_get("mount_parent")?;
+                c.share_id = Some(row.try_get("share_id")?);
+                Ok(c)
+            }
+
+            fn share_from_row(row: &DbRow) -> Result<Share, sqlx::Error> {
+                let access: String = row.try_get("access")?;
+                let status: String = row.try_get("status")?;
+                Ok(Share {
+                    id: row.try_get("id")?,
+                    collection_id: row.try_get("collection_id")?,
+                    sharee_id: row.try_get("sharee_id")?,
+                    access: ShareAccess::parse(&access).ok_or_else(|| sqlx::Error::Decode("share access".into()))?,
+                    status: ShareStatus::parse(&status).ok_or_else(|| sqlx::Error::Decode("share status".into()))?,
+                    mount_path: row.try_get("mount_path")?,
+                    summary: row.try_get("summary")?,
+                    created_at: row.try_get("created_at")?,
                 })
             }
 
@@ -353,7 +378,19 @@ macro_rules! sql_resource_store {
                         .bind(path)
                         .fetch_optional(&self.pool)
                         .await?;
-                    Ok(row.as_ref().map(collection_from_row).transpose()?)
+                    if let Some(row) = row {
+                        return Ok(Some(collection_from_row(&row)?));
+                    }
+                    let mount = sqlx::query(
+                        "SELECT c.id, c.owner_id, c.path, c.parent_id, c.kind, c.components, c.revision, c.created_at, c.modified_at, \
+                         s.id AS share_id, s.mount_path, s.mount_parent \
+                         FROM shares s JOIN collections c ON c.id = s.collection_id \
+                         WHERE s.mount_path = $1 AND s.status = 'accepted'",
+                    )
+                    .bind(path)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    Ok(mount.as_ref().map(mount_from_row).transpose()?)
                 }
 
                 async fn subcollections(&self, parent: CollectionId) -> Result<Vec<Collection>> {
@@ -364,7 +401,21 @@ macro_rules! sql_resource_store {
                     .bind(parent)
                     .fetch_all(&self.pool)
                     .await?;
-                    Ok(rows.iter().map(collection_from_row).collect::<Result<_, _>>()?)
+                    let mut out: Vec<Collection> = rows.iter().map(collection_from_row).collect::<Result<_, _>>()?;
+                    // Shared collections appear inside the sharee's own home.
+                    let mounts = sqlx::query(
+                        "SELECT c.id, c.owner_id, c.path, c.parent_id, c.kind, c.components, c.revision, c.created_at, c.modified_at, \
+                         s.id AS share_id, s.mount_path, s.mount_parent \
+                         FROM shares s JOIN collections c ON c.id = s.collection_id \
+                         WHERE s.mount_parent = $1 AND s.status = 'accepted' ORDER BY s.mount_path",
+                    )
+                    .bind(parent)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    for m in &mounts {
+                        out.push(mount_from_row(m)?);
+                    }
+                    Ok(out)
                 }
 
                 async fn collections_of(&self, owner: PrincipalId) -> Result<Vec<Collection>> {
@@ -1061,6 +1112,175 @@ macro_rules! sql_resource_store {
                         });
                     }
                     Ok(out)
+                }
+
+                async fn ancestor_ids(&self, id: CollectionId) -> Result<Vec<CollectionId>> {
+                    let _t = OpTimer::start("ancestor_ids");
+                    Ok(sqlx::query_scalar(
+                        "WITH RECURSIVE up(id, depth) AS ( \
+                           SELECT parent_id, 1 FROM collections WHERE id = $1 AND parent_id IS NOT NULL \
+                           UNION ALL SELECT c.parent_id, u.depth + 1 FROM collections c JOIN up u ON c.id = u.id \
+                           WHERE c.parent_id IS NOT NULL) \
+                         SELECT id FROM up ORDER BY depth",
+                    )
+                    .bind(id)
+                    .fetch_all(&self.pool)
+                    .await?)
+                }
+
+                async fn upsert_share(
+                    &self,
+                    collection: CollectionId,
+                    sharee: PrincipalId,
+                    access: ShareAccess,
+                    summary: Option<&str>,
+                    now: i64,
+                ) -> Result<Share> {
+                    let _t = OpTimer::start("upsert_share");
+                    let mut tx = self.write_tx().await?;
+                    sqlx::query(
+                        "INSERT INTO shares (collection_id, sharee_id, access, status, summary, created_at) \
+                         VALUES ($1, $2, $3, 'pending', $4, $5) \
+                         ON CONFLICT (collection_id, sharee_id) DO UPDATE SET access = excluded.access, \
+                         summary = COALESCE(excluded.summary, shares.summary)",
+                    )
+                    .bind(collection)
+                    .bind(sharee)
+                    .bind(access.as_str())
+                    .bind(summary)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    let row = sqlx::query("SELECT id, collection_id, sharee_id, access, status, mount_path, summary, created_at FROM shares WHERE collection_id = $1 AND sharee_id = $2")
+                        .bind(collection)
+                        .bind(sharee)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    let share = share_from_row(&row)?;
+                    tx.commit().await?;
+                    Ok(share)
+                }
+
+                async fn shares_of(&self, collection: CollectionId) -> Result<Vec<Share>> {
+                    let _t = OpTimer::start("shares_of");
+                    let rows = sqlx::query("SELECT id, collection_id, sharee_id, access, status, mount_path, summary, created_at FROM shares WHERE collection_id = $1 ORDER BY id")
+                        .bind(collection)
+                        .fetch_all(&self.pool)
+                        .await?;
+                    Ok(rows.iter().map(share_from_row).collect::<Result<_, _>>()?)
+                }
+
+                async fn shares_to(&self, sharee: PrincipalId) -> Result<Vec<Share>> {
+                    let _t = OpTimer::start("shares_to");
+                    let rows = sqlx::query("SELECT id, collection_id, sharee_id, access, status, mount_path, summary, created_at FROM shares WHERE sharee_id = $1 ORDER BY id")
+                        .bind(sharee)
+                        .fetch_all(&self.pool)
+                        .await?;
+                    Ok(rows.iter().map(share_from_row).collect::<Result<_, _>>()?)
+                }
+
+                async fn answer_share(
+                    &self,
+                    share: i64,
+                    status: ShareStatus,
+                    mount: Option<(&str, CollectionId)>,
+                    now: i64,
+                ) -> Result<()> {
+                    let _t = OpTimer::start("answer_share");
+                    let mut tx = self.write_tx().await?;
+                    let old = sqlx::query("SELECT mount_path, mount_parent FROM shares WHERE id = $1")
+                        .bind(share)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    let Some(old) = old else { return Err(StoreError::PreconditionFailed) };
+                    let old_path: Option<String> = old.try_get("mount_path")?;
+                    let old_parent: Option<i64> = old.try_get("mount_parent")?;
+                    if let (Some(path), Some(parent)) = (&old_path, old_parent)
+                        && mount.is_none_or(|(p, _)| p != path)
+                    {
+                        record_change(&mut tx, parent, &format!("{}/", last_segment(path)), true, now).await?;
+                    }
+                    if let Some((path, _)) = mount
+                        && collection_id_at(&mut tx, path).await?.is_some()
+                    {
+                        return Err(StoreError::Conflict(Conflict::Path(path.to_owned())));
+                    }
+                    sqlx::query("UPDATE shares SET status = $2, mount_path = $3, mount_parent = $4 WHERE id = $1")
+                        .bind(share)
+                        .bind(status.as_str())
+                        .bind(mount.map(|(p, _)| p))
+                        .bind(mount.map(|(_, parent)| parent))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(|e| StoreError::from_unique(e, Conflict::Path(mount.map(|(p, _)| p).unwrap_or_default().to_owned())))?;
+                    if let Some((path, parent)) = mount
+                        && old_path.as_deref() != Some(path)
+                    {
+                        record_change(&mut tx, parent, &format!("{}/", last_segment(path)), false, now).await?;
+                    }
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn delete_share(&self, share: i64, now: i64) -> Result<bool> {
+                    let _t = OpTimer::start("delete_share");
+                    let mut tx = self.write_tx().await?;
+                    let old = sqlx::query("SELECT mount_path, mount_parent FROM shares WHERE id = $1")
+                        .bind(share)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    let Some(old) = old else { return Ok(false) };
+                    let path: Option<String> = old.try_get("mount_path")?;
+                    let parent: Option<i64> = old.try_get("mount_parent")?;
+                    sqlx::query("DELETE FROM shares WHERE id = $1").bind(share).execute(&mut *tx).await?;
+                    if let (Some(path), Some(parent)) = (path, parent) {
+                        record_change(&mut tx, parent, &format!("{}/", last_segment(&path)), true, now).await?;
+                    }
+                    tx.commit().await?;
+                    Ok(true)
+                }
+
+                async fn access_shares(&self, collections: &[CollectionId], principals: &[PrincipalId]) -> Result<Vec<Share>> {
+                    let _t = OpTimer::start("access_shares");
+                    if collections.is_empty() || principals.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    let sql = format!(
+                        "SELECT id, collection_id, sharee_id, access, status, mount_path, summary, created_at FROM shares WHERE status = 'accepted' AND collection_id IN ({}) AND sharee_id IN ({})",
+                        placeholders(1, collections.len()),
+                        placeholders(1 + collections.len(), principals.len())
+                    );
+                    let mut q = sqlx::query(&sql);
+                    for c in collections {
+                        q = q.bind(c);
+                    }
+                    for p in principals {
+                        q = q.bind(p);
+                    }
+                    let rows = q.fetch_all(&self.pool).await?;
+                    Ok(rows.iter().map(share_from_row).collect::<Result<_, _>>()?)
+                }
+
+                async fn share_properties(&self, share: i64) -> Result<Vec<(String, String)>> {
+                    let _t = OpTimer::start("share_properties");
+                    Ok(properties(&self.pool, "share_properties", "share_id", share).await?)
+                }
+
+                async fn patch_share(&self, share: i64, changes: &[PropertyChange]) -> Result<()> {
+                    let _t = OpTimer::start("patch_share");
+                    let mut tx = self.write_tx().await?;
+                    apply_changes(&mut tx, "share_properties", "share_id", share, changes).await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn collection_by_id(&self, id: CollectionId) -> Result<Option<Collection>> {
+                    let _t = OpTimer::start("collection_by_id");
+                    let row = sqlx::query(&format!("SELECT {COLLECTION_COLUMNS} FROM collections WHERE id = $1"))
+                        .bind(id)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    Ok(row.as_ref().map(collection_from_row).transpose()?)
                 }
 
                 async fn delete_locks_below(&self, path: &str) -> Result<()> {

@@ -64,6 +64,9 @@ pub enum Command {
     /// Manage rooms and equipment
     #[command(subcommand)]
     Resource(ResourceCommand),
+    /// Share calendars and address books
+    #[command(subcommand)]
+    Share(ShareCommand),
 }
 
 /// Settings of `agora serve`.
@@ -255,4 +258,46 @@ impl EntryArgs {
             emails: self.emails.clone(),
         }
     }
+}
+
+/// Access level on the command line.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum AccessArg {
+    /// Read everything but private events
+    Read,
+    /// Read and write
+    ReadWrite,
+    /// Free/busy time only
+    Freebusy,
+}
+
+/// `agora share …`
+#[derive(Subcommand, Debug)]
+pub enum ShareCommand {
+    /// Share a collection (e.g. calendars/alice/calendar) with a user or a group
+    Add {
+        /// The collection's path
+        collection: String,
+        /// User or group name
+        sharee: String,
+        /// What the sharee may do
+        #[arg(long, value_enum, default_value = "read")]
+        access: AccessArg,
+        /// Leave an invitation for the sharee to answer instead of accepting for them
+        #[arg(long)]
+        pending: bool,
+    },
+    /// List shares (of one user's collections, or all)
+    List {
+        /// Only this owner's collections
+        #[arg(long)]
+        owner: Option<String>,
+    },
+    /// Stop sharing a collection with a user
+    Del {
+        /// The collection's path
+        collection: String,
+        /// User name
+        sharee: String,
+    },
 }

@@ -4,6 +4,7 @@
 
 pub mod homes;
 pub mod locks;
+pub mod sharing;
 mod validate;
 
 use std::collections::HashMap;
@@ -104,24 +105,21 @@ impl<'a> Resources<'a> {
         if let Some(known) = self.seen.lock().unwrap_or_else(|e| e.into_inner()).get(&collection.id) {
             return Ok(*known);
         }
+        // The real ancestors, by id: a mount's path is the sharee's, not the owner's.
         let mut ids = vec![collection.id];
-        let mut path = collection.path.clone();
-        while let Some(parent) = parent_of(&path) {
-            if let Some(c) = self.store().collection(&parent).await? {
-                ids.push(c.id);
-            }
-            path = parent;
-        }
+        ids.extend(self.store().ancestor_ids(collection.id).await?);
         let grants = self.store().grants(&ids).await?;
-        let held = if grants.is_empty() {
-            Privileges(0)
-        } else {
-            let subject = Subject {
-                principal: Some(self.who.principal_id),
-                groups: self.store().memberships(self.who.principal_id).await?,
-            };
-            crate::acl::granted(&grants, &subject)
-        };
+        let mut principals = vec![self.who.principal_id];
+        principals.extend(self.store().memberships(self.who.principal_id).await?);
+        let shares = self.store().access_shares(&ids, &principals).await?;
+        let subject = Subject { principal: Some(self.who.principal_id), groups: principals[1..].to_vec() };
+        let mut held = crate::acl::granted(&grants, &subject);
+        for share in &shares {
+            held.0 |= sharing::privileges_of(share.access);
+        }
+        if held.has(Privileges::READ) {
+            held.0 |= Privileges::READ_CUPS;
+        }
         self.seen.lock().unwrap_or_else(|e| e.into_inner()).insert(collection.id, held);
         Ok(held)
     }
@@ -197,14 +195,28 @@ impl<'a> Resources<'a> {
         Ok((self.store().subcollections(c.id).await?, self.store().object_metas(c.id).await?))
     }
 
-    /// Dead properties of a collection (Clark name, verbatim XML).
+    /// Dead properties of a collection (Clark name, verbatim XML). A sharee sees
+    /// their own values (name, colour) over the owner's.
     pub async fn collection_properties(&self, c: &Collection) -> Result<Vec<(String, String)>> {
         self.authorize(c, Access::Read).await?;
-        Ok(self.store().collection_properties(c.id).await?)
+        let mut props = self.store().collection_properties(c.id).await?;
+        if let Some(share) = c.share_id {
+            for (name, xml) in self.store().share_properties(share).await? {
+                props.retain(|(n, _)| *n != name);
+                props.push((name, xml));
+            }
+        }
+        Ok(props)
     }
 
-    /// Applies a PROPPATCH to a collection, all or nothing.
+    /// Applies a PROPPATCH to a collection, all or nothing. On a mount, the
+    /// sharee changes only their own view (RFC: each sharee's display name, colour
+    /// and alarms are their own).
     pub async fn patch_collection(&self, c: &Collection, changes: &[PropertyChange]) -> Result<()> {
+        if let Some(share) = c.share_id {
+            self.authorize(c, Access::Read).await?;
+            return Ok(self.store().patch_share(share, changes).await?);
+        }
         self.authorize(c, Access::Write).await?;
         Ok(self.store().patch_collection(c.id, changes, now()).await?)
     }
@@ -254,6 +266,11 @@ impl<'a> Resources<'a> {
 
     /// Deletes a collection with its contents. Homes and schedule boxes stay.
     pub async fn delete_collection(&self, c: &Collection) -> Result<()> {
+        // Deleting a shared collection from one's home leaves the share; the
+        // owner's collection stays.
+        if let Some(share) = c.share_id {
+            return self.leave_share(share).await;
+        }
         self.authorize(c, Access::Write).await?;
         if is_fixed(c.kind) {
             return Err(CoreError::Forbidden(format!("/{} cannot be deleted", c.path)));
@@ -363,7 +380,7 @@ impl<'a> Resources<'a> {
         overwrite: bool,
     ) -> Result<bool> {
         self.authorize(c, if delete_source { Access::Write } else { Access::Read }).await?;
-        if is_fixed(c.kind) {
+        if is_fixed(c.kind) || c.share_id.is_some() {
             return Err(CoreError::Forbidden(format!("/{} cannot be copied or moved", c.path)));
         }
         if dst_path.starts_with(&c.path) {

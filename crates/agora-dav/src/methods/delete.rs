@@ -13,7 +13,9 @@ use crate::resolve::{Dav, Resource};
 /// Deletes the resource; 204 on success.
 pub async fn delete(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> {
     let condition = request::write_condition(req.headers());
-    let resource = dav.resolve(req.uri().path(), Access::Write).await?;
+    // The core decides: write for own data; deleting a shared collection from one's
+    // home only leaves the share.
+    let resource = dav.resolve(req.uri().path(), Access::Read).await?;
     if !matches!(resource, Resource::Missing { .. }) {
         conditions::check_write(dav, req.headers(), req.uri().path(), &resource, true, true).await?;
     }

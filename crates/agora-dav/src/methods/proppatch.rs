@@ -22,7 +22,9 @@ pub async fn proppatch(dav: &Dav<'_>, req: Request) -> Result<Response, HttpErro
     let body = request::body(body, dav.state.limits.max_request_bytes).await?;
     request::require_xml(&parts.headers, &body)?;
     let ops = parse_proppatch(&body, &dav.state.limits.xml)?;
-    let resource = dav.resolve(&path, Access::Write).await?;
+    // The core decides what a change needs: write on an own collection, only read
+    // on a shared one (a sharee's names and colours are their own).
+    let resource = dav.resolve(&path, Access::Read).await?;
     if matches!(resource, Resource::Missing { .. }) {
         return Err(HttpError::NotFound);
     }

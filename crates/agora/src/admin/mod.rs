@@ -5,6 +5,7 @@
 mod groups;
 mod resources;
 mod secret;
+mod shares;
 mod table;
 mod users;
 
@@ -22,6 +23,7 @@ pub async fn run(settings: &Settings, command: &Command) -> Result<(), Failure> 
         Command::User(cmd) => users::run(&core, cmd).await,
         Command::Group(cmd) => groups::run(&core, cmd).await,
         Command::Resource(cmd) => resources::run(&core, cmd).await,
+        Command::Share(cmd) => shares::run(&core, cmd).await,
         Command::Serve(_) => unreachable!("serve is not an administration command"),
     };
     core.close().await;

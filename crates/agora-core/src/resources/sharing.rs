@@ -1,0 +1,157 @@
+//! Sharing calendars and address books: an owner offers a collection to a user or
+//! a group (each member is invited) with read, read-write or free/busy access; an
+//! accepted share appears inside the sharee's own home (Apple clients are confused
+//! by several homes) at a name of its own, with the sharee's own display
+//! properties. Access from shares adds to the grants of the ACL.
+
+use agora_store::{Collection, CollectionKind, PrincipalKind, Share, ShareAccess, ShareStatus};
+
+use super::{Access, Resources};
+use crate::acl::Privileges;
+use crate::error::{CoreError, Result};
+use crate::now;
+
+/// The privileges a share's access level gives.
+pub fn privileges_of(access: ShareAccess) -> i64 {
+    match access {
+        ShareAccess::Read => Privileges::READ | Privileges::READ_FREE_BUSY,
+        ShareAccess::ReadWrite => Privileges::READ | Privileges::READ_FREE_BUSY | Privileges::WRITE,
+        ShareAccess::FreeBusy => Privileges::READ_FREE_BUSY,
+    }
+}
+
+impl Resources<'_> {
+    /// Offers a collection to a user, or to every member of a group (each gets an
+    /// invitation). Only who may change the ACL may share. Returns the shares.
+    pub async fn share(
+        &self,
+        c: &Collection,
+        sharee: &str,
+        access: ShareAccess,
+        summary: Option<&str>,
+    ) -> Result<Vec<Share>> {
+        self.authorize(c, Access::WriteAcl).await?;
+        if c.share_id.is_some() || !matches!(c.kind, CollectionKind::Calendar | CollectionKind::Addressbook) {
+            return Err(CoreError::Forbidden("only one's own calendars and address books can be shared".into()));
+        }
+        let principal = self.core.directory().get(None, sharee).await?;
+        let users = match principal.kind {
+            PrincipalKind::User => vec![principal],
+            PrincipalKind::Group => self.group_users(&principal.name).await?,
+            PrincipalKind::Resource => {
+                return Err(CoreError::Invalid("rooms and equipment cannot be sharees".into()));
+            }
+        };
+        let mut out = Vec::new();
+        for user in users.into_iter().filter(|u| u.id != c.owner_id) {
+            out.push(self.store().upsert_share(c.id, user.id, access, summary, now()).await?);
+        }
+        Ok(out)
+    }
+
+    async fn group_users(&self, group: &str) -> Result<Vec<agora_store::Principal>> {
+        let mut users = Vec::new();
+        let mut pending = vec![group.to_owned()];
+        let mut seen = std::collections::HashSet::new();
+        while let Some(g) = pending.pop() {
+            if !seen.insert(g.clone()) {
+                continue;
+            }
+            for m in self.core.directory().members(&g).await? {
+                match m.kind {
+                    PrincipalKind::Group => pending.push(m.name),
+                    _ if !users.iter().any(|u: &agora_store::Principal| u.id == m.id) => users.push(m),
+                    _ => {}
+                }
+            }
+        }
+        Ok(users)
+    }
+
+    /// Ends a collection's share with a user (the owner's side).
+    pub async fn unshare(&self, c: &Collection, sharee: &str) -> Result<()> {
+        self.authorize(c, Access::WriteAcl).await?;
+        let principal = self.core.directory().get(None, sharee).await?;
+        let share = self.store().shares_of(c.id).await?.into_iter().find(|s| s.sharee_id == principal.id);
+        match share {
+            Some(s) => {
+                self.store().delete_share(s.id, now()).await?;
+                Ok(())
+            }
+            None => Err(CoreError::NotFound { what: "share", name: format!("/{} with {sharee}", c.path) }),
+        }
+    }
+
+    /// The shares of a collection (the owner's side).
+    pub async fn shares(&self, c: &Collection) -> Result<Vec<Share>> {
+        self.authorize(c, Access::ReadAcl).await?;
+        Ok(self.store().shares_of(c.id).await?)
+    }
+
+    /// The shares offered to the user, answered or not.
+    pub async fn invitations(&self) -> Result<Vec<Share>> {
+        Ok(self.store().shares_to(self.who.principal_id).await?)
+    }
+
+    /// Accepts a share: it appears in the user's home of the right kind at a free
+    /// name (`OWNER-NAME`, then `OWNER-NAME-2` …). Returns the mount path.
+    pub async fn accept_share(&self, share_id: i64) -> Result<String> {
+        let share = self.own_invitation(share_id).await?;
+        if let Some(path) = &share.mount_path
+            && share.status == ShareStatus::Accepted
+        {
+            return Ok(path.clone());
+        }
+        let shared = self
+            .store()
+            .collection_by_id(share.collection_id)
+            .await?
+            .ok_or_else(|| CoreError::NotFound { what: "collection", name: share.collection_id.to_string() })?;
+        let owner = self.store().principal_by_id(shared.owner_id).await?.map(|p| p.name).unwrap_or_default();
+        let (kind, name, owner_name) = (shared.kind, shared.name().to_owned(), owner);
+        let me = self.core.directory().get(None, &self.who.name).await?;
+        let home_path = if kind == CollectionKind::Addressbook {
+            super::homes::addressbook_home(&me.name)
+        } else {
+            super::homes::calendar_home(&me.name)
+        };
+        self.ensure_homes().await?;
+        let home = self
+            .store()
+            .collection(&home_path)
+            .await?
+            .ok_or_else(|| CoreError::Conflict("the user has no home for this share".into()))?;
+        let base = format!("{owner_name}-{name}");
+        for n in 1..100 {
+            let candidate = if n == 1 { format!("{home_path}{base}/") } else { format!("{home_path}{base}-{n}/") };
+            if self.store().collection(&candidate).await?.is_some() {
+                continue;
+            }
+            match self.store().answer_share(share.id, ShareStatus::Accepted, Some((&candidate, home.id)), now()).await {
+                Ok(()) => return Ok(candidate),
+                Err(agora_store::StoreError::Conflict(_)) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(CoreError::Conflict("no free name for the shared collection".into()))
+    }
+
+    /// Declines a share (or leaves an accepted one): it disappears from the home.
+    pub async fn decline_share(&self, share_id: i64) -> Result<()> {
+        let share = self.own_invitation(share_id).await?;
+        Ok(self.store().answer_share(share.id, ShareStatus::Declined, None, now()).await?)
+    }
+
+    pub(super) async fn leave_share(&self, share_id: i64) -> Result<()> {
+        self.decline_share(share_id).await
+    }
+
+    async fn own_invitation(&self, share_id: i64) -> Result<Share> {
+        self.store()
+            .shares_to(self.who.principal_id)
+            .await?
+            .into_iter()
+            .find(|s| s.id == share_id)
+            .ok_or_else(|| CoreError::NotFound { what: "invitation", name: share_id.to_string() })
+    }
+}

@@ -1,0 +1,115 @@
+//! Sharing through `agora share`, seen over DAV by the sharees, on both stores:
+//! the shared calendar appears inside the sharee's own home, access follows the
+//! level, the sharee's display properties are their own, leaving or revoking
+//! makes it disappear from the sharee's sync.
+
+mod common;
+
+use common::*;
+use reqwest::Method;
+
+agora_testkit::on_both_stores!(shared_calendars_appear_in_the_sharees_home);
+
+fn send(server: &Server, user: &str, method: &str, path: &str, ct: &str, body: &str) -> (u16, String) {
+    let r = client()
+        .request(Method::from_bytes(method.as_bytes()).unwrap(), server.url(path))
+        .basic_auth(user, Some("long-password"))
+        .header("Content-Type", ct)
+        .header("Depth", "1")
+        .body(body.to_owned())
+        .send()
+        .unwrap();
+    (r.status().as_u16(), r.text().unwrap())
+}
+
+const LIST: &str = r#"<D:propfind xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><D:resourcetype/><D:displayname/><D:sync-token/></D:prop></D:propfind>"#;
+
+fn event(uid: &str) -> String {
+    format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20260101T000000Z\r\n\
+         DTSTART:20261201T100000Z\r\nDTEND:20261201T110000Z\r\nSUMMARY:Point {uid}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+}
+
+fn token(body: &str) -> String {
+    let start = body.find("<D:sync-token>").unwrap() + "<D:sync-token>".len();
+    body[start..start + body[start..].find('<').unwrap()].to_owned()
+}
+
+fn shared_calendars_appear_in_the_sharees_home(backend: Backend) {
+    let env = StoreEnv::new(backend);
+    let server = Server::start(&env, &[]);
+    for user in ["alice", "bob", "carol", "dave"] {
+        env.cli_ok(&["user", "add", user, "--password-stdin"], Some("long-password\n"));
+    }
+    env.cli_ok(&["group", "add", "team"], None);
+    env.cli_ok(&["group", "member", "add", "team", "carol"], None);
+    assert_eq!(send(&server, "alice", "PUT", "/calendars/alice/calendar/e1.ics", "text/calendar", &event("e1")).0, 201);
+    let (_, before) = send(&server, "bob", "PROPFIND", "/calendars/bob/", "application/xml", LIST);
+    let bob_token = token(&before);
+
+    env.cli_ok(&["share", "add", "calendars/alice/calendar", "bob", "--access", "read"], None);
+    env.cli_ok(&["share", "add", "/calendars/alice/calendar/", "team", "--access", "read-write"], None);
+    env.cli_ok(&["share", "add", "calendars/alice/calendar", "dave", "--access", "freebusy"], None);
+    let listed = env.cli_ok(&["share", "list"], None);
+    assert!(
+        listed.contains("bob") && listed.contains("carol") && listed.contains("/calendars/bob/alice-calendar/"),
+        "{listed}"
+    );
+    assert_eq!(env.cli(&["share", "add", "calendars/alice/nothing", "bob"], None).status.code(), Some(3));
+
+    // bob: read, in his own home.
+    let (_, home) = send(&server, "bob", "PROPFIND", "/calendars/bob/", "application/xml", LIST);
+    assert!(
+        home.contains("<D:href>/calendars/bob/alice-calendar/</D:href>") && home.contains("<C:calendar/>"),
+        "{home}"
+    );
+    assert_ne!(token(&home), bob_token, "the new member shows in the home's sync");
+    let (status, ev) = send(&server, "bob", "GET", "/calendars/bob/alice-calendar/e1.ics", "text/plain", "");
+    assert_eq!((status, ev.contains("Point e1")), (200, true));
+    let (_, inside) = send(&server, "bob", "PROPFIND", "/calendars/bob/alice-calendar/", "application/xml", LIST);
+    assert!(
+        inside.contains("<D:href>/calendars/bob/alice-calendar/e1.ics</D:href>"),
+        "hrefs under the sharee's path: {inside}"
+    );
+    assert_eq!(send(&server, "bob", "PUT", "/calendars/bob/alice-calendar/x.ics", "text/calendar", &event("x")).0, 403);
+    // His name for it is his own.
+    let rename = r#"<D:propertyupdate xmlns:D="DAV:"><D:set><D:prop><D:displayname>Agenda d'Alice</D:displayname></D:prop></D:set></D:propertyupdate>"#;
+    assert_eq!(send(&server, "bob", "PROPPATCH", "/calendars/bob/alice-calendar/", "application/xml", rename).0, 207);
+    let (_, mine) = send(&server, "bob", "PROPFIND", "/calendars/bob/alice-calendar/", "application/xml", LIST);
+    assert!(mine.contains("Agenda d'Alice") || mine.contains("Agenda d&apos;Alice"), "{mine}");
+    let (_, hers) = send(&server, "alice", "PROPFIND", "/calendars/alice/calendar/", "application/xml", LIST);
+    assert!(!hers.contains("Agenda d") && hers.contains("<D:displayname>Calendar</D:displayname>"), "{hers}");
+
+    // carol: read-write through the group.
+    assert_eq!(
+        send(&server, "carol", "PUT", "/calendars/carol/alice-calendar/c1.ics", "text/calendar", &event("c1")).0,
+        201
+    );
+    assert_eq!(send(&server, "alice", "GET", "/calendars/alice/calendar/c1.ics", "text/plain", "").0, 200);
+    // dave: free/busy only.
+    assert_eq!(send(&server, "dave", "GET", "/calendars/dave/alice-calendar/e1.ics", "text/plain", "").0, 403);
+    let fb = r#"<C:free-busy-query xmlns:C="urn:ietf:params:xml:ns:caldav"><C:time-range start="20261201T000000Z" end="20261202T000000Z"/></C:free-busy-query>"#;
+    let (status, busy) = send(&server, "dave", "REPORT", "/calendars/dave/alice-calendar/", "application/xml", fb);
+    assert_eq!(status, 200);
+    assert!(busy.contains("FREEBUSY;FBTYPE=BUSY:20261201T100000Z/20261201T110000Z"), "{busy}");
+
+    // bob leaves: gone from his home, the calendar stays with alice.
+    assert_eq!(send(&server, "bob", "DELETE", "/calendars/bob/alice-calendar/", "text/plain", "").0, 204);
+    let (_, home) = send(&server, "bob", "PROPFIND", "/calendars/bob/", "application/xml", LIST);
+    assert!(!home.contains("alice-calendar"), "{home}");
+    assert_eq!(send(&server, "alice", "GET", "/calendars/alice/calendar/e1.ics", "text/plain", "").0, 200);
+    assert_eq!(
+        send(&server, "bob", "GET", "/calendars/alice/calendar/e1.ics", "text/plain", "").0,
+        403,
+        "access ends with the share"
+    );
+    // The owner revokes carol's share.
+    env.cli_ok(&["share", "del", "calendars/alice/calendar", "carol"], None);
+    assert_eq!(
+        send(&server, "carol", "PUT", "/calendars/carol/alice-calendar/c2.ics", "text/calendar", &event("c2")).0,
+        409
+    );
+    let (_, carol_home) = send(&server, "carol", "PROPFIND", "/calendars/carol/", "application/xml", LIST);
+    assert!(!carol_home.contains("alice-calendar"), "{carol_home}");
+}
