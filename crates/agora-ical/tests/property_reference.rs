@@ -162,13 +162,48 @@ proptest! {
 
     #[test]
     fn expansion_matches_brute_force(c in case()) {
+        check(&c)?;
+    }
+}
+
+/// Regression (found by the property test): FREQ=MONTHLY;INTERVAL=2;BYMONTH=7 from
+/// December never reaches July, and the EXDATE removes DTSTART: no instance at all.
+/// The span may stay a conservative open range; the test used to demand a start
+/// before a first instance that does not exist.
+#[test]
+fn endless_rule_whose_first_date_is_excluded() {
+    let c = Case {
+        zone: 0,
+        floating: 0,
+        d0: 335,
+        hour: 0,
+        minute: 0,
+        freq: 2,
+        interval: 2,
+        end: (0, 1, 0),
+        byday: vec![],
+        bymonthday: vec![],
+        bymonth: vec![7],
+        dur: 0,
+        exdates: vec![0],
+        rdates: vec![],
+        overrides: vec![],
+        windows: vec![(0, 1, 0)],
+    };
+    check(&c).unwrap();
+}
+
+fn check(c: &Case) -> Result<(), TestCaseError> {
+    {
+        let c = c.clone();
         let (all, text) = build(&c);
         let obj = CalendarObject::parse(text.as_bytes()).unwrap();
         let floating = TzSpec::named(FLOATING[c.floating]).unwrap();
         let base = c.utc(c.start_local());
         // Every instance within the horizon, then random windows.
         let (a, b) = (base - 3 * 86_400, base + (HORIZON_DAYS - 5) * 86_400);
-        let mut got: Vec<(i64, i64)> = expand(&obj, a, b, &floating, 100_000).unwrap().iter().map(|i| (i.start, i.end)).collect();
+        let mut got: Vec<(i64, i64)> =
+            expand(&obj, a, b, &floating, 100_000).unwrap().iter().map(|i| (i.start, i.end)).collect();
         got.sort_unstable();
         prop_assert_eq!(&got, &hits(&all, a, b), "whole horizon\n{}", text);
         // From just after the middle instance to the horizon: COUNT must be counted (or skipped) exactly.
@@ -182,7 +217,8 @@ proptest! {
             let a = base + off * 3600;
             let b = a + len * 3600;
             let want = hits(&all, a, b);
-            let mut got: Vec<(i64, i64)> = expand(&obj, a, b, &floating, 100_000).unwrap().iter().map(|i| (i.start, i.end)).collect();
+            let mut got: Vec<(i64, i64)> =
+                expand(&obj, a, b, &floating, 100_000).unwrap().iter().map(|i| (i.start, i.end)).collect();
             got.sort_unstable();
             prop_assert_eq!(&got, &want, "window {}..{}\n{}", fmt_utc(a), fmt_utc(b), text);
             prop_assert_eq!(overlaps(&obj, Some(a), Some(b), &floating), !want.is_empty());
@@ -191,7 +227,9 @@ proptest! {
                 2 => {
                     let any = !hits(&all, a, i64::MAX).is_empty();
                     let got = overlaps(&obj, Some(a), None, &floating);
-                    if any || c.end.0 == 2 { prop_assert_eq!(got, any, "open end from {}\n{}", fmt_utc(a), text); }
+                    if any || c.end.0 == 2 {
+                        prop_assert_eq!(got, any, "open end from {}\n{}", fmt_utc(a), text);
+                    }
                 }
                 _ => {}
             }
@@ -202,7 +240,15 @@ proptest! {
             let last = all.iter().map(|x| x.0.max(x.1)).max();
             prop_assert_eq!(span.map(|s| (s.start, s.end)), first.map(|f| (f, last)), "{}", text);
         } else if c.end.0 == 0 {
-            prop_assert!(span.is_some_and(|s| s.end.is_none() && Some(s.start) <= first));
+            // Endless: open-ended and starting no later than the first instance. A rule
+            // whose every date is excluded has no first instance; any span is then a
+            // valid (if useless) index entry.
+            let ok = match first {
+                Some(f) => span.is_some_and(|s| s.end.is_none() && s.start <= f),
+                None => span.is_none_or(|s| s.end.is_none()),
+            };
+            prop_assert!(ok, "span {:?}, first instance {:?}\n{}", span, first, text);
         }
     }
+    Ok(())
 }
