@@ -175,6 +175,31 @@ impl<'a> Directory<'a> {
         Ok(crate::search::filter(self.store.principals(None).await?, terms, all, limit))
     }
 
+    /// The principal a calendar user address names: `mailto:` one of its addresses,
+    /// or its principal URL (`/principals/NAME/`).
+    pub async fn by_address(&self, address: &str) -> Result<Principal> {
+        let address = address.trim();
+        let not_found = || CoreError::NotFound { what: "principal", name: address.to_owned() };
+        if let Some(mail) = address.strip_prefix("mailto:").or_else(|| address.strip_prefix("MAILTO:")) {
+            let mail = mail.trim().to_lowercase();
+            return self.list(None).await?.into_iter().find(|p| p.emails.contains(&mail)).ok_or_else(not_found);
+        }
+        let path = address
+            .find("://")
+            .and_then(|i| address[i + 3..].find('/').map(|j| &address[i + 3 + j..]))
+            .unwrap_or(address);
+        let name = path.trim_matches('/').strip_prefix("principals/").ok_or_else(not_found)?;
+        self.get(None, name).await.map_err(|_| not_found())
+    }
+
+    /// A principal by id.
+    pub async fn by_id(&self, id: agora_store::PrincipalId) -> Result<Principal> {
+        self.store
+            .principal_by_id(id)
+            .await?
+            .ok_or_else(|| CoreError::NotFound { what: "principal", name: id.to_string() })
+    }
+
     /// Groups a principal belongs to directly.
     pub async fn groups_of(&self, principal: &Principal) -> Result<Vec<Principal>> {
         Ok(self.store.groups_of(principal.id).await?)

@@ -45,6 +45,7 @@ mod name;
 mod propfind;
 mod proppatch;
 mod report;
+mod sharing;
 mod tree;
 mod write;
 
@@ -64,6 +65,7 @@ pub use report::{
     MatchType, ParamFilter, PropFilter, PropRequest, PropSelect, PropSelection, PropertySearch, Report, SyncLevel,
     Test, TextMatch, TimeRange, parse_report, parse_utc_datetime,
 };
+pub use sharing::{ShareLevel, Sharee, SharingPost, parse_sharing};
 pub use write::{
     Content, DECLARED_NAMESPACES, MultistatusWriter, NeedPrivilege, Precondition, PropStat, PropValue, error_body,
     push_response, reason_phrase, status_line,

@@ -64,6 +64,11 @@ fn grantee_xml(dav: &Dav<'_>, g: &Grantee, names: &[(i64, String)]) -> String {
     }
 }
 
+/// Records one computed DAV-namespace property value.
+fn put(out: &mut Vec<(String, String)>, name: PropName, inner: String) {
+    out.push((name.clark(), format!("<D:{0}>{inner}</D:{0}>", name.local)));
+}
+
 /// Adds the values of the computed properties the request names to `out`
 /// (Clark name, XML of the whole property element).
 pub async fn inject(
@@ -72,9 +77,6 @@ pub async fn inject(
     request: &Propfind,
     out: &mut Vec<(String, String)>,
 ) -> Result<(), HttpError> {
-    let mut put = |name: PropName, inner: String| {
-        out.push((name.clark(), format!("<D:{0}>{inner}</D:{0}>", name.local)));
-    };
     let name = |local: &str| PropName::dav(local);
     if wants(request, &name("lockdiscovery"))
         && let Some(path) = crate::conditions::lock_path(r)
@@ -82,29 +84,30 @@ pub async fn inject(
         let now = now();
         let active: Vec<_> =
             dav.res.locks_covering(&path).await?.iter().map(|l| crate::methods::active_lock(l, now)).collect();
-        put(name("lockdiscovery"), agora_dav_xml::activelocks_xml(&active));
+        put(out, name("lockdiscovery"), agora_dav_xml::activelocks_xml(&active));
     }
     if let Resource::Object(c, o) = r
         && o.class != 0
         && wants(request, &name("getetag"))
     {
         let view = dav.res.view(c, o).await?;
-        put(name("getetag"), escape_text(&format!("\"{}\"", crate::visibility::etag(&o.etag, view))));
+        put(out, name("getetag"), escape_text(&format!("\"{}\"", crate::visibility::etag(&o.etag, view))));
     }
     match r {
         Resource::Collection(c) | Resource::Object(c, _) => {
             if wants(request, &name("current-user-privilege-set")) {
                 let held = dav.res.privileges(c).await?;
                 put(
+                    out,
                     name("current-user-privilege-set"),
                     held.names().into_iter().map(|(n, l)| privilege_xml(n, l)).collect(),
                 );
             }
             if wants(request, &name("supported-privilege-set")) {
-                put(name("supported-privilege-set"), SUPPORTED_PRIVILEGES.into());
+                put(out, name("supported-privilege-set"), SUPPORTED_PRIVILEGES.into());
             }
             if wants(request, &name("acl-restrictions")) {
-                put(name("acl-restrictions"), "<D:grant-only/><D:no-invert/>".into());
+                put(out, name("acl-restrictions"), "<D:grant-only/><D:no-invert/>".into());
             }
             let wants_acl = wants(request, &name("acl"));
             let wants_inherited = wants(request, &name("inherited-acl-set"));
@@ -132,21 +135,24 @@ pub async fn inject(
                     };
                     aces.extend(own.iter().map(|g| ace(g, None)));
                     aces.extend(inherited.iter().map(|(p, g)| ace(g, Some(p))));
-                    put(name("acl"), aces);
+                    put(out, name("acl"), aces);
                 }
                 if wants_inherited {
                     let mut roots: Vec<String> = inherited.iter().map(|(p, _)| paths::href(p)).collect();
                     roots.dedup();
-                    put(name("inherited-acl-set"), hrefs(roots));
+                    put(out, name("inherited-acl-set"), hrefs(roots));
                 }
+            }
+            if let Resource::Collection(c) = r {
+                sharing(dav, c, request, out).await?;
             }
             if let (Propfind::Prop(_), Resource::Collection(c)) = (request, r) {
                 let (used_name, available_name) = (name("quota-used-bytes"), name("quota-available-bytes"));
                 if wants(request, &used_name) || wants(request, &available_name) {
                     let (used, available) = dav.res.quota(c).await?;
-                    put(used_name, used.to_string());
+                    put(out, used_name, used.to_string());
                     if let Some(available) = available {
-                        put(available_name, available.to_string());
+                        put(out, available_name, available.to_string());
                     }
                 }
             }
@@ -155,14 +161,80 @@ pub async fn inject(
             let directory = dav.state.core.directory();
             if wants(request, &name("group-member-set")) && p.kind == agora_core::PrincipalKind::Group {
                 let members = directory.members(&p.name).await?;
-                put(name("group-member-set"), hrefs(members.into_iter().map(|m| paths::principal_href(&m.name))));
+                put(out, name("group-member-set"), hrefs(members.into_iter().map(|m| paths::principal_href(&m.name))));
             }
             if wants(request, &name("group-membership")) {
                 let groups = directory.groups_of(p).await?;
-                put(name("group-membership"), hrefs(groups.into_iter().map(|g| paths::principal_href(&g.name))));
+                put(out, name("group-membership"), hrefs(groups.into_iter().map(|g| paths::principal_href(&g.name))));
             }
         }
         _ => {}
     }
+    Ok(())
+}
+
+/// The sharing properties of a collection: `D:share-access`, `D:invite` and
+/// `D:sharer-resource-uri` (draft-pot-webdav-resource-sharing §4), `CS:invite`
+/// (CalendarServer sharing).
+async fn sharing(
+    dav: &Dav<'_>,
+    c: &agora_store::Collection,
+    request: &Propfind,
+    out: &mut Vec<(String, String)>,
+) -> Result<(), HttpError> {
+    use agora_store::{ShareAccess, ShareStatus};
+    let access_name = PropName::dav("share-access");
+    let invite = PropName::dav("invite");
+    let cs_invite = PropName::calendarserver("invite");
+    let sharer = PropName::dav("sharer-resource-uri");
+    if ![&access_name, &invite, &cs_invite, &sharer].iter().any(|n| wants(request, n)) {
+        return Ok(());
+    }
+    let level = |a: ShareAccess, prefix: &str| match a {
+        ShareAccess::ReadWrite => format!("<{prefix}:read-write/>"),
+        _ => format!("<{prefix}:read/>"),
+    };
+    if c.share_id.is_some() {
+        if let Some(share) = dav.res.share_of_mount(c).await? {
+            out.push((access_name.clark(), format!("<D:share-access>{}</D:share-access>", level(share.access, "D"))));
+        }
+        let original = dav.res.original_path(c).await?;
+        out.push((
+            sharer.clark(),
+            format!("<D:sharer-resource-uri>{}</D:sharer-resource-uri>", hrefs([paths::href(&original)])),
+        ));
+        return Ok(());
+    }
+    let shares = match dav.res.shares(c).await {
+        Ok(s) => s,
+        Err(agora_core::CoreError::Forbidden(_)) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    let owner_state = if shares.is_empty() { "<D:not-shared/>" } else { "<D:shared-owner/>" };
+    out.push((access_name.clark(), format!("<D:share-access>{owner_state}</D:share-access>")));
+    let mut d_users = String::new();
+    let mut cs_users = String::new();
+    for s in &shares {
+        let p = dav.state.core.directory().by_id(s.sharee_id).await?;
+        let href = p.emails.first().map(|e| format!("mailto:{e}")).unwrap_or_else(|| paths::principal_href(&p.name));
+        let (d_state, cs_state) = match s.status {
+            ShareStatus::Accepted => ("invite-accepted", "invite-accepted"),
+            ShareStatus::Declined => ("invite-declined", "invite-declined"),
+            ShareStatus::Pending => ("invite-noresponse", "invite-noresponse"),
+        };
+        d_users.push_str(&format!(
+            "<D:sharee>{}<D:{d_state}/><D:share-access>{}</D:share-access></D:sharee>",
+            hrefs([href.clone()]),
+            level(s.access, "D")
+        ));
+        cs_users.push_str(&format!(
+            "<CS:user>{}<CS:common-name>{}</CS:common-name><CS:{cs_state}/><CS:access>{}</CS:access></CS:user>",
+            hrefs([href]),
+            escape_text(&p.display_name),
+            level(s.access, "CS")
+        ));
+    }
+    out.push((invite.clark(), format!("<D:invite>{d_users}</D:invite>")));
+    out.push((cs_invite.clark(), format!("<CS:invite>{cs_users}</CS:invite>")));
     Ok(())
 }

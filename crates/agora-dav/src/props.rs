@@ -43,6 +43,10 @@ const LIVE: &[(&str, &str)] = &[
     (NS_DAV, "inherited-acl-set"),
     (NS_DAV, "group-member-set"),
     (NS_DAV, "group-membership"),
+    (NS_DAV, "share-access"),
+    (NS_DAV, "invite"),
+    (NS_DAV, "sharer-resource-uri"),
+    (NS_CALENDARSERVER, "invite"),
     (NS_DAV, "quota-used-bytes"),
     (NS_DAV, "quota-available-bytes"),
     (NS_DAV, "current-user-principal"),
@@ -199,6 +203,11 @@ fn resourcetype(r: &Resource) -> Content {
     let raw = match r {
         Resource::Root | Resource::Principals => "<D:collection/>",
         Resource::Principal(_) => "<D:collection/><D:principal/>",
+        // A share as the sharee sees it (CalendarServer marks it so).
+        Resource::Collection(c) if c.share_id.is_some() => match c.kind {
+            CollectionKind::Addressbook => "<D:collection/><CARD:addressbook/><CS:shared/>",
+            _ => "<D:collection/><C:calendar/><CS:shared/>",
+        },
         Resource::Collection(c) => match c.kind {
             CollectionKind::Calendar => "<D:collection/><C:calendar/>",
             CollectionKind::Addressbook => "<D:collection/><CARD:addressbook/>",

@@ -8,7 +8,7 @@ mod common;
 use common::*;
 use reqwest::Method;
 
-agora_testkit::on_both_stores!(shared_calendars_appear_in_the_sharees_home);
+agora_testkit::on_both_stores!(shared_calendars_appear_in_the_sharees_home, sharing_protocols_over_dav);
 
 fn send(server: &Server, user: &str, method: &str, path: &str, ct: &str, body: &str) -> (u16, String) {
     let r = client()
@@ -112,4 +112,76 @@ fn shared_calendars_appear_in_the_sharees_home(backend: Backend) {
     );
     let (_, carol_home) = send(&server, "carol", "PROPFIND", "/calendars/carol/", "application/xml", LIST);
     assert!(!carol_home.contains("alice-calendar"), "{carol_home}");
+}
+
+const CS: &str = "http://calendarserver.org/ns/";
+
+fn sharing_protocols_over_dav(backend: Backend) {
+    let env = StoreEnv::new(backend);
+    let server = Server::start(&env, &[]);
+    for user in ["alice", "bob", "carol"] {
+        env.cli_ok(
+            &["user", "add", user, "--email", &format!("{user}@example.org"), "--password-stdin"],
+            Some("long-password\n"),
+        );
+    }
+    let cal = "/calendars/alice/calendar/";
+    assert_eq!(send(&server, "alice", "PUT", &format!("{cal}e1.ics"), "text/calendar", &event("e1")).0, 201);
+    // Apple's CalendarServer sharing, and the resource-sharing draft.
+    let cs_share = format!(
+        r#"<CS:share xmlns:D="DAV:" xmlns:CS="{CS}"><CS:set><D:href>mailto:bob@example.org</D:href><CS:summary>Projet</CS:summary><CS:read-write/></CS:set></CS:share>"#
+    );
+    assert_eq!(send(&server, "alice", "POST", cal, "application/xml", &cs_share).0, 200);
+    let draft = r#"<D:share-resource xmlns:D="DAV:"><D:sharee><D:href>/principals/carol/</D:href><D:share-access><D:read/></D:share-access></D:sharee></D:share-resource>"#;
+    assert_eq!(send(&server, "alice", "POST", cal, "application/xml", draft).0, 200);
+    let unknown = format!(
+        r#"<CS:share xmlns:D="DAV:" xmlns:CS="{CS}"><CS:set><D:href>mailto:nobody@example.org</D:href><CS:read/></CS:set></CS:share>"#
+    );
+    let (status, body) = send(&server, "alice", "POST", cal, "application/xml", &unknown);
+    assert_eq!(status, 403);
+    assert!(body.contains("recognized-principal"), "{body}");
+
+    let props = format!(
+        r#"<D:propfind xmlns:D="DAV:" xmlns:CS="{CS}"><D:prop><D:share-access/><D:invite/><CS:invite/></D:prop></D:propfind>"#
+    );
+    let (_, owner) = send(&server, "alice", "PROPFIND", cal, "application/xml", &props);
+    assert!(owner.contains("<D:shared-owner/>"), "{owner}");
+    assert!(
+        owner.contains("<D:href>mailto:bob@example.org</D:href><D:invite-noresponse/><D:share-access><D:read-write/>"),
+        "{owner}"
+    );
+    assert!(owner.contains("<CS:user><D:href>mailto:carol@example.org</D:href><CS:common-name>carol</CS:common-name><CS:invite-noresponse/>"), "{owner}");
+    // Not accepted yet: no access.
+    assert_eq!(send(&server, "bob", "GET", &format!("{cal}e1.ics"), "text/plain", "").0, 403);
+
+    let reply = format!(
+        r#"<CS:invite-reply xmlns:D="DAV:" xmlns:CS="{CS}"><D:href>mailto:bob@example.org</D:href><CS:invite-accepted/><CS:hosturl><D:href>{cal}</D:href></CS:hosturl></CS:invite-reply>"#
+    );
+    let (status, body) = send(&server, "bob", "POST", "/calendars/bob/", "application/xml", &reply);
+    assert_eq!(status, 200);
+    assert!(body.contains("<D:href>/calendars/bob/alice-calendar/</D:href></CS:shared-as>"), "{body}");
+    assert_eq!(
+        send(&server, "bob", "PUT", "/calendars/bob/alice-calendar/b1.ics", "text/calendar", &event("b1")).0,
+        201
+    );
+    let mount_props = r#"<D:propfind xmlns:D="DAV:"><D:prop><D:resourcetype/><D:share-access/><D:sharer-resource-uri/></D:prop></D:propfind>"#;
+    let (_, mount) = send(&server, "bob", "PROPFIND", "/calendars/bob/alice-calendar/", "application/xml", mount_props);
+    let mount = mount.split("</D:response>").next().unwrap().to_owned();
+    assert!(mount.contains("<CS:shared/>") && mount.contains("<D:share-access><D:read-write/>"), "{mount}");
+    assert!(mount.contains("<D:sharer-resource-uri><D:href>/calendars/alice/calendar/</D:href>"), "{mount}");
+    let decline =
+        format!(r#"<D:invite-reply xmlns:D="DAV:"><D:href>{cal}</D:href><D:invite-declined/></D:invite-reply>"#);
+    assert_eq!(send(&server, "carol", "POST", "/calendars/carol/", "application/xml", &decline).0, 200);
+    let (_, owner) = send(&server, "alice", "PROPFIND", cal, "application/xml", &props);
+    assert!(owner.contains("<D:href>mailto:bob@example.org</D:href><D:invite-accepted/>"), "{owner}");
+    assert!(owner.contains("<D:href>mailto:carol@example.org</D:href><D:invite-declined/>"), "{owner}");
+    // The owner removes bob: the share leaves his home.
+    let remove = format!(
+        r#"<CS:share xmlns:D="DAV:" xmlns:CS="{CS}"><CS:remove><D:href>mailto:bob@example.org</D:href></CS:remove></CS:share>"#
+    );
+    assert_eq!(send(&server, "alice", "POST", cal, "application/xml", &remove).0, 200);
+    let (_, home) = send(&server, "bob", "PROPFIND", "/calendars/bob/", "application/xml", LIST);
+    assert!(!home.contains("alice-calendar"), "{home}");
+    // Only owners share.
+    assert_eq!(send(&server, "carol", "POST", cal, "application/xml", &cs_share).0, 403);
 }

@@ -146,6 +146,40 @@ impl Resources<'_> {
         self.decline_share(share_id).await
     }
 
+    /// Answers the invitation to the collection at `path` (the owner's URL, as the
+    /// sharing protocols name it); returns where it appears when accepted.
+    pub async fn reply_to_invitation(&self, path: &str, accept: bool) -> Result<Option<String>> {
+        let shared = self
+            .store()
+            .collection(path)
+            .await?
+            .filter(|c| c.share_id.is_none())
+            .ok_or_else(|| CoreError::NotFound { what: "shared collection", name: format!("/{path}") })?;
+        let share = self
+            .invitations()
+            .await?
+            .into_iter()
+            .find(|s| s.collection_id == shared.id)
+            .ok_or_else(|| CoreError::NotFound { what: "invitation", name: format!("/{path}") })?;
+        if accept {
+            Ok(Some(self.accept_share(share.id).await?))
+        } else {
+            self.decline_share(share.id).await?;
+            Ok(None)
+        }
+    }
+
+    /// The user's share behind a mount, if `c` is one.
+    pub async fn share_of_mount(&self, c: &Collection) -> Result<Option<Share>> {
+        let Some(id) = c.share_id else { return Ok(None) };
+        Ok(self.invitations().await?.into_iter().find(|s| s.id == id))
+    }
+
+    /// The owner's URL path of a mounted collection.
+    pub async fn original_path(&self, c: &Collection) -> Result<String> {
+        Ok(self.store().collection_by_id(c.id).await?.map(|o| o.path).unwrap_or_else(|| c.path.clone()))
+    }
+
     async fn own_invitation(&self, share_id: i64) -> Result<Share> {
         self.store()
             .shares_to(self.who.principal_id)

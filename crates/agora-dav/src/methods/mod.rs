@@ -9,6 +9,7 @@ mod lock;
 pub(crate) use lock::active as active_lock;
 mod mkcol;
 mod options;
+mod post;
 mod propfind;
 mod proppatch;
 mod put;
@@ -24,8 +25,7 @@ use crate::error::HttpError;
 use crate::resolve::Dav;
 
 /// Methods this build implements, for `Allow`.
-pub(crate) const ALLOW: &str =
-    "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, MKCOL, MKCALENDAR, REPORT, COPY, MOVE, LOCK, UNLOCK, ACL";
+pub(crate) const ALLOW: &str = "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, MKCOL, MKCALENDAR, REPORT, COPY, MOVE, LOCK, UNLOCK, ACL, POST";
 
 /// The DAV compliance classes really implemented (interop note: Thunderbird
 /// decides from this header what it must do itself).
@@ -71,6 +71,7 @@ pub async fn dispatch(State(state): State<AppState>, req: Request) -> Response {
         "LOCK" => lock::lock(&dav, req).await,
         "UNLOCK" => lock::unlock(&dav, req).await,
         "ACL" => acl::acl(&dav, req).await,
+        "POST" => post::post(&dav, req).await,
         _ => Err(HttpError::MethodNotAllowed(ALLOW)),
     };
     result.unwrap_or_else(IntoResponse::into_response)
