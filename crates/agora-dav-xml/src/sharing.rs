@@ -34,6 +34,8 @@ pub struct Sharee {
 pub enum SharingPost {
     /// Set or remove sharees of the request URI (either protocol).
     Share(Vec<Sharee>),
+    /// CalendarServer `CS:publish-calendar` (true) or `CS:unpublish-calendar` (false).
+    Publish(bool),
     /// A sharee answers an invitation to the collection at `href`.
     Reply {
         /// The shared collection's URL (`CS:hosturl` / `D:href`).
@@ -62,6 +64,9 @@ fn summary(e: &XElem) -> Option<String> {
 /// something else (the caller answers as for an unsupported POST).
 pub fn parse_sharing(body: &[u8], limits: &Limits) -> Result<Option<SharingPost>, XmlError> {
     let Some(root) = document(body, limits)? else { return Ok(None) };
+    if is_cs(&root, "publish-calendar") || is_cs(&root, "unpublish-calendar") {
+        return Ok(Some(SharingPost::Publish(is_cs(&root, "publish-calendar"))));
+    }
     if is_cs(&root, "share") {
         let mut out = Vec::new();
         for e in root.elements() {

@@ -97,7 +97,50 @@ pub(crate) fn prefix_of(qname: &str) -> &str {
 
 /// Parses a whole document. `Ok(None)` means the body holds no element at
 /// all (empty, whitespace, or only an XML declaration and comments).
+/// Whether a character may appear in an XML 1.0 document (§2.2 `Char`).
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
+}
+
+/// Refuses characters XML 1.0 does not allow, literal or as references: a dead
+/// property holding one could not be written back as it came.
+pub(crate) fn check_chars(s: &str) -> Result<(), XmlError> {
+    match s.chars().find(|c| !is_xml_char(*c)) {
+        Some(c) => Err(XmlError::Malformed(format!("character U+{:04X} is not allowed in XML", c as u32))),
+        None => Ok(()),
+    }
+}
+
+/// Refuses numeric character references to characters XML 1.0 does not allow
+/// (`&#x1;`): a well-formedness constraint (§4.1) that the reader leaves to us.
+fn check_char_refs(raw: &str) -> Result<(), XmlError> {
+    let mut rest = raw;
+    while let Some(i) = rest.find("&#") {
+        let after = &rest[i + 2..];
+        let end = after.find(';').unwrap_or(after.len());
+        let digits = &after[..end];
+        let code = match digits.strip_prefix('x').or_else(|| digits.strip_prefix('X')) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok(),
+            None => digits.parse::<u32>().ok(),
+        };
+        if !code.and_then(char::from_u32).is_some_and(is_xml_char) {
+            return Err(XmlError::Malformed(format!("character reference &#{digits}; is not allowed in XML")));
+        }
+        rest = &after[end..];
+    }
+    Ok(())
+}
+
 pub(crate) fn parse_document(body: &[u8], limits: &Limits) -> Result<Option<XElem>, XmlError> {
+    if let Ok(text) = std::str::from_utf8(body) {
+        check_char_refs(text)?;
+    }
+    if let Some(i) = body.iter().position(|b| *b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) {
+        return Err(XmlError::Malformed(format!(
+            "control character 0x{:02X} at byte {i} is not allowed in XML",
+            body[i]
+        )));
+    }
     let mut reader = NsReader::from_reader(body);
     let mut stack: Vec<XElem> = Vec::new();
     let mut root: Option<XElem> = None;
@@ -133,6 +176,7 @@ pub(crate) fn parse_document(body: &[u8], limits: &Limits) -> Result<Option<XEle
             }
             Event::Text(t) => {
                 let text = t.xml10_content().map_err(|e| malformed(&reader, e))?;
+                check_chars(&text)?;
                 push_text(&mut stack, &text)?;
             }
             Event::CData(t) => {
@@ -196,6 +240,7 @@ fn read_start(reader: &NsReader<&[u8]>, start: &BytesStart<'_>) -> Result<XElem,
         let attr = attr.map_err(|e| XmlError::Malformed(format!("{e} in <{qname}>")))?;
         let key = utf8(attr.key.as_ref())?;
         let value = attr.unescape_value().map_err(|e| XmlError::Malformed(format!("{e} in <{qname}>")))?.into_owned();
+        check_chars(&value)?;
         if key == "xmlns" {
             decls.push((String::new(), value));
         } else if let Some(prefix) = key.strip_prefix("xmlns:") {
@@ -214,9 +259,11 @@ fn namespace(res: ResolveResult<'_>, qname: &str) -> Result<String, XmlError> {
         // quick-xml resolves to the raw attribute value; unescape it.
         ResolveResult::Bound(ns) => {
             let raw = utf8(ns.as_ref())?;
-            quick_xml::escape::unescape(&raw)
+            let ns = quick_xml::escape::unescape(&raw)
                 .map(|ns| ns.into_owned())
-                .map_err(|e| XmlError::Malformed(format!("{e} in a namespace name")))
+                .map_err(|e| XmlError::Malformed(format!("{e} in a namespace name")))?;
+            check_chars(&ns)?;
+            Ok(ns)
         }
         ResolveResult::Unbound => Ok(String::new()),
         ResolveResult::Unknown(_) => Err(XmlError::Malformed(format!("undeclared namespace prefix in {qname}"))),

@@ -183,3 +183,19 @@ fn other_request_kinds() {
     assert_eq!(parse_lock_body(shared, &l).unwrap(), Some(LockInfo { scope: LockScope::Shared, owner: None }));
     assert!(matches!(report(""), Err(XmlError::Malformed(_))));
 }
+
+/// Regression (found by the robustness property test): a control character in a
+/// namespace name, literal or as a character reference, was accepted and then
+/// written back differently (U+FFFD), so a stored dead property changed.
+#[test]
+fn characters_xml_forbids_are_refused() {
+    let limits = Limits::default();
+    for body in [
+        "<D:propertyupdate xmlns:D=\"DAV:\" xmlns:A=\"http://apple.com/ns/ical\u{18}/\"><D:set><D:prop><A:calendar-order>1</A:calendar-order></D:prop></D:set></D:propertyupdate>",
+        "<D:propertyupdate xmlns:D=\"DAV:\" xmlns:A=\"urn:a&#x18;\"><D:set><D:prop><A:x>1</A:x></D:prop></D:set></D:propertyupdate>",
+        "<D:propertyupdate xmlns:D=\"DAV:\"><D:set><D:prop><D:x>a&#x1;b</D:x></D:prop></D:set></D:propertyupdate>",
+        "<D:propertyupdate xmlns:D=\"DAV:\"><D:set><D:prop><D:x y=\"&#xFFFF;\">1</D:x></D:prop></D:set></D:propertyupdate>",
+    ] {
+        assert!(matches!(parse_proppatch(body.as_bytes(), &limits), Err(XmlError::Malformed(_))), "{body}");
+    }
+}

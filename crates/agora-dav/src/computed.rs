@@ -145,6 +145,14 @@ pub async fn inject(
             }
             if let Resource::Collection(c) = r {
                 sharing(dav, c, request, out).await?;
+                let publish_url = PropName::calendarserver("publish-url");
+                if wants(request, &publish_url)
+                    && c.share_id.is_none()
+                    && let Some(token) = dav.res.publication(c).await?
+                {
+                    let href = hrefs([format!("/publish/{token}.ics")]);
+                    out.push((publish_url.clark(), format!("<CS:publish-url>{href}</CS:publish-url>")));
+                }
             }
             if let (Propfind::Prop(_), Resource::Collection(c)) = (request, r) {
                 let (used_name, available_name) = (name("quota-used-bytes"), name("quota-available-bytes"));

@@ -27,6 +27,7 @@ mod negotiate;
 mod observe;
 pub mod paths;
 mod props;
+mod published;
 mod request;
 mod resolve;
 mod sync;
@@ -83,6 +84,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(health::metrics))
         .route("/.well-known/caldav", any(well_known))
         .route("/.well-known/carddav", any(well_known))
+        .route("/publish/{token}", get(published::feed))
         .merge(protected)
         .layer(from_fn_with_state(state.clone(), observe::observe))
         .with_state(state)

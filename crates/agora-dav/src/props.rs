@@ -47,6 +47,7 @@ const LIVE: &[(&str, &str)] = &[
     (NS_DAV, "invite"),
     (NS_DAV, "sharer-resource-uri"),
     (NS_CALENDARSERVER, "invite"),
+    (NS_CALENDARSERVER, "publish-url"),
     (NS_DAV, "quota-used-bytes"),
     (NS_DAV, "quota-available-bytes"),
     (NS_DAV, "current-user-principal"),

@@ -49,6 +49,7 @@ mod calendar_math;
 mod component;
 pub mod content;
 mod expand_ical;
+pub mod feed;
 pub mod filter;
 pub mod json;
 mod model;

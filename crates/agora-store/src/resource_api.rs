@@ -219,4 +219,16 @@ pub trait ResourceStore: Send + Sync + 'static {
 
     /// A collection by id (the original, never a mount).
     async fn collection_by_id(&self, id: CollectionId) -> Result<Option<Collection>>;
+
+    /// Publishes a collection under a secret token (replacing an older one).
+    async fn publish(&self, collection: CollectionId, token: &str, now: i64) -> Result<()>;
+
+    /// The token a collection is published under, if it is.
+    async fn publication(&self, collection: CollectionId) -> Result<Option<String>>;
+
+    /// Revokes a publication. Returns whether there was one.
+    async fn unpublish(&self, collection: CollectionId) -> Result<bool>;
+
+    /// The collection published under a token.
+    async fn published(&self, token: &str) -> Result<Option<Collection>>;
 }

@@ -1283,6 +1283,48 @@ macro_rules! sql_resource_store {
                     Ok(row.as_ref().map(collection_from_row).transpose()?)
                 }
 
+                async fn publish(&self, collection: CollectionId, token: &str, now: i64) -> Result<()> {
+                    let _t = OpTimer::start("publish");
+                    let mut tx = self.write_tx().await?;
+                    sqlx::query("DELETE FROM publications WHERE collection_id = $1").bind(collection).execute(&mut *tx).await?;
+                    sqlx::query("INSERT INTO publications (collection_id, token, created_at) VALUES ($1, $2, $3)")
+                        .bind(collection)
+                        .bind(token)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn publication(&self, collection: CollectionId) -> Result<Option<String>> {
+                    let _t = OpTimer::start("publication");
+                    Ok(sqlx::query_scalar("SELECT token FROM publications WHERE collection_id = $1")
+                        .bind(collection)
+                        .fetch_optional(&self.pool)
+                        .await?)
+                }
+
+                async fn unpublish(&self, collection: CollectionId) -> Result<bool> {
+                    let _t = OpTimer::start("unpublish");
+                    let mut tx = self.write_tx().await?;
+                    let done =
+                        sqlx::query("DELETE FROM publications WHERE collection_id = $1").bind(collection).execute(&mut *tx).await?;
+                    tx.commit().await?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn published(&self, token: &str) -> Result<Option<Collection>> {
+                    let _t = OpTimer::start("published");
+                    let row = sqlx::query(&format!(
+                        "SELECT {COLLECTION_COLUMNS} FROM collections WHERE id = (SELECT collection_id FROM publications WHERE token = $1)"
+                    ))
+                    .bind(token)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    Ok(row.as_ref().map(collection_from_row).transpose()?)
+                }
+
                 async fn delete_locks_below(&self, path: &str) -> Result<()> {
                     let _t = OpTimer::start("delete_locks_below");
                     let mut tx = self.write_tx().await?;

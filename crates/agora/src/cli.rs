@@ -67,6 +67,9 @@ pub enum Command {
     /// Share calendars and address books
     #[command(subcommand)]
     Share(ShareCommand),
+    /// Publish calendars as read-only feeds behind secret links
+    #[command(subcommand)]
+    Publish(PublishCommand),
 }
 
 /// Settings of `agora serve`.
@@ -299,5 +302,20 @@ pub enum ShareCommand {
         collection: String,
         /// User name
         sharee: String,
+    },
+}
+
+/// `agora publish …`
+#[derive(Subcommand, Debug)]
+pub enum PublishCommand {
+    /// Publish a calendar (e.g. calendars/alice/calendar); prints the feed's path
+    Add {
+        /// The calendar's path
+        collection: String,
+    },
+    /// Revoke a calendar's link
+    Del {
+        /// The calendar's path
+        collection: String,
     },
 }

@@ -4,6 +4,7 @@
 
 pub mod homes;
 pub mod locks;
+pub mod publishing;
 pub mod sharing;
 mod validate;
 

@@ -56,6 +56,17 @@ pub async fn post(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> {
             }
             Ok(StatusCode::OK.into_response())
         }
+        SharingPost::Publish(publish) => {
+            let Resource::Collection(c) = dav.resolve(&path, Access::Read).await? else {
+                return Err(HttpError::NotFound);
+            };
+            if publish {
+                dav.res.publish(&c).await?;
+            } else {
+                dav.res.unpublish(&c).await?;
+            }
+            Ok(StatusCode::OK.into_response())
+        }
         SharingPost::Reply { href, accept } => {
             let target =
                 href.find("://").and_then(|i| href[i + 3..].find('/').map(|j| &href[i + 3 + j..])).unwrap_or(&href);

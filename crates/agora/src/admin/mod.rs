@@ -3,6 +3,7 @@
 //! core like every other caller.
 
 mod groups;
+mod publish;
 mod resources;
 mod secret;
 mod shares;
@@ -24,6 +25,7 @@ pub async fn run(settings: &Settings, command: &Command) -> Result<(), Failure> 
         Command::Group(cmd) => groups::run(&core, cmd).await,
         Command::Resource(cmd) => resources::run(&core, cmd).await,
         Command::Share(cmd) => shares::run(&core, cmd).await,
+        Command::Publish(cmd) => publish::run(&core, cmd).await,
         Command::Serve(_) => unreachable!("serve is not an administration command"),
     };
     core.close().await;

@@ -9,16 +9,16 @@ use super::table;
 use crate::cli::{AccessArg, ShareCommand};
 use crate::exit::Failure;
 
-fn store_path(raw: &str) -> String {
+pub(super) fn store_path(raw: &str) -> String {
     format!("{}/", raw.trim().trim_matches('/'))
 }
 
-async fn identity(core: &Core, name: &str) -> Result<Identity, Failure> {
+pub(super) async fn identity(core: &Core, name: &str) -> Result<Identity, Failure> {
     let p = core.directory().get(None, name).await?;
     Ok(Identity { principal_id: p.id, name: p.name })
 }
 
-fn owner_of(path: &str) -> Result<&str, Failure> {
+pub(super) fn owner_of(path: &str) -> Result<&str, Failure> {
     path.split('/')
         .nth(1)
         .filter(|s| !s.is_empty())
