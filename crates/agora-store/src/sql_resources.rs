@@ -1099,19 +1099,8 @@ macro_rules! sql_resource_store {
                     .bind(principal)
                     .fetch_all(&self.pool)
                     .await?;
-                    let mut out = Vec::with_capacity(rows.len());
-                    for row in &rows {
-                        out.push(crate::Principal {
-                            id: row.try_get("id")?,
-                            kind: crate::sql::decode_kind(row.try_get::<&str, _>("kind")?)?,
-                            name: row.try_get("name")?,
-                            display_name: row.try_get("display_name")?,
-                            resource_kind: crate::sql::decode_resource_kind(row.try_get("resource_kind")?)?,
-                            emails: Vec::new(),
-                            created_at: row.try_get("created_at")?,
-                        });
-                    }
-                    Ok(out)
+                    // The directory half of this backend's module reads principals.
+                    Ok(rows.iter().map(super::principal_from_row).collect::<Result<Vec<_>, _>>()?)
                 }
 
                 async fn ancestor_ids(&self, id: CollectionId) -> Result<Vec<CollectionId>> {
