@@ -165,7 +165,26 @@ pub async fn inject(
                 }
             }
         }
+        Resource::Proxy(owner, write) if wants(request, &name("group-member-set")) => {
+            let delegates = dav.res.delegates_of(owner).await?;
+            let members =
+                delegates.into_iter().filter(|(_, w)| w == write).map(|(d, _)| paths::principal_href(&d.name));
+            put(out, name("group-member-set"), hrefs(members));
+        }
         Resource::Principal(p) => {
+            let read_for = PropName::calendarserver("calendar-proxy-read-for");
+            let write_for = PropName::calendarserver("calendar-proxy-write-for");
+            let wants_membership = wants(request, &name("group-membership"));
+            if wants(request, &read_for) || wants(request, &write_for) || wants_membership {
+                let owners = dav.res.delegating_to(p).await?;
+                for (prop, level) in [(&read_for, false), (&write_for, true)] {
+                    if wants(request, prop) {
+                        let list =
+                            owners.iter().filter(|(_, w)| *w == level).map(|(o, _)| paths::principal_href(&o.name));
+                        out.push((prop.clark(), format!("<CS:{0}>{1}</CS:{0}>", prop.local, hrefs(list))));
+                    }
+                }
+            }
             let directory = dav.state.core.directory();
             if wants(request, &name("group-member-set")) && p.kind == agora_core::PrincipalKind::Group {
                 let members = directory.members(&p.name).await?;
@@ -173,7 +192,12 @@ pub async fn inject(
             }
             if wants(request, &name("group-membership")) {
                 let groups = directory.groups_of(p).await?;
-                put(out, name("group-membership"), hrefs(groups.into_iter().map(|g| paths::principal_href(&g.name))));
+                let mut list: Vec<String> = groups.into_iter().map(|g| paths::principal_href(&g.name)).collect();
+                // Direct delegates are members of the owner's proxy groups.
+                for (owner, write) in dav.res.delegates_of_direct(p).await? {
+                    list.push(paths::proxy_href(&owner.name, write));
+                }
+                put(out, name("group-membership"), hrefs(list));
             }
         }
         _ => {}

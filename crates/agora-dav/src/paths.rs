@@ -27,6 +27,8 @@ pub enum Target {
     Principals,
     /// `/principals/NAME/`
     Principal(String),
+    /// `/principals/NAME/calendar-proxy-read/` (false) or `…-write/` (true).
+    Proxy(String, bool),
     /// Below a home: the decoded path without leading slash. `slash` tells whether
     /// the request ended with `/`.
     Stored {
@@ -62,6 +64,12 @@ pub fn parse(raw: &str) -> Result<Target, BadPath> {
         }
         Some("principals") if segments.len() == 1 => Target::Principals,
         Some("principals") if segments.len() == 2 => Target::Principal(segments[1].to_lowercase()),
+        Some("principals")
+            if segments.len() == 3
+                && matches!(segments[2].as_str(), "calendar-proxy-read" | "calendar-proxy-write") =>
+        {
+            Target::Proxy(segments[1].to_lowercase(), segments[2] == "calendar-proxy-write")
+        }
         Some("calendars" | "addressbooks") => Target::Stored { path: segments.join("/"), slash },
         _ => Target::Unknown,
     })
@@ -98,6 +106,11 @@ pub fn href(path: &str) -> String {
         return "/".into();
     }
     out
+}
+
+/// The href of a user's calendar-proxy group.
+pub fn proxy_href(name: &str, write: bool) -> String {
+    href(&format!("principals/{name}/calendar-proxy-{}/", if write { "write" } else { "read" }))
 }
 
 /// The href of a principal.

@@ -48,6 +48,8 @@ const LIVE: &[(&str, &str)] = &[
     (NS_DAV, "sharer-resource-uri"),
     (NS_CALENDARSERVER, "invite"),
     (NS_CALENDARSERVER, "publish-url"),
+    (NS_CALENDARSERVER, "calendar-proxy-read-for"),
+    (NS_CALENDARSERVER, "calendar-proxy-write-for"),
     (NS_DAV, "quota-used-bytes"),
     (NS_DAV, "quota-available-bytes"),
     (NS_DAV, "current-user-principal"),
@@ -196,6 +198,14 @@ pub fn live_value(dav: &Dav<'_>, r: &Resource, name: &PropName) -> Option<Conten
             (NS_DAV, "supported-report-set") => Some(Content::Raw(String::new())),
             _ => None,
         },
+        Resource::Proxy(p, write) => match (name.ns.as_str(), name.local.as_str()) {
+            (NS_DAV, "displayname") => {
+                text(format!("{} ({})", p.display_name, if *write { "calendar managers" } else { "calendar readers" }))
+            }
+            (NS_DAV, "principal-URL") => hrefs(vec![paths::proxy_href(&p.name, *write)]),
+            (NS_DAV, "current-user-privilege-set") => Some(Content::Raw(READ_PRIVILEGES.into())),
+            _ => None,
+        },
         Resource::Missing { .. } => None,
     }
 }
@@ -204,6 +214,8 @@ fn resourcetype(r: &Resource) -> Content {
     let raw = match r {
         Resource::Root | Resource::Principals => "<D:collection/>",
         Resource::Principal(_) => "<D:collection/><D:principal/>",
+        Resource::Proxy(_, false) => "<D:principal/><CS:calendar-proxy-read/>",
+        Resource::Proxy(_, true) => "<D:principal/><CS:calendar-proxy-write/>",
         // A share as the sharee sees it (CalendarServer marks it so).
         Resource::Collection(c) if c.share_id.is_some() => match c.kind {
             CollectionKind::Addressbook => "<D:collection/><CARD:addressbook/><CS:shared/>",

@@ -27,6 +27,8 @@ pub enum Resource {
     Principals,
     /// `/principals/NAME/`
     Principal(Principal),
+    /// A user's calendar-proxy group: read (false) or write (true).
+    Proxy(Principal, bool),
     /// A stored collection.
     Collection(Collection),
     /// A stored object in a collection.
@@ -48,6 +50,7 @@ impl Resource {
             Resource::Root => "/".into(),
             Resource::Principals => "/principals/".into(),
             Resource::Principal(p) => paths::principal_href(&p.name),
+            Resource::Proxy(p, write) => paths::proxy_href(&p.name, *write),
             Resource::Collection(c) => paths::href(&c.path),
             Resource::Object(c, o) => paths::href(&format!("{}{}", c.path, o.name)),
             Resource::Missing { path, .. } => paths::href(path),
@@ -73,6 +76,13 @@ impl<'a> Dav<'a> {
                 Err(agora_core::CoreError::NotFound { .. }) => return Err(HttpError::NotFound),
                 Err(e) => return Err(e.into()),
             },
+            Target::Proxy(name, write) => {
+                match self.state.core.directory().get(Some(agora_core::PrincipalKind::User), &name).await {
+                    Ok(p) => Resource::Proxy(p, write),
+                    Err(agora_core::CoreError::NotFound { .. }) => return Err(HttpError::NotFound),
+                    Err(e) => return Err(e.into()),
+                }
+            }
             Target::WellKnown | Target::Unknown => return Err(HttpError::NotFound),
             Target::Stored { path, slash } => {
                 let as_collection = format!("{path}/");

@@ -231,4 +231,14 @@ pub trait ResourceStore: Send + Sync + 'static {
 
     /// The collection published under a token.
     async fn published(&self, token: &str) -> Result<Option<Collection>>;
+
+    /// Replaces a user's delegates at one level (read or write); a delegate is at
+    /// one level only.
+    async fn set_proxies(&self, owner: PrincipalId, write: bool, delegates: &[PrincipalId]) -> Result<()>;
+
+    /// A user's delegates and whether each may write.
+    async fn proxies_of(&self, owner: PrincipalId) -> Result<Vec<(PrincipalId, bool)>>;
+
+    /// The users who delegated to any of these principals, and whether for writing.
+    async fn proxied_by(&self, delegates: &[PrincipalId]) -> Result<Vec<(PrincipalId, bool)>>;
 }

@@ -1314,6 +1314,61 @@ macro_rules! sql_resource_store {
                     Ok(row.as_ref().map(collection_from_row).transpose()?)
                 }
 
+                async fn set_proxies(&self, owner: PrincipalId, write: bool, delegates: &[PrincipalId]) -> Result<()> {
+                    let _t = OpTimer::start("set_proxies");
+                    let mut tx = self.write_tx().await?;
+                    sqlx::query("DELETE FROM proxies WHERE owner_id = $1 AND write = $2")
+                        .bind(owner)
+                        .bind(i64::from(write))
+                        .execute(&mut *tx)
+                        .await?;
+                    for d in delegates {
+                        sqlx::query(
+                            "INSERT INTO proxies (owner_id, delegate_id, write) VALUES ($1, $2, $3) \
+                             ON CONFLICT (owner_id, delegate_id) DO UPDATE SET write = excluded.write",
+                        )
+                        .bind(owner)
+                        .bind(d)
+                        .bind(i64::from(write))
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn proxies_of(&self, owner: PrincipalId) -> Result<Vec<(PrincipalId, bool)>> {
+                    let _t = OpTimer::start("proxies_of");
+                    let rows = sqlx::query("SELECT delegate_id, write FROM proxies WHERE owner_id = $1 ORDER BY delegate_id")
+                        .bind(owner)
+                        .fetch_all(&self.pool)
+                        .await?;
+                    rows.iter()
+                        .map(|r| Ok((r.try_get("delegate_id")?, r.try_get::<i64, _>("write")? != 0)))
+                        .collect::<Result<Vec<_>, sqlx::Error>>()
+                        .map_err(Into::into)
+                }
+
+                async fn proxied_by(&self, delegates: &[PrincipalId]) -> Result<Vec<(PrincipalId, bool)>> {
+                    let _t = OpTimer::start("proxied_by");
+                    if delegates.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    let sql = format!(
+                        "SELECT owner_id, write FROM proxies WHERE delegate_id IN ({}) ORDER BY owner_id",
+                        placeholders(1, delegates.len())
+                    );
+                    let mut q = sqlx::query(&sql);
+                    for d in delegates {
+                        q = q.bind(d);
+                    }
+                    let rows = q.fetch_all(&self.pool).await?;
+                    rows.iter()
+                        .map(|r| Ok((r.try_get("owner_id")?, r.try_get::<i64, _>("write")? != 0)))
+                        .collect::<Result<Vec<_>, sqlx::Error>>()
+                        .map_err(Into::into)
+                }
+
                 async fn delete_locks_below(&self, path: &str) -> Result<()> {
                     let _t = OpTimer::start("delete_locks_below");
                     let mut tx = self.write_tx().await?;

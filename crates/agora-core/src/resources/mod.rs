@@ -2,6 +2,7 @@
 //! properties and change log, with every write validated and every access decided
 //! here (`authorize`), whatever the front-end.
 
+pub mod delegation;
 pub mod homes;
 pub mod locks;
 pub mod publishing;
@@ -118,6 +119,7 @@ impl<'a> Resources<'a> {
         for share in &shares {
             held.0 |= sharing::privileges_of(share.access);
         }
+        held.0 |= self.proxy_privileges(collection, &principals).await?;
         if held.has(Privileges::READ) {
             held.0 |= Privileges::READ_CUPS;
         }

@@ -65,7 +65,7 @@ pub async fn get(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> {
             }
             (StatusCode::OK, vec![(header::CONTENT_TYPE, "text/plain; charset=utf-8".into())], listing.into_bytes())
         }
-        Resource::Principals | Resource::Principal(_) => (
+        Resource::Principals | Resource::Principal(_) | Resource::Proxy(..) => (
             StatusCode::OK,
             vec![(header::CONTENT_TYPE, "text/plain; charset=utf-8".into())],
             format!("{}\n", resource.href()).into_bytes(),

@@ -47,6 +47,10 @@ async fn members(dav: &Dav<'_>, r: &Resource) -> Result<Vec<Resource>, HttpError
         Resource::Principals => {
             vec![Resource::Principal(dav.state.core.directory().get(None, &dav.who.name).await?)]
         }
+        // Apple clients find a user's delegation groups below the principal.
+        Resource::Principal(p) if p.kind == agora_core::PrincipalKind::User => {
+            vec![Resource::Proxy(p.clone(), false), Resource::Proxy(p.clone(), true)]
+        }
         Resource::Collection(c) => {
             let (subs, objects) = dav.res.members(c).await?;
             let mut out: Vec<Resource> = subs.into_iter().map(Resource::Collection).collect();

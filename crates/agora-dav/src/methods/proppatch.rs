@@ -29,6 +29,9 @@ pub async fn proppatch(dav: &Dav<'_>, req: Request) -> Result<Response, HttpErro
         return Err(HttpError::NotFound);
     }
     conditions::check_write(dav, &parts.headers, &path, &resource, false, false).await?;
+    if let Resource::Proxy(owner, write) = &resource {
+        return set_delegates(dav, owner, *write, &resource.href(), ops).await;
+    }
     let names: Vec<_> = ops.iter().map(|op| op.name().clone()).collect();
     let settable = matches!(resource, Resource::Collection(_) | Resource::Object(..));
     let refused: Vec<_> = names.iter().filter(|n| !settable || is_protected(n)).cloned().collect();
@@ -56,5 +59,51 @@ pub async fn proppatch(dav: &Dav<'_>, req: Request) -> Result<Response, HttpErro
     };
     let mut out = MultistatusWriter::begin(Vec::new()).expect("writing to memory");
     out.response(&resource.href(), &stats).expect("writing to memory");
+    Ok(multistatus(out.finish().expect("writing to memory")))
+}
+
+/// PROPPATCH of `DAV:group-member-set` on a user's calendar-proxy group: the user
+/// names their delegates (CalendarServer calendar-proxy). Nothing else is
+/// settable there.
+async fn set_delegates(
+    dav: &Dav<'_>,
+    owner: &agora_core::Principal,
+    write: bool,
+    href: &str,
+    ops: Vec<PropOp>,
+) -> Result<Response, HttpError> {
+    let mut stats = Vec::new();
+    let mut delegates = None;
+    for op in &ops {
+        match op {
+            PropOp::Set(p) if p.name.is(agora_dav_xml::NS_DAV, "group-member-set") => {
+                let element = p.element()?;
+                let mut list = Vec::new();
+                for h in element.elements().filter(|e| e.name.is(agora_dav_xml::NS_DAV, "href")) {
+                    let principal = dav.state.core.directory().by_address(h.text().trim()).await.map_err(|_| {
+                        HttpError::Precondition(
+                            axum::http::StatusCode::FORBIDDEN,
+                            agora_dav_xml::Precondition::Other(agora_dav_xml::PropName::dav("recognized-principal")),
+                        )
+                    })?;
+                    list.push(principal);
+                }
+                delegates = Some(list);
+            }
+            other => stats.push(PropStat { status: 403, props: vec![PropValue::empty(other.name().clone())] }),
+        }
+    }
+    if !stats.is_empty() {
+        if delegates.is_some() {
+            let name = agora_dav_xml::PropName::dav("group-member-set");
+            stats.push(PropStat { status: 424, props: vec![PropValue::empty(name)] });
+        }
+    } else if let Some(list) = delegates {
+        dav.res.set_delegates(owner, write, &list).await?;
+        let name = agora_dav_xml::PropName::dav("group-member-set");
+        stats.push(PropStat { status: 200, props: vec![PropValue::empty(name)] });
+    }
+    let mut out = MultistatusWriter::begin(Vec::new()).expect("writing to memory");
+    out.response(href, &stats).expect("writing to memory");
     Ok(multistatus(out.finish().expect("writing to memory")))
 }
