@@ -95,6 +95,14 @@ pub async fn inject(
     }
     match r {
         Resource::Collection(c) | Resource::Object(c, _) => {
+            // The live value names the requester, right for their own data; a
+            // shared or delegated collection names its real owner (RFC 3744 §5.1).
+            let owner = name("owner");
+            let asks_owner = wants(request, &owner) || matches!(request, Propfind::AllProp { .. });
+            if asks_owner && c.owner_id != dav.who.principal_id {
+                let real = dav.state.core.directory().by_id(c.owner_id).await?;
+                put(out, owner, hrefs([paths::principal_href(&real.name)]));
+            }
             if wants(request, &name("current-user-privilege-set")) {
                 let held = dav.res.privileges(c).await?;
                 put(

@@ -333,9 +333,25 @@ fn supported_reports(kind: CollectionKind) -> String {
     let report = |r: &str| format!("<D:supported-report><D:report>{r}</D:report></D:supported-report>");
     let mut out = report("<D:sync-collection/>");
     match kind {
-        CollectionKind::Calendar => out.push_str(&report("<C:calendar-multiget/>")),
-        CollectionKind::Addressbook => out.push_str(&report("<CARD:addressbook-multiget/>")),
+        CollectionKind::Calendar => {
+            for r in ["<C:calendar-multiget/>", "<C:calendar-query/>", "<C:free-busy-query/>"] {
+                out.push_str(&report(r));
+            }
+        }
+        CollectionKind::Addressbook => {
+            out.push_str(&report("<CARD:addressbook-multiget/>"));
+            out.push_str(&report("<CARD:addressbook-query/>"));
+        }
         _ => {}
+    }
+    // RFC 3744 §9: the ACL reports apply to every resource and are listed so.
+    for r in [
+        "<D:expand-property/>",
+        "<D:acl-principal-prop-set/>",
+        "<D:principal-match/>",
+        "<D:principal-property-search/>",
+    ] {
+        out.push_str(&report(r));
     }
     out
 }

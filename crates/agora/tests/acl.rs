@@ -1,13 +1,13 @@
 //! Access control (RFC 3744) through the ACL method, on both stores: grants to a
 //! user, to a nested group, to every authenticated user (free/busy only), inherited
-//! from a home; what each may do, and what they see of their own privileges.
+//! from a home; what each may do, and what they see of their own privileges; the
+//! ACL reports (principal-match, acl-principal-prop-set) and DAV:owner.
 
 mod common;
 
 use common::*;
-use reqwest::Method;
 
-agora_testkit::on_both_stores!(grants_decide_who_may_do_what);
+agora_testkit::on_both_stores!(grants_decide_who_may_do_what, acl_reports_name_principals);
 
 struct Who<'a> {
     server: &'a Server,
@@ -16,15 +16,7 @@ struct Who<'a> {
 
 impl Who<'_> {
     fn send(&self, method: &str, path: &str, ct: &str, body: &str) -> (u16, String) {
-        let r = client()
-            .request(Method::from_bytes(method.as_bytes()).unwrap(), self.server.url(path))
-            .basic_auth(self.user, Some("long-password"))
-            .header("Content-Type", ct)
-            .header("Depth", "1")
-            .body(body.to_owned())
-            .send()
-            .unwrap();
-        (r.status().as_u16(), r.text().unwrap())
+        send(self.server, self.user, method, path, ct, body)
     }
 
     fn put(&self, path: &str, uid: &str) -> u16 {
@@ -46,14 +38,7 @@ impl Who<'_> {
 
     fn props(&self, path: &str, props: &str) -> (u16, String) {
         let body = format!(r#"<D:propfind xmlns:D="DAV:"><D:prop>{props}</D:prop></D:propfind>"#);
-        let r = client()
-            .request(Method::from_bytes(b"PROPFIND").unwrap(), self.server.url(path))
-            .basic_auth(self.user, Some("long-password"))
-            .header("Content-Type", "application/xml")
-            .header("Depth", "0")
-            .body(body)
-            .send()
-            .unwrap();
+        let r = request(self.server, self.user, "PROPFIND", path, "0", "application/xml", &body);
         (r.status().as_u16(), r.text().unwrap())
     }
 }
@@ -152,4 +137,93 @@ fn grants_decide_who_may_do_what(backend: Backend) {
     let (_, team) = alice.props("/principals/team/", "<D:group-member-set/><D:group-membership/>");
     assert!(team.contains("<D:group-member-set><D:href>/principals/carol/</D:href>"), "{team}");
     assert!(team.contains("<D:group-membership><D:href>/principals/everyone/</D:href>"), "{team}");
+}
+
+fn report(who: &Who, path: &str, depth: &str, body: &str) -> (u16, String) {
+    let r = request(who.server, who.user, "REPORT", path, depth, "application/xml", body);
+    (r.status().as_u16(), r.text().unwrap())
+}
+
+/// The `<D:href>` of every `<D:response>`, in order.
+fn response_hrefs(body: &str) -> Vec<String> {
+    body.split("<D:response><D:href>").skip(1).map(|s| s.split('<').next().unwrap().to_owned()).collect()
+}
+
+fn acl_reports_name_principals(backend: Backend) {
+    let env = StoreEnv::new(backend);
+    let server = Server::start(&env, &[]);
+    for user in ["alice", "bob", "carol", "dave"] {
+        env.cli_ok(&["user", "add", user, "--password-stdin"], Some("long-password\n"));
+    }
+    env.cli_ok(&["group", "add", "team"], None);
+    env.cli_ok(&["group", "add", "staff"], None);
+    env.cli_ok(&["group", "member", "add", "team", "bob"], None);
+    env.cli_ok(&["group", "member", "add", "staff", "team"], None);
+    let [alice, bob, carol, dave] = ["alice", "bob", "carol", "dave"].map(|user| Who { server: &server, user });
+    let cal = "/calendars/alice/calendar/";
+    assert_eq!(alice.put(&format!("{cal}a.ics"), "a"), 201);
+    let aces = format!(
+        "{}{}{}",
+        ace("<D:href>/principals/bob/</D:href>", &["<D:read/>", "<D:read-acl/>"]),
+        ace("<D:href>/principals/team/</D:href>", &["<D:read/>"]),
+        ace("<D:href>/principals/carol/</D:href>", &["<D:read/>"])
+    );
+    assert_eq!(alice.acl(cal, &aces).0, 200);
+
+    // acl-principal-prop-set (RFC 3744 §9.2): the owner, then each grantee, once.
+    let prop_set =
+        r#"<D:acl-principal-prop-set xmlns:D="DAV:"><D:prop><D:displayname/></D:prop></D:acl-principal-prop-set>"#;
+    let (status, body) = report(&alice, cal, "0", prop_set);
+    assert_eq!(status, 207, "{body}");
+    assert_eq!(
+        response_hrefs(&body),
+        ["/principals/alice/", "/principals/bob/", "/principals/team/", "/principals/carol/"]
+    );
+    assert!(body.contains("<D:displayname>bob</D:displayname>"), "{body}");
+    // On an object, the collection's ACL applies.
+    let (status, body) = report(&bob, &format!("{cal}a.ics"), "0", prop_set);
+    assert_eq!(status, 207, "bob holds read-acl: {body}");
+    assert_eq!(response_hrefs(&body).len(), 4, "{body}");
+    // Read without read-acl is refused with the missing privilege named.
+    let (status, body) = report(&carol, cal, "0", prop_set);
+    assert_eq!(status, 403);
+    assert!(body.contains("need-privileges") && body.contains("read-acl"), "{body}");
+    assert_eq!(report(&dave, cal, "0", prop_set).0, 403, "no access at all");
+    assert_eq!(report(&alice, cal, "1", prop_set).0, 400, "defined for Depth 0 only");
+
+    // principal-match self: the user, their groups (nested too), nobody else.
+    let me = r#"<D:principal-match xmlns:D="DAV:"><D:self/><D:prop><D:displayname/></D:prop></D:principal-match>"#;
+    let (status, body) = report(&bob, "/principals/", "0", me);
+    assert_eq!(status, 207, "{body}");
+    let mut found = response_hrefs(&body);
+    found.sort();
+    assert_eq!(found, ["/principals/bob/", "/principals/staff/", "/principals/team/"]);
+    let (_, body) = report(&dave, "/principals/", "0", me);
+    assert_eq!(response_hrefs(&body), ["/principals/dave/"]);
+    let (status, body) = report(&bob, "/principals/", "0", r#"<D:principal-match xmlns:D="DAV:"/>"#);
+    assert_eq!(status, 400, "self or principal-property is required: {body}");
+
+    // DAV:owner names the real owner, also to a reader of someone else's calendar.
+    let (_, body) = bob.props(cal, "<D:owner/>");
+    assert!(body.contains("<D:owner><D:href>/principals/alice/</D:href></D:owner>"), "{body}");
+    let (_, body) = bob.props(&format!("{cal}a.ics"), "<D:owner/>");
+    assert!(body.contains("<D:owner><D:href>/principals/alice/</D:href></D:owner>"), "{body}");
+
+    let (_, body) = alice.props(cal, "<D:supported-report-set/>");
+    for r in ["<D:acl-principal-prop-set/>", "<D:principal-match/>", "<C:calendar-query/>", "<D:sync-collection/>"] {
+        assert!(body.contains(r), "{r} not advertised: {body}");
+    }
+
+    // principal-match on a property: what alice owns below her home; bob, who
+    // only reads her calendar, owns none of it.
+    let owned = r#"<D:principal-match xmlns:D="DAV:"><D:principal-property><D:owner/></D:principal-property></D:principal-match>"#;
+    let (status, body) = report(&alice, "/calendars/alice/", "0", owned);
+    assert_eq!(status, 207, "{body}");
+    let found = response_hrefs(&body);
+    for href in ["/calendars/alice/", "/calendars/alice/calendar/", "/calendars/alice/calendar/a.ics"] {
+        assert!(found.iter().any(|h| h == href), "{href} missing from {found:?}");
+    }
+    let (status, body) = report(&bob, cal, "0", owned);
+    assert_eq!(status, 207);
+    assert!(response_hrefs(&body).is_empty(), "{body}");
 }

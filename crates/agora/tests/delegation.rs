@@ -4,21 +4,8 @@
 mod common;
 
 use common::*;
-use reqwest::Method;
 
 agora_testkit::on_both_stores!(delegates_read_or_manage_calendars);
-
-fn send(server: &Server, user: &str, method: &str, path: &str, ct: &str, body: &str) -> (u16, String) {
-    let r = client()
-        .request(Method::from_bytes(method.as_bytes()).unwrap(), server.url(path))
-        .basic_auth(user, Some("long-password"))
-        .header("Content-Type", ct)
-        .header("Depth", "1")
-        .body(body.to_owned())
-        .send()
-        .unwrap();
-    (r.status().as_u16(), r.text().unwrap())
-}
 
 fn members(hrefs: &[&str]) -> String {
     let list: String = hrefs.iter().map(|h| format!("<D:href>{h}</D:href>")).collect();

@@ -4,19 +4,12 @@
 mod common;
 
 use common::*;
-use reqwest::Method;
 
 agora_testkit::on_both_stores!(secret_links_serve_read_only_feeds);
 
-fn send(server: &Server, user: &str, method: &str, path: &str, ct: &str, body: &str) -> (u16, String) {
-    let r = client()
-        .request(Method::from_bytes(method.as_bytes()).unwrap(), server.url(path))
-        .basic_auth(user, Some("long-password"))
-        .header("Content-Type", ct)
-        .header("Depth", "0")
-        .body(body.to_owned())
-        .send()
-        .unwrap();
+/// A Depth 0 request answering the status and body.
+fn send0(server: &Server, user: &str, method: &str, path: &str, ct: &str, body: &str) -> (u16, String) {
+    let r = request(server, user, method, path, "0", ct, body);
     (r.status().as_u16(), r.text().unwrap())
 }
 
@@ -34,7 +27,7 @@ fn secret_links_serve_read_only_feeds(backend: Backend) {
     let cal = "/calendars/alice/calendar/";
     for (uid, class) in [("open", ""), ("conf", "CLASS:CONFIDENTIAL\r\n"), ("priv", "CLASS:PRIVATE\r\n")] {
         assert_eq!(
-            send(&server, "alice", "PUT", &format!("{cal}{uid}.ics"), "text/calendar", &event(uid, class)).0,
+            send0(&server, "alice", "PUT", &format!("{cal}{uid}.ics"), "text/calendar", &event(uid, class)).0,
             201
         );
     }
@@ -53,14 +46,14 @@ fn secret_links_serve_read_only_feeds(backend: Backend) {
 
     // The owner sees the link; POST with CalendarServer's body revokes or renews it.
     let props = r#"<D:propfind xmlns:D="DAV:" xmlns:CS="http://calendarserver.org/ns/"><D:prop><CS:publish-url/></D:prop></D:propfind>"#;
-    let (_, found) = send(&server, "alice", "PROPFIND", cal, "application/xml", props);
+    let (_, found) = send0(&server, "alice", "PROPFIND", cal, "application/xml", props);
     assert!(found.contains(&format!("<D:href>{link}</D:href>")), "{found}");
     let unpublish = r#"<CS:unpublish-calendar xmlns:CS="http://calendarserver.org/ns/"/>"#;
-    assert_eq!(send(&server, "alice", "POST", cal, "application/xml", unpublish).0, 200);
+    assert_eq!(send0(&server, "alice", "POST", cal, "application/xml", unpublish).0, 200);
     assert_eq!(client().get(server.url(&link)).send().unwrap().status(), 404, "revoked");
     let publish = r#"<CS:publish-calendar xmlns:CS="http://calendarserver.org/ns/"/>"#;
-    assert_eq!(send(&server, "alice", "POST", cal, "application/xml", publish).0, 200);
-    let (_, found) = send(&server, "alice", "PROPFIND", cal, "application/xml", props);
+    assert_eq!(send0(&server, "alice", "POST", cal, "application/xml", publish).0, 200);
+    let (_, found) = send0(&server, "alice", "PROPFIND", cal, "application/xml", props);
     assert!(found.contains("/publish/") && !found.contains(&link), "a new link: {found}");
     assert_eq!(client().get(server.url("/publish/0000.ics")).send().unwrap().status(), 404);
     assert_eq!(env.cli(&["publish", "del", "calendars/alice/tasks"], None).status.code(), Some(3));

@@ -6,21 +6,8 @@
 mod common;
 
 use common::*;
-use reqwest::Method;
 
 agora_testkit::on_both_stores!(shared_calendars_appear_in_the_sharees_home, sharing_protocols_over_dav);
-
-fn send(server: &Server, user: &str, method: &str, path: &str, ct: &str, body: &str) -> (u16, String) {
-    let r = client()
-        .request(Method::from_bytes(method.as_bytes()).unwrap(), server.url(path))
-        .basic_auth(user, Some("long-password"))
-        .header("Content-Type", ct)
-        .header("Depth", "1")
-        .body(body.to_owned())
-        .send()
-        .unwrap();
-    (r.status().as_u16(), r.text().unwrap())
-}
 
 const LIST: &str = r#"<D:propfind xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><D:resourcetype/><D:displayname/><D:sync-token/></D:prop></D:propfind>"#;
 

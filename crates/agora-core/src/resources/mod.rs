@@ -127,6 +127,17 @@ impl<'a> Resources<'a> {
         Ok(held)
     }
 
+    /// The groups the user belongs to, directly or through nested groups.
+    pub async fn groups(&self) -> Result<Vec<agora_store::Principal>> {
+        let mut out = Vec::new();
+        for id in self.store().memberships(self.who.principal_id).await? {
+            if let Some(p) = self.store().principal_by_id(id).await? {
+                out.push(p);
+            }
+        }
+        Ok(out)
+    }
+
     /// The access control list of a collection (RFC 3744 §5.5): its own grants,
     /// and those it inherits with the path of the collection they are set on.
     pub async fn acl(&self, c: &Collection) -> Result<(Vec<Grant>, Vec<(String, Grant)>)> {

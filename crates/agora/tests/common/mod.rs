@@ -206,3 +206,32 @@ pub fn options(url: &str, login: &str, password: &str) -> reqwest::blocking::Res
 pub fn status(url: &str, login: &str, password: &str) -> u16 {
     options(url, login, password).status().as_u16()
 }
+
+/// The password the DAV scenario tests give every user they create.
+pub const PASSWORD: &str = "long-password";
+
+/// One DAV request as `user` (with [`PASSWORD`]), the Depth header and body given.
+pub fn request(
+    server: &Server,
+    user: &str,
+    method: &str,
+    path: &str,
+    depth: &str,
+    content_type: &str,
+    body: &str,
+) -> reqwest::blocking::Response {
+    client()
+        .request(reqwest::Method::from_bytes(method.as_bytes()).unwrap(), server.url(path))
+        .basic_auth(user, Some(PASSWORD))
+        .header("Content-Type", content_type)
+        .header("Depth", depth)
+        .body(body.to_owned())
+        .send()
+        .unwrap()
+}
+
+/// [`request`] at Depth 1, answering the status and body.
+pub fn send(server: &Server, user: &str, method: &str, path: &str, content_type: &str, body: &str) -> (u16, String) {
+    let r = request(server, user, method, path, "1", content_type, body);
+    (r.status().as_u16(), r.text().unwrap())
+}

@@ -1,11 +1,13 @@
 //! REPORT (RFC 3253 §3.6): each report in its own file.
 
+mod acl_principal_prop_set;
 mod addressbook_query;
 mod calendar_query;
 mod expand_property;
 mod filters;
 mod free_busy;
 mod multiget;
+mod principal_match;
 mod principal_search;
 mod sync_collection;
 
@@ -21,7 +23,7 @@ use axum::response::Response;
 
 use crate::error::HttpError;
 use crate::props;
-use crate::request;
+use crate::request::{self, Depth};
 use crate::resolve::{Dav, Resource};
 
 /// Parses the report and runs it against the request URI.
@@ -31,6 +33,12 @@ pub async fn report(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> 
     let body = request::body(body, dav.state.limits.max_request_bytes).await?;
     request::require_xml(&parts.headers, &body)?;
     let report = parse_report(&body, &dav.state.limits.xml)?;
+    // RFC 3744 §9.2 and §9.3 define these two for Depth 0 only (the default).
+    if matches!(report, Report::PrincipalMatch { .. } | Report::AclPrincipalPropSet { .. })
+        && request::depth(&parts.headers, Depth::Zero)? != Depth::Zero
+    {
+        return Err(HttpError::BadRequest("this report is only defined for Depth: 0 (RFC 3744 §9)".into()));
+    }
     // free-busy-query needs only read-free-busy (RFC 4791 §7.10); the rest read.
     let access = if matches!(report, Report::FreeBusyQuery { .. }) { Access::ReadFreeBusy } else { Access::Read };
     let resource = dav.resolve(&path, access).await?;
@@ -45,6 +53,10 @@ pub async fn report(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> 
         }
         Report::PrincipalSearchPropertySet => return Ok(principal_search::search_property_set()),
         Report::ExpandProperty { properties } => return expand_property::run(dav, &resource, &properties).await,
+        Report::PrincipalMatch { principal_property, props, .. } => {
+            return principal_match::run(dav, &resource, principal_property.as_ref(), &props).await;
+        }
+        Report::AclPrincipalPropSet { props } => return acl_principal_prop_set::run(dav, &resource, &props).await,
         other => other,
     };
     let Resource::Collection(collection) = resource else {
