@@ -80,6 +80,12 @@ fn shared_calendars_appear_in_the_sharees_home(backend: Backend) {
     let (status, busy) = send(&server, "dave", "REPORT", "/calendars/dave/alice-calendar/", "application/xml", fb);
     assert_eq!(status, 200);
     assert!(busy.contains("FREEBUSY;FBTYPE=BUSY:20261201T100000Z/20261201T110000Z"), "{busy}");
+    // Free/busy access is enough to leave the share, not to delete what is in it.
+    assert_eq!(send(&server, "dave", "DELETE", "/calendars/dave/alice-calendar/e1.ics", "text/plain", "").0, 403);
+    assert_eq!(send(&server, "dave", "DELETE", "/calendars/dave/alice-calendar/", "text/plain", "").0, 204);
+    let (_, dave_home) = send(&server, "dave", "PROPFIND", "/calendars/dave/", "application/xml", LIST);
+    assert!(!dave_home.contains("alice-calendar"), "{dave_home}");
+    assert_eq!(send(&server, "alice", "GET", "/calendars/alice/calendar/e1.ics", "text/plain", "").0, 200);
 
     // bob leaves: gone from his home, the calendar stays with alice.
     assert_eq!(send(&server, "bob", "DELETE", "/calendars/bob/alice-calendar/", "text/plain", "").0, 204);

@@ -15,7 +15,15 @@ pub async fn delete(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> 
     let condition = request::write_condition(req.headers());
     // The core decides: write for own data; deleting a shared collection from one's
     // home only leaves the share.
-    let resource = dav.resolve(req.uri().path(), Access::Read).await?;
+    let resource = match dav.resolve(req.uri().path(), Access::Read).await {
+        Ok(r) => r,
+        // A free/busy-only sharee cannot read the mount in their home, yet may
+        // leave the share; nothing else is resolved on read-free-busy alone.
+        Err(denied) => match dav.resolve(req.uri().path(), Access::ReadFreeBusy).await {
+            Ok(Resource::Collection(c)) if c.share_id.is_some() => Resource::Collection(c),
+            _ => return Err(denied),
+        },
+    };
     if !matches!(resource, Resource::Missing { .. }) {
         conditions::check_write(dav, req.headers(), req.uri().path(), &resource, true, true).await?;
     }
