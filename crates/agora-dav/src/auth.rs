@@ -73,6 +73,9 @@ async fn check(state: &AppState, mut req: Request, next: Next) -> Result<Respons
     let creds = req.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(parse_basic);
     let refuse = |e: HttpError, req: Request| Err((e, req.into_body()));
     let Some(creds) = creds else {
+        if may_be_anonymous(&req) {
+            return Ok(anonymous(req, next).await);
+        }
         return refuse(HttpError::Unauthenticated, req);
     };
     let identity: Identity = match state.core.auth().authenticate(&creds.login, &creds.password, client).await {
@@ -86,6 +89,26 @@ async fn check(state: &AppState, mut req: Request, next: Next) -> Result<Respons
     let mut response = next.run(req).await;
     response.extensions_mut().insert(user);
     Ok(response)
+}
+
+/// Reads below the homes may be tried without credentials: a collection can grant
+/// read to `DAV:unauthenticated` (a public agenda). Everything else asks for a login.
+fn may_be_anonymous(req: &Request) -> bool {
+    let path = req.uri().path();
+    matches!(req.method().as_str(), "GET" | "HEAD" | "PROPFIND" | "REPORT")
+        && (path.starts_with("/calendars/") || path.starts_with("/addressbooks/"))
+}
+
+/// Runs a request as nobody. Any refusal (forbidden, not found, …) becomes the
+/// usual 401 challenge, so a client still logs in where no public grant applies
+/// and nothing tells a stranger what exists.
+async fn anonymous(mut req: Request, next: Next) -> Response {
+    req.extensions_mut().insert(Identity::anonymous());
+    let response = next.run(req).await;
+    let mut response =
+        if response.status().is_client_error() { HttpError::Unauthenticated.into_response() } else { response };
+    response.extensions_mut().insert(LoggedUser("-".into()));
+    response
 }
 
 #[cfg(test)]

@@ -170,9 +170,15 @@ pub fn live_value(dav: &Dav<'_>, r: &Resource, name: &PropName) -> Option<Conten
     let me = &dav.who.name;
     if name.ns == NS_DAV {
         match name.local.as_str() {
+            // RFC 5397 §3: an unauthenticated request has no principal.
+            "current-user-principal" if dav.who.is_anonymous() => {
+                return Some(Content::Raw("<D:unauthenticated/>".into()));
+            }
             "current-user-principal" => return hrefs(vec![paths::principal_href(me)]),
             // Clients ask for it on / and on homes too, and break on a 404 there.
-            "principal-URL" if !matches!(r, Resource::Principal(_) | Resource::Object(..)) => {
+            "principal-URL"
+                if !matches!(r, Resource::Principal(_) | Resource::Object(..)) && !dav.who.is_anonymous() =>
+            {
                 return hrefs(vec![paths::principal_href(me)]);
             }
             "principal-collection-set" => return hrefs(vec!["/principals/".into()]),

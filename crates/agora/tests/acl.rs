@@ -1,13 +1,18 @@
 //! Access control (RFC 3744) through the ACL method, on both stores: grants to a
 //! user, to a nested group, to every authenticated user (free/busy only), inherited
 //! from a home; what each may do, and what they see of their own privileges; the
-//! ACL reports (principal-match, acl-principal-prop-set) and DAV:owner.
+//! ACL reports (principal-match, acl-principal-prop-set) and DAV:owner; requests
+//! without credentials where a grant to DAV:unauthenticated makes a calendar public.
 
 mod common;
 
 use common::*;
 
-agora_testkit::on_both_stores!(grants_decide_who_may_do_what, acl_reports_name_principals);
+agora_testkit::on_both_stores!(
+    grants_decide_who_may_do_what,
+    acl_reports_name_principals,
+    anonymous_reads_only_what_is_granted
+);
 
 struct Who<'a> {
     server: &'a Server,
@@ -226,4 +231,79 @@ fn acl_reports_name_principals(backend: Backend) {
     let (status, body) = report(&bob, cal, "0", owned);
     assert_eq!(status, 207);
     assert!(response_hrefs(&body).is_empty(), "{body}");
+}
+
+/// A request without credentials: status, WWW-Authenticate, body.
+fn nobody(server: &Server, method: &str, path: &str, depth: &str, body: &str) -> (u16, bool, String) {
+    let r = client()
+        .request(reqwest::Method::from_bytes(method.as_bytes()).unwrap(), server.url(path))
+        .header("Content-Type", "application/xml")
+        .header("Depth", depth)
+        .body(body.to_owned())
+        .send()
+        .unwrap();
+    let challenge = r.headers().contains_key("www-authenticate");
+    (r.status().as_u16(), challenge, r.text().unwrap())
+}
+
+fn anonymous_reads_only_what_is_granted(backend: Backend) {
+    let env = StoreEnv::new(backend);
+    let server = Server::start(&env, &[]);
+    env.cli_ok(&["user", "add", "alice", "--password-stdin"], Some("long-password\n"));
+    let alice = Who { server: &server, user: "alice" };
+    let cal = "/calendars/alice/calendar/";
+    assert_eq!(alice.put(&format!("{cal}a.ics"), "a"), 201);
+    let private = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:p\r\nDTSTAMP:20260101T000000Z\r\n\
+        DTSTART:20261202T100000Z\r\nDTEND:20261202T110000Z\r\nCLASS:PRIVATE\r\nSUMMARY:Hidden\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    assert_eq!(alice.send("PUT", &format!("{cal}p.ics"), "text/calendar", private).0, 201);
+    let listing =
+        r#"<D:propfind xmlns:D="DAV:"><D:prop><D:getetag/><D:current-user-principal/><D:owner/></D:prop></D:propfind>"#;
+
+    // Nothing is public until granted: the usual challenge, not a 403 or 404.
+    for (method, path) in
+        [("GET", format!("{cal}a.ics")), ("PROPFIND", cal.to_owned()), ("GET", format!("{cal}none.ics"))]
+    {
+        let (status, challenge, _) = nobody(&server, method, &path, "1", if method == "GET" { "" } else { listing });
+        assert_eq!((status, challenge), (401, true), "{method} {path}");
+    }
+    // Granted to every authenticated user: still not to nobody.
+    assert_eq!(alice.acl(cal, &ace("<D:authenticated/>", &["<D:read/>"])).0, 200);
+    assert_eq!(nobody(&server, "GET", &format!("{cal}a.ics"), "0", "").0, 401);
+
+    // A public calendar: read-only, private events left out, other collections closed.
+    assert_eq!(alice.acl(cal, &ace("<D:unauthenticated/>", &["<D:read/>"])).0, 200);
+    let (status, _, body) = nobody(&server, "GET", &format!("{cal}a.ics"), "0", "");
+    assert_eq!(status, 200);
+    assert!(body.contains("Secret a"), "{body}");
+    let (status, _, body) = nobody(&server, "PROPFIND", cal, "1", listing);
+    assert_eq!(status, 207, "{body}");
+    assert!(body.contains("/calendars/alice/calendar/a.ics") && !body.contains("p.ics"), "{body}");
+    assert!(body.contains("<D:current-user-principal><D:unauthenticated/></D:current-user-principal>"), "{body}");
+    assert!(body.contains("<D:owner><D:href>/principals/alice/</D:href></D:owner>"), "{body}");
+    let query = r#"<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><C:calendar-data/></D:prop><C:filter><C:comp-filter name="VCALENDAR"/></C:filter></C:calendar-query>"#;
+    let (status, _, body) = nobody(&server, "REPORT", cal, "1", query);
+    assert_eq!(status, 207);
+    assert!(body.contains("Secret a") && !body.contains("Hidden"), "{body}");
+    assert_eq!(nobody(&server, "GET", &format!("{cal}p.ics"), "0", "").0, 401, "private stays out");
+    assert_eq!(nobody(&server, "PUT", &format!("{cal}new.ics"), "0", private).0, 401, "no anonymous writes");
+    assert_eq!(nobody(&server, "DELETE", &format!("{cal}a.ics"), "0", "").0, 401);
+    assert_eq!(nobody(&server, "PROPFIND", "/calendars/alice/tasks/", "0", listing).0, 401);
+    assert_eq!(nobody(&server, "PROPFIND", "/calendars/alice/", "0", listing).0, 401, "the home is not public");
+    assert_eq!(nobody(&server, "PROPFIND", "/principals/alice/", "0", listing).0, 401);
+    assert_eq!(
+        nobody(
+            &server,
+            "REPORT",
+            cal,
+            "0",
+            r#"<D:acl-principal-prop-set xmlns:D="DAV:"><D:prop><D:displayname/></D:prop></D:acl-principal-prop-set>"#
+        )
+        .0,
+        401
+    );
+    assert_eq!(alice.send("GET", &format!("{cal}a.ics"), "text/plain", "").0, 200, "alice unaffected");
+
+    // Revoked: closed again at once.
+    assert_eq!(alice.acl(cal, "").0, 200);
+    assert_eq!(nobody(&server, "GET", &format!("{cal}a.ics"), "0", "").0, 401);
 }

@@ -51,6 +51,20 @@ pub struct Identity {
     pub name: String,
 }
 
+impl Identity {
+    /// A request without credentials, let through only where an ACL grant to
+    /// `DAV:unauthenticated` or `DAV:all` allows it (RFC 3744 §5.5.1). Principal
+    /// ids start at 1 in both stores, so 0 is nobody.
+    pub fn anonymous() -> Identity {
+        Identity { principal_id: 0, name: String::new() }
+    }
+
+    /// Whether this is [`Identity::anonymous`].
+    pub fn is_anonymous(&self) -> bool {
+        self.principal_id == 0
+    }
+}
+
 /// Why credentials were not accepted.
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {

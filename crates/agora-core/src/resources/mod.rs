@@ -111,15 +111,21 @@ impl<'a> Resources<'a> {
         let mut ids = vec![collection.id];
         ids.extend(self.store().ancestor_ids(collection.id).await?);
         let grants = self.store().grants(&ids).await?;
-        let mut principals = vec![self.who.principal_id];
-        principals.extend(self.store().memberships(self.who.principal_id).await?);
-        let shares = self.store().access_shares(&ids, &principals).await?;
-        let subject = Subject { principal: Some(self.who.principal_id), groups: principals[1..].to_vec() };
-        let mut held = crate::acl::granted(&grants, &subject);
-        for share in &shares {
-            held.0 |= sharing::privileges_of(share.access);
+        let mut held;
+        if self.who.is_anonymous() {
+            // Nobody: only grants to unauthenticated or all apply; no shares, no delegation.
+            held = crate::acl::granted(&grants, &Subject { principal: None, groups: Vec::new() });
+        } else {
+            let mut principals = vec![self.who.principal_id];
+            principals.extend(self.store().memberships(self.who.principal_id).await?);
+            let shares = self.store().access_shares(&ids, &principals).await?;
+            let subject = Subject { principal: Some(self.who.principal_id), groups: principals[1..].to_vec() };
+            held = crate::acl::granted(&grants, &subject);
+            for share in &shares {
+                held.0 |= sharing::privileges_of(share.access);
+            }
+            held.0 |= self.proxy_privileges(collection, &principals).await?;
         }
-        held.0 |= self.proxy_privileges(collection, &principals).await?;
         if held.has(Privileges::READ) {
             held.0 |= Privileges::READ_CUPS;
         }

@@ -56,7 +56,9 @@ pub async fn dispatch(State(state): State<AppState>, req: Request) -> Response {
     };
     let req = Request::from_parts(parts, axum::body::Body::from(body));
     let dav = Dav::new(&state, &who);
-    if let Err(e) = dav.res.ensure_homes().await {
+    if !who.is_anonymous()
+        && let Err(e) = dav.res.ensure_homes().await
+    {
         return HttpError::from(e).into_response();
     }
     let result = match req.method().as_str() {
