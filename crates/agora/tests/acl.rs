@@ -56,9 +56,7 @@ fn ace(principal: &str, privileges: &[&str]) -> String {
 fn grants_decide_who_may_do_what(backend: Backend) {
     let env = StoreEnv::new(backend);
     let server = Server::start(&env, &[]);
-    for user in ["alice", "bob", "carol", "dave"] {
-        env.cli_ok(&["user", "add", user, "--password-stdin"], Some("long-password\n"));
-    }
+    add_users(&env, &["alice", "bob", "carol", "dave"]);
     env.cli_ok(&["group", "add", "team"], None);
     env.cli_ok(&["group", "add", "everyone"], None);
     env.cli_ok(&["group", "member", "add", "team", "carol"], None);
@@ -157,9 +155,7 @@ fn response_hrefs(body: &str) -> Vec<String> {
 fn acl_reports_name_principals(backend: Backend) {
     let env = StoreEnv::new(backend);
     let server = Server::start(&env, &[]);
-    for user in ["alice", "bob", "carol", "dave"] {
-        env.cli_ok(&["user", "add", user, "--password-stdin"], Some("long-password\n"));
-    }
+    add_users(&env, &["alice", "bob", "carol", "dave"]);
     env.cli_ok(&["group", "add", "team"], None);
     env.cli_ok(&["group", "add", "staff"], None);
     env.cli_ok(&["group", "member", "add", "team", "bob"], None);
@@ -249,7 +245,7 @@ fn nobody(server: &Server, method: &str, path: &str, depth: &str, body: &str) ->
 fn anonymous_reads_only_what_is_granted(backend: Backend) {
     let env = StoreEnv::new(backend);
     let server = Server::start(&env, &[]);
-    env.cli_ok(&["user", "add", "alice", "--password-stdin"], Some("long-password\n"));
+    add_users(&env, &["alice"]);
     let alice = Who { server: &server, user: "alice" };
     let cal = "/calendars/alice/calendar/";
     assert_eq!(alice.put(&format!("{cal}a.ics"), "a"), 201);

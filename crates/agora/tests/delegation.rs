@@ -24,12 +24,7 @@ fn event(uid: &str) -> String {
 fn delegates_read_or_manage_calendars(backend: Backend) {
     let env = StoreEnv::new(backend);
     let server = Server::start(&env, &[]);
-    for user in ["alice", "bob", "carol"] {
-        env.cli_ok(
-            &["user", "add", user, "--email", &format!("{user}@example.org"), "--password-stdin"],
-            Some("long-password\n"),
-        );
-    }
+    add_users(&env, &["alice", "bob", "carol"]);
     let write_group = "/principals/alice/calendar-proxy-write/";
     let read_group = "/principals/alice/calendar-proxy-read/";
     assert_eq!(send(&server, "alice", "PUT", "/calendars/alice/calendar/a.ics", "text/calendar", &event("a")).0, 201);

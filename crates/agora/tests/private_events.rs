@@ -26,9 +26,7 @@ fn event(uid: &str, class: &str, summary: &str, hour: u32) -> String {
 fn classified_events_show_only_what_they_may(backend: Backend) {
     let env = StoreEnv::new(backend);
     let server = Server::start(&env, &[]);
-    for user in ["alice", "bob", "carol"] {
-        env.cli_ok(&["user", "add", user, "--password-stdin"], Some("long-password\n"));
-    }
+    add_users(&env, &["alice", "bob", "carol"]);
     let cal = "/calendars/alice/calendar/";
     let put = |name: &str, body: String| {
         send_tagged(&server, "alice", "PUT", &format!("{cal}{name}"), "text/calendar", &body).0

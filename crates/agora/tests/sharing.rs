@@ -26,9 +26,7 @@ fn token(body: &str) -> String {
 fn shared_calendars_appear_in_the_sharees_home(backend: Backend) {
     let env = StoreEnv::new(backend);
     let server = Server::start(&env, &[]);
-    for user in ["alice", "bob", "carol", "dave"] {
-        env.cli_ok(&["user", "add", user, "--password-stdin"], Some("long-password\n"));
-    }
+    add_users(&env, &["alice", "bob", "carol", "dave"]);
     env.cli_ok(&["group", "add", "team"], None);
     env.cli_ok(&["group", "member", "add", "team", "carol"], None);
     assert_eq!(send(&server, "alice", "PUT", "/calendars/alice/calendar/e1.ics", "text/calendar", &event("e1")).0, 201);
@@ -112,12 +110,7 @@ const CS: &str = "http://calendarserver.org/ns/";
 fn sharing_protocols_over_dav(backend: Backend) {
     let env = StoreEnv::new(backend);
     let server = Server::start(&env, &[]);
-    for user in ["alice", "bob", "carol"] {
-        env.cli_ok(
-            &["user", "add", user, "--email", &format!("{user}@example.org"), "--password-stdin"],
-            Some("long-password\n"),
-        );
-    }
+    add_users(&env, &["alice", "bob", "carol"]);
     let cal = "/calendars/alice/calendar/";
     assert_eq!(send(&server, "alice", "PUT", &format!("{cal}e1.ics"), "text/calendar", &event("e1")).0, 201);
     // Apple's CalendarServer sharing, and the resource-sharing draft.

@@ -230,6 +230,14 @@ pub fn request(
         .unwrap()
 }
 
+/// Adds each user with [`PASSWORD`] and the address NAME@example.org.
+pub fn add_users(env: &StoreEnv, names: &[&str]) {
+    for user in names {
+        let email = format!("{user}@example.org");
+        env.cli_ok(&["user", "add", user, "--email", &email, "--password-stdin"], Some(&format!("{PASSWORD}\n")));
+    }
+}
+
 /// [`request`] at Depth 1, answering the status and body.
 pub fn send(server: &Server, user: &str, method: &str, path: &str, content_type: &str, body: &str) -> (u16, String) {
     let r = request(server, user, method, path, "1", content_type, body);
