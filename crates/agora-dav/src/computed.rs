@@ -100,7 +100,7 @@ pub async fn inject(
             let owner = name("owner");
             let asks_owner = wants(request, &owner) || matches!(request, Propfind::AllProp { .. });
             if asks_owner && c.owner_id != dav.who.principal_id {
-                let real = dav.state.core.directory().by_id(c.owner_id).await?;
+                let real = dav.res.principal(c.owner_id).await?;
                 put(out, owner, hrefs([paths::principal_href(&real.name)]));
             }
             if wants(request, &name("current-user-privilege-set")) {

@@ -11,6 +11,20 @@ pub(crate) fn placeholders(first: usize, n: usize) -> String {
     (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
+/// Binds each id in turn, for the `IN (…)` list [`placeholders`] wrote.
+pub(crate) fn bind_ids<'q, DB: sqlx::Database>(
+    mut q: sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>,
+    ids: &[i64],
+) -> sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>
+where
+    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    for id in ids {
+        q = q.bind(*id);
+    }
+    q
+}
+
 pub(crate) fn decode_collection_kind(s: &str) -> Result<crate::CollectionKind, sqlx::Error> {
     crate::CollectionKind::parse(s).ok_or_else(|| sqlx::Error::Decode(format!("unknown collection kind {s:?}").into()))
 }
@@ -20,7 +34,7 @@ macro_rules! sql_resource_store {
         mod resource_sql {
             use super::*;
             use crate::resources::*;
-            use crate::sql_resources::{COLLECTION_COLUMNS, META_COLUMNS, decode_collection_kind, placeholders};
+            use crate::sql_resources::{COLLECTION_COLUMNS, META_COLUMNS, bind_ids, decode_collection_kind, placeholders};
             use sqlx::Row;
 
             type Conn = <$db as sqlx::Database>::Connection;
@@ -1026,11 +1040,7 @@ macro_rules! sql_resource_store {
                         "SELECT collection_id, principal_id, special, privileges FROM grants WHERE collection_id IN ({})",
                         placeholders(1, collections.len())
                     );
-                    let mut q = sqlx::query(&sql);
-                    for c in collections {
-                        q = q.bind(c);
-                    }
-                    let rows = q.fetch_all(&self.pool).await?;
+                    let rows = bind_ids(sqlx::query(&sql), collections).fetch_all(&self.pool).await?;
                     let mut out = Vec::with_capacity(rows.len());
                     for row in &rows {
                         let principal: Option<i64> = row.try_get("principal_id")?;
@@ -1239,13 +1249,7 @@ macro_rules! sql_resource_store {
                         placeholders(1, collections.len()),
                         placeholders(1 + collections.len(), principals.len())
                     );
-                    let mut q = sqlx::query(&sql);
-                    for c in collections {
-                        q = q.bind(c);
-                    }
-                    for p in principals {
-                        q = q.bind(p);
-                    }
+                    let q = bind_ids(bind_ids(sqlx::query(&sql), collections), principals);
                     let rows = q.fetch_all(&self.pool).await?;
                     Ok(rows.iter().map(share_from_row).collect::<Result<_, _>>()?)
                 }
@@ -1358,11 +1362,7 @@ macro_rules! sql_resource_store {
                         "SELECT owner_id, write FROM proxies WHERE delegate_id IN ({}) ORDER BY owner_id",
                         placeholders(1, delegates.len())
                     );
-                    let mut q = sqlx::query(&sql);
-                    for d in delegates {
-                        q = q.bind(d);
-                    }
-                    let rows = q.fetch_all(&self.pool).await?;
+                    let rows = bind_ids(sqlx::query(&sql), delegates).fetch_all(&self.pool).await?;
                     rows.iter()
                         .map(|r| Ok((r.try_get("owner_id")?, r.try_get::<i64, _>("write")? != 0)))
                         .collect::<Result<Vec<_>, sqlx::Error>>()

@@ -76,11 +76,14 @@ pub struct Resources<'a> {
     who: &'a Identity,
     /// Privileges already worked out during this request, by collection id.
     seen: Mutex<HashMap<i64, Privileges>>,
+    /// Principals already read during this request, by id: a listing names the
+    /// same owner on every member.
+    principals: Mutex<HashMap<PrincipalId, agora_store::Principal>>,
 }
 
 impl<'a> Resources<'a> {
     pub(crate) fn new(core: &'a Core, who: &'a Identity) -> Self {
-        Resources { core, who, seen: Mutex::new(HashMap::new()) }
+        Resources { core, who, seen: Mutex::new(HashMap::new()), principals: Mutex::new(HashMap::new()) }
     }
 
     /// What the user may see of an object: owners and writers everything; other
@@ -131,6 +134,16 @@ impl<'a> Resources<'a> {
         }
         self.seen.lock().unwrap_or_else(|e| e.into_inner()).insert(collection.id, held);
         Ok(held)
+    }
+
+    /// A principal by id, read once per request.
+    pub async fn principal(&self, id: PrincipalId) -> Result<agora_store::Principal> {
+        if let Some(known) = self.principals.lock().unwrap_or_else(|e| e.into_inner()).get(&id) {
+            return Ok(known.clone());
+        }
+        let p = self.core.directory().by_id(id).await?;
+        self.principals.lock().unwrap_or_else(|e| e.into_inner()).insert(id, p.clone());
+        Ok(p)
     }
 
     /// The groups the user belongs to, directly or through nested groups.

@@ -36,11 +36,10 @@ pub async fn run(dav: &Dav<'_>, target: &Resource, props: &[PropName]) -> Result
         }
     }
     let wanted = Propfind::Prop(props.to_vec());
-    let directory = dav.state.core.directory();
     let mut out = MultistatusWriter::begin(Vec::new()).expect("writing to memory");
     for id in ids {
         // A principal deleted since the grant was made has no resource to describe.
-        let Ok(p) = directory.by_id(id).await else { continue };
+        let Ok(p) = dav.res.principal(id).await else { continue };
         let r = Resource::Principal(p);
         let stats = props::propstats(dav, &r, &wanted).await?;
         out.response(&r.href(), &stats).expect("writing to memory");
