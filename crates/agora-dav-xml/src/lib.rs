@@ -38,6 +38,7 @@ mod element;
 mod error;
 mod escape;
 mod fragment;
+mod href;
 mod if_header;
 mod lock;
 mod mkcol;
@@ -52,6 +53,7 @@ mod write;
 pub use acl::{AcePrincipal, AceRequest, parse_acl};
 pub use element::{DeadProperty, Element, Node};
 pub use error::{Limits, XmlError};
+pub use href::href;
 pub use if_header::{Condition, ConditionKind, IfHeader, IfList, parse_if_header};
 pub use lock::{
     ActiveLock, LockInfo, LockScope, SUPPORTED_LOCK_XML, activelocks_xml, lockdiscovery_xml, parse_lock_body,

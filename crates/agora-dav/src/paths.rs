@@ -14,7 +14,7 @@
 //! UTF-8, is refused. Collection URLs end with `/`, but a request without the slash
 //! is served, not redirected (interop note).
 
-use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
+use percent_encoding::percent_decode_str;
 
 /// Where a request points.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,38 +75,7 @@ pub fn parse(raw: &str) -> Result<Target, BadPath> {
     })
 }
 
-/// Characters escaped in hrefs: everything but unreserved characters, `@`, and the
-/// sub-delimiters that are safe in a path segment.
-const SEGMENT: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'%')
-    .add(b'/')
-    .add(b'<')
-    .add(b'>')
-    .add(b'?')
-    .add(b'[')
-    .add(b'\\')
-    .add(b']')
-    .add(b'^')
-    .add(b'`')
-    .add(b'{')
-    .add(b'|')
-    .add(b'}');
-
-/// The href of a decoded stored path (`calendars/a b/` → `/calendars/a%20b/`).
-pub fn href(path: &str) -> String {
-    let mut out = String::with_capacity(path.len() + 1);
-    for seg in path.split('/') {
-        out.push('/');
-        out.extend(utf8_percent_encode(seg, SEGMENT));
-    }
-    if path.is_empty() {
-        return "/".into();
-    }
-    out
-}
+pub use agora_dav_xml::href;
 
 /// The href of a user's calendar-proxy group.
 pub fn proxy_href(name: &str, write: bool) -> String {

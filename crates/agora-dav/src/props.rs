@@ -61,6 +61,7 @@ const LIVE: &[(&str, &str)] = &[
     (NS_DAV, "sync-token"),
     (NS_CALENDARSERVER, "getctag"),
     (NS_CALENDARSERVER, "email-address-set"),
+    (NS_CALENDARSERVER, "notification-URL"),
     (NS_CALDAV, "calendar-home-set"),
     (NS_CALDAV, "calendar-user-address-set"),
     (NS_CALDAV, "schedule-inbox-URL"),
@@ -232,6 +233,8 @@ fn resourcetype(r: &Resource) -> Content {
             CollectionKind::Addressbook => "<D:collection/><CARD:addressbook/>",
             CollectionKind::Inbox => "<D:collection/><C:schedule-inbox/>",
             CollectionKind::Outbox => "<D:collection/><C:schedule-outbox/>",
+            CollectionKind::Notifications => "<D:collection/><CS:notification/>",
+            CollectionKind::Subscribed => "<D:collection/><CS:subscribed/>",
             _ => "<D:collection/>",
         },
         Resource::Object(..) | Resource::Missing { .. } => return Content::Empty,
@@ -281,6 +284,9 @@ fn principal_value(dav: &Dav<'_>, p: &Principal, name: &PropName) -> Option<Cont
             (PrincipalKind::Resource, Some(ResourceKind::Room)) => "ROOM",
             (PrincipalKind::Resource, _) => "RESOURCE",
         }),
+        (NS_CALENDARSERVER, "notification-URL") if p.kind == PrincipalKind::User => {
+            hrefs(vec![paths::href(&format!("{cal_home}{}/", agora_core::resources::homes::defaults::NOTIFICATIONS))])
+        }
         (NS_CALENDARSERVER, "email-address-set") => Some(Content::Raw(
             p.emails.iter().map(|e| format!("<CS:email-address>{}</CS:email-address>", escape_text(e))).collect(),
         )),

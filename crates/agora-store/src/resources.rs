@@ -22,6 +22,12 @@ pub enum CollectionKind {
     Outbox,
     /// A plain WebDAV collection (MKCOL without a resource type).
     Plain,
+    /// A user's notifications (CalendarServer sharing invitations and replies),
+    /// written by the server only.
+    Notifications,
+    /// A calendar subscribed to an external iCalendar feed: read-only, refreshed
+    /// by the server from its source URL.
+    Subscribed,
 }
 
 impl CollectionKind {
@@ -35,6 +41,8 @@ impl CollectionKind {
             CollectionKind::Inbox => "inbox",
             CollectionKind::Outbox => "outbox",
             CollectionKind::Plain => "plain",
+            CollectionKind::Notifications => "notifications",
+            CollectionKind::Subscribed => "subscribed",
         }
     }
 
@@ -48,6 +56,8 @@ impl CollectionKind {
             "inbox" => CollectionKind::Inbox,
             "outbox" => CollectionKind::Outbox,
             "plain" => CollectionKind::Plain,
+            "notifications" => CollectionKind::Notifications,
+            "subscribed" => CollectionKind::Subscribed,
             _ => return None,
         })
     }

@@ -342,6 +342,11 @@ macro_rules! sql_resource_store {
                     let _t = OpTimer::start("provision");
                     let mut tx = self.write_tx().await?;
                     for new in collections {
+                        // Provisioning again adds only what is missing (collections
+                        // introduced after a user was created).
+                        if collection_id_at(&mut tx, &new.path).await?.is_some() {
+                            continue;
+                        }
                         let parent = match &new.parent_path {
                             Some(p) => Some(
                                 collection_id_at(&mut tx, p)

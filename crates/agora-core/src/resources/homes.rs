@@ -36,6 +36,8 @@ pub mod defaults {
     pub const OUTBOX: &str = "outbox";
     /// Contacts.
     pub const CONTACTS: &str = "contacts";
+    /// Sharing notifications (CalendarServer `notification-URL`).
+    pub const NOTIFICATIONS: &str = "notifications";
 }
 
 /// The collections a principal starts with, parents first. Users get both homes;
@@ -68,6 +70,7 @@ pub fn initial_collections(p: &Principal) -> Vec<NewCollection> {
             coll(in_cal(defaults::NOTES), Some(cal_home.clone()), CollectionKind::Calendar, Components::JOURNAL),
             coll(book_home.clone(), None, CollectionKind::AddressbookHome, 0),
             coll(format!("{book_home}{}/", defaults::CONTACTS), Some(book_home), CollectionKind::Addressbook, 0),
+            coll(in_cal(defaults::NOTIFICATIONS), Some(cal_home.clone()), CollectionKind::Notifications, 0),
         ]);
     }
     out
@@ -103,7 +106,8 @@ mod tests {
                 "calendars/x/tasks/",
                 "calendars/x/notes/",
                 "addressbooks/x/",
-                "addressbooks/x/contacts/"
+                "addressbooks/x/contacts/",
+                "calendars/x/notifications/"
             ]
         );
         let calendars: Vec<_> = all.iter().filter(|c| c.kind == CollectionKind::Calendar).collect();

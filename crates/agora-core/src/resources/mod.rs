@@ -5,6 +5,7 @@
 pub mod delegation;
 pub mod homes;
 pub mod locks;
+pub mod notifications;
 pub mod publishing;
 pub mod sharing;
 mod validate;
@@ -204,8 +205,12 @@ impl<'a> Resources<'a> {
             }
         }
         let principal = self.core.directory().get(None, &self.who.name).await?;
-        if self.store().collection(&homes::calendar_home(&principal.name)).await?.is_none() {
-            self.store().provision(&homes::initial_collections(&principal), now()).await?;
+        let initial = homes::initial_collections(&principal);
+        // The last one is the newest kind: users created before it get it too.
+        if let Some(last) = initial.last()
+            && self.store().collection(&last.path).await?.is_none()
+        {
+            self.store().provision(&initial, now()).await?;
         }
         self.core.homes.0.lock().unwrap_or_else(|e| e.into_inner()).insert(id, Instant::now());
         Ok(())
@@ -478,7 +483,11 @@ impl<'a> Resources<'a> {
 fn is_fixed(kind: CollectionKind) -> bool {
     matches!(
         kind,
-        CollectionKind::CalendarHome | CollectionKind::AddressbookHome | CollectionKind::Inbox | CollectionKind::Outbox
+        CollectionKind::CalendarHome
+            | CollectionKind::AddressbookHome
+            | CollectionKind::Inbox
+            | CollectionKind::Outbox
+            | CollectionKind::Notifications
     )
 }
 

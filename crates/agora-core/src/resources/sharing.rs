@@ -44,7 +44,11 @@ impl Resources<'_> {
         };
         let mut out = Vec::new();
         for user in users.into_iter().filter(|u| u.id != c.owner_id) {
-            out.push(self.store().upsert_share(c.id, user.id, access, summary, now()).await?);
+            let share = self.store().upsert_share(c.id, user.id, access, summary, now()).await?;
+            if share.status == ShareStatus::Pending {
+                self.notify_invite(c, &share).await?;
+            }
+            out.push(share);
         }
         Ok(out)
     }
@@ -76,7 +80,7 @@ impl Resources<'_> {
         match share {
             Some(s) => {
                 self.store().delete_share(s.id, now()).await?;
-                Ok(())
+                self.withdraw_invite(&s).await
             }
             None => Err(CoreError::NotFound { what: "share", name: format!("/{} with {sharee}", c.path) }),
         }
@@ -128,7 +132,10 @@ impl Resources<'_> {
                 continue;
             }
             match self.store().answer_share(share.id, ShareStatus::Accepted, Some((&candidate, home.id)), now()).await {
-                Ok(()) => return Ok(candidate),
+                Ok(()) => {
+                    self.notify_answer(&shared, &share, true).await?;
+                    return Ok(candidate);
+                }
                 Err(agora_store::StoreError::Conflict(_)) => continue,
                 Err(e) => return Err(e.into()),
             }
@@ -139,7 +146,11 @@ impl Resources<'_> {
     /// Declines a share (or leaves an accepted one): it disappears from the home.
     pub async fn decline_share(&self, share_id: i64) -> Result<()> {
         let share = self.own_invitation(share_id).await?;
-        Ok(self.store().answer_share(share.id, ShareStatus::Declined, None, now()).await?)
+        self.store().answer_share(share.id, ShareStatus::Declined, None, now()).await?;
+        if let Some(shared) = self.store().collection_by_id(share.collection_id).await? {
+            self.notify_answer(&shared, &share, false).await?;
+        }
+        Ok(())
     }
 
     pub(super) async fn leave_share(&self, share_id: i64) -> Result<()> {

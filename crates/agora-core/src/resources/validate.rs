@@ -47,8 +47,11 @@ pub fn prepare(collection: &Collection, data: Vec<u8>, content_type: Option<&str
             span_end: None,
             class: 0,
         }),
-        CollectionKind::Inbox | CollectionKind::Outbox => {
-            Err(CoreError::Forbidden("scheduling boxes are written by the server, not by PUT".into()))
+        CollectionKind::Inbox | CollectionKind::Outbox | CollectionKind::Notifications => {
+            Err(CoreError::Forbidden("schedule boxes and notifications are written by the server, not by PUT".into()))
+        }
+        CollectionKind::Subscribed => {
+            Err(CoreError::Forbidden("a subscribed calendar is read-only: the server copies it from its feed".into()))
         }
         CollectionKind::CalendarHome | CollectionKind::AddressbookHome => {
             Err(CoreError::Forbidden("a home holds collections only; create a calendar or address book first".into()))
