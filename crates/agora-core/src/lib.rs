@@ -19,6 +19,7 @@ pub mod acl;
 pub mod auth;
 pub mod directory;
 mod error;
+pub mod gal;
 pub mod names;
 pub mod password;
 pub mod resources;

@@ -104,7 +104,11 @@ pub async fn inject(
                 put(out, owner, hrefs([paths::principal_href(&real.name)]));
             }
             if wants(request, &name("current-user-privilege-set")) {
-                let held = dav.res.privileges(c).await?;
+                let mut held = dav.res.privileges(c).await?;
+                if c.source.is_some() {
+                    // Filled by the server: nobody adds, changes or removes members.
+                    held.0 &= !(Privileges::WRITE_CONTENT | Privileges::BIND | Privileges::UNBIND);
+                }
                 put(
                     out,
                     name("current-user-privilege-set"),

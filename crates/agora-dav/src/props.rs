@@ -72,6 +72,7 @@ const LIVE: &[(&str, &str)] = &[
     (NS_CALDAV, "supported-calendar-data"),
     (NS_CALDAV, "max-resource-size"),
     (NS_CARDDAV, "addressbook-home-set"),
+    (NS_CARDDAV, "directory-gateway"),
     (NS_CARDDAV, "supported-address-data"),
     (NS_CARDDAV, "max-resource-size"),
 ];
@@ -223,6 +224,10 @@ fn resourcetype(r: &Resource) -> Content {
         Resource::Principal(_) => "<D:collection/><D:principal/>",
         Resource::Proxy(_, false) => "<D:principal/><CS:calendar-proxy-read/>",
         Resource::Proxy(_, true) => "<D:principal/><CS:calendar-proxy-write/>",
+        // The global address list (draft-daboo-carddav-directory-gateway §4).
+        Resource::Collection(c) if c.source.as_deref() == Some(agora_core::gal::SOURCE) => {
+            "<D:collection/><CARD:addressbook/><CARD:directory/>"
+        }
         // A share as the sharee sees it (CalendarServer marks it so).
         Resource::Collection(c) if c.share_id.is_some() => match c.kind {
             CollectionKind::Addressbook => "<D:collection/><CARD:addressbook/><CS:shared/>",
@@ -234,7 +239,6 @@ fn resourcetype(r: &Resource) -> Content {
             CollectionKind::Inbox => "<D:collection/><C:schedule-inbox/>",
             CollectionKind::Outbox => "<D:collection/><C:schedule-outbox/>",
             CollectionKind::Notifications => "<D:collection/><CS:notification/>",
-            CollectionKind::Subscribed => "<D:collection/><CS:subscribed/>",
             _ => "<D:collection/>",
         },
         Resource::Object(..) | Resource::Missing { .. } => return Content::Empty,
@@ -266,6 +270,7 @@ fn principal_value(dav: &Dav<'_>, p: &Principal, name: &PropName) -> Option<Cont
         (NS_CARDDAV, "addressbook-home-set") if p.kind == PrincipalKind::User => {
             hrefs(vec![paths::href(&agora_core::resources::homes::addressbook_home(&p.name))])
         }
+        (NS_CARDDAV, "directory-gateway") if p.kind == PrincipalKind::User => hrefs(vec![gateway(&p.name)]),
         (NS_CALDAV, "schedule-inbox-URL") if has_calendars => hrefs(vec![paths::href(&format!("{cal_home}inbox/"))]),
         (NS_CALDAV, "schedule-outbox-URL") if has_calendars => hrefs(vec![paths::href(&format!("{cal_home}outbox/"))]),
         (NS_CALDAV, "schedule-default-calendar-URL") if has_calendars => {
@@ -332,12 +337,21 @@ fn collection_value(dav: &Dav<'_>, c: &Collection, name: &PropName) -> Option<Co
                 .into(),
         )),
         (NS_CARDDAV, "max-resource-size") if c.kind == CollectionKind::Addressbook => text(max),
+        (NS_CARDDAV, "directory-gateway") if c.kind == CollectionKind::AddressbookHome => {
+            hrefs(vec![gateway(&dav.who.name)])
+        }
         (NS_CALDAV, "schedule-default-calendar-URL") if c.kind == CollectionKind::Inbox => {
             let home = c.path.trim_end_matches("inbox/");
             hrefs(vec![paths::href(&format!("{home}calendar/"))])
         }
         _ => None,
     }
+}
+
+/// Where a user's global address list is mounted.
+fn gateway(user: &str) -> String {
+    let home = agora_core::resources::homes::addressbook_home(user);
+    paths::href(&format!("{home}{}/", agora_core::gal::MOUNT_NAME))
 }
 
 /// The REPORTs each kind of collection answers (RFC 3253 §3.1.5).

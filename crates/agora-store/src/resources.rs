@@ -25,9 +25,6 @@ pub enum CollectionKind {
     /// A user's notifications (CalendarServer sharing invitations and replies),
     /// written by the server only.
     Notifications,
-    /// A calendar subscribed to an external iCalendar feed: read-only, refreshed
-    /// by the server from its source URL.
-    Subscribed,
 }
 
 impl CollectionKind {
@@ -42,7 +39,6 @@ impl CollectionKind {
             CollectionKind::Outbox => "outbox",
             CollectionKind::Plain => "plain",
             CollectionKind::Notifications => "notifications",
-            CollectionKind::Subscribed => "subscribed",
         }
     }
 
@@ -57,7 +53,6 @@ impl CollectionKind {
             "outbox" => CollectionKind::Outbox,
             "plain" => CollectionKind::Plain,
             "notifications" => CollectionKind::Notifications,
-            "subscribed" => CollectionKind::Subscribed,
             _ => return None,
         })
     }
@@ -123,6 +118,9 @@ pub struct Collection {
     pub created_at: i64,
     /// Last change of the collection or a member, Unix seconds.
     pub modified_at: i64,
+    /// What fills it when not clients: `directory` (the global address list) or
+    /// the URL of a subscribed iCalendar feed. Such collections are read-only.
+    pub source: Option<String>,
     /// Set when this is a sharee's view of someone else's collection: the share.
     /// `path` and `parent_id` are then the sharee's, everything else the original's.
     pub share_id: Option<i64>,
@@ -151,6 +149,8 @@ pub struct NewCollection {
     pub components: Components,
     /// Initial dead properties (Clark name, verbatim XML).
     pub properties: Vec<(String, String)>,
+    /// What fills it (see [`Collection::source`]); `None` for client-written ones.
+    pub source: Option<String>,
 }
 
 /// An object without its bytes.

@@ -172,11 +172,13 @@ macro_rules! sql_store {
                 Ok(Some(p))
             }
 
+            /// System principals (names starting with a dot, which users cannot
+            /// take) are not listed.
             async fn principals(&self, kind: Option<PrincipalKind>) -> Result<Vec<Principal>> {
                 let _t = OpTimer::start("principals");
                 let mut conn = self.pool.acquire().await?;
                 let rows = sqlx::query(&format!(
-                    "SELECT {PRINCIPAL_COLUMNS} FROM principals WHERE ($1 IS NULL OR kind = $1) ORDER BY name"
+                    "SELECT {PRINCIPAL_COLUMNS} FROM principals WHERE ($1 IS NULL OR kind = $1) AND name NOT LIKE '.%' ORDER BY name"
                 ))
                 .bind(kind.map(|k| k.as_str()))
                 .fetch_all(&mut *conn)

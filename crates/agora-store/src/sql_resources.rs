@@ -2,7 +2,7 @@
 //! [`crate::ResourceStore`] for a backend (see `sql.rs` for what it needs).
 
 pub(crate) const COLLECTION_COLUMNS: &str =
-    "id, owner_id, path, parent_id, kind, components, revision, created_at, modified_at";
+    "id, owner_id, path, parent_id, kind, components, revision, created_at, modified_at, source";
 pub(crate) const META_COLUMNS: &str =
     "id, collection_id, name, uid, etag, content_type, component, size, created_at, modified_at, revision, class";
 
@@ -51,6 +51,7 @@ macro_rules! sql_resource_store {
                     revision: row.try_get("revision")?,
                     created_at: row.try_get("created_at")?,
                     modified_at: row.try_get("modified_at")?,
+                    source: row.try_get("source")?,
                     share_id: None,
                 })
             }
@@ -149,8 +150,8 @@ macro_rules! sql_resource_store {
                 now: i64,
             ) -> Result<Option<CollectionId>, sqlx::Error> {
                 let id: Option<i64> = sqlx::query_scalar(
-                    "INSERT INTO collections (owner_id, path, parent_id, kind, components, created_at, modified_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (path) DO NOTHING RETURNING id",
+                    "INSERT INTO collections (owner_id, path, parent_id, kind, components, created_at, modified_at, source) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $6, $7) ON CONFLICT (path) DO NOTHING RETURNING id",
                 )
                 .bind(new.owner_id)
                 .bind(&new.path)
@@ -158,6 +159,7 @@ macro_rules! sql_resource_store {
                 .bind(new.kind.as_str())
                 .bind(new.components.0)
                 .bind(now)
+                .bind(&new.source)
                 .fetch_optional(&mut *conn)
                 .await?;
                 if let Some(id) = id {
@@ -401,7 +403,7 @@ macro_rules! sql_resource_store {
                         return Ok(Some(collection_from_row(&row)?));
                     }
                     let mount = sqlx::query(
-                        "SELECT c.id, c.owner_id, c.path, c.parent_id, c.kind, c.components, c.revision, c.created_at, c.modified_at, \
+                        "SELECT c.id, c.owner_id, c.path, c.parent_id, c.kind, c.components, c.revision, c.created_at, c.modified_at, c.source, \
                          s.id AS share_id, s.mount_path, s.mount_parent \
                          FROM shares s JOIN collections c ON c.id = s.collection_id \
                          WHERE s.mount_path = $1 AND s.status = 'accepted'",
@@ -423,7 +425,7 @@ macro_rules! sql_resource_store {
                     let mut out: Vec<Collection> = rows.iter().map(collection_from_row).collect::<Result<_, _>>()?;
                     // Shared collections appear inside the sharee's own home.
                     let mounts = sqlx::query(
-                        "SELECT c.id, c.owner_id, c.path, c.parent_id, c.kind, c.components, c.revision, c.created_at, c.modified_at, \
+                        "SELECT c.id, c.owner_id, c.path, c.parent_id, c.kind, c.components, c.revision, c.created_at, c.modified_at, c.source, \
                          s.id AS share_id, s.mount_path, s.mount_parent \
                          FROM shares s JOIN collections c ON c.id = s.collection_id \
                          WHERE s.mount_parent = $1 AND s.status = 'accepted' ORDER BY s.mount_path",

@@ -58,6 +58,7 @@ fn home(owner: PrincipalId) -> NewCollection {
         kind: CollectionKind::CalendarHome,
         components: Components::default(),
         properties: vec![],
+        source: None,
     }
 }
 
@@ -69,6 +70,7 @@ fn calendar(owner: PrincipalId, name: &str) -> NewCollection {
         kind: CollectionKind::Calendar,
         components: Components(Components::EVENT),
         properties: vec![("{DAV:}displayname".into(), "<D:displayname xmlns:D=\"DAV:\">Work</D:displayname>".into())],
+        source: None,
     }
 }
 
@@ -210,6 +212,7 @@ async fn collections_nest_and_delete_recursively(o: Opened) {
         kind: CollectionKind::Plain,
         components: Components::default(),
         properties: vec![],
+        source: None,
     };
     let home = s.collection("calendars/alice/").await.unwrap().unwrap();
     let top = s.create_collection(&plain("calendars/alice/dir/", "calendars/alice/"), 1).await.unwrap();

@@ -117,6 +117,10 @@ pub struct ServeArgs {
     /// Seconds in-flight requests get to finish after SIGINT/SIGTERM [default: 30]
     #[arg(long, env = "AGORA_SHUTDOWN_GRACE_SECONDS", value_name = "SECONDS")]
     pub shutdown_grace_seconds: Option<u64>,
+    /// Seconds between refreshes of the global address list (and LDAP) and of
+    /// subscribed calendar feeds [default: 300]
+    #[arg(long, env = "AGORA_REFRESH_SECONDS", value_name = "SECONDS")]
+    pub refresh_seconds: Option<u64>,
 }
 
 /// Name, addresses and display name of a new principal.

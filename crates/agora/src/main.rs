@@ -14,6 +14,7 @@ mod admin;
 mod cli;
 mod exit;
 mod logging;
+mod refresh;
 mod serve;
 mod settings;
 

@@ -37,6 +37,8 @@ pub async fn run(settings: &Settings, serve: ServeSettings) -> Result<(), Failur
         print_initial_admin(&password);
     }
 
+    tokio::spawn(crate::refresh::run(core.clone(), serve.refresh));
+
     // Bind before announcing, so that a taken port is a clear start-up error.
     let listener =
         TcpListener::bind(serve.listen).map_err(|e| Failure::io(format!("cannot listen on {}: {e}", serve.listen)))?;

@@ -39,6 +39,7 @@ struct FileConfig {
     max_xml_depth: Option<usize>,
     max_xml_properties: Option<usize>,
     user_quota_bytes: Option<u64>,
+    refresh_seconds: Option<u64>,
 }
 
 /// Settings every command needs.
@@ -76,6 +77,8 @@ pub struct ServeSettings {
     pub max_resource_size: u64,
     /// Per-user storage quota, `None` for unlimited.
     pub user_quota_bytes: Option<u64>,
+    /// Period of the background refresh (global address list, LDAP, feeds).
+    pub refresh: Duration,
 }
 
 impl Settings {
@@ -157,6 +160,7 @@ impl Settings {
                 failure_window: window.map(Duration::from_secs).unwrap_or(defaults.failure_window),
             },
             shutdown_grace: Duration::from_secs(args.shutdown_grace_seconds.or(f.shutdown_grace_seconds).unwrap_or(30)),
+            refresh: Duration::from_secs(args.refresh_seconds.or(f.refresh_seconds).unwrap_or(300).max(1)),
         })
     }
 }

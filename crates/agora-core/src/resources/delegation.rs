@@ -14,11 +14,7 @@ impl Resources<'_> {
     pub(super) async fn proxy_privileges(&self, c: &Collection, principals: &[PrincipalId]) -> Result<i64> {
         if !matches!(
             c.kind,
-            CollectionKind::Calendar
-                | CollectionKind::Subscribed
-                | CollectionKind::Inbox
-                | CollectionKind::Outbox
-                | CollectionKind::CalendarHome
+            CollectionKind::Calendar | CollectionKind::Inbox | CollectionKind::Outbox | CollectionKind::CalendarHome
         ) {
             return Ok(0);
         }

@@ -51,6 +51,7 @@ pub fn initial_collections(p: &Principal) -> Vec<NewCollection> {
         kind,
         components: Components(components),
         properties: Vec::new(),
+        source: None,
     };
     let cal_home = calendar_home(&p.name);
     let in_cal = |name: &str| format!("{cal_home}{name}/");

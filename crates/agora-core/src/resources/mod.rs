@@ -212,6 +212,9 @@ impl<'a> Resources<'a> {
         {
             self.store().provision(&initial, now()).await?;
         }
+        if principal.kind == agora_store::PrincipalKind::User {
+            self.ensure_gal_mount(&principal).await?;
+        }
         self.core.homes.0.lock().unwrap_or_else(|e| e.into_inner()).insert(id, Instant::now());
         Ok(())
     }
@@ -298,6 +301,7 @@ impl<'a> Resources<'a> {
             kind,
             components,
             properties,
+            source: None,
         };
         Ok(self.store().create_collection(&new, now()).await?)
     }
@@ -373,6 +377,7 @@ impl<'a> Resources<'a> {
     /// Deletes an object if the condition holds.
     pub async fn delete_object(&self, c: &Collection, name: &str, condition: &WriteCondition) -> Result<()> {
         self.authorize(c, Access::Write).await?;
+        validate::read_only(c)?;
         if self.store().delete_object(c.id, name, condition, now()).await? {
             Ok(())
         } else {
@@ -393,6 +398,9 @@ impl<'a> Resources<'a> {
     ) -> Result<PutOutcome> {
         self.authorize(src, if delete_source { Access::Write } else { Access::Read }).await?;
         self.authorize(dst, Access::Write).await?;
+        if delete_source {
+            validate::read_only(src)?;
+        }
         let current = self
             .store()
             .object(src.id, &object.name)

@@ -125,22 +125,41 @@ impl Resources<'_> {
             .collection(&home_path)
             .await?
             .ok_or_else(|| CoreError::Conflict("the user has no home for this share".into()))?;
-        let base = format!("{owner_name}-{name}");
+        let mount = self.mount(share.id, &home, &format!("{owner_name}-{name}")).await?;
+        self.notify_answer(&shared, &share, true).await?;
+        Ok(mount)
+    }
+
+    /// Mounts an accepted share in a home at a free name (`BASE`, then `BASE-2` …).
+    async fn mount(&self, share_id: i64, home: &Collection, base: &str) -> Result<String> {
+        let home_path = &home.path;
         for n in 1..100 {
             let candidate = if n == 1 { format!("{home_path}{base}/") } else { format!("{home_path}{base}-{n}/") };
             if self.store().collection(&candidate).await?.is_some() {
                 continue;
             }
-            match self.store().answer_share(share.id, ShareStatus::Accepted, Some((&candidate, home.id)), now()).await {
-                Ok(()) => {
-                    self.notify_answer(&shared, &share, true).await?;
-                    return Ok(candidate);
-                }
+            match self.store().answer_share(share_id, ShareStatus::Accepted, Some((&candidate, home.id)), now()).await {
+                Ok(()) => return Ok(candidate),
                 Err(agora_store::StoreError::Conflict(_)) => continue,
                 Err(e) => return Err(e.into()),
             }
         }
         Err(CoreError::Conflict("no free name for the shared collection".into()))
+    }
+
+    /// Mounts the global address list in a user's address-book home, once: a user
+    /// who deleted it (declined the share) keeps it away.
+    pub(super) async fn ensure_gal_mount(&self, user: &agora_store::Principal) -> Result<()> {
+        let gal = self.core.gal().await?;
+        if self.store().shares_to(user.id).await?.iter().any(|s| s.collection_id == gal.id) {
+            return Ok(());
+        }
+        let Some(home) = self.store().collection(&super::homes::addressbook_home(&user.name)).await? else {
+            return Ok(());
+        };
+        let share = self.store().upsert_share(gal.id, user.id, ShareAccess::Read, None, now()).await?;
+        self.mount(share.id, &home, crate::gal::MOUNT_NAME).await?;
+        Ok(())
     }
 
     /// Declines a share (or leaves an accepted one): it disappears from the home.

@@ -34,6 +34,7 @@ pub fn prepare(collection: &Collection, data: Vec<u8>, content_type: Option<&str
     if data.len() as u64 > max_size {
         return Err(Rule::MaxSize { max: max_size }.into());
     }
+    read_only(collection)?;
     match collection.kind {
         CollectionKind::Calendar => calendar(collection, data, content_type),
         CollectionKind::Addressbook => card(data, content_type),
@@ -50,12 +51,19 @@ pub fn prepare(collection: &Collection, data: Vec<u8>, content_type: Option<&str
         CollectionKind::Inbox | CollectionKind::Outbox | CollectionKind::Notifications => {
             Err(CoreError::Forbidden("schedule boxes and notifications are written by the server, not by PUT".into()))
         }
-        CollectionKind::Subscribed => {
-            Err(CoreError::Forbidden("a subscribed calendar is read-only: the server copies it from its feed".into()))
-        }
         CollectionKind::CalendarHome | CollectionKind::AddressbookHome => {
             Err(CoreError::Forbidden("a home holds collections only; create a calendar or address book first".into()))
         }
+    }
+}
+
+/// Refuses client writes to a collection the server fills (the global address
+/// list, a subscribed feed).
+pub(super) fn read_only(collection: &Collection) -> Result<()> {
+    match collection.source.as_deref() {
+        None => Ok(()),
+        Some("directory") => Err(CoreError::Forbidden("the directory is read-only".into())),
+        Some(_) => Err(CoreError::Forbidden("a subscribed calendar is read-only: it is copied from its feed".into())),
     }
 }
 

@@ -28,6 +28,11 @@ pub async fn run(settings: &Settings, command: &Command) -> Result<(), Failure> 
         Command::Publish(cmd) => publish::run(&core, cmd).await,
         Command::Serve(_) => unreachable!("serve is not an administration command"),
     };
+    // A directory change shows in the global address list at once, server
+    // running or not.
+    if result.is_ok() && matches!(command, Command::User(_) | Command::Group(_) | Command::Resource(_)) {
+        core.refresh_gal().await?;
+    }
     core.close().await;
     result
 }
