@@ -39,6 +39,9 @@ pub enum CoreError {
     /// The store failed.
     #[error(transparent)]
     Store(StoreError),
+    /// An external service (the LDAP directory) failed.
+    #[error("{0}")]
+    Unavailable(String),
 }
 
 /// The preconditions of RFC 4791 §5.3.2.1 / RFC 6352 §6.3.2.1 and friends, as

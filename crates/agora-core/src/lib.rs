@@ -19,6 +19,7 @@ pub mod acl;
 pub mod auth;
 pub mod directory;
 mod error;
+pub mod external;
 pub mod gal;
 pub mod names;
 pub mod password;
@@ -61,7 +62,16 @@ pub struct Core {
 impl Core {
     /// Builds the core on an opened store.
     pub fn new(store: Arc<dyn Store>, config: CoreConfig) -> Self {
-        let auth = Arc::new(Authenticator::new(store.clone(), config.auth.clone()));
+        Self::with_external(store, config, None)
+    }
+
+    /// Builds the core with an external directory (LDAP) beside the local one.
+    pub fn with_external(
+        store: Arc<dyn Store>,
+        config: CoreConfig,
+        external: Option<Arc<dyn external::ExternalDirectory>>,
+    ) -> Self {
+        let auth = Arc::new(Authenticator::new(store.clone(), config.auth.clone(), external));
         Core { store, auth, config, homes: Default::default() }
     }
 

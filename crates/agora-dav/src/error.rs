@@ -137,6 +137,10 @@ impl IntoResponse for HttpError {
                     tracing::error!(error = %err, "request failed");
                     text(StatusCode::SERVICE_UNAVAILABLE, "the store is unavailable")
                 }
+                CoreError::Unavailable(m) => {
+                    tracing::error!(error = %m, "request failed");
+                    text(StatusCode::SERVICE_UNAVAILABLE, "the directory is unavailable")
+                }
             },
         }
     }

@@ -13,6 +13,7 @@ mod acceptor;
 mod admin;
 mod cli;
 mod exit;
+mod ldap;
 mod logging;
 mod refresh;
 mod serve;

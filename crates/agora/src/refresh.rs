@@ -13,6 +13,9 @@ pub async fn run(core: Arc<Core>, period: Duration) {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
+        if let Err(e) = core.sync_external().await {
+            tracing::warn!(error = %e, "external directory refresh failed");
+        }
         if let Err(e) = core.refresh_gal().await {
             tracing::warn!(error = %e, "global address list refresh failed");
         }

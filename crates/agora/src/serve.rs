@@ -22,13 +22,18 @@ pub async fn run(settings: &Settings, serve: ServeSettings) -> Result<(), Failur
 
     let store = agora_store::open(settings.store.as_deref(), &settings.data_dir, settings.sqlite_sync).await?;
     tracing::info!(backend = store.backend(), "store opened");
-    let core = Arc::new(Core::new(
+    let external = serve.ldap.clone().map(|c| {
+        tracing::info!(url = %c.url, base = %c.base_dn, "LDAP directory configured");
+        Arc::new(crate::ldap::Ldap::new(c)) as Arc<dyn agora_core::external::ExternalDirectory>
+    });
+    let core = Arc::new(Core::with_external(
         store,
         CoreConfig {
             auth: serve.auth.clone(),
             max_resource_size: serve.max_resource_size,
             user_quota_bytes: serve.user_quota_bytes,
         },
+        external,
     ));
 
     if serve.initial_admin

@@ -40,6 +40,7 @@ struct FileConfig {
     max_xml_properties: Option<usize>,
     user_quota_bytes: Option<u64>,
     refresh_seconds: Option<u64>,
+    ldap: Option<crate::ldap::LdapConfig>,
 }
 
 /// Settings every command needs.
@@ -79,6 +80,8 @@ pub struct ServeSettings {
     pub user_quota_bytes: Option<u64>,
     /// Period of the background refresh (global address list, LDAP, feeds).
     pub refresh: Duration,
+    /// The LDAP directory beside the local one, if configured.
+    pub ldap: Option<crate::ldap::LdapConfig>,
 }
 
 impl Settings {
@@ -161,6 +164,7 @@ impl Settings {
             },
             shutdown_grace: Duration::from_secs(args.shutdown_grace_seconds.or(f.shutdown_grace_seconds).unwrap_or(30)),
             refresh: Duration::from_secs(args.refresh_seconds.or(f.refresh_seconds).unwrap_or(300).max(1)),
+            ldap: f.ldap.clone(),
         })
     }
 }

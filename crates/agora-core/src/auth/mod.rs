@@ -20,6 +20,7 @@ use std::time::Duration;
 
 use agora_store::{PrincipalId, Store, StoreError};
 
+use crate::external::{ExternalDirectory, ExternalUser};
 use crate::password;
 use cache::CredentialCache;
 use throttle::Throttle;
@@ -87,15 +88,28 @@ pub struct Authenticator {
     store: Arc<dyn Store>,
     cache: CredentialCache,
     throttle: Throttle,
+    external: Option<Arc<dyn ExternalDirectory>>,
 }
 
 impl Authenticator {
-    pub(crate) fn new(store: Arc<dyn Store>, config: AuthConfig) -> Self {
+    pub(crate) fn new(store: Arc<dyn Store>, config: AuthConfig, external: Option<Arc<dyn ExternalDirectory>>) -> Self {
         Authenticator {
             store,
             cache: CredentialCache::new(config.cache_ttl),
             throttle: Throttle::new(config.max_failures, config.failure_window),
+            external,
         }
+    }
+
+    pub(crate) fn external(&self) -> Option<&Arc<dyn ExternalDirectory>> {
+        self.external.as_ref()
+    }
+
+    pub(crate) async fn provision_external(
+        &self,
+        user: &ExternalUser,
+    ) -> crate::Result<(agora_store::Principal, bool)> {
+        crate::external::provision(self.store.as_ref(), user).await
     }
 
     /// Checks a login (user name or e-mail address, any case) and password (the
@@ -129,6 +143,14 @@ impl Authenticator {
     /// The full check with argon2; `None` when the credentials are wrong.
     async fn verify(&self, login: &str, secret: &str) -> Result<Option<(Identity, i64)>, StoreError> {
         let record = if login.is_empty() { None } else { self.store.login(login).await? };
+        // Users without a local password are the external directory's (and so is
+        // a login it knows that is not local yet); their app passwords are local.
+        if let Some(external) = &self.external
+            && record.as_ref().is_none_or(|r| r.password_hash.is_none())
+            && password::app_hint(secret).is_none()
+        {
+            return self.verify_external(external.as_ref(), login, secret).await;
+        }
         let Some(record) = record else {
             // Spend the same time as for a real account.
             let secret = secret.to_owned();
@@ -145,6 +167,41 @@ impl Authenticator {
             .await
             .unwrap_or(false);
         Ok(ok.then_some((Identity { principal_id: record.id, name: record.name }, record.auth_epoch)))
+    }
+
+    /// The external directory's check; the user becomes local on success.
+    async fn verify_external(
+        &self,
+        external: &dyn ExternalDirectory,
+        login: &str,
+        secret: &str,
+    ) -> Result<Option<(Identity, i64)>, StoreError> {
+        // An empty password would be an anonymous bind, which LDAP servers accept.
+        if login.is_empty() || secret.is_empty() {
+            return Ok(None);
+        }
+        let user = match external.check_password(login, secret).await {
+            Ok(Some(user)) => user,
+            Ok(None) => return Ok(None),
+            Err(e) => {
+                tracing::error!(error = %e, "external directory unavailable");
+                return Ok(None);
+            }
+        };
+        let principal = match crate::external::provision(self.store.as_ref(), &user).await {
+            Ok((p, _)) => p,
+            Err(crate::CoreError::Store(e)) => return Err(e),
+            Err(e) => {
+                tracing::warn!(login, error = %e, "external user cannot become local");
+                return Ok(None);
+            }
+        };
+        // A local account of that name with its own password is not the LDAP user's.
+        let Some(record) = self.store.login(&principal.name).await? else { return Ok(None) };
+        if record.password_hash.is_some() {
+            return Ok(None);
+        }
+        Ok(Some((Identity { principal_id: record.id, name: record.name }, record.auth_epoch)))
     }
 
     /// Drops cached verifications of a principal (after a credential change made in
