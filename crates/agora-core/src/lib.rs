@@ -25,6 +25,7 @@ pub mod names;
 pub mod password;
 pub mod resources;
 pub mod search;
+pub mod subscriptions;
 
 pub use agora_store::{AppPassword, Principal, PrincipalKind, ResourceKind, Store};
 pub use auth::{AuthConfig, AuthError, Authenticator, Identity};
@@ -57,6 +58,7 @@ pub struct Core {
     auth: Arc<Authenticator>,
     config: CoreConfig,
     homes: resources::HomeCache,
+    subscriptions_changed: tokio::sync::Notify,
 }
 
 impl Core {
@@ -72,7 +74,7 @@ impl Core {
         external: Option<Arc<dyn external::ExternalDirectory>>,
     ) -> Self {
         let auth = Arc::new(Authenticator::new(store.clone(), config.auth.clone(), external));
-        Core { store, auth, config, homes: Default::default() }
+        Core { store, auth, config, homes: Default::default(), subscriptions_changed: Default::default() }
     }
 
     /// Resource operations on behalf of an authenticated user.

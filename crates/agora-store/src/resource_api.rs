@@ -25,6 +25,9 @@ pub trait ResourceStore: Send + Sync + 'static {
     /// Every collection a principal owns, ordered by path.
     async fn collections_of(&self, owner: PrincipalId) -> Result<Vec<Collection>>;
 
+    /// Every collection the server fills from a URL (subscribed feeds), by path.
+    async fn subscribed_collections(&self) -> Result<Vec<Collection>>;
+
     /// Deletes a collection with everything below it; records the removal in its
     /// parent's change log. Returns whether it existed.
     async fn delete_collection(&self, id: CollectionId, now: i64) -> Result<bool>;

@@ -450,6 +450,16 @@ macro_rules! sql_resource_store {
                     Ok(rows.iter().map(collection_from_row).collect::<Result<_, _>>()?)
                 }
 
+                async fn subscribed_collections(&self) -> Result<Vec<Collection>> {
+                    let _t = OpTimer::start("subscribed_collections");
+                    let rows = sqlx::query(&format!(
+                        "SELECT {COLLECTION_COLUMNS} FROM collections WHERE source LIKE 'http%' ORDER BY path"
+                    ))
+                    .fetch_all(&self.pool)
+                    .await?;
+                    Ok(rows.iter().map(collection_from_row).collect::<Result<_, _>>()?)
+                }
+
                 async fn delete_collection(&self, id: CollectionId, now: i64) -> Result<bool> {
                     let _t = OpTimer::start("delete_collection");
                     let mut tx = self.write_tx().await?;

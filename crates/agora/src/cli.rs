@@ -121,6 +121,10 @@ pub struct ServeArgs {
     /// subscribed calendar feeds [default: 300]
     #[arg(long, env = "AGORA_REFRESH_SECONDS", value_name = "SECONDS")]
     pub refresh_seconds: Option<u64>,
+    /// Let subscribed calendar feeds be fetched from loopback and private
+    /// networks (off: users could make the server probe its own network)
+    #[arg(long, env = "AGORA_FEEDS_ALLOW_PRIVATE", value_name = "BOOL")]
+    pub feeds_allow_private: Option<bool>,
 }
 
 /// Name, addresses and display name of a new principal.

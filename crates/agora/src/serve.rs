@@ -42,7 +42,7 @@ pub async fn run(settings: &Settings, serve: ServeSettings) -> Result<(), Failur
         print_initial_admin(&password);
     }
 
-    tokio::spawn(crate::refresh::run(core.clone(), serve.refresh));
+    tokio::spawn(crate::refresh::run(core.clone(), serve.refresh, serve.feeds_allow_private));
 
     // Bind before announcing, so that a taken port is a clear start-up error.
     let listener =

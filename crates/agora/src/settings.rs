@@ -41,6 +41,7 @@ struct FileConfig {
     user_quota_bytes: Option<u64>,
     refresh_seconds: Option<u64>,
     ldap: Option<crate::ldap::LdapConfig>,
+    feeds_allow_private: Option<bool>,
 }
 
 /// Settings every command needs.
@@ -82,6 +83,8 @@ pub struct ServeSettings {
     pub refresh: Duration,
     /// The LDAP directory beside the local one, if configured.
     pub ldap: Option<crate::ldap::LdapConfig>,
+    /// Whether subscribed feeds may be on loopback or private networks.
+    pub feeds_allow_private: bool,
 }
 
 impl Settings {
@@ -165,6 +168,7 @@ impl Settings {
             shutdown_grace: Duration::from_secs(args.shutdown_grace_seconds.or(f.shutdown_grace_seconds).unwrap_or(30)),
             refresh: Duration::from_secs(args.refresh_seconds.or(f.refresh_seconds).unwrap_or(300).max(1)),
             ldap: f.ldap.clone(),
+            feeds_allow_private: args.feeds_allow_private.or(f.feeds_allow_private).unwrap_or(false),
         })
     }
 }

@@ -8,7 +8,7 @@ pub mod locks;
 pub mod notifications;
 pub mod publishing;
 pub mod sharing;
-mod validate;
+pub(crate) mod validate;
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -73,7 +73,7 @@ pub enum View {
 
 /// Resource operations on behalf of one authenticated user (one request).
 pub struct Resources<'a> {
-    core: &'a Core,
+    pub(crate) core: &'a Core,
     who: &'a Identity,
     /// Privileges already worked out during this request, by collection id.
     seen: Mutex<HashMap<i64, Privileges>>,
@@ -273,6 +273,18 @@ impl<'a> Resources<'a> {
         components: Components,
         properties: Vec<(String, String)>,
     ) -> Result<Collection> {
+        self.create_collection_from(path, kind, components, properties, None).await
+    }
+
+    /// [`Self::create_collection`] for a collection the server fills (`source`).
+    pub(crate) async fn create_collection_from(
+        &self,
+        path: &str,
+        kind: CollectionKind,
+        components: Components,
+        properties: Vec<(String, String)>,
+        source: Option<String>,
+    ) -> Result<Collection> {
         let parent_path =
             parent_of(path).ok_or_else(|| CoreError::Forbidden("cannot create a top-level collection".into()))?;
         let parent = self
@@ -301,7 +313,7 @@ impl<'a> Resources<'a> {
             kind,
             components,
             properties,
-            source: None,
+            source,
         };
         Ok(self.store().create_collection(&new, now()).await?)
     }

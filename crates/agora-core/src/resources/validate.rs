@@ -67,7 +67,7 @@ pub(super) fn read_only(collection: &Collection) -> Result<()> {
     }
 }
 
-fn calendar(collection: &Collection, data: Vec<u8>, content_type: Option<&str>) -> Result<NewObject> {
+pub(crate) fn calendar(collection: &Collection, data: Vec<u8>, content_type: Option<&str>) -> Result<NewObject> {
     let data = match content_type.map(essence).as_deref() {
         None | Some("text/calendar") => data,
         // jCal (RFC 7265) is stored as the iCalendar text it stands for.

@@ -2,7 +2,7 @@
 //! §5.3.1): the resource type and initial properties come from the body.
 
 use agora_core::{Access, CoreError};
-use agora_dav_xml::{MkcolKind, NS_CALDAV, NS_CARDDAV, NS_DAV, Precondition, PropName, parse_mkcol};
+use agora_dav_xml::{MkcolKind, NS_CALDAV, NS_CALENDARSERVER, NS_CARDDAV, NS_DAV, Precondition, PropName, parse_mkcol};
 use agora_store::{CollectionKind, Components};
 use axum::extract::Request;
 use axum::http::{StatusCode, header};
@@ -42,6 +42,10 @@ pub async fn mkcol(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> {
     } else {
         (CollectionKind::Plain, Components(0), Vec::new())
     };
+    // A subscription: the feed URL (CalendarServer's CS:source, kept as a dead
+    // property too so that clients read it back).
+    let mut source = None;
+    let mut subscribed = false;
     if !body.is_empty() {
         request::require_xml(&parts.headers, &body)?;
         let parsed = parse_mkcol(&body, &dav.state.limits.xml)?;
@@ -55,7 +59,8 @@ pub async fn mkcol(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> {
                 if !has(NS_DAV, "collection") || types.len() > 2 {
                     return Err(HttpError::Precondition(StatusCode::FORBIDDEN, Precondition::ValidResourcetype));
                 }
-                kind = if has(NS_CALDAV, "calendar") {
+                subscribed = has(NS_CALENDARSERVER, "subscribed");
+                kind = if has(NS_CALDAV, "calendar") || subscribed {
                     CollectionKind::Calendar
                 } else if has(NS_CARDDAV, "addressbook") {
                     CollectionKind::Addressbook
@@ -73,6 +78,11 @@ pub async fn mkcol(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> {
                     })?;
                     components.0 |= bit;
                 }
+            } else if prop.name.is(NS_CALENDARSERVER, "source") {
+                let element = prop.element()?;
+                let href = element.child(&PropName::dav("href")).map(|h| h.text()).unwrap_or_default();
+                source = Some(href.trim().to_owned());
+                props.push((prop.name.clark(), prop.xml));
             } else if is_protected(&prop.name) {
                 return Err(HttpError::Precondition(
                     StatusCode::FORBIDDEN,
@@ -83,7 +93,15 @@ pub async fn mkcol(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> {
             }
         }
     }
-    let created = dav.res.create_collection(&path, kind, components, props).await.map_err(|e| match e {
+    if subscribed && source.is_none() {
+        return Err(HttpError::BadRequest("a subscribed calendar needs its feed URL in CS:source".into()));
+    }
+    let created = match source {
+        Some(url) if kind == CollectionKind::Calendar => dav.res.subscribe(&path, &url, props).await,
+        Some(_) => Err(CoreError::Invalid("only calendars can be subscribed to a feed".into())),
+        None => dav.res.create_collection(&path, kind, components, props).await,
+    };
+    let created = created.map_err(|e| match e {
         CoreError::Rule(rule) => HttpError::from_rule(rule, kind, |n| n.to_owned()),
         other => other.into(),
     })?;

@@ -1,0 +1,111 @@
+//! Calendars subscribed to external iCalendar feeds (webcal): the user creates a
+//! calendar naming its source (MKCALENDAR or extended MKCOL with CS:source, or
+//! Apple's CS:subscribed resource type); the server fetches the feed on a schedule
+//! (the binary's refresh task) and keeps one object per UID, so every client
+//! syncs it like any calendar, read-only.
+
+use std::collections::HashMap;
+
+use agora_store::{Collection, CollectionKind, Components, NewObject, WriteCondition};
+
+use crate::error::{CoreError, Result};
+use crate::gal::Refreshed;
+use crate::resources::{Resources, etag, validate};
+use crate::{Core, now};
+
+/// A feed URL as stored: `webcal://` and `webcals://` become `http://` and
+/// `https://` (the webcal scheme only tells the OS to open a calendar program).
+pub fn normalise_source(url: &str) -> Result<String> {
+    let url = url.trim();
+    let lower = url.to_ascii_lowercase();
+    let rest = |n: usize| &url[n..];
+    let normal = if lower.starts_with("webcals://") {
+        format!("https://{}", rest(10))
+    } else if lower.starts_with("webcal://") {
+        format!("http://{}", rest(9))
+    } else if lower.starts_with("http://") || lower.starts_with("https://") {
+        url.to_owned()
+    } else {
+        return Err(CoreError::Invalid(format!("{url:?} is not an http(s) or webcal URL")));
+    };
+    let host = normal.split("://").nth(1).and_then(|r| r.split(['/', '?', '#']).next()).unwrap_or_default();
+    if host.is_empty() || normal.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(CoreError::Invalid(format!("{url:?} is not a valid URL")));
+    }
+    Ok(normal)
+}
+
+impl Resources<'_> {
+    /// Creates a calendar at `path` filled from the feed at `url`.
+    pub async fn subscribe(&self, path: &str, url: &str, properties: Vec<(String, String)>) -> Result<Collection> {
+        let source = normalise_source(url)?;
+        let all = Components(Components::EVENT | Components::TODO | Components::JOURNAL);
+        let c = self.create_collection_from(path, CollectionKind::Calendar, all, properties, Some(source)).await?;
+        self.core.subscriptions_changed.notify_one();
+        Ok(c)
+    }
+}
+
+impl Core {
+    /// Every subscribed calendar.
+    pub async fn subscriptions(&self) -> Result<Vec<Collection>> {
+        Ok(self.store.subscribed_collections().await?)
+    }
+
+    /// Woken when a subscription is created, so that it is fetched at once.
+    pub fn subscriptions_changed(&self) -> &tokio::sync::Notify {
+        &self.subscriptions_changed
+    }
+
+    /// Makes a subscribed calendar hold exactly the feed's objects: only those
+    /// whose bytes changed are written. Objects the calendar would refuse (invalid,
+    /// too large) are skipped and counted in the log.
+    pub async fn apply_feed(&self, c: &Collection, feed: &str) -> Result<Refreshed> {
+        let mut wanted: HashMap<String, NewObject> = HashMap::new();
+        let mut skipped = 0;
+        for (uid, text) in agora_ical::feed::split(feed) {
+            if text.len() as u64 > self.config.max_resource_size {
+                skipped += 1;
+                continue;
+            }
+            match validate::calendar(c, text.into_bytes(), None) {
+                Ok(object) => {
+                    wanted.insert(format!("{}.ics", &etag(uid.as_bytes())[..20]), object);
+                }
+                Err(_) => skipped += 1,
+            }
+        }
+        if skipped > 0 {
+            tracing::warn!(calendar = %c.path, skipped, "feed objects refused");
+        }
+        let existing: HashMap<String, String> =
+            self.store.object_metas(c.id).await?.into_iter().map(|m| (m.name, m.etag)).collect();
+        let mut done = Refreshed::default();
+        for (name, object) in &wanted {
+            if existing.get(name) != Some(&object.etag) {
+                self.store.put_object(c.id, name, object, &WriteCondition::Always, now()).await?;
+                done.written += 1;
+            }
+        }
+        for name in existing.keys().filter(|n| !wanted.contains_key(*n)) {
+            self.store.delete_object(c.id, name, &WriteCondition::Always, now()).await?;
+            done.removed += 1;
+        }
+        Ok(done)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalise_source;
+
+    #[test]
+    fn sources() {
+        assert_eq!(normalise_source("webcal://x.org/a.ics").unwrap(), "http://x.org/a.ics");
+        assert_eq!(normalise_source("WEBCALS://x.org/a.ics").unwrap(), "https://x.org/a.ics");
+        assert_eq!(normalise_source(" https://x.org/a.ics ").unwrap(), "https://x.org/a.ics");
+        for bad in ["ftp://x.org/a", "file:///etc/passwd", "http:///a", "http://x y.org/", "x.org"] {
+            assert!(normalise_source(bad).is_err(), "{bad}");
+        }
+    }
+}

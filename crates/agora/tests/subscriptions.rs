@@ -1,0 +1,165 @@
+//! Calendars subscribed to an external iCalendar feed (served here on loopback),
+//! on both stores: created by MKCALENDAR with CS:source or Apple's CS:subscribed
+//! MKCOL, filled by the server, read-only for clients, following the feed as it
+//! changes, and keeping its content while the feed is down.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+agora_testkit::on_both_stores!(subscribed_calendars_follow_their_feed);
+
+/// A feed on loopback: answers every request with the current body, or 500 when
+/// there is none.
+fn serve_feed(body: Arc<Mutex<Option<String>>>) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().map_while(Result::ok) {
+            let mut reader = BufReader::new(&stream);
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let current = body.lock().unwrap().clone();
+            let answer = match current {
+                Some(text) => format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/calendar\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
+                    text.len()
+                ),
+                None => "HTTP/1.1 500 Oops\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".into(),
+            };
+            let _ = (&stream).write_all(answer.as_bytes());
+        }
+    });
+    port
+}
+
+const ZONE: &str = "BEGIN:VTIMEZONE\r\nTZID:Europe/Paris\r\nBEGIN:STANDARD\r\nDTSTART:19701025T030000\r\n\
+    TZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\n\
+    BEGIN:DAYLIGHT\r\nDTSTART:19700329T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\n\
+    RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n";
+
+fn feed(events: &[(&str, &str)]) -> String {
+    let mut out = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Feed//EN\r\nX-WR-CALNAME:Fêtes\r\n");
+    out.push_str(ZONE);
+    for (uid, summary) in events {
+        out.push_str(&format!(
+            "BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;TZID=Europe/Paris:20261207T100000\r\n\
+             DURATION:PT1H\r\nRRULE:FREQ=WEEKLY;COUNT=4\r\nSUMMARY:{summary}\r\nEND:VEVENT\r\n\
+             BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20260101T000000Z\r\nRECURRENCE-ID;TZID=Europe/Paris:20261214T100000\r\n\
+             DTSTART;TZID=Europe/Paris:20261214T150000\r\nDURATION:PT1H\r\nSUMMARY:{summary} (moved)\r\nEND:VEVENT\r\n"
+        ));
+    }
+    out.push_str("END:VCALENDAR\r\n");
+    out
+}
+
+fn sync(server: &Server, path: &str, token: &str) -> String {
+    let body = format!(
+        r#"<D:sync-collection xmlns:D="DAV:"><D:sync-token>{token}</D:sync-token><D:sync-level>1</D:sync-level><D:prop><D:getetag/></D:prop></D:sync-collection>"#
+    );
+    let (status, text) = send(server, "alice", "REPORT", path, "application/xml", &body);
+    assert_eq!(status, 207, "{text}");
+    text
+}
+
+fn token(body: &str) -> String {
+    let start = body.find("<D:sync-token>").unwrap() + "<D:sync-token>".len();
+    body[start..start + body[start..].find('<').unwrap()].to_owned()
+}
+
+/// Waits until the calendar holds `n` objects; returns the listing.
+fn wait_for(server: &Server, path: &str, n: usize) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let listing = sync(server, path, "");
+        if listing.matches("<D:response>").count() == n {
+            return listing;
+        }
+        assert!(Instant::now() < deadline, "expected {n} objects: {listing}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn mkcalendar(source: &str) -> String {
+    format!(
+        r#"<C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav" xmlns:CS="http://calendarserver.org/ns/"><D:set><D:prop><D:displayname>Fêtes</D:displayname><CS:source><D:href>{source}</D:href></CS:source></D:prop></D:set></C:mkcalendar>"#
+    )
+}
+
+fn subscribed_calendars_follow_their_feed(backend: Backend) {
+    let env = StoreEnv::new(backend);
+    let body = Arc::new(Mutex::new(Some(feed(&[("noel", "Noël"), ("fin", "Fin d'année")]))));
+    let port = serve_feed(body.clone());
+    let server = Server::start(&env, &["--refresh-seconds", "1", "--feeds-allow-private", "true"]);
+    add_users(&env, &["alice"]);
+    let cal = "/calendars/alice/holidays/";
+    let source = format!("webcal://127.0.0.1:{port}/feed.ics");
+
+    // Bad sources are refused with the reason.
+    let (status, text) = send(
+        &server,
+        "alice",
+        "MKCALENDAR",
+        "/calendars/alice/bad/",
+        "application/xml",
+        &mkcalendar("file:///etc/passwd"),
+    );
+    assert_eq!(status, 400, "{text}");
+    assert!(text.contains("webcal"), "{text}");
+
+    assert_eq!(send(&server, "alice", "MKCALENDAR", cal, "application/xml", &mkcalendar(&source)).0, 201);
+    let first = wait_for(&server, cal, 2);
+
+    // An ordinary calendar to clients: time-range queries expand the series.
+    let query = r#"<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><C:calendar-data/></D:prop><C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"><C:time-range start="20261214T130000Z" end="20261214T150000Z"/></C:comp-filter></C:comp-filter></C:filter></C:calendar-query>"#;
+    let (_, found) = send(&server, "alice", "REPORT", cal, "application/xml", query);
+    assert_eq!(found.matches("<D:response>").count(), 2, "the moved instances at 15:00 Paris: {found}");
+    assert!(found.contains("SUMMARY:Noël (moved)") && found.contains("BEGIN:VTIMEZONE"), "{found}");
+    let props = r#"<D:propfind xmlns:D="DAV:" xmlns:CS="http://calendarserver.org/ns/"><D:prop><D:resourcetype/><D:current-user-privilege-set/><CS:source/><D:displayname/></D:prop></D:propfind>"#;
+    let (_, mine) = send(&server, "alice", "PROPFIND", cal, "application/xml", props);
+    let mine = mine.split("</D:response>").next().unwrap().to_owned();
+    assert!(mine.contains("<C:calendar/>") && mine.contains(&format!("<D:href>{source}</D:href>")), "{mine}");
+    assert!(mine.contains("<D:read/>") && !mine.contains("<D:write-content/>"), "{mine}");
+
+    // Read-only for clients, even the owner; its own properties are the owner's.
+    let start = first.find(&format!("<D:href>{cal}")).unwrap() + "<D:href>".len();
+    let member = &first[start..start + first[start..].find('<').unwrap()];
+    let event = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:mine\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20261201T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    assert_eq!(send(&server, "alice", "PUT", &format!("{cal}mine.ics"), "text/calendar", event).0, 403);
+    assert_eq!(send(&server, "alice", "PUT", member, "text/calendar", event).0, 403);
+    assert_eq!(send(&server, "alice", "DELETE", member, "text/plain", "").0, 403);
+    let rename = r#"<D:propertyupdate xmlns:D="DAV:"><D:set><D:prop><D:displayname>Jours fériés</D:displayname></D:prop></D:set></D:propertyupdate>"#;
+    assert_eq!(send(&server, "alice", "PROPPATCH", cal, "application/xml", rename).0, 207);
+
+    // The feed changes: one event goes, the other changes; clients see a delta.
+    let before = token(&first);
+    *body.lock().unwrap() = Some(feed(&[("noel", "Noël en famille")]));
+    wait_for(&server, cal, 1);
+    let delta = sync(&server, cal, &before);
+    assert!(delta.contains("HTTP/1.1 404"), "the removed event: {delta}");
+    let everything = r#"<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><C:calendar-data/></D:prop><C:filter><C:comp-filter name="VCALENDAR"/></C:filter></C:calendar-query>"#;
+    let (_, now) = send(&server, "alice", "REPORT", cal, "application/xml", everything);
+    assert!(now.contains("SUMMARY:Noël en famille") && !now.contains("Fin d'année"), "{now}");
+
+    // The feed is down: the calendar keeps what it had.
+    *body.lock().unwrap() = None;
+    std::thread::sleep(Duration::from_millis(2500));
+    assert_eq!(sync(&server, cal, "").matches("<D:response>").count(), 1);
+
+    // Apple's form: MKCOL with the CalendarServer subscribed resource type.
+    *body.lock().unwrap() = Some(feed(&[("a", "A"), ("b", "B"), ("c", "C")]));
+    let apple = format!(
+        r#"<D:mkcol xmlns:D="DAV:" xmlns:CS="http://calendarserver.org/ns/"><D:set><D:prop><D:resourcetype><D:collection/><CS:subscribed/></D:resourcetype><CS:source><D:href>http://127.0.0.1:{port}/x.ics</D:href></CS:source></D:prop></D:set></D:mkcol>"#
+    );
+    assert_eq!(send(&server, "alice", "MKCOL", "/calendars/alice/apple/", "application/xml", &apple).0, 201);
+    wait_for(&server, "/calendars/alice/apple/", 3);
+    let no_source = r#"<D:mkcol xmlns:D="DAV:" xmlns:CS="http://calendarserver.org/ns/"><D:set><D:prop><D:resourcetype><D:collection/><CS:subscribed/></D:resourcetype></D:prop></D:set></D:mkcol>"#;
+    assert_eq!(send(&server, "alice", "MKCOL", "/calendars/alice/nosrc/", "application/xml", no_source).0, 400);
+}
