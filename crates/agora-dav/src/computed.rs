@@ -79,7 +79,7 @@ pub async fn inject(
 ) -> Result<(), HttpError> {
     let name = |local: &str| PropName::dav(local);
     if wants(request, &name("lockdiscovery"))
-        && let Some(path) = crate::conditions::lock_path(r)
+        && let Some(path) = crate::conditions::lock_path(dav, r).await?
     {
         let now = now();
         let active: Vec<_> =

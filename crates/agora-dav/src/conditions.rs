@@ -15,13 +15,21 @@ use crate::paths::{self, Target};
 use crate::resolve::{Dav, Resource};
 
 /// The decoded store path of a resource, as locks name it (collections end with `/`).
-pub fn lock_path(r: &Resource) -> Option<String> {
-    match r {
-        Resource::Collection(c) => Some(c.path.clone()),
-        Resource::Object(c, o) => Some(format!("{}{}", c.path, o.name)),
+pub async fn lock_path(dav: &Dav<'_>, r: &Resource) -> Result<Option<String>, HttpError> {
+    // Locks belong to the owner's URL: a share seen through a sharee's mount is
+    // the same resource, and its locks must hold there too.
+    async fn canonical(dav: &Dav<'_>, c: &agora_store::Collection) -> Result<String, HttpError> {
+        Ok(if c.share_id.is_some() { dav.res.original_path(c).await? } else { c.path.clone() })
+    }
+    Ok(match r {
+        Resource::Collection(c) => Some(canonical(dav, c).await?),
+        Resource::Object(c, o) => Some(format!("{}{}", canonical(dav, c).await?, o.name)),
+        Resource::Missing { path, parent: Some(c) } if path.starts_with(&c.path) => {
+            Some(format!("{}{}", canonical(dav, c).await?, &path[c.path.len()..]))
+        }
         Resource::Missing { path, .. } => Some(path.clone()),
         _ => None,
-    }
+    })
 }
 
 fn tag_path(tag: &str) -> Option<String> {
@@ -85,7 +93,7 @@ async fn state_of(dav: &Dav<'_>, r: &Resource) -> Result<(Option<String>, Vec<St
         Resource::Object(_, o) => Some(o.etag.clone()),
         _ => None,
     };
-    let tokens = match lock_path(r) {
+    let tokens = match lock_path(dav, r).await? {
         Some(path) => dav.res.locks_covering(&path).await?.into_iter().map(|l| l.token).collect(),
         None => Vec::new(),
     };
@@ -106,7 +114,7 @@ pub async fn check_write(
     membership: bool,
 ) -> Result<Vec<String>, HttpError> {
     let submitted = evaluate(dav, headers, request_path, r).await?;
-    if let Some(path) = lock_path(r) {
+    if let Some(path) = lock_path(dav, r).await? {
         guard_path(dav, &path, &submitted, recursive, membership).await?;
     }
     Ok(submitted)

@@ -239,8 +239,17 @@ impl<'a> Resources<'a> {
     /// Dead properties of a collection (Clark name, verbatim XML). A sharee sees
     /// their own values (name, colour) over the owner's.
     pub async fn collection_properties(&self, c: &Collection) -> Result<Vec<(String, String)>> {
-        self.authorize(c, Access::Read).await?;
-        let mut props = self.store().collection_properties(c.id).await?;
+        // A free/busy-only sharee still lists their own home, mount included: they
+        // see their own names for it, never the owner's.
+        let mine = c.share_id.is_some() && self.privileges(c).await?.has(Privileges::READ_FREE_BUSY);
+        if !mine {
+            self.authorize(c, Access::Read).await?;
+        }
+        let mut props = if self.privileges(c).await?.has(Privileges::READ) {
+            self.store().collection_properties(c.id).await?
+        } else {
+            Vec::new()
+        };
         if let Some(share) = c.share_id {
             for (name, xml) in self.store().share_properties(share).await? {
                 props.retain(|(n, _)| *n != name);
@@ -255,7 +264,7 @@ impl<'a> Resources<'a> {
     /// and alarms are their own).
     pub async fn patch_collection(&self, c: &Collection, changes: &[PropertyChange]) -> Result<()> {
         if let Some(share) = c.share_id {
-            self.authorize(c, Access::Read).await?;
+            self.authorize(c, Access::ReadFreeBusy).await?;
             return Ok(self.store().patch_share(share, changes).await?);
         }
         self.authorize(c, Access::Write).await?;
@@ -329,7 +338,20 @@ impl<'a> Resources<'a> {
         if is_fixed(c.kind) {
             return Err(CoreError::Forbidden(format!("/{} cannot be deleted", c.path)));
         }
+        self.authorize_unbind(c).await?;
         self.store().delete_collection(c.id, now()).await?;
+        Ok(())
+    }
+
+    /// Removing a collection from its parent needs write (DAV:unbind) on the
+    /// parent (RFC 3744 §3.10): a sharee with write on a calendar may change what
+    /// is in it, not remove it from its owner's home.
+    async fn authorize_unbind(&self, c: &Collection) -> Result<()> {
+        if let Some(parent_path) = parent_of(&c.path)
+            && let Some(parent) = self.store().collection(&parent_path).await?
+        {
+            self.authorize(&parent, Access::Write).await?;
+        }
         Ok(())
     }
 
@@ -444,6 +466,9 @@ impl<'a> Resources<'a> {
         if dst_path.starts_with(&c.path) {
             return Err(CoreError::Forbidden("a collection cannot be copied or moved into itself".into()));
         }
+        if delete_source {
+            self.authorize_unbind(c).await?;
+        }
         let parent_path = parent_of(dst_path).ok_or_else(|| CoreError::Forbidden("not a valid destination".into()))?;
         let parent = self
             .store()
@@ -452,6 +477,11 @@ impl<'a> Resources<'a> {
             .ok_or_else(|| CoreError::Conflict(format!("the parent collection /{parent_path} does not exist")))?;
         self.authorize(&parent, Access::Write).await?;
         check_location(c.kind, parent.kind)?;
+        // A moved collection keeps its owner, so it may only move among its owner's
+        // collections (a copy belongs to the destination's owner).
+        if delete_source && parent.owner_id != c.owner_id {
+            return Err(CoreError::Forbidden("a collection can only be moved within its owner's homes".into()));
+        }
         Ok(if delete_source {
             self.store().move_collection(c.id, dst_path, parent.id, overwrite, now()).await?
         } else {

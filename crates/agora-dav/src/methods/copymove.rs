@@ -62,7 +62,7 @@ pub async fn copy_or_move(dav: &Dav<'_>, req: Request) -> Result<Response, HttpE
     // The destination is written: its locks (and its parent's) apply too.
     let dst_lock_path = if matches!(source, Resource::Collection(_)) { format!("{dst}/") } else { dst.clone() };
     conditions::guard_path(dav, &dst_lock_path, &submitted, true, true).await?;
-    let source_lock_path = conditions::lock_path(&source);
+    let source_lock_path = conditions::lock_path(dav, &source).await?;
     let replaced = match source {
         Resource::Object(c, meta) => {
             let src_path = format!("{}{}", c.path, meta.name);

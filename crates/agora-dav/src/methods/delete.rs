@@ -27,7 +27,7 @@ pub async fn delete(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> 
     if !matches!(resource, Resource::Missing { .. }) {
         conditions::check_write(dav, req.headers(), req.uri().path(), &resource, true, true).await?;
     }
-    let lock_path = conditions::lock_path(&resource);
+    let lock_path = conditions::lock_path(dav, &resource).await?;
     match resource {
         Resource::Object(c, meta) => dav.res.delete_object(&c, &meta.name, &condition).await?,
         Resource::Collection(c) => {

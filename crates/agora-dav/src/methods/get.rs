@@ -61,7 +61,10 @@ pub async fn get(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> {
                 listing.push_str(&format!("  {}/\n", s.name()));
             }
             for o in objects {
-                listing.push_str(&format!("  {}\n", o.name));
+                // Private events stay unnamed to readers, as in PROPFIND.
+                if dav.res.view(c, &o).await? != agora_core::View::Hidden {
+                    listing.push_str(&format!("  {}\n", o.name));
+                }
             }
             (StatusCode::OK, vec![(header::CONTENT_TYPE, "text/plain; charset=utf-8".into())], listing.into_bytes())
         }

@@ -67,7 +67,7 @@ pub async fn lock(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> {
     let resource = dav.resolve(&path, Access::Write).await?;
     let Some(info) = info else {
         // Refresh: the token comes in the If header (§9.10.2).
-        let lock_path = conditions::lock_path(&resource).ok_or(HttpError::NotFound)?;
+        let lock_path = conditions::lock_path(dav, &resource).await?.ok_or(HttpError::NotFound)?;
         let submitted = conditions::evaluate(dav, &parts.headers, &path, &resource).await?;
         let token =
             submitted.first().ok_or_else(|| HttpError::BadRequest("a lock refresh needs an If header".into()))?;
@@ -75,16 +75,16 @@ pub async fn lock(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> {
         return Ok(answer(StatusCode::OK, &lock, false));
     };
     conditions::evaluate(dav, &parts.headers, &path, &resource).await?;
-    let (lock_path, created) = match &resource {
-        Resource::Collection(c) => (c.path.clone(), false),
-        Resource::Object(c, o) => (format!("{}{}", c.path, o.name), false),
-        Resource::Missing { path, parent: Some(c) } if !path.ends_with('/') => {
+    let canonical = conditions::lock_path(dav, &resource).await?;
+    let (lock_path, created) = match (&resource, canonical) {
+        (Resource::Collection(_) | Resource::Object(..), Some(p)) => (p, false),
+        (Resource::Missing { path, parent: Some(c) }, Some(p)) if !path.ends_with('/') => {
             let name = &path[c.path.len()..];
             conditions::check_write(dav, &parts.headers, &path_href(path), &resource, false, true).await?;
             dav.res.create_empty(c, name).await?;
-            (path.clone(), true)
+            (p, true)
         }
-        Resource::Missing { .. } => {
+        (Resource::Missing { .. }, _) => {
             return Err(agora_core::CoreError::Conflict("the parent collection does not exist".into()).into());
         }
         _ => return Err(HttpError::MethodNotAllowed(super::ALLOW)),
@@ -119,7 +119,7 @@ pub async fn unlock(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> 
         .filter(|t| !t.is_empty())
         .ok_or_else(|| HttpError::BadRequest("UNLOCK needs a Lock-Token header".into()))?;
     let resource = dav.resolve(req.uri().path(), Access::Write).await?;
-    let path = conditions::lock_path(&resource).ok_or(HttpError::NotFound)?;
+    let path = conditions::lock_path(dav, &resource).await?.ok_or(HttpError::NotFound)?;
     if matches!(resource, Resource::Missing { .. }) {
         return Err(HttpError::NotFound);
     }

@@ -21,20 +21,38 @@ fn propstats<'a>(
     depth: usize,
 ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Vec<PropStat>, HttpError>> + Send + 'a>> {
     Box::pin(async move {
-        let dead = props::dead_properties(dav, r).await?;
+        let mut dead = props::dead_properties(dav, r).await?;
+        // Computed values (the real DAV:owner, privileges, ACLs) as in PROPFIND.
+        let names = items.iter().map(|i| i.name.clone()).collect();
+        crate::computed::inject(dav, r, &agora_dav_xml::Propfind::Prop(names), &mut dead).await?;
         let mut found = Vec::new();
         let mut missing = Vec::new();
         for item in items {
-            match props::value(dav, r, &dead, &item.name) {
+            let value = match props::value(dav, r, &dead, &item.name) {
+                // Computed hrefs (the real owner) arrive as XML; expand them too.
+                Some(Content::Verbatim(xml)) if !item.children.is_empty() && xml.contains("href>") => {
+                    Some(Content::Hrefs(hrefs_in(&xml)))
+                }
+                other => other,
+            };
+            match value {
                 None => missing.push(PropValue::empty(item.name.clone())),
                 Some(Content::Hrefs(hrefs)) if !item.children.is_empty() && depth < MAX_DEPTH => {
                     let mut nested = String::new();
                     for href in hrefs {
                         let Ok(target) = dav.resolve(&href, Access::Read).await else { continue };
+                        // Principals (addresses, delegates) are for authenticated users only.
+                        let closed = dav.who.is_anonymous()
+                            && matches!(target, Resource::Principal(_) | Resource::Proxy(..) | Resource::Principals);
                         if matches!(target, Resource::Missing { .. }) {
                             continue;
                         }
-                        let stats = propstats(dav, &target, &item.children, depth + 1).await?;
+                        let stats = if closed {
+                            let none = item.children.iter().map(|c| PropValue::empty(c.name.clone())).collect();
+                            props::propstats_of(Vec::new(), none)
+                        } else {
+                            propstats(dav, &target, &item.children, depth + 1).await?
+                        };
                         push_response(&mut nested, &href, &stats);
                     }
                     found.push(PropValue::new(item.name.clone(), Content::Raw(nested)));
@@ -44,6 +62,25 @@ fn propstats<'a>(
         }
         Ok(props::propstats_of(found, missing))
     })
+}
+
+/// The texts of the `href` elements in a property's XML, whatever their prefix.
+fn hrefs_in(xml: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = xml;
+    while let Some(i) = rest.find("href>") {
+        let after = &rest[i + 5..];
+        let opening = rest[..i].rfind('<').is_some_and(|lt| !rest[lt..i].starts_with("</"));
+        match after.find("</") {
+            Some(end) if opening => {
+                let text = after[..end].trim();
+                out.push(quick_xml::escape::unescape(text).map(|t| t.into_owned()).unwrap_or_else(|_| text.to_owned()));
+                rest = &after[end..];
+            }
+            _ => rest = after,
+        }
+    }
+    out
 }
 
 /// Runs the report on one resource.

@@ -48,6 +48,10 @@ pub async fn report(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> 
     }
     // Reports about principals and properties apply to any resource.
     let report = match report {
+        // The directory is for its members: a public calendar does not open it.
+        Report::PrincipalPropertySearch { .. } if dav.who.is_anonymous() => {
+            return Err(HttpError::Unauthenticated);
+        }
         Report::PrincipalPropertySearch { searches, test, props, limit, .. } => {
             return principal_search::search(dav, &searches, &test, &props, limit).await;
         }
@@ -66,7 +70,10 @@ pub async fn report(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> 
         Report::SyncCollection { sync_token, limit, props, .. } => {
             sync_collection::run(dav, &collection, sync_token.as_deref(), limit, props).await
         }
-        Report::CalendarMultiget { props, hrefs } | Report::AddressbookMultiget { props, hrefs } => {
+        Report::CalendarMultiget { props, hrefs } if collection.kind == CollectionKind::Calendar => {
+            multiget::run(dav, &collection, &props, &hrefs).await
+        }
+        Report::AddressbookMultiget { props, hrefs } if collection.kind == CollectionKind::Addressbook => {
             multiget::run(dav, &collection, &props, &hrefs).await
         }
         Report::CalendarQuery { props, filter, timezone, timezone_id }
