@@ -30,8 +30,13 @@ pub async fn run(settings: &Settings, command: &Command) -> Result<(), Failure> 
     };
     // A directory change shows in the global address list at once, server
     // running or not.
-    if result.is_ok() && matches!(command, Command::User(_) | Command::Group(_) | Command::Resource(_)) {
-        core.refresh_gal().await?;
+    // The command itself succeeded either way: a refresh that loses a race with
+    // another process (or the store hiccups) is caught up by the server's own.
+    if result.is_ok()
+        && matches!(command, Command::User(_) | Command::Group(_) | Command::Resource(_))
+        && let Err(e) = core.refresh_gal().await
+    {
+        eprintln!("warning: the global address list will be updated at the server's next refresh ({e})");
     }
     core.close().await;
     result
