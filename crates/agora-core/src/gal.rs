@@ -103,33 +103,51 @@ impl Core {
             };
             wanted.insert(format!("{}.vcf", p.name), card(p, &members));
         }
-        let mut done = Refreshed::default();
-        let existing: HashMap<String, String> =
-            self.store.object_metas(gal.id).await?.into_iter().map(|m| (m.name, m.etag)).collect();
-        for (name, bytes) in wanted.iter() {
-            let tag = etag(bytes.as_bytes());
-            if existing.get(name) == Some(&tag) {
-                continue;
-            }
-            let object = NewObject {
-                uid: Some(card_uid(name.trim_end_matches(".vcf"))),
-                etag: tag,
-                content_type: "text/vcard; charset=utf-8".into(),
-                data: bytes.clone().into_bytes(),
-                component: None,
-                span_start: None,
-                span_end: None,
-                class: 0,
-            };
-            self.store.put_object(gal.id, name, &object, &WriteCondition::Always, now()).await?;
-            done.written += 1;
-        }
-        for name in existing.keys().filter(|n| !wanted.contains_key(*n)) {
-            self.store.delete_object(gal.id, name, &WriteCondition::Always, now()).await?;
-            done.removed += 1;
-        }
+        let wanted = wanted
+            .into_iter()
+            .map(|(name, text)| {
+                let object = NewObject {
+                    uid: Some(card_uid(name.trim_end_matches(".vcf"))),
+                    etag: etag(text.as_bytes()),
+                    content_type: "text/vcard; charset=utf-8".into(),
+                    data: text.into_bytes(),
+                    component: None,
+                    span_start: None,
+                    span_end: None,
+                    class: 0,
+                };
+                (name, object)
+            })
+            .collect();
+        let done = self.replace_contents(gal.id, wanted).await?;
         if done != Refreshed::default() {
             tracing::info!(written = done.written, removed = done.removed, "global address list refreshed");
+        }
+        Ok(done)
+    }
+}
+
+impl Core {
+    /// Makes a server-filled collection hold exactly `wanted` (name → object):
+    /// only objects whose bytes changed are written, the rest removed, so clients
+    /// sync just the difference. Shared by the address list and subscribed feeds.
+    pub(crate) async fn replace_contents(
+        &self,
+        collection: agora_store::CollectionId,
+        wanted: HashMap<String, NewObject>,
+    ) -> Result<Refreshed> {
+        let existing: HashMap<String, String> =
+            self.store.object_metas(collection).await?.into_iter().map(|m| (m.name, m.etag)).collect();
+        let mut done = Refreshed::default();
+        for (name, object) in &wanted {
+            if existing.get(name) != Some(&object.etag) {
+                self.store.put_object(collection, name, object, &WriteCondition::Always, now()).await?;
+                done.written += 1;
+            }
+        }
+        for name in existing.keys().filter(|n| !wanted.contains_key(*n)) {
+            self.store.delete_object(collection, name, &WriteCondition::Always, now()).await?;
+            done.removed += 1;
         }
         Ok(done)
     }

@@ -6,12 +6,12 @@
 
 use std::collections::HashMap;
 
-use agora_store::{Collection, CollectionKind, Components, NewObject, WriteCondition};
+use agora_store::{Collection, CollectionKind, Components, NewObject};
 
+use crate::Core;
 use crate::error::{CoreError, Result};
 use crate::gal::Refreshed;
 use crate::resources::{Resources, etag, validate};
-use crate::{Core, now};
 
 /// A feed URL as stored: `webcal://` and `webcals://` become `http://` and
 /// `https://` (the webcal scheme only tells the OS to open a calendar program).
@@ -78,20 +78,7 @@ impl Core {
         if skipped > 0 {
             tracing::warn!(calendar = %c.path, skipped, "feed objects refused");
         }
-        let existing: HashMap<String, String> =
-            self.store.object_metas(c.id).await?.into_iter().map(|m| (m.name, m.etag)).collect();
-        let mut done = Refreshed::default();
-        for (name, object) in &wanted {
-            if existing.get(name) != Some(&object.etag) {
-                self.store.put_object(c.id, name, object, &WriteCondition::Always, now()).await?;
-                done.written += 1;
-            }
-        }
-        for name in existing.keys().filter(|n| !wanted.contains_key(*n)) {
-            self.store.delete_object(c.id, name, &WriteCondition::Always, now()).await?;
-            done.removed += 1;
-        }
-        Ok(done)
+        self.replace_contents(c.id, wanted).await
     }
 }
 
