@@ -56,9 +56,18 @@ impl Access {
 /// How long a principal's homes are known to exist before being checked again.
 const HOMES_TTL: Duration = Duration::from_secs(60);
 
-/// Principals whose homes were recently provisioned by this process.
+/// Principals whose homes were recently provisioned by this process, and the
+/// gate that lets one request at a time provision (a phone and a desktop often
+/// make a new user's first requests together).
 #[derive(Default)]
-pub(crate) struct HomeCache(Mutex<HashMap<PrincipalId, Instant>>);
+pub(crate) struct HomeCache(Mutex<HashMap<PrincipalId, Instant>>, tokio::sync::Mutex<()>);
+
+impl HomeCache {
+    fn fresh(&self, id: PrincipalId) -> bool {
+        let cache = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        cache.get(&id).is_some_and(|t| t.elapsed() < HOMES_TTL)
+    }
+}
 
 /// What a reader gets of a calendar object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,12 +207,24 @@ impl<'a> Resources<'a> {
     /// Creates the user's homes and default collections on first access.
     pub async fn ensure_homes(&self) -> Result<()> {
         let id = self.who.principal_id;
-        {
-            let cache = self.core.homes.0.lock().unwrap_or_else(|e| e.into_inner());
-            if cache.get(&id).is_some_and(|t| t.elapsed() < HOMES_TTL) {
-                return Ok(());
-            }
+        if self.core.homes.fresh(id) {
+            return Ok(());
         }
+        let _gate = self.core.homes.1.lock().await;
+        if self.core.homes.fresh(id) {
+            return Ok(());
+        }
+        // Another process (the CLI, a second server on the same database) may be
+        // provisioning the same homes: its insert wins, ours then finds them.
+        match self.provision_homes().await {
+            Err(CoreError::Exists(_)) => self.provision_homes().await?,
+            other => other?,
+        }
+        self.core.homes.0.lock().unwrap_or_else(|e| e.into_inner()).insert(id, Instant::now());
+        Ok(())
+    }
+
+    async fn provision_homes(&self) -> Result<()> {
         let principal = self.core.directory().get(None, &self.who.name).await?;
         let initial = homes::initial_collections(&principal);
         // The last one is the newest kind: users created before it get it too.
@@ -215,7 +236,6 @@ impl<'a> Resources<'a> {
         if principal.kind == agora_store::PrincipalKind::User {
             self.ensure_gal_mount(&principal).await?;
         }
-        self.core.homes.0.lock().unwrap_or_else(|e| e.into_inner()).insert(id, Instant::now());
         Ok(())
     }
 
