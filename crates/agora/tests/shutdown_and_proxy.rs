@@ -54,7 +54,7 @@ fn in_flight_requests_finish_after_sigterm(backend: Backend) {
     let pid = nix::unistd::Pid::from_raw(server.child.id() as i32);
     nix::sys::signal::kill(pid, Signal::SIGTERM).unwrap();
     std::thread::sleep(Duration::from_millis(300));
-    slow.write_all(body[10..].as_bytes()).unwrap();
+    slow.write_all(&body.as_bytes()[10..]).unwrap();
     let mut answer = String::new();
     slow.read_to_string(&mut answer).unwrap();
     assert!(answer.starts_with("HTTP/1.1 201"), "the in-flight PUT is answered after the signal: {answer}");
