@@ -115,6 +115,7 @@ impl Core {
                     span_start: None,
                     span_end: None,
                     class: 0,
+                    schedule_tag: None,
                 };
                 (name, object)
             })

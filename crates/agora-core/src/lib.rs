@@ -24,6 +24,7 @@ pub mod gal;
 pub mod names;
 pub mod password;
 pub mod resources;
+pub mod scheduling;
 pub mod search;
 pub mod subscriptions;
 
@@ -44,11 +45,18 @@ pub struct CoreConfig {
     pub max_resource_size: u64,
     /// Bytes each principal may store (RFC 4331); `None`: unlimited.
     pub user_quota_bytes: Option<u64>,
+    /// iTIP by e-mail.
+    pub imip: scheduling::ImipConfig,
 }
 
 impl Default for CoreConfig {
     fn default() -> Self {
-        CoreConfig { auth: AuthConfig::default(), max_resource_size: 10 * 1024 * 1024, user_quota_bytes: None }
+        CoreConfig {
+            auth: AuthConfig::default(),
+            max_resource_size: 10 * 1024 * 1024,
+            user_quota_bytes: None,
+            imip: Default::default(),
+        }
     }
 }
 
@@ -59,6 +67,8 @@ pub struct Core {
     config: CoreConfig,
     homes: resources::HomeCache,
     subscriptions_changed: tokio::sync::Notify,
+    /// Serialises room and equipment bookings in this process.
+    bookings: tokio::sync::Mutex<()>,
 }
 
 impl Core {
@@ -74,7 +84,14 @@ impl Core {
         external: Option<Arc<dyn external::ExternalDirectory>>,
     ) -> Self {
         let auth = Arc::new(Authenticator::new(store.clone(), config.auth.clone(), external));
-        Core { store, auth, config, homes: Default::default(), subscriptions_changed: Default::default() }
+        Core {
+            store,
+            auth,
+            config,
+            homes: Default::default(),
+            subscriptions_changed: Default::default(),
+            bookings: Default::default(),
+        }
     }
 
     /// Resource operations on behalf of an authenticated user.

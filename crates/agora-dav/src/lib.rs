@@ -27,6 +27,7 @@ mod negotiate;
 mod observe;
 pub mod paths;
 mod props;
+mod freebusy_url;
 mod published;
 mod request;
 mod resolve;

@@ -67,6 +67,7 @@ const LIVE: &[(&str, &str)] = &[
     (NS_CALDAV, "schedule-inbox-URL"),
     (NS_CALDAV, "schedule-outbox-URL"),
     (NS_CALDAV, "schedule-default-calendar-URL"),
+    (NS_CALDAV, "schedule-tag"),
     (NS_CALDAV, "calendar-user-type"),
     (NS_CALDAV, "supported-calendar-component-set"),
     (NS_CALDAV, "supported-calendar-data"),
@@ -199,6 +200,7 @@ pub fn live_value(dav: &Dav<'_>, r: &Resource, name: &PropName) -> Option<Conten
             (NS_DAV, "getlastmodified") => text(http_date(o.modified_at)),
             (NS_DAV, "creationdate") => text(rfc3339(o.created_at)),
             (NS_DAV, "owner") => hrefs(vec![paths::principal_href(me)]),
+            (NS_CALDAV, "schedule-tag") => o.schedule_tag.as_ref().and_then(|t| text(format!("\"{t}\""))),
             _ => None,
         },
         Resource::Root | Resource::Principals => match (name.ns.as_str(), name.local.as_str()) {
@@ -339,6 +341,10 @@ fn collection_value(dav: &Dav<'_>, c: &Collection, name: &PropName) -> Option<Co
         (NS_CARDDAV, "max-resource-size") if c.kind == CollectionKind::Addressbook => text(max),
         (NS_CARDDAV, "directory-gateway") if c.kind == CollectionKind::AddressbookHome => {
             hrefs(vec![gateway(&dav.who.name)])
+        }
+        // RFC 6638 §9.1: calendars count for free/busy unless marked transparent.
+        (NS_CALDAV, "schedule-calendar-transp") if c.kind == CollectionKind::Calendar => {
+            Some(Content::Raw("<C:opaque/>".into()))
         }
         (NS_CALDAV, "schedule-default-calendar-URL") if c.kind == CollectionKind::Inbox => {
             let home = c.path.trim_end_matches("inbox/");

@@ -83,6 +83,12 @@ fn tags(value: &str) -> Vec<String> {
 /// The write condition of If-Match / If-None-Match (RFC 9110 §13.1).
 pub fn write_condition(headers: &HeaderMap) -> WriteCondition {
     let get = |h| headers.get(h).and_then(|v: &axum::http::HeaderValue| v.to_str().ok());
+    // RFC 6638 §8.3: the client's copy was based on this Schedule-Tag.
+    if let Some(v) = get(header::HeaderName::from_static("if-schedule-tag-match"))
+        && let Some(tag) = tags(v).into_iter().next()
+    {
+        return WriteCondition::IfScheduleTagMatch(tag);
+    }
     if let Some(v) = get(header::IF_MATCH) {
         let mut t = tags(v);
         if v.trim() == "*" {
@@ -97,6 +103,12 @@ pub fn write_condition(headers: &HeaderMap) -> WriteCondition {
         return WriteCondition::IfNoneMatch(tags(v));
     }
     WriteCondition::Always
+}
+
+/// Whether the client asked for no attendee reply on DELETE (CalendarServer's
+/// `Schedule-Reply: F`).
+pub fn schedule_reply(headers: &HeaderMap) -> bool {
+    !headers.get("schedule-reply").and_then(|v| v.to_str().ok()).is_some_and(|v| v.trim().eq_ignore_ascii_case("F"))
 }
 
 /// A quoted strong ETag header value.

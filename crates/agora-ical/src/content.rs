@@ -1,7 +1,8 @@
 //! A minimal content-line tree (RFC 5545 §3.1, RFC 6350 §3.3) of the stored text,
 //! used to test properties and parameters in query filters. Values are compared
 //! as written (TEXT escapes undone), which is what RFC 4791 §9.7.5 and RFC 6352
-//! §10.5.4 text-match compare.
+//! §10.5.4 text-match compare. [`serialize`] writes a tree back (iTIP builds
+//! its messages and the texts it changes that way).
 
 /// One property line: name (without vCard group), parameters, raw value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,6 +123,75 @@ pub fn unescape(value: &str) -> String {
     out
 }
 
+/// Writes a tree back as text: CRLF line endings, lines folded at 75 octets
+/// (RFC 5545 §3.1) without splitting a UTF-8 character.
+pub fn serialize(node: &Node) -> String {
+    let mut out = String::new();
+    write_node(node, &mut out);
+    out
+}
+
+fn write_node(node: &Node, out: &mut String) {
+    fold_into(&format!("BEGIN:{}", node.name), out);
+    for line in &node.lines {
+        fold_into(&line_text(line), out);
+    }
+    for child in &node.children {
+        write_node(child, out);
+    }
+    fold_into(&format!("END:{}", node.name), out);
+}
+
+/// One unfolded content line: `NAME;PARAM=v1,v2:value`.
+pub fn line_text(line: &Line) -> String {
+    let mut s = line.name.clone();
+    for (name, values) in &line.params {
+        s.push(';');
+        s.push_str(name);
+        s.push('=');
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                s.push(',');
+            }
+            // DQUOTE cannot appear in a parameter value at all (RFC 5545 §3.1).
+            let v = v.replace('"', "");
+            if needs_quotes(&v) {
+                s.push('"');
+                s.push_str(&v);
+                s.push('"');
+            } else {
+                s.push_str(&v);
+            }
+        }
+    }
+    s.push(':');
+    s.push_str(&line.value);
+    s
+}
+
+/// `paramtext` is `*SAFE-CHAR`: no `:` `;` `,` and no controls; a value that
+/// starts with a space would also be read back trimmed by some parsers.
+fn needs_quotes(v: &str) -> bool {
+    v.contains([':', ';', ',']) || v.starts_with([' ', '\t'])
+}
+
+fn fold_into(line: &str, out: &mut String) {
+    // 75 octets on the first line, 74 after the leading space of continuations.
+    let mut limit = 75;
+    let mut used = 0;
+    for c in line.chars() {
+        let n = c.len_utf8();
+        if used + n > limit {
+            out.push_str("\r\n ");
+            used = 0;
+            limit = 74;
+        }
+        out.push(c);
+        used += n;
+    }
+    out.push_str("\r\n");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,5 +212,19 @@ mod tests {
         let email = card.props("EMAIL").next().unwrap();
         assert_eq!(email.params[0].1, ["work", "pref"]);
         assert_eq!(unescape("a\\, b\\;c\\nd"), "a, b;c\nd");
+    }
+
+    #[test]
+    fn serialize_quotes_and_folds_at_char_boundaries() {
+        let long = "é".repeat(60);
+        let text = format!(
+            "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nATTENDEE;CN=\"Dupont, Jean\";ROLE=CHAIR:mailto:j@x.org\r\n\
+             SUMMARY:{long}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        );
+        let root = parse(&text).unwrap();
+        let out = serialize(&root);
+        assert!(out.contains("ATTENDEE;CN=\"Dupont, Jean\";ROLE=CHAIR:mailto:j@x.org\r\n"));
+        assert!(out.split("\r\n").all(|l| l.len() <= 75), "{out}");
+        assert_eq!(parse(&out), Some(root));
     }
 }

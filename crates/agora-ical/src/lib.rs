@@ -45,12 +45,15 @@
 //! * BYWEEKNO selects days of the period's year by their week number, so days of
 //!   week 1 that fall in late December belong to the earlier year's period.
 
+pub mod availability;
 mod calendar_math;
 mod component;
 pub mod content;
 mod expand_ical;
 pub mod feed;
 pub mod filter;
+pub mod freebusy;
+pub mod itip;
 pub mod json;
 mod model;
 mod object;

@@ -7,6 +7,8 @@
 //! - `api`, `resource_api`: the narrow traits [`DirectoryStore`] and
 //!   [`ResourceStore`], one method per transaction; [`Store`] is their union.
 //! - [`resources`]: collections, objects, changes.
+//! - `scheduling_api`, `sql_scheduling`: [`SchedulingStore`], UID lookup across a
+//!   user's calendars, the outgoing iMIP queue and room-booking locks.
 //! - `sql`, `sql_resources`: the SQL shared by both backends, instantiated once per
 //!   backend by a macro.
 //! - `sqlite`, `postgres`: connection set-up, migrations and how a write
@@ -25,20 +27,23 @@ pub mod model;
 mod postgres;
 mod resource_api;
 pub mod resources;
+mod scheduling_api;
 mod sql;
 mod sql_resources;
+mod sql_scheduling;
 mod sqlite;
 mod timing;
 
 pub use api::DirectoryStore;
 pub use resource_api::ResourceStore;
+pub use scheduling_api::*;
 pub use resources::*;
 
 /// Persistent state of Agora: the union of the narrow store interfaces.
 /// Implemented by [`SqliteStore`] and [`PgStore`]; the domain layer holds an
 /// `Arc<dyn Store>`.
-pub trait Store: DirectoryStore + ResourceStore {}
-impl<T: DirectoryStore + ResourceStore> Store for T {}
+pub trait Store: DirectoryStore + ResourceStore + SchedulingStore {}
+impl<T: DirectoryStore + ResourceStore + SchedulingStore> Store for T {}
 pub use error::{Conflict, Result, StoreError};
 pub use model::*;
 pub use postgres::PgStore;

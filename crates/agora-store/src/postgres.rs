@@ -48,3 +48,24 @@ impl PgStore {
 
 sql_store!(PgStore, Postgres);
 crate::sql_resources::sql_resource_store!(PgStore, Postgres);
+crate::sql_scheduling::sql_scheduling_store!(
+    PgStore,
+    Postgres,
+    async fn lock_booking(&self, key: i64) -> Result<BookingLock> {
+        let mut conn = self.pool.acquire().await?;
+        sqlx::query("SELECT pg_advisory_lock($1)").bind(key).execute(&mut *conn).await?;
+        Ok(BookingLock(Some(Box::new(crate::postgres::SessionLock(Some(conn))))))
+    }
+);
+
+/// A connection holding a session advisory lock. It is never returned to the
+/// pool: closing it ends the session, which releases the lock.
+pub(crate) struct SessionLock(pub(crate) Option<sqlx::pool::PoolConnection<Postgres>>);
+
+impl Drop for SessionLock {
+    fn drop(&mut self) {
+        if let Some(conn) = self.0.take() {
+            drop(conn.detach());
+        }
+    }
+}

@@ -180,6 +180,8 @@ pub struct ObjectMeta {
     pub revision: i64,
     /// CLASS: 0 public, 1 confidential, 2 private.
     pub class: i64,
+    /// Schedule-Tag of a scheduling object (RFC 6638 §3.2.10), `None` otherwise.
+    pub schedule_tag: Option<String>,
 }
 
 /// An object with its bytes, exactly as the client sent them.
@@ -210,6 +212,8 @@ pub struct NewObject {
     pub span_end: Option<i64>,
     /// CLASS: 0 public, 1 confidential, 2 private.
     pub class: i64,
+    /// Schedule-Tag of a scheduling object (RFC 6638 §3.2.10), `None` otherwise.
+    pub schedule_tag: Option<String>,
 }
 
 /// The conditional-request headers of a write, checked inside its transaction.
@@ -224,6 +228,8 @@ pub enum WriteCondition {
     IfNoneMatchAny,
     /// `If-None-Match` with tags: the current ETag must be none of these.
     IfNoneMatch(Vec<String>),
+    /// `If-Schedule-Tag-Match` (RFC 6638 §8.3): the object exists with this Schedule-Tag.
+    IfScheduleTagMatch(String),
 }
 
 impl WriteCondition {
@@ -234,6 +240,15 @@ impl WriteCondition {
             WriteCondition::IfMatch(tags) => current.is_some_and(|etag| tags.iter().any(|t| t == "*" || t == etag)),
             WriteCondition::IfNoneMatchAny => current.is_none(),
             WriteCondition::IfNoneMatch(tags) => current.is_none_or(|etag| !tags.iter().any(|t| t == etag)),
+            WriteCondition::IfScheduleTagMatch(_) => current.is_some(),
+        }
+    }
+
+    /// Whether a write may proceed given the current Schedule-Tag.
+    pub fn allows_schedule_tag(&self, current: Option<&str>) -> bool {
+        match self {
+            WriteCondition::IfScheduleTagMatch(tag) => current == Some(tag.as_str()),
+            _ => true,
         }
     }
 }

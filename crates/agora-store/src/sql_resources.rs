@@ -4,7 +4,7 @@
 pub(crate) const COLLECTION_COLUMNS: &str =
     "id, owner_id, path, parent_id, kind, components, revision, created_at, modified_at, source";
 pub(crate) const META_COLUMNS: &str =
-    "id, collection_id, name, uid, etag, content_type, component, size, created_at, modified_at, revision, class";
+    "id, collection_id, name, uid, etag, content_type, component, size, created_at, modified_at, revision, class, schedule_tag";
 
 /// `$first, $first+1, …` for an IN list of `n` values.
 pub(crate) fn placeholders(first: usize, n: usize) -> String {
@@ -95,6 +95,7 @@ macro_rules! sql_resource_store {
                     modified_at: row.try_get(col("modified_at").as_str())?,
                     revision: row.try_get(col("revision").as_str())?,
                     class: row.try_get(col("class").as_str())?,
+                    schedule_tag: row.try_get(col("schedule_tag").as_str())?,
                 })
             }
 
@@ -111,7 +112,7 @@ macro_rules! sql_resource_store {
                 })
             }
 
-            fn object_from_row(row: &DbRow) -> Result<Object, sqlx::Error> {
+            pub(super) fn object_from_row(row: &DbRow) -> Result<Object, sqlx::Error> {
                 Ok(Object { meta: meta_from_row(row, "")?, data: row.try_get("data")? })
             }
 
@@ -241,8 +242,8 @@ macro_rules! sql_resource_store {
             ) -> Result<i64> {
                 sqlx::query_scalar(
                     "INSERT INTO objects (collection_id, name, uid, etag, content_type, data, component, \
-                     span_start, span_end, size, created_at, modified_at, revision, class) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13) RETURNING id",
+                     span_start, span_end, size, created_at, modified_at, revision, class, schedule_tag) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14) RETURNING id",
                 )
                 .bind(collection)
                 .bind(name)
@@ -257,6 +258,7 @@ macro_rules! sql_resource_store {
                 .bind(now)
                 .bind(revision)
                 .bind(object.class)
+                .bind(object.schedule_tag.as_deref())
                 .fetch_one(&mut *conn)
                 .await
                 .map_err(|e| StoreError::from_unique(e, Conflict::Uid(String::new())))
@@ -597,13 +599,15 @@ macro_rules! sql_resource_store {
                 ) -> Result<PutOutcome> {
                     let _t = OpTimer::start("put_object");
                     let mut tx = self.write_tx().await?;
-                    let current = sqlx::query("SELECT id, etag, created_at FROM objects WHERE collection_id = $1 AND name = $2")
+                    let current = sqlx::query("SELECT id, etag, created_at, schedule_tag FROM objects WHERE collection_id = $1 AND name = $2")
                         .bind(collection)
                         .bind(name)
                         .fetch_optional(&mut *tx)
                         .await?;
                     let current_etag: Option<String> = current.as_ref().map(|r| r.try_get("etag")).transpose()?;
-                    if !condition.allows(current_etag.as_deref()) {
+                    let current_tag: Option<String> =
+                        current.as_ref().map(|r| r.try_get("schedule_tag")).transpose()?.flatten();
+                    if !condition.allows(current_etag.as_deref()) || !condition.allows_schedule_tag(current_tag.as_deref()) {
                         return Err(StoreError::PreconditionFailed);
                     }
                     if let Some(uid) = &object.uid {
@@ -626,7 +630,7 @@ macro_rules! sql_resource_store {
                             let id: i64 = row.try_get("id")?;
                             sqlx::query(
                                 "UPDATE objects SET uid = $2, etag = $3, content_type = $4, data = $5, component = $6, \
-                                 span_start = $7, span_end = $8, size = $9, modified_at = $10, revision = $11, class = $12 WHERE id = $1",
+                                 span_start = $7, span_end = $8, size = $9, modified_at = $10, revision = $11, class = $12, schedule_tag = $13 WHERE id = $1",
                             )
                             .bind(id)
                             .bind(object.uid.as_deref())
@@ -640,6 +644,7 @@ macro_rules! sql_resource_store {
                             .bind(now)
                             .bind(revision)
                             .bind(object.class)
+                            .bind(object.schedule_tag.as_deref())
                             .execute(&mut *tx)
                             .await
                             .map_err(|e| StoreError::from_unique(e, Conflict::Uid(String::new())))?;
@@ -663,6 +668,7 @@ macro_rules! sql_resource_store {
                             modified_at: now,
                             revision,
                             class: object.class,
+                            schedule_tag: object.schedule_tag.clone(),
                         },
                     })
                 }
@@ -676,13 +682,14 @@ macro_rules! sql_resource_store {
                 ) -> Result<bool> {
                     let _t = OpTimer::start("delete_object");
                     let mut tx = self.write_tx().await?;
-                    let etag: Option<String> =
-                        sqlx::query_scalar("SELECT etag FROM objects WHERE collection_id = $1 AND name = $2")
-                            .bind(collection)
-                            .bind(name)
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                    if !condition.allows(etag.as_deref()) {
+                    let current = sqlx::query("SELECT etag, schedule_tag FROM objects WHERE collection_id = $1 AND name = $2")
+                        .bind(collection)
+                        .bind(name)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    let etag: Option<String> = current.as_ref().map(|r| r.try_get("etag")).transpose()?;
+                    let tag: Option<String> = current.as_ref().map(|r| r.try_get("schedule_tag")).transpose()?.flatten();
+                    if !condition.allows(etag.as_deref()) || !condition.allows_schedule_tag(tag.as_deref()) {
                         return Err(StoreError::PreconditionFailed);
                     }
                     if etag.is_none() {
@@ -775,6 +782,7 @@ macro_rules! sql_resource_store {
                             modified_at: now,
                             revision,
                             class: object.class,
+                            schedule_tag: object.schedule_tag.clone(),
                         },
                     })
                 }
@@ -921,7 +929,7 @@ macro_rules! sql_resource_store {
                          o.id AS o_id, o.collection_id AS o_collection_id, o.name AS o_name, o.uid AS o_uid, \
                          o.etag AS o_etag, o.content_type AS o_content_type, o.component AS o_component, \
                          o.size AS o_size, o.created_at AS o_created_at, o.modified_at AS o_modified_at, \
-                         o.revision AS o_revision, o.class AS o_class \
+                         o.revision AS o_revision, o.class AS o_class, o.schedule_tag AS o_schedule_tag \
                          FROM changes c LEFT JOIN objects o ON o.collection_id = c.collection_id AND o.name = c.name \
                          WHERE c.collection_id = $1 AND c.revision > $2 ORDER BY c.revision LIMIT $3",
                     )

@@ -129,3 +129,19 @@ mod tests {
         assert!(room.iter().all(|c| c.kind != CollectionKind::AddressbookHome));
     }
 }
+
+impl crate::Core {
+    /// Creates a principal's homes and default collections where missing: on a
+    /// user's first request, and before anything is delivered to a principal
+    /// that never signs in (rooms, equipment, users who have not logged in yet).
+    pub(crate) async fn provision_homes_of(&self, p: &Principal) -> crate::Result<()> {
+        let initial = initial_collections(p);
+        // The last one is the newest kind: principals created before it get it too.
+        if let Some(last) = initial.last()
+            && self.store.collection(&last.path).await?.is_none()
+        {
+            self.store.provision(&initial, crate::now()).await?;
+        }
+        Ok(())
+    }
+}

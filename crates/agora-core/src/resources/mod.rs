@@ -69,6 +69,19 @@ impl HomeCache {
     }
 }
 
+/// What a client's PUT stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    /// True when the object did not exist before.
+    pub created: bool,
+    /// The stored object.
+    pub meta: ObjectMeta,
+    /// The server changed the bytes (scheduling: SCHEDULE-STATUS, SEQUENCE…):
+    /// no ETag may be returned, the client fetches the object (RFC 6638 §3.2.?,
+    /// RFC 4791 §5.3.4).
+    pub rewritten: bool,
+}
+
 /// What a reader gets of a calendar object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
@@ -106,7 +119,7 @@ impl<'a> Resources<'a> {
         Ok(if object.class == 1 { View::TimeOnly } else { View::Hidden })
     }
 
-    fn store(&self) -> &dyn Store {
+    pub(crate) fn store(&self) -> &dyn Store {
         self.core.store.as_ref()
     }
 
@@ -226,13 +239,7 @@ impl<'a> Resources<'a> {
 
     async fn provision_homes(&self) -> Result<()> {
         let principal = self.core.directory().get(None, &self.who.name).await?;
-        let initial = homes::initial_collections(&principal);
-        // The last one is the newest kind: users created before it get it too.
-        if let Some(last) = initial.last()
-            && self.store().collection(&last.path).await?.is_none()
-        {
-            self.store().provision(&initial, now()).await?;
-        }
+        self.core.provision_homes_of(&principal).await?;
         if principal.kind == agora_store::PrincipalKind::User {
             self.ensure_gal_mount(&principal).await?;
         }
@@ -420,23 +427,35 @@ impl<'a> Resources<'a> {
         data: Vec<u8>,
         content_type: Option<&str>,
         condition: &WriteCondition,
-    ) -> Result<PutOutcome> {
+    ) -> Result<Written> {
         self.authorize(c, Access::Write).await?;
         let object = validate::prepare(c, data, content_type, self.core.config.max_resource_size)?;
         let replaced = self.store().object_meta(c.id, name).await?.map(|m| m.size).unwrap_or(0);
         self.check_quota(c, object.data.len() as i64 - replaced).await?;
-        Ok(self.store().put_object(c.id, name, &object, condition, now()).await?)
+        let (outcome, rewritten) = if c.kind == CollectionKind::Calendar {
+            self.put_scheduled(c, name, object, condition).await?
+        } else {
+            (self.store().put_object(c.id, name, &object, condition, now()).await?, false)
+        };
+        Ok(Written { created: outcome.created, meta: outcome.meta, rewritten })
     }
 
-    /// Deletes an object if the condition holds.
-    pub async fn delete_object(&self, c: &Collection, name: &str, condition: &WriteCondition) -> Result<()> {
+    /// Deletes an object if the condition holds. Deleting a scheduling object
+    /// cancels the meeting (organiser) or declines it (attendee, when `reply`).
+    pub async fn delete_object(&self, c: &Collection, name: &str, condition: &WriteCondition, reply: bool) -> Result<()> {
         self.authorize(c, Access::Write).await?;
         validate::read_only(c)?;
-        if self.store().delete_object(c.id, name, condition, now()).await? {
-            Ok(())
-        } else {
-            Err(CoreError::NotFound { what: "resource", name: format!("/{}{name}", c.path) })
+        let old = match c.kind {
+            CollectionKind::Calendar => self.store().object(c.id, name).await?.map(|o| o.data),
+            _ => None,
+        };
+        if !self.store().delete_object(c.id, name, condition, now()).await? {
+            return Err(CoreError::NotFound { what: "resource", name: format!("/{}{name}", c.path) });
         }
+        if let Some(old) = old {
+            self.deleted_scheduled(c, &old, reply).await?;
+        }
+        Ok(())
     }
 
     /// COPY (`delete_source` false) or MOVE of an object. The bytes are validated

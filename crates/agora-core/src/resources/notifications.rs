@@ -117,6 +117,7 @@ impl Resources<'_> {
             span_start: None,
             span_end: None,
             class: 0,
+            schedule_tag: None,
         };
         let put = self.store().put_object(c.id, name, &object, &WriteCondition::Always, now()).await?;
         // CalendarServer's notificationtype, read by clients in the listing.

@@ -47,6 +47,7 @@ pub fn prepare(collection: &Collection, data: Vec<u8>, content_type: Option<&str
             span_start: None,
             span_end: None,
             class: 0,
+            schedule_tag: None,
         }),
         CollectionKind::Inbox | CollectionKind::Outbox | CollectionKind::Notifications => {
             Err(CoreError::Forbidden("schedule boxes and notifications are written by the server, not by PUT".into()))
@@ -107,6 +108,7 @@ pub(crate) fn calendar(collection: &Collection, data: Vec<u8>, content_type: Opt
         component: Some(kind.to_owned()),
         span_start,
         span_end,
+        schedule_tag: None,
     })
 }
 
@@ -132,6 +134,7 @@ fn card(data: Vec<u8>, content_type: Option<&str>) -> Result<NewObject> {
         span_start: None,
         span_end: None,
         class: 0,
+        schedule_tag: None,
     })
 }
 

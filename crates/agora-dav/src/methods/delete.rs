@@ -29,7 +29,9 @@ pub async fn delete(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> 
     }
     let lock_path = conditions::lock_path(dav, &resource).await?;
     match resource {
-        Resource::Object(c, meta) => dav.res.delete_object(&c, &meta.name, &condition).await?,
+        Resource::Object(c, meta) => {
+            dav.res.delete_object(&c, &meta.name, &condition, request::schedule_reply(req.headers())).await?
+        }
         Resource::Collection(c) => {
             if condition != agora_store::WriteCondition::Always {
                 // Collections have no ETag: any If-Match fails (RFC 9110 §13.1.1).

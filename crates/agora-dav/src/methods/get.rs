@@ -26,13 +26,15 @@ pub async fn get(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> {
                 req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| {
                     v.trim() == "*" || v.split(',').any(|t| t.trim().trim_start_matches("W/") == etag)
                 });
-            let headers = vec![(header::ETAG, etag), (header::LAST_MODIFIED, http_date(meta.modified_at))];
+            let mut headers = vec![(header::ETAG, etag), (header::LAST_MODIFIED, http_date(meta.modified_at))];
+            if let Some(tag) = &meta.schedule_tag {
+                headers.push((header::HeaderName::from_static("schedule-tag"), etag_header(tag)));
+            }
             if not_modified {
                 return Ok((StatusCode::NOT_MODIFIED, headers_map(headers)).into_response());
             }
             let mut object = dav.res.object(c, &meta.name).await?.ok_or(HttpError::NotFound)?;
             object.data = visibility::data(&object.data, view);
-            let mut headers = headers;
             let accept = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or_default();
             let json = negotiate::json_type(&meta.content_type).filter(|json| {
                 negotiate::prefers(accept, json, meta.content_type.split(';').next().unwrap_or_default())

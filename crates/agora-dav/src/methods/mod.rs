@@ -9,6 +9,7 @@ mod lock;
 pub(crate) use lock::active as active_lock;
 mod mkcol;
 mod options;
+mod outbox;
 mod post;
 mod propfind;
 mod proppatch;
@@ -30,7 +31,7 @@ pub(crate) const ALLOW: &str = "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPP
 /// The DAV compliance classes really implemented (interop note: Thunderbird
 /// decides from this header what it must do itself).
 pub(crate) const DAV_CLASSES: &str =
-    "1, 2, 3, access-control, calendar-access, calendar-proxy, calendarserver-sharing, addressbook, extended-mkcol";
+    "1, 2, 3, access-control, calendar-access, calendar-auto-schedule, calendar-availability, calendar-proxy, calendarserver-sharing, addressbook, extended-mkcol";
 
 /// Adds the `DAV` header (sent on OPTIONS and PROPFIND responses).
 pub(crate) fn with_dav_header(mut r: Response) -> Response {
@@ -63,6 +64,10 @@ pub async fn dispatch(State(state): State<AppState>, req: Request) -> Response {
     }
     let result = match req.method().as_str() {
         "OPTIONS" => Ok(options::options()),
+        "GET" | "HEAD" if req.uri().path().starts_with(crate::freebusy_url::PREFIX) => {
+            let (path, query) = (req.uri().path().to_owned(), req.uri().query().unwrap_or_default().to_owned());
+            crate::freebusy_url::get(&dav, &path, &query).await
+        }
         "GET" | "HEAD" => get::get(&dav, req).await,
         "PUT" => put::put(&dav, req).await,
         "DELETE" => delete::delete(&dav, req).await,

@@ -1,7 +1,7 @@
 //! POST (RFC 5995 style actions on collections): the sharing protocols —
 //! CalendarServer `share` / `invite-reply` and draft-pot-webdav-resource-sharing
-//! `share-resource` / `invite-reply`. Scheduling's outbox POST arrives with the
-//! scheduling issue.
+//! `share-resource` / `invite-reply` — and the scheduling outbox POST of a
+//! VFREEBUSY request (RFC 6638 §6.1.4), see `outbox.rs`.
 
 use agora_core::{Access, CoreError};
 use agora_dav_xml::{Precondition, PropName, ShareLevel, SharingPost, escape_text, parse_sharing};
@@ -20,6 +20,14 @@ pub async fn post(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> {
     let path = req.uri().path().to_owned();
     let (parts, body) = req.into_parts();
     let body = request::body(body, dav.state.limits.max_request_bytes).await?;
+    match dav.resolve(&path, Access::ReadFreeBusy).await {
+        Ok(Resource::Collection(c)) if c.kind == agora_store::CollectionKind::Outbox => {
+            return super::outbox::free_busy(dav, &c, &parts.headers, &body).await;
+        }
+        // Someone else's outbox: refused as such, not as a malformed sharing POST.
+        Err(e) if path.trim_end_matches('/').ends_with("/outbox") => return Err(e),
+        _ => {}
+    }
     request::require_xml(&parts.headers, &body)?;
     let Some(action) = parse_sharing(&body, &dav.state.limits.xml)? else {
         return Err(HttpError::MethodNotAllowed(super::ALLOW));

@@ -46,9 +46,16 @@ pub async fn put(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> {
     // An ETag promises the stored bytes are the ones sent; after a jCal/jCard
     // conversion they are not, and the client must fetch them (RFC 4791 §5.3.4).
     if agora_core::resources::stored_verbatim(content_type.as_deref())
+        && !outcome.rewritten
         && let Ok(v) = etag_header(&outcome.meta.etag).parse()
     {
         response.headers_mut().insert(header::ETAG, v);
+    }
+    // RFC 6638 §3.2.10: the tag the client's next If-Schedule-Tag-Match names.
+    if let Some(tag) = &outcome.meta.schedule_tag
+        && let Ok(v) = etag_header(tag).parse()
+    {
+        response.headers_mut().insert("schedule-tag", v);
     }
     Ok(response)
 }

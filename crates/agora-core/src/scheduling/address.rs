@@ -1,0 +1,78 @@
+//! Calendar user addresses (RFC 6638 §2.4.1): a principal is reached by
+//! `mailto:` any of its e-mail addresses or by its principal URL.
+
+use agora_ical::itip::normalise_address;
+use agora_store::Principal;
+
+use crate::Core;
+use crate::error::Result;
+
+/// Whether `address` (any spelling) names `p`.
+pub(crate) fn names(p: &Principal, address: &str) -> bool {
+    let a = normalise_address(address);
+    if let Some(mail) = a.strip_prefix("mailto:") {
+        return p.emails.iter().any(|e| e == mail);
+    }
+    let path = a.find("://").and_then(|i| a[i + 3..].find('/').map(|j| &a[i + 3 + j..])).unwrap_or(&a);
+    percent_decode(path.trim_matches('/')) == format!("principals/{}", p.name)
+}
+
+/// The address a principal is invited by: `mailto:` its preferred e-mail, else
+/// its principal URL path.
+pub(crate) fn preferred(p: &Principal) -> String {
+    match p.emails.first() {
+        Some(e) => format!("mailto:{e}"),
+        None => format!("/principals/{}/", p.name),
+    }
+}
+
+/// The bare e-mail of a `mailto:` address.
+pub(crate) fn mailbox(address: &str) -> Option<String> {
+    normalise_address(address).strip_prefix("mailto:").map(str::to_owned).filter(|m| m.contains('@'))
+}
+
+fn percent_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
+}
+
+impl Core {
+    /// The local principal an address names, if any.
+    pub(crate) async fn local_principal(&self, address: &str) -> Result<Option<Principal>> {
+        match self.directory().by_address(address).await {
+            Ok(p) => Ok(Some(p)),
+            Err(crate::CoreError::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn alice() -> Principal {
+        Principal {
+            id: 1,
+            kind: agora_store::PrincipalKind::User,
+            name: "alice@example.org".into(),
+            display_name: "Alice".into(),
+            resource_kind: None,
+            emails: vec!["alice@example.org".into()],
+            created_at: 0,
+        }
+    }
+
+    #[test]
+    fn addresses_name_their_principal() {
+        let p = alice();
+        assert!(names(&p, "mailto:Alice@Example.org"));
+        assert!(names(&p, "MAILTO:alice@example.org"));
+        assert!(names(&p, "/principals/alice%40example.org/"));
+        assert!(names(&p, "https://agora.example/principals/alice@example.org/"));
+        assert!(!names(&p, "mailto:bob@example.org"));
+        assert!(!names(&p, "/principals/bob/"));
+        assert_eq!(preferred(&p), "mailto:alice@example.org");
+        assert_eq!(mailbox("mailto:X@Y.org").as_deref(), Some("x@y.org"));
+        assert_eq!(mailbox("/principals/x/"), None);
+    }
+}

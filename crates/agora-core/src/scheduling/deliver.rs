@@ -1,0 +1,209 @@
+//! Delivery of iTIP messages to calendar users of this server (RFC 6638 §3.2,
+//! §4.1): the message is filed in their inbox and their calendar is brought in
+//! line with it. Rooms and equipment answer by themselves.
+
+use agora_ical::TzSpec;
+use agora_ical::freebusy::busy_periods;
+use agora_ical::itip::{self, Method, Outgoing};
+use agora_store::{Collection, Object, Principal, WriteCondition};
+
+use super::{BOOKING_HORIZON, address, answers_itself, new_object_name, new_schedule_tag, now};
+use crate::Core;
+use crate::error::{CoreError, Result};
+
+/// Most instances one object contributes to a room's conflict check.
+const MAX_BOOKING_INSTANCES: usize = 5_000;
+
+/// RFC 6638 §3.2.9 request-status codes for SCHEDULE-STATUS.
+pub(crate) mod status {
+    /// Queued for e-mail.
+    pub const PENDING: &str = "1.0";
+    /// Sent by e-mail.
+    pub const SENT: &str = "1.1";
+    /// Delivered to a local inbox.
+    pub const DELIVERED: &str = "1.2";
+    /// Nobody this server can reach.
+    pub const NO_SCHEDULING: &str = "5.3";
+    /// E-mail failed for good.
+    pub const UNDELIVERABLE: &str = "5.1";
+}
+
+impl Core {
+    /// What SCHEDULE-STATUS each recipient of these messages gets when they are
+    /// sent: delivered at once to local users, queued for e-mail otherwise.
+    pub(crate) async fn delivery_statuses(&self, messages: &[Outgoing]) -> Result<Vec<(String, String)>> {
+        let mut out = Vec::new();
+        for m in messages {
+            if m.method != Method::Request {
+                continue;
+            }
+            let s = if self.local_principal(&m.recipient).await?.is_some() {
+                status::DELIVERED
+            } else if self.config.imip.enabled && address::mailbox(&m.recipient).is_some() {
+                status::PENDING
+            } else {
+                status::NO_SCHEDULING
+            };
+            out.push((m.recipient.clone(), s.to_owned()));
+        }
+        Ok(out)
+    }
+
+    /// Sends messages from `from`: local recipients at once, others by e-mail.
+    /// `origin` is the organiser's event (collection path + name) for statuses.
+    /// A failure for one recipient is logged and does not stop the others: the
+    /// sender's own write has already succeeded.
+    pub(crate) async fn dispatch(&self, from: &Principal, messages: &[Outgoing], origin: Option<&str>) {
+        for m in messages {
+            let result = match self.local_principal(&m.recipient).await {
+                Ok(Some(to)) if to.id == from.id => Ok(()),
+                Ok(Some(to)) => Box::pin(self.deliver_local(&to, &m.recipient, m.method, &m.text)).await,
+                Ok(None) => self.queue_imip(from, m, origin).await,
+                Err(e) => Err(e),
+            };
+            if let Err(e) = result {
+                tracing::warn!(method = m.method.as_str(), recipient = %m.recipient, error = %e, "scheduling message not delivered");
+            }
+        }
+    }
+
+    /// The copy of an event (by UID) among a principal's calendars.
+    async fn copy_of(&self, p: &Principal, uid: &str) -> Result<Option<(Collection, Object)>> {
+        let calendars = self.calendars_of(p).await?;
+        let ids: Vec<_> = calendars.iter().map(|c| c.id).collect();
+        let found = self.store.objects_by_uid(&ids, uid).await?.into_iter().next();
+        Ok(found.and_then(|o| calendars.into_iter().find(|c| c.id == o.meta.collection_id).map(|c| (c, o))))
+    }
+
+    /// Writes a server-made version of a calendar object; `tag` is its new
+    /// Schedule-Tag, or `None` to keep the current one (RFC 6638 §3.2.10: an
+    /// attendee's answer recorded in the organiser's copy does not change it).
+    async fn write_copy(&self, c: &Collection, name: &str, text: String, tag: Option<String>, prev: Option<&Object>) -> Result<()> {
+        let mut object = crate::resources::validate::calendar(c, text.into_bytes(), None)?;
+        object.schedule_tag = tag.or_else(|| prev.and_then(|o| o.meta.schedule_tag.clone()));
+        let condition = match prev {
+            // Someone else's write in between wins; the message stays in the inbox.
+            Some(o) => WriteCondition::IfMatch(vec![o.meta.etag.clone()]),
+            None => WriteCondition::IfNoneMatchAny,
+        };
+        self.store.put_object(c.id, name, &object, &condition, now()).await?;
+        Ok(())
+    }
+
+    /// Delivers one iTIP message to a local calendar user (`to_address` is how the
+    /// message names them).
+    pub(crate) async fn deliver_local(&self, to: &Principal, to_address: &str, method: Method, text: &str) -> Result<()> {
+        let msg = itip::parse_message(text).map_err(|e| CoreError::Invalid(e.to_string()))?;
+        let existing = self.copy_of(to, &msg.uid).await?;
+        match method {
+            Method::Request | Method::Add => {
+                let copy = itip::attendee_copy(text, existing.as_ref().map(|(_, o)| as_text(o)).as_deref(), to_address)
+                    .map_err(|e| CoreError::Invalid(e.to_string()))?;
+                if answers_itself(to) {
+                    return self.book(to, to_address, copy, existing).await;
+                }
+                self.save_copy(to, copy, existing, Some(new_schedule_tag())).await?;
+            }
+            Method::Cancel => {
+                if let Some((c, o)) = &existing {
+                    if answers_itself(to) {
+                        self.store.delete_object(c.id, &o.meta.name, &WriteCondition::Always, now()).await?;
+                        return Ok(());
+                    }
+                    match itip::apply_cancel(text, &as_text(o)) {
+                        Ok(t) => self.write_copy(c, &o.meta.name, t, Some(new_schedule_tag()), Some(o)).await?,
+                        Err(itip::ItipError::Stale) => tracing::info!(uid = %msg.uid, "stale CANCEL ignored"),
+                        Err(e) => return Err(CoreError::Invalid(e.to_string())),
+                    }
+                }
+            }
+            Method::Reply => {
+                let Some((c, o)) = &existing else {
+                    return Err(CoreError::NotFound { what: "event for this reply", name: msg.uid });
+                };
+                match itip::apply_reply(&as_text(o), text) {
+                    Ok((t, _)) => self.write_copy(c, &o.meta.name, t, None, Some(o)).await?,
+                    Err(itip::ItipError::Stale) => {
+                        tracing::info!(uid = %msg.uid, "stale REPLY ignored");
+                        return Ok(());
+                    }
+                    Err(e) => return Err(CoreError::Invalid(e.to_string())),
+                }
+            }
+            other => return Err(CoreError::Invalid(format!("iTIP {} is not supported", other.as_str()))),
+        }
+        if !answers_itself(to) {
+            self.file_in_inbox(to, text).await?;
+        }
+        Ok(())
+    }
+
+    /// Saves an attendee's copy where it is, or in their default calendar.
+    async fn save_copy(&self, to: &Principal, copy: String, existing: Option<(Collection, Object)>, tag: Option<String>) -> Result<()> {
+        match existing {
+            Some((c, o)) => self.write_copy(&c, &o.meta.name, copy, tag, Some(&o)).await,
+            None => {
+                let Some(c) = self.default_calendar(to).await? else {
+                    return Err(CoreError::NotFound { what: "calendar", name: to.name.clone() });
+                };
+                self.write_copy(&c, &new_object_name(), copy, tag, None).await
+            }
+        }
+    }
+
+    /// A room or piece of equipment answers by itself: accepted when every
+    /// instance (within two years) is free, declined otherwise. One booking at a
+    /// time per resource (this process's mutex and, on PostgreSQL, an advisory
+    /// lock across processes), so two simultaneous requests cannot both win.
+    async fn book(&self, room: &Principal, address: &str, copy: String, existing: Option<(Collection, Object)>) -> Result<()> {
+        let _local = self.bookings.lock().await;
+        let _shared = self.store.lock_booking(room.id).await?;
+        // Re-read under the lock: a concurrent booking may have just landed.
+        let uid = itip::scheduling(&copy).map(|s| s.uid).unwrap_or_default();
+        let existing = match existing {
+            Some(_) => self.copy_of(room, &uid).await?,
+            None => None,
+        };
+        let free = self.is_free(room, &copy, &uid).await?;
+        let partstat = if free { "ACCEPTED" } else { "DECLINED" };
+        let answered = itip::set_partstat(&copy, address, partstat);
+        if free {
+            self.save_copy(room, answered.clone(), existing, Some(new_schedule_tag())).await?;
+        } else if let Some((c, o)) = existing {
+            // The meeting moved onto another booking: the room is no longer held.
+            self.store.delete_object(c.id, &o.meta.name, &WriteCondition::Always, now()).await?;
+        }
+        drop(_shared);
+        tracing::info!(room = %room.name, uid = %uid, partstat, "resource answered");
+        if let Some(reply) = itip::reply_from_copy(&answered, address, now()) {
+            self.dispatch(room, &[reply], None).await;
+        }
+        Ok(())
+    }
+
+    /// Whether none of the event's instances overlaps another booking.
+    async fn is_free(&self, room: &Principal, event: &str, uid: &str) -> Result<bool> {
+        let utc = TzSpec::utc();
+        let (start, end) = (now() - 86_400, now() + BOOKING_HORIZON);
+        let wanted = busy_periods(event.as_bytes(), start, end, &utc, MAX_BOOKING_INSTANCES);
+        let (Some(lo), Some(hi)) = (wanted.iter().map(|p| p.start).min(), wanted.iter().map(|p| p.end).max()) else {
+            return Ok(true);
+        };
+        for c in self.calendars_of(room).await? {
+            for o in self.store.objects_in_span(c.id, Some(lo), Some(hi)).await? {
+                if o.meta.uid.as_deref() == Some(uid) {
+                    continue;
+                }
+                let taken = busy_periods(&o.data, lo, hi, &utc, MAX_BOOKING_INSTANCES);
+                if taken.iter().any(|t| wanted.iter().any(|w| w.start < t.end && t.start < w.end)) {
+                    return Ok(false);
+                }
+            }
+        }
+        Ok(true)
+    }
+}
+
+fn as_text(o: &Object) -> String {
+    String::from_utf8_lossy(&o.data).into_owned()
+}

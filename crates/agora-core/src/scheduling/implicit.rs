@@ -1,0 +1,101 @@
+//! What a client's write of a scheduling object makes the server send (RFC 6638
+//! §3.2): the server acts for the calendar's owner, so a delegate's or sharee's
+//! write is scheduled as the owner's, exactly once per attendee.
+
+use agora_ical::itip::{self, Outgoing, Scheduling};
+use agora_store::{Collection, NewObject, Principal, PutOutcome, WriteCondition};
+
+use super::{address, now};
+use crate::error::Result;
+use crate::resources::Resources;
+
+/// The owner's part in a scheduling object.
+enum Role {
+    Organizer,
+    /// An attendee, by the address the event lists them with.
+    Attendee(String),
+    None,
+}
+
+fn role(owner: &Principal, s: &Scheduling) -> Role {
+    if address::names(owner, &s.organizer) {
+        return Role::Organizer;
+    }
+    match s.attendees.iter().find(|a| address::names(owner, &a.address)) {
+        Some(a) => Role::Attendee(a.address.clone()),
+        None => Role::None,
+    }
+}
+
+impl Resources<'_> {
+    /// Stores a calendar object a client wrote (already authorised and
+    /// validated), scheduling as RFC 6638 says. Returns the outcome and whether
+    /// the stored bytes differ from the client's (then no ETag may be sent).
+    pub(crate) async fn put_scheduled(
+        &self,
+        c: &Collection,
+        name: &str,
+        mut object: NewObject,
+        condition: &WriteCondition,
+    ) -> Result<(PutOutcome, bool)> {
+        let text = String::from_utf8_lossy(&object.data).into_owned();
+        let Some(sched) = itip::scheduling(&text) else {
+            return Ok((self.store().put_object(c.id, name, &object, condition, now()).await?, false));
+        };
+        let owner = self.principal(c.owner_id).await?;
+        let old = self.store().object(c.id, name).await?;
+        let old_text = old.as_ref().map(|o| String::from_utf8_lossy(&o.data).into_owned());
+        object.schedule_tag = Some(super::new_schedule_tag());
+        match role(&owner, &sched) {
+            Role::Organizer => {
+                let outcome = itip::organizer_messages(old_text.as_deref(), Some(&text), now());
+                let mut stored = outcome.stored.unwrap_or_else(|| text.clone());
+                let statuses = self.core.delivery_statuses(&outcome.messages).await?;
+                if !statuses.is_empty() {
+                    stored = itip::set_schedule_status(&stored, &statuses);
+                }
+                let changed = stored != text;
+                if changed {
+                    let tag = object.schedule_tag.take();
+                    object = crate::resources::validate::calendar(c, stored.into_bytes(), None)?;
+                    object.schedule_tag = tag;
+                }
+                let put = self.store().put_object(c.id, name, &object, condition, now()).await?;
+                let origin = format!("{}{name}", c.path);
+                self.core.dispatch(&owner, &outcome.messages, Some(&origin)).await;
+                Ok((put, changed))
+            }
+            Role::Attendee(me) => {
+                let put = self.store().put_object(c.id, name, &object, condition, now()).await?;
+                // A copy the attendee creates is an import (their client already
+                // answered, or the organiser is not scheduling through us).
+                if let Some(old_text) = &old_text
+                    && let Some(reply) = itip::attendee_reply(Some(old_text), Some(&text), &me, now())
+                {
+                    self.core.dispatch(&owner, &[reply], None).await;
+                }
+                Ok((put, false))
+            }
+            Role::None => {
+                object.schedule_tag = None;
+                Ok((self.store().put_object(c.id, name, &object, condition, now()).await?, false))
+            }
+        }
+    }
+
+    /// After a client deleted a scheduling object: the organiser's deletion
+    /// cancels the meeting, an attendee's declines it (unless the client asked
+    /// for no reply with CalendarServer's `Schedule-Reply: F`).
+    pub(crate) async fn deleted_scheduled(&self, c: &Collection, old: &[u8], reply: bool) -> Result<()> {
+        let text = String::from_utf8_lossy(old);
+        let Some(sched) = itip::scheduling(&text) else { return Ok(()) };
+        let owner = self.principal(c.owner_id).await?;
+        let messages: Vec<Outgoing> = match role(&owner, &sched) {
+            Role::Organizer => itip::organizer_messages(Some(&text), None, now()).messages,
+            Role::Attendee(me) if reply => itip::attendee_reply(Some(&text), None, &me, now()).into_iter().collect(),
+            _ => Vec::new(),
+        };
+        self.core.dispatch(&owner, &messages, None).await;
+        Ok(())
+    }
+}

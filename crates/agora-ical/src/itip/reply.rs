@@ -1,0 +1,141 @@
+//! REPLY messages from an attendee's copy (RFC 6638 §3.2.2, RFC 5546 §3.2.3):
+//! [`attendee_reply`] after the attendee's own PUT/DELETE, [`reply_from_copy`]
+//! for answers the server gives itself (rooms).
+
+use super::address::normalise_address;
+use super::build::message;
+use super::instance::derive_override;
+use super::tree::{
+    address, attendee_line, exdate_keys, find, is_cancelled, is_schedulable, keyed, object_organizer, param,
+    parse_calendar, partstat, prop, remove_param, set_param, set_value, strip_schedule_params,
+};
+use super::types::{Agent, Method, Outgoing};
+use crate::content::{Line, Node};
+use crate::format_utc;
+
+/// The REPLY, if any, after the attendee `attendee` (their address as listed)
+/// changed (`new` Some) or deleted (`new` None) their copy `old`.
+///
+/// A component is answered when the attendee's PARTSTAT differs from the
+/// previous copy's (an override the attendee's client added is compared with
+/// the master's PARTSTAT), when SCHEDULE-FORCE-SEND=REPLY is on their line, or
+/// when their client excluded an instance with a new EXDATE (answered DECLINED
+/// for that instance, RFC 6638 §3.2.2.1). Deleting the copy declines every
+/// component not declined or cancelled already. `None` when there is nothing
+/// to say or the organizer's or attendee's SCHEDULE-AGENT is not SERVER.
+pub fn attendee_reply(old: Option<&str>, new: Option<&str>, attendee: &str, now: i64) -> Option<Outgoing> {
+    let me = normalise_address(attendee);
+    let old_root = old.and_then(parse_calendar);
+    let Some(new) = new else {
+        let root = old_root?;
+        let organizer = organizer_for(&root, &me)?;
+        let comps: Vec<Node> = keyed(&root)
+            .iter()
+            .map(|&(_, i)| &root.children[i])
+            .filter(|c| !is_cancelled(c))
+            .filter(|c| attendee_line(c, &me).is_some_and(|l| partstat(l) != "DECLINED"))
+            .map(|c| reply_component(c, &me, Some("DECLINED"), now))
+            .collect();
+        return (!comps.is_empty()).then(|| message(Method::Reply, &organizer, &root, comps));
+    };
+    let root = parse_calendar(new)?;
+    let organizer = organizer_for(&root, &me)?;
+    let keys = keyed(&root);
+    let old_keys = old_root.as_ref().map(keyed).unwrap_or_default();
+    let old_comp = |k: &Option<String>| old_root.as_ref().and_then(|o| find(&old_keys, k).map(|i| &o.children[i]));
+    let mut comps = Vec::new();
+    for (key, i) in &keys {
+        let c = &root.children[*i];
+        let Some(line) = attendee_line(c, &me) else { continue };
+        let before = old_comp(key)
+            .or_else(|| key.as_ref().and(old_comp(&None)))
+            .and_then(|o| attendee_line(o, &me))
+            .map_or_else(|| "NEEDS-ACTION".to_owned(), partstat);
+        let force = param(line, "SCHEDULE-FORCE-SEND").is_some_and(|v| v.eq_ignore_ascii_case("REPLY"));
+        if partstat(line) != before || force {
+            comps.push(reply_component(c, &me, None, now));
+        }
+    }
+    // Instances the attendee's client removed with EXDATE: declined.
+    if let (Some(master_idx), Some(old_master)) = (find(&keys, &None), old_comp(&None)) {
+        let master = &root.children[master_idx];
+        if attendee_line(master, &me).is_some() {
+            let before = exdate_keys(old_master);
+            for line in master.props("EXDATE") {
+                for v in line.value.split(',') {
+                    let single =
+                        Line { name: "RECURRENCE-ID".into(), params: line.params.clone(), value: v.to_owned() };
+                    let k = super::tree::line_date_key(&single);
+                    if before.contains(&k) || find(&keys, &Some(k.clone())).is_some() {
+                        continue;
+                    }
+                    let instance = derive_override(master, &single);
+                    comps.push(reply_component(&instance, &me, Some("DECLINED"), now));
+                }
+            }
+        }
+    }
+    (!comps.is_empty()).then(|| message(Method::Reply, &organizer, &root, comps))
+}
+
+/// A REPLY as `attendee` for every component of `copy` they are in, with their
+/// PARTSTAT there. Meant for answers the server makes itself (resources), so
+/// SCHEDULE-AGENT is not consulted. `None` without ORGANIZER or if not an attendee.
+pub fn reply_from_copy(copy: &str, attendee: &str, now: i64) -> Option<Outgoing> {
+    let me = normalise_address(attendee);
+    let root = parse_calendar(copy)?;
+    if !is_schedulable(&root) {
+        return None;
+    }
+    let organizer = object_organizer(&root).map(address)?;
+    let comps: Vec<Node> = keyed(&root)
+        .iter()
+        .map(|&(_, i)| &root.children[i])
+        .filter(|c| attendee_line(c, &me).is_some())
+        .map(|c| reply_component(c, &me, None, now))
+        .collect();
+    (!comps.is_empty()).then(|| message(Method::Reply, &organizer, &root, comps))
+}
+
+/// The organizer to reply to, if the server replies for `me` in this object:
+/// a VEVENT/VTODO with ORGANIZER, both SCHEDULE-AGENTs SERVER, `me` an attendee
+/// and not the organizer.
+fn organizer_for(root: &Node, me: &str) -> Option<String> {
+    if !is_schedulable(root) {
+        return None;
+    }
+    let org = object_organizer(root)?;
+    if Agent::parse(param(org, "SCHEDULE-AGENT")) != Agent::Server || address(org) == me {
+        return None;
+    }
+    let mine = keyed(root).iter().find_map(|&(_, i)| attendee_line(&root.children[i], me).cloned())?;
+    (Agent::parse(param(&mine, "SCHEDULE-AGENT")) == Agent::Server).then(|| address(org))
+}
+
+/// One REPLY component: what Google and Microsoft 365 need to accept it (UID,
+/// DTSTAMP, SEQUENCE, RECURRENCE-ID, the times, SUMMARY, ORGANIZER) and exactly
+/// one ATTENDEE, the replier's, without SCHEDULE-* or RSVP (RFC 5546 §3.2.3).
+pub(crate) fn reply_component(comp: &Node, me: &str, partstat: Option<&str>, now: i64) -> Node {
+    let mut c = Node { name: comp.name.clone(), lines: Vec::new(), children: Vec::new() };
+    let keep = ["UID", "SEQUENCE", "RECURRENCE-ID", "DTSTART", "DTEND", "DURATION", "DUE", "SUMMARY", "ORGANIZER"];
+    for name in keep {
+        c.lines.extend(comp.props(name).take(1).cloned());
+        if name == "UID" {
+            c.lines.push(Line { name: "DTSTAMP".into(), params: Vec::new(), value: format_utc(now) });
+        }
+    }
+    if prop(&c, "SEQUENCE").is_none() {
+        set_value(&mut c, "SEQUENCE", "0");
+    }
+    strip_schedule_params(&mut c);
+    if let Some(line) = attendee_line(comp, me) {
+        let mut line = line.clone();
+        if let Some(p) = partstat {
+            set_param(&mut line, "PARTSTAT", p);
+        }
+        remove_param(&mut line, "RSVP");
+        line.params.retain(|(n, _)| !n.starts_with("SCHEDULE-"));
+        c.lines.push(line);
+    }
+    c
+}

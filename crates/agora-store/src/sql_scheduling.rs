@@ -1,0 +1,133 @@
+//! The scheduling SQL both backends share; `sql_scheduling_store!` implements
+//! [`crate::SchedulingStore`] except `lock_booking`, which differs per backend.
+
+macro_rules! sql_scheduling_store {
+    ($store:ty, $db:ty, $lock:item) => {
+        mod scheduling_sql {
+            use super::*;
+            use crate::resources::*;
+            use crate::scheduling_api::*;
+            use crate::sql_resources::{META_COLUMNS, placeholders};
+            use crate::timing::OpTimer;
+            use sqlx::Row;
+
+            type DbRow = <$db as sqlx::Database>::Row;
+
+            const MAIL_COLUMNS: &str = "id, created_at, next_attempt_at, attempts, status, envelope_from, recipient, \
+                                        message, last_error, object_path, attendee";
+
+            fn mail_from_row(row: &DbRow) -> Result<QueuedMail, sqlx::Error> {
+                let status: String = row.try_get("status")?;
+                Ok(QueuedMail {
+                    id: row.try_get("id")?,
+                    mail: NewMail {
+                        envelope_from: row.try_get("envelope_from")?,
+                        recipient: row.try_get("recipient")?,
+                        message: row.try_get("message")?,
+                        object_path: row.try_get("object_path")?,
+                        attendee: row.try_get("attendee")?,
+                    },
+                    attempts: row.try_get("attempts")?,
+                    status: MailStatus::parse(&status).ok_or_else(|| sqlx::Error::Decode("mail status".into()))?,
+                    next_attempt_at: row.try_get("next_attempt_at")?,
+                    last_error: row.try_get("last_error")?,
+                    created_at: row.try_get("created_at")?,
+                })
+            }
+
+            #[async_trait::async_trait]
+            impl crate::SchedulingStore for $store {
+                async fn objects_by_uid(&self, collections: &[CollectionId], uid: &str) -> Result<Vec<Object>> {
+                    let _t = OpTimer::start("objects_by_uid");
+                    if collections.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    let sql = format!(
+                        "SELECT {META_COLUMNS}, data FROM objects WHERE uid = $1 AND collection_id IN ({}) ORDER BY id",
+                        placeholders(2, collections.len())
+                    );
+                    let mut q = sqlx::query(&sql).bind(uid);
+                    for id in collections {
+                        q = q.bind(*id);
+                    }
+                    let rows = q.fetch_all(&self.pool).await?;
+                    Ok(rows.iter().map(super::resource_sql::object_from_row).collect::<Result<_, _>>()?)
+                }
+
+                async fn enqueue_mail(&self, mail: &NewMail, now: i64) -> Result<i64> {
+                    let _t = OpTimer::start("enqueue_mail");
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO mail_queue (created_at, next_attempt_at, envelope_from, recipient, message, object_path, attendee) \
+                         VALUES ($1, $1, $2, $3, $4, $5, $6) RETURNING id",
+                    )
+                    .bind(now)
+                    .bind(&mail.envelope_from)
+                    .bind(&mail.recipient)
+                    .bind(&mail.message)
+                    .bind(mail.object_path.as_deref())
+                    .bind(mail.attendee.as_deref())
+                    .fetch_one(&self.pool)
+                    .await?;
+                    Ok(id)
+                }
+
+                async fn claim_mail(&self, now: i64, lease: i64, limit: i64) -> Result<Vec<QueuedMail>> {
+                    let _t = OpTimer::start("claim_mail");
+                    let mut tx = self.write_tx().await?;
+                    let ids: Vec<i64> = sqlx::query_scalar(
+                        "SELECT id FROM mail_queue WHERE status = 'queued' AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2",
+                    )
+                    .bind(now)
+                    .bind(limit)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    let mut claimed = Vec::with_capacity(ids.len());
+                    for id in ids {
+                        // The status/time guard makes a claim by a concurrent process win once.
+                        let row = sqlx::query(&format!(
+                            "UPDATE mail_queue SET next_attempt_at = $2 WHERE id = $1 AND status = 'queued' \
+                             AND next_attempt_at <= $3 RETURNING {MAIL_COLUMNS}"
+                        ))
+                        .bind(id)
+                        .bind(now + lease)
+                        .bind(now)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                        if let Some(row) = row {
+                            claimed.push(mail_from_row(&row)?);
+                        }
+                    }
+                    tx.commit().await?;
+                    Ok(claimed)
+                }
+
+                async fn mail_attempted(&self, id: i64, status: MailStatus, next: i64, error: Option<&str>) -> Result<()> {
+                    let _t = OpTimer::start("mail_attempted");
+                    sqlx::query(
+                        "UPDATE mail_queue SET status = $2, next_attempt_at = $3, last_error = $4, attempts = attempts + 1 WHERE id = $1",
+                    )
+                    .bind(id)
+                    .bind(status.as_str())
+                    .bind(next)
+                    .bind(error)
+                    .execute(&self.pool)
+                    .await?;
+                    Ok(())
+                }
+
+                async fn mail_queue(&self, limit: i64) -> Result<Vec<QueuedMail>> {
+                    let _t = OpTimer::start("mail_queue");
+                    let rows = sqlx::query(&format!("SELECT {MAIL_COLUMNS} FROM mail_queue ORDER BY id DESC LIMIT $1"))
+                        .bind(limit)
+                        .fetch_all(&self.pool)
+                        .await?;
+                    Ok(rows.iter().map(mail_from_row).collect::<Result<_, _>>()?)
+                }
+
+                $lock
+            }
+        }
+    };
+}
+
+pub(crate) use sql_scheduling_store;
