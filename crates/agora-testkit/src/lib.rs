@@ -6,6 +6,8 @@
 //! parallel without seeing each other. Without `AGORA_TEST_PG` the PostgreSQL half
 //! fails loudly instead of being skipped: a skipped suite must never count as passed.
 
+pub mod smtp_sink;
+
 use std::net::TcpListener;
 use std::sync::atomic::{AtomicU32, Ordering};
 

@@ -96,7 +96,7 @@ impl Core {
         let msg = itip::parse_message(text).map_err(|e| CoreError::Invalid(e.to_string()))?;
         let existing = self.copy_of(to, &msg.uid).await?;
         match method {
-            Method::Request | Method::Add => {
+            Method::Request => {
                 let copy = itip::attendee_copy(text, existing.as_ref().map(|(_, o)| as_text(o)).as_deref(), to_address)
                     .map_err(|e| CoreError::Invalid(e.to_string()))?;
                 if answers_itself(to) {

@@ -1,0 +1,24 @@
+//! iMIP (RFC 6047): the e-mail transport of iTIP (RFC 5546) for Agora.
+//!
+//! This crate moves scheduling messages between Agora and the outside world and
+//! knows nothing about how calendars are stored:
+//!
+//! - [`outgoing`]: builds the e-mail for an iTIP message (a readable summary, the
+//!   text/calendar part and an .ics attachment).
+//! - [`incoming`]: reads an incoming e-mail: sender, calendar parts, and the
+//!   receiving MTA's Authentication-Results (RFC 8601).
+//! - [`lmtp`]: an LMTP server (RFC 2033) through which the local MTA delivers
+//!   e-mail for Agora's addresses.
+//! - [`smtp`]: submission of outgoing messages to a relay.
+
+mod auth_results;
+mod describe;
+mod error;
+mod ical_text;
+pub mod incoming;
+pub mod lmtp;
+pub mod outgoing;
+pub mod smtp;
+mod when;
+
+pub use error::ImipError;
