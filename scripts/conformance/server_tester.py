@@ -57,6 +57,10 @@ def is_allowed(feature):
     return any(feature == a or feature.startswith(a + ".") for a in allowed)
 
 
+def allowed_by(feature):
+    return next(a for a in allowed if feature == a or feature.startswith(a + "."))
+
+
 # The same check classes, in the same order, as ServerQuirkChecker.check_all().
 classes = [
     obj
@@ -121,7 +125,7 @@ for feature in sorted(observed):
         supported.append(f"{feature}: {level}")
         rows.append((f"feature {feature}", "PASS", level))
     elif is_allowed(feature):
-        unsupported.append(f"{feature}: {shown} [allowed: sharing/scheduling]")
+        unsupported.append(f"{feature}: {shown} [allowed: {allowed_by(feature)}]")
         rows.append((f"feature {feature}", "PASS", f"{shown} (allowed: expected unsupported)"))
     else:
         unsupported.append(f"{feature}: {shown}")

@@ -145,7 +145,10 @@ fn invitations_and_answers(backend: Backend) {
     assert_eq!(partstat(&mine, "room1").as_deref(), Some("ACCEPTED"), "{mine}");
     assert!(mine.replace("\r\n ", "").contains("SCHEDULE-STATUS=1.2"), "{mine}");
 
+    let (href, _) = the_copy(&server, "bob", "m1");
+    let bob_tag = get(&server, "bob", &href).2;
     answer(&server, "bob", "m1", "ACCEPTED");
+    assert_eq!(get(&server, "bob", &href).2, bob_tag, "an attendee's own answer keeps the Schedule-Tag (RFC 6638 §3.2.10)");
     answer(&server, "carol", "m1", "DECLINED");
     answer(&server, "dave", "m1", "TENTATIVE");
     let (_, mine, tag1) = get(&server, "alice", "/calendars/alice/calendar/m1.ics");
@@ -306,6 +309,14 @@ fn rooms_are_never_double_booked(backend: Backend) {
         }
     }
     assert_eq!(accepted, 1, "exactly one of the simultaneous bookings wins the room");
+    // Years ahead, the same rule holds (the check starts at the booking, not today).
+    for who in ["alice", "bob"] {
+        let body = event(&format!("far-{who}"), 0, "20300304T100000Z", "20300304T110000Z", &[("room1", "NEEDS-ACTION")], "")
+            .replace("ORGANIZER;CN=Alice:mailto:alice@example.org", &format!("ORGANIZER:mailto:{who}@example.org"));
+        assert_eq!(request(&server, who, "PUT", &format!("/calendars/{who}/calendar/far.ics"), "0", CAL, &body).status(), 201);
+    }
+    let far = |who: &str| partstat(&get(&server, who, &format!("/calendars/{who}/calendar/far.ics")).1, "room1");
+    assert_eq!((far("alice").as_deref(), far("bob").as_deref()), (Some("ACCEPTED"), Some("DECLINED")));
     // The room's free/busy shows that one booking.
     let fb = get(&server, "alice", "/freebusy/room1?start=20261204T000000Z&end=20261205T000000Z").1;
     assert!(fb.contains("20261204T100000Z/20261204T110000Z"), "{fb}");

@@ -184,7 +184,14 @@ impl Core {
     /// Whether none of the event's instances overlaps another booking.
     async fn is_free(&self, room: &Principal, event: &str, uid: &str) -> Result<bool> {
         let utc = TzSpec::utc();
-        let (start, end) = (now() - 86_400, now() + BOOKING_HORIZON);
+        // From the booking's own first instance (a meeting years ahead, or one
+        // booked after the fact, is checked like any other), over the horizon.
+        let span = agora_ical::CalendarObject::parse(event.as_bytes())
+            .ok()
+            .and_then(|o| agora_ical::object_span(&o, &utc))
+            .filter(|s| s.start > i64::MIN);
+        let start = span.map_or(now() - 86_400, |s| s.start);
+        let end = start.saturating_add(BOOKING_HORIZON).min(span.and_then(|s| s.end).unwrap_or(i64::MAX).saturating_add(1));
         let wanted = busy_periods(event.as_bytes(), start, end, &utc, MAX_BOOKING_INSTANCES);
         let (Some(lo), Some(hi)) = (wanted.iter().map(|p| p.start).min(), wanted.iter().map(|p| p.end).max()) else {
             return Ok(true);

@@ -66,6 +66,12 @@ impl Resources<'_> {
                 Ok((put, changed))
             }
             Role::Attendee(me) => {
+                // RFC 6638 §3.2.10: the attendee's own changes (their answer,
+                // alarms) keep the Schedule-Tag; only the organiser's updates
+                // delivered by the server change it.
+                if let Some(o) = &old {
+                    object.schedule_tag = o.meta.schedule_tag.clone().or(object.schedule_tag.take());
+                }
                 let put = self.store().put_object(c.id, name, &object, condition, now()).await?;
                 // A copy the attendee creates is an import (their client already
                 // answered, or the organiser is not scheduling through us).
