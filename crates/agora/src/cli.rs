@@ -54,7 +54,7 @@ pub enum SqliteSync {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run the server
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Manage user accounts
     #[command(subcommand)]
     User(UserCommand),
@@ -70,6 +70,11 @@ pub enum Command {
     /// Publish calendars as read-only feeds behind secret links
     #[command(subcommand)]
     Publish(PublishCommand),
+    /// Deliver one e-mail from standard input to a calendar user (for an MTA's pipe)
+    Deliver(DeliverArgs),
+    /// The outgoing e-mail queue (iMIP)
+    #[command(subcommand)]
+    Mail(MailCommand),
 }
 
 /// Settings of `agora serve`.
@@ -125,6 +130,92 @@ pub struct ServeArgs {
     /// networks (off: users could make the server probe its own network)
     #[arg(long, env = "AGORA_FEEDS_ALLOW_PRIVATE", value_name = "BOOL")]
     pub feeds_allow_private: Option<bool>,
+    /// Serve LMTP (RFC 2033) here for the local MTA to deliver iMIP replies and
+    /// invitations; loopback or a private network only [default: off]
+    #[arg(long, env = "AGORA_LMTP_LISTEN", value_name = "ADDR:PORT")]
+    pub lmtp_listen: Option<SocketAddr>,
+    /// First retry delay of an outgoing e-mail, doubled at each attempt (tests)
+    #[arg(long, env = "AGORA_MAIL_RETRY_BASE_SECONDS", value_name = "SECONDS", hide = true)]
+    pub mail_retry_base_seconds: Option<u64>,
+    #[command(flatten)]
+    pub mail: MailArgs,
+}
+
+/// How e-mail goes out (`[smtp]`) and how iMIP uses it (`[imip]`): for `serve`,
+/// and for `deliver`, whose changes may queue answers.
+#[derive(Args, Debug)]
+pub struct MailArgs {
+    /// Relay (smarthost) for outgoing iMIP e-mail; without one, nothing is mailed
+    #[arg(long, env = "AGORA_SMTP_HOST", value_name = "HOST")]
+    pub smtp_host: Option<String>,
+    /// Relay port [default: 587, or 465 with --smtp-security tls]
+    #[arg(long, env = "AGORA_SMTP_PORT", value_name = "PORT")]
+    pub smtp_port: Option<u16>,
+    /// Connection protection [default: starttls]
+    #[arg(long, env = "AGORA_SMTP_SECURITY", value_enum)]
+    pub smtp_security: Option<SmtpSecurity>,
+    /// User name for SMTP AUTH; the password comes from AGORA_SMTP_PASSWORD or the file
+    #[arg(long, env = "AGORA_SMTP_USERNAME", value_name = "USER")]
+    pub smtp_username: Option<String>,
+    /// Time limit for connecting and for each reply of the relay [default: 30]
+    #[arg(long, env = "AGORA_SMTP_TIMEOUT_SECONDS", value_name = "SECONDS")]
+    pub smtp_timeout_seconds: Option<u64>,
+    /// Accept any certificate from the relay: for tests only [default: false]
+    #[arg(long, env = "AGORA_SMTP_ACCEPT_INVALID_CERTS", value_name = "BOOL")]
+    pub smtp_accept_invalid_certs: Option<bool>,
+    /// Send iMIP from this address, with the organiser in Reply-To [default: the organiser's own]
+    #[arg(long, env = "AGORA_IMIP_SENDER", value_name = "ADDR")]
+    pub imip_sender: Option<String>,
+    /// Domain of generated Message-IDs [default: the sender's domain, else the host name]
+    #[arg(long, env = "AGORA_IMIP_MESSAGE_ID_DOMAIN", value_name = "DOMAIN")]
+    pub imip_message_id_domain: Option<String>,
+    /// Attempts at sending one e-mail before it is marked failed [default: 10]
+    #[arg(long, env = "AGORA_IMIP_MAX_ATTEMPTS", value_name = "N")]
+    pub imip_max_attempts: Option<u32>,
+    /// Authserv-id of the local MTA's Authentication-Results (repeatable); others are ignored
+    #[arg(
+        long = "imip-trusted-authserv-id",
+        env = "AGORA_IMIP_TRUSTED_AUTHSERV_IDS",
+        value_delimiter = ',',
+        value_name = "ID"
+    )]
+    pub imip_trusted_authserv_ids: Vec<String>,
+}
+
+/// `--smtp-security`: how the connection to the relay is protected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpSecurity {
+    /// Plain connection upgraded with STARTTLS, which is required (RFC 3207)
+    Starttls,
+    /// TLS from the first byte (RFC 8314 implicit TLS, usually port 465)
+    Tls,
+    /// No encryption: a relay on this host or a trusted network only
+    None,
+}
+
+/// `agora deliver`: one message on standard input, as an MTA pipes it.
+#[derive(Args, Debug)]
+pub struct DeliverArgs {
+    /// The envelope recipient: a calendar user's e-mail address
+    #[arg(long, value_name = "ADDR")]
+    pub recipient: String,
+    /// The envelope sender (reverse path) [default: empty]
+    #[arg(long, value_name = "ADDR", default_value = "")]
+    pub sender: String,
+    #[command(flatten)]
+    pub mail: MailArgs,
+}
+
+/// `agora mail …`
+#[derive(Subcommand, Debug)]
+pub enum MailCommand {
+    /// List the outgoing e-mail queue, newest first
+    Queue {
+        /// Most messages shown
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
 }
 
 /// Name, addresses and display name of a new principal.

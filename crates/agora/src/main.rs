@@ -5,6 +5,8 @@
 //! - `cli`: the command-line grammar (clap).
 //! - `settings`: flags > `AGORA_*` variables > configuration file > defaults.
 //! - `serve`: starting and stopping the server.
+//! - `mail`: the worker that sends queued iMIP e-mail; `lmtp`: the LMTP server
+//!   that takes incoming iMIP e-mail; `deliver`: the same for an MTA's pipe.
 //! - `admin`: user, group and resource commands against the same store, whether
 //!   the server runs or not.
 //! - `exit`: exit codes.
@@ -12,9 +14,12 @@
 mod acceptor;
 mod admin;
 mod cli;
+mod deliver;
 mod exit;
 mod ldap;
+mod lmtp;
 mod logging;
+mod mail;
 mod refresh;
 mod serve;
 mod settings;
@@ -44,12 +49,22 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), Failure> {
-    let settings = Settings::load(&cli).map_err(Failure::usage)?;
+    let settings = Settings::load(&cli).map_err(|e| match cli.command {
+        // An MTA defers on EX_CONFIG, where any other code would bounce the mail.
+        Command::Deliver(_) => Failure { message: e, code: deliver::EX_CONFIG },
+        _ => Failure::usage(e),
+    })?;
     match &cli.command {
         Command::Serve(args) => {
             let serve = settings.serve(args).map_err(Failure::usage)?;
             logging::init(settings.log_format, "info");
             serve::run(&settings, serve).await
+        }
+        Command::Deliver(args) => {
+            // Standard error ends up in the bounce the MTA writes: the reason
+            // alone, without log lines around it.
+            logging::init(settings.log_format, "error");
+            deliver::run(&settings, args).await
         }
         command => {
             logging::init(settings.log_format, "warn");

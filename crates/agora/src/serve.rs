@@ -1,4 +1,6 @@
-//! `agora serve`: wiring only — settings → store → core → HTTP listener.
+//! `agora serve`: wiring only — settings → store → core → HTTP listener, plus
+//! the background tasks: the refresh, the mail worker (when a relay is set) and
+//! the LMTP server (when `lmtp_listen` is set).
 
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener};
@@ -8,6 +10,7 @@ use agora_core::{Core, CoreConfig};
 use agora_dav::AppState;
 use axum_server::Handle;
 use metrics_exporter_prometheus::PrometheusBuilder;
+use tokio::sync::watch;
 
 use crate::acceptor::GuardAcceptor;
 use crate::exit::Failure;
@@ -19,6 +22,21 @@ pub async fn run(settings: &Settings, serve: ServeSettings) -> Result<(), Failur
         .set_buckets(agora_dav::metric_buckets())
         .and_then(|b| b.install_recorder())
         .map_err(|e| Failure::io(format!("cannot install the metrics recorder: {e}")))?;
+
+    // A relay the transport refuses (user name without password…) is a start-up
+    // error, not a stream of failed messages later.
+    let relay = match &serve.mail.relay {
+        Some(config) => {
+            let relay = agora_imip::smtp::Relay::new(config)
+                .map_err(|e| Failure::usage(format!("SMTP relay {}: {e}", config.host)))?;
+            tracing::info!(relay = %config.host, port = config.port, security = ?config.security, "iMIP: outgoing mail through the relay");
+            Some(relay)
+        }
+        None => {
+            tracing::info!("iMIP: no SMTP relay configured, external attendees are not mailed");
+            None
+        }
+    };
 
     let store = agora_store::open(settings.store.as_deref(), &settings.data_dir, settings.sqlite_sync).await?;
     tracing::info!(backend = store.backend(), "store opened");
@@ -32,6 +50,7 @@ pub async fn run(settings: &Settings, serve: ServeSettings) -> Result<(), Failur
             auth: serve.auth.clone(),
             max_resource_size: serve.max_resource_size,
             user_quota_bytes: serve.user_quota_bytes,
+            imip: serve.mail.imip.clone(),
         },
         external,
     ));
@@ -48,6 +67,32 @@ pub async fn run(settings: &Settings, serve: ServeSettings) -> Result<(), Failur
     let listener =
         TcpListener::bind(serve.listen).map_err(|e| Failure::io(format!("cannot listen on {}: {e}", serve.listen)))?;
     listener.set_nonblocking(true).map_err(|e| Failure::io(e.to_string()))?;
+    let lmtp_listener = match serve.lmtp_listen {
+        Some(address) => Some((
+            address,
+            tokio::net::TcpListener::bind(address)
+                .await
+                .map_err(|e| Failure::io(format!("cannot listen for LMTP on {address}: {e}")))?,
+        )),
+        None => None,
+    };
+
+    // Mail and LMTP stop at the signal, finishing what they are doing, and are
+    // waited for before the store closes.
+    let (stop, stopped) = watch::channel(false);
+    let mut background = Vec::new();
+    if let Some(relay) = relay {
+        let retry = crate::mail::Retry { base: serve.mail_retry_base, max_attempts: serve.mail.max_attempts };
+        background.push(tokio::spawn(crate::mail::run(core.clone(), relay, retry, stopped.clone())));
+    }
+    if let Some((address, lmtp)) = lmtp_listener {
+        let mut stopped = stopped.clone();
+        let shutdown = async move {
+            let _ = stopped.wait_for(|s| *s).await;
+        };
+        tracing::info!(%address, "LMTP listening");
+        background.push(tokio::spawn(crate::lmtp::serve(core.clone(), lmtp, serve.mail.host_name.clone(), shutdown)));
+    }
     let app = agora_dav::router(AppState {
         core: core.clone(),
         metrics: Some(metrics),
@@ -57,7 +102,8 @@ pub async fn run(settings: &Settings, serve: ServeSettings) -> Result<(), Failur
     .into_make_service_with_connect_info::<SocketAddr>();
 
     let handle = Handle::new();
-    tokio::spawn(shutdown_on_signal(handle.clone(), serve.shutdown_grace));
+    let stop = Arc::new(stop);
+    tokio::spawn(shutdown_on_signal(handle.clone(), serve.shutdown_grace, stop.clone()));
 
     let scheme = if serve.tls.is_some() { "https" } else { "http" };
     tracing::info!(address = %serve.listen, scheme, "listening");
@@ -71,6 +117,14 @@ pub async fn run(settings: &Settings, serve: ServeSettings) -> Result<(), Failur
         }
         None => axum_server::from_tcp(listener).map(GuardAcceptor).handle(handle).serve(app).await,
     };
+    stop.send_replace(true);
+    // A relay or an LMTP client that hangs must not hold the exit forever.
+    let deadline = tokio::time::Instant::now() + serve.shutdown_grace;
+    for task in background {
+        if tokio::time::timeout_at(deadline, task).await.is_err() {
+            tracing::warn!("a mail task did not stop within the shutdown grace period");
+        }
+    }
     core.close().await;
     tracing::info!("stopped");
     served.map_err(|e| Failure::io(format!("server error: {e}")))
@@ -86,7 +140,7 @@ fn print_initial_admin(password: &str) {
     let _ = out.flush();
 }
 
-async fn shutdown_on_signal(handle: Handle, grace: std::time::Duration) {
+async fn shutdown_on_signal(handle: Handle, grace: std::time::Duration, stop: Arc<watch::Sender<bool>>) {
     use tokio::signal::unix::{SignalKind, signal};
     let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
     tokio::select! {
@@ -95,4 +149,5 @@ async fn shutdown_on_signal(handle: Handle, grace: std::time::Duration) {
     }
     // Stop accepting; in-flight requests get `grace` to finish.
     handle.graceful_shutdown(Some(grace));
+    stop.send_replace(true);
 }

@@ -11,7 +11,7 @@ use agora_store::Synchronous;
 use ipnet::IpNet;
 use serde::Deserialize;
 
-use crate::cli::{Cli, LogFormat, ServeArgs, SqliteSync};
+use crate::cli::{Cli, LogFormat, MailArgs, ServeArgs, SmtpSecurity, SqliteSync};
 
 const DEFAULT_CONFIG: &str = "agora.toml";
 const DEFAULT_LISTEN: &str = "127.0.0.1:8008";
@@ -42,7 +42,62 @@ struct FileConfig {
     refresh_seconds: Option<u64>,
     ldap: Option<crate::ldap::LdapConfig>,
     feeds_allow_private: Option<bool>,
+    smtp: Option<SmtpFile>,
+    imip: Option<ImipFile>,
+    lmtp_listen: Option<SocketAddr>,
+    mail_retry_base_seconds: Option<u64>,
 }
+
+/// The `[smtp]` table: the relay outgoing iMIP e-mail is submitted to.
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SmtpFile {
+    host: Option<String>,
+    port: Option<u16>,
+    security: Option<SmtpSecurity>,
+    username: Option<String>,
+    password: Option<String>,
+    timeout_seconds: Option<u64>,
+    accept_invalid_certs: Option<bool>,
+}
+
+impl std::fmt::Debug for SmtpFile {
+    // By hand, so that the password never reaches a log or a panic message.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpFile")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("security", &self.security)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("timeout_seconds", &self.timeout_seconds)
+            .field("accept_invalid_certs", &self.accept_invalid_certs)
+            .finish()
+    }
+}
+
+/// The `[imip]` table: how scheduling uses e-mail (RFC 6047).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ImipFile {
+    sender: Option<String>,
+    message_id_domain: Option<String>,
+    max_attempts: Option<u32>,
+    trusted_authserv_ids: Option<Vec<String>>,
+}
+
+/// Default SMTP submission port (RFC 6409); implicit TLS has its own (RFC 8314).
+const SUBMISSION_PORT: u16 = 587;
+const SUBMISSIONS_PORT: u16 = 465;
+/// Attempts at sending one message before it is given up.
+const DEFAULT_MAX_ATTEMPTS: u32 = 10;
+/// First retry delay; doubled at each further attempt.
+const DEFAULT_RETRY_BASE_SECONDS: u64 = 60;
+/// Relay connection and reply time limit.
+const DEFAULT_SMTP_TIMEOUT_SECONDS: u64 = 30;
+/// The SMTP password's variable, read directly: a password must not be a flag
+/// (any local user can read another process's arguments).
+const SMTP_PASSWORD_VAR: &str = "AGORA_SMTP_PASSWORD";
 
 /// Settings every command needs.
 #[derive(Debug)]
@@ -85,6 +140,25 @@ pub struct ServeSettings {
     pub ldap: Option<crate::ldap::LdapConfig>,
     /// Whether subscribed feeds may be on loopback or private networks.
     pub feeds_allow_private: bool,
+    /// Outgoing e-mail and iMIP.
+    pub mail: MailSettings,
+    /// Where to serve LMTP, if anywhere.
+    pub lmtp_listen: Option<SocketAddr>,
+    /// First retry delay of an outgoing e-mail.
+    pub mail_retry_base: Duration,
+}
+
+/// Outgoing e-mail (`[smtp]`) and its use for scheduling (`[imip]`).
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    /// The relay; `None` when no SMTP host is configured (iMIP is then off).
+    pub relay: Option<agora_imip::smtp::RelayConfig>,
+    /// What the core needs (`enabled` when a relay is configured).
+    pub imip: agora_core::scheduling::ImipConfig,
+    /// Attempts at sending one message before it is marked failed.
+    pub max_attempts: u32,
+    /// This host's name, for greetings and as the last-resort Message-ID domain.
+    pub host_name: String,
 }
 
 impl Settings {
@@ -169,8 +243,116 @@ impl Settings {
             refresh: Duration::from_secs(args.refresh_seconds.or(f.refresh_seconds).unwrap_or(300).max(1)),
             ldap: f.ldap.clone(),
             feeds_allow_private: args.feeds_allow_private.or(f.feeds_allow_private).unwrap_or(false),
+            mail: self.mail(&args.mail)?,
+            lmtp_listen: args.lmtp_listen.or(f.lmtp_listen),
+            mail_retry_base: Duration::from_secs(
+                args.mail_retry_base_seconds.or(f.mail_retry_base_seconds).unwrap_or(DEFAULT_RETRY_BASE_SECONDS).max(1),
+            ),
         })
     }
+
+    /// Resolves `[smtp]` and `[imip]` (for `serve` and `deliver`).
+    pub fn mail(&self, args: &MailArgs) -> Result<MailSettings, String> {
+        let none = SmtpFile::default();
+        let smtp = self.file.smtp.as_ref().unwrap_or(&none);
+        let none = ImipFile::default();
+        let imip = self.file.imip.as_ref().unwrap_or(&none);
+        let password = std::env::var(SMTP_PASSWORD_VAR).ok().or(smtp.password.clone()).filter(|p| !p.is_empty());
+        let host = args.smtp_host.clone().or(smtp.host.clone()).map(|h| h.trim().to_owned()).filter(|h| !h.is_empty());
+        let username = args.smtp_username.clone().or(smtp.username.clone()).filter(|u| !u.is_empty());
+        let security = args.smtp_security.or(smtp.security).unwrap_or(SmtpSecurity::Starttls);
+        let port = args.smtp_port.or(smtp.port);
+        let timeout = args.smtp_timeout_seconds.or(smtp.timeout_seconds);
+        let relay = match host {
+            Some(host) => {
+                if username.is_some() != password.is_some() {
+                    return Err(format!(
+                        "SMTP authentication needs both a user name (smtp.username, --smtp-username) and a \
+                         password (smtp.password or {SMTP_PASSWORD_VAR})"
+                    ));
+                }
+                Some(agora_imip::smtp::RelayConfig {
+                    host,
+                    port: port.unwrap_or(match security {
+                        SmtpSecurity::Tls => SUBMISSIONS_PORT,
+                        SmtpSecurity::Starttls | SmtpSecurity::None => SUBMISSION_PORT,
+                    }),
+                    security: match security {
+                        SmtpSecurity::Starttls => agora_imip::smtp::Security::StartTls,
+                        SmtpSecurity::Tls => agora_imip::smtp::Security::Tls,
+                        SmtpSecurity::None => agora_imip::smtp::Security::None,
+                    },
+                    username,
+                    password,
+                    timeout: Duration::from_secs(timeout.unwrap_or(DEFAULT_SMTP_TIMEOUT_SECONDS).max(1)),
+                    accept_invalid_certs: args.smtp_accept_invalid_certs.or(smtp.accept_invalid_certs).unwrap_or(false),
+                })
+            }
+            // Settings for a relay that is not named are a mistake, not a wish
+            // to send nothing: say so rather than silently never mailing.
+            None if port.is_some() || username.is_some() || timeout.is_some() || self.file.smtp.is_some() => {
+                return Err("SMTP settings are given but no host (smtp.host, --smtp-host or AGORA_SMTP_HOST)".into());
+            }
+            None => None,
+        };
+        let sender =
+            args.imip_sender.clone().or(imip.sender.clone()).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        if let Some(sender) = &sender
+            && !is_address(sender)
+        {
+            return Err(format!("the iMIP sender {sender:?} is not an e-mail address (user@domain)"));
+        }
+        let host_name = host_name();
+        let message_id_domain = args
+            .imip_message_id_domain
+            .clone()
+            .or(imip.message_id_domain.clone())
+            .map(|d| d.trim().to_owned())
+            .filter(|d| !d.is_empty())
+            .or_else(|| sender.as_deref().and_then(|s| s.rsplit_once('@')).map(|(_, d)| d.to_owned()))
+            .unwrap_or_else(|| host_name.clone());
+        let max_attempts = args.imip_max_attempts.or(imip.max_attempts).unwrap_or(DEFAULT_MAX_ATTEMPTS);
+        if max_attempts == 0 {
+            return Err("imip.max_attempts must be at least 1".into());
+        }
+        let trusted_authserv_ids = if args.imip_trusted_authserv_ids.is_empty() {
+            imip.trusted_authserv_ids.clone().unwrap_or_default()
+        } else {
+            args.imip_trusted_authserv_ids.clone()
+        };
+        Ok(MailSettings {
+            imip: agora_core::scheduling::ImipConfig {
+                enabled: relay.is_some(),
+                sender,
+                message_id_domain,
+                trusted_authserv_ids: trusted_authserv_ids
+                    .iter()
+                    .map(|id| id.trim().to_owned())
+                    .filter(|id| !id.is_empty())
+                    .collect(),
+            },
+            relay,
+            max_attempts,
+            host_name,
+        })
+    }
+}
+
+/// `local@domain`: both parts present, no spaces, angle brackets or commas (a
+/// display name or a list has no place in an envelope address).
+fn is_address(s: &str) -> bool {
+    s.rsplit_once('@').is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty())
+        && !s.contains(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | ','))
+}
+
+/// This machine's name (Linux), or `localhost`.
+fn host_name() -> String {
+    ["/proc/sys/kernel/hostname", "/etc/hostname"]
+        .iter()
+        .filter_map(|path| std::fs::read_to_string(path).ok())
+        .map(|name| name.trim().to_owned())
+        .find(|name| !name.is_empty())
+        .unwrap_or_else(|| "localhost".to_owned())
 }
 
 /// An address (`192.0.2.1`) or a network (`10.0.0.0/8`).
@@ -214,5 +396,68 @@ mod tests {
         assert_eq!(s.data_dir, PathBuf::from("/from/file"));
         let crate::cli::Command::Serve(args) = &cli.command else { panic!("serve expected") };
         assert_eq!(s.serve(args).unwrap().listen.port(), 9002);
+    }
+
+    fn mail_settings(file: &str, args: &[&str]) -> Result<MailSettings, String> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.toml");
+        std::fs::write(&path, file).unwrap();
+        let argv = [&["agora", "--config", path.to_str().unwrap(), "serve"], args].concat();
+        let cli = Cli::try_parse_from(argv).unwrap();
+        let crate::cli::Command::Serve(serve) = &cli.command else { panic!("serve expected") };
+        Settings::load(&cli).unwrap().mail(&serve.mail)
+    }
+
+    #[test]
+    fn mail_is_off_without_a_relay_and_defaults_follow_the_security() {
+        let off = mail_settings("", &[]).unwrap();
+        assert!(off.relay.is_none() && !off.imip.enabled);
+        assert_eq!(off.max_attempts, 10);
+        assert_eq!(off.imip.message_id_domain, off.host_name);
+
+        let on = mail_settings("[smtp]\nhost = \"mail.example.org\"\n", &[]).unwrap();
+        let relay = on.relay.unwrap();
+        assert!(on.imip.enabled);
+        assert_eq!((relay.port, relay.security), (587, agora_imip::smtp::Security::StartTls));
+        assert!(!relay.accept_invalid_certs);
+        assert_eq!(relay.timeout, Duration::from_secs(30));
+
+        let tls = mail_settings("", &["--smtp-host", "mail.example.org", "--smtp-security", "tls"]).unwrap();
+        assert_eq!(tls.relay.unwrap().port, 465);
+    }
+
+    #[test]
+    fn mail_file_keys_and_flags() {
+        let file = "[smtp]\nhost = \"a.example\"\nport = 2525\nsecurity = \"none\"\ntimeout_seconds = 5\n\
+                    accept_invalid_certs = true\n\
+                    [imip]\nsender = \"calendar@agora.example\"\nmax_attempts = 3\ntrusted_authserv_ids = [\"mx.example\"]\n";
+        let m = mail_settings(file, &["--smtp-port", "2526"]).unwrap();
+        let relay = m.relay.unwrap();
+        assert_eq!((relay.host.as_str(), relay.port), ("a.example", 2526));
+        assert_eq!(relay.security, agora_imip::smtp::Security::None);
+        assert_eq!(relay.timeout, Duration::from_secs(5));
+        assert!(relay.accept_invalid_certs);
+        assert_eq!(m.imip.sender.as_deref(), Some("calendar@agora.example"));
+        assert_eq!(m.imip.message_id_domain, "agora.example");
+        assert_eq!(m.imip.trusted_authserv_ids, ["mx.example"]);
+        assert_eq!(m.max_attempts, 3);
+
+        let m = mail_settings(file, &["--imip-trusted-authserv-id", "a,b", "--imip-message-id-domain", "ids.example"])
+            .unwrap();
+        assert_eq!(m.imip.trusted_authserv_ids, ["a", "b"]);
+        assert_eq!(m.imip.message_id_domain, "ids.example");
+    }
+
+    #[test]
+    fn mail_mistakes_are_refused() {
+        assert!(mail_settings("[smtp]\nport = 25\n", &[]).unwrap_err().contains("no host"));
+        assert!(mail_settings("", &["--smtp-port", "25"]).unwrap_err().contains("no host"));
+        assert!(toml::from_str::<FileConfig>("[smtp]\nhots = \"a\"\n").is_err());
+        assert!(toml::from_str::<FileConfig>("[imip]\nsendr = \"a\"\n").is_err());
+        assert!(mail_settings("[smtp]\nhost = \"a\"\n[imip]\nsender = \"Agora <a@b>\"\n", &[]).is_err());
+        assert!(mail_settings("[smtp]\nhost = \"a\"\n[imip]\nmax_attempts = 0\n", &[]).is_err());
+        if std::env::var_os(SMTP_PASSWORD_VAR).is_none() {
+            assert!(mail_settings("[smtp]\nhost = \"a\"\nusername = \"u\"\n", &[]).unwrap_err().contains("password"));
+        }
     }
 }

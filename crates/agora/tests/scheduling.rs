@@ -40,7 +40,8 @@ fn objects(server: &Server, user: &str, path: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for resp in xml.split("<D:response>").skip(1) {
         let href = between(resp, "<D:href>", "</D:href>");
-        let data = between(resp, "<C:calendar-data>", "</C:calendar-data>").replace("&#13;", "\r").replace("&amp;", "&");
+        let data =
+            between(resp, "<C:calendar-data>", "</C:calendar-data>").replace("&#13;", "\r").replace("&amp;", "&");
         out.push((href, data.replace("&lt;", "<").replace("&gt;", ">")));
     }
     out
@@ -65,7 +66,9 @@ fn inbox_items(server: &Server, user: &str) -> Vec<String> {
 }
 
 fn between(s: &str, a: &str, b: &str) -> String {
-    s.find(a).and_then(|i| s[i + a.len()..].find(b).map(|j| s[i + a.len()..i + a.len() + j].to_owned())).unwrap_or_default()
+    s.find(a)
+        .and_then(|i| s[i + a.len()..].find(b).map(|j| s[i + a.len()..i + a.len() + j].to_owned()))
+        .unwrap_or_default()
 }
 
 fn get(server: &Server, user: &str, path: &str) -> (u16, String, Option<String>) {
@@ -80,7 +83,9 @@ fn partstat(text: &str, who: &str) -> Option<String> {
     unfolded
         .lines()
         .find(|l| l.starts_with("ATTENDEE") && l.to_lowercase().contains(&format!("mailto:{who}@")))
-        .and_then(|l| l.split(';').find_map(|p| p.strip_prefix("PARTSTAT=")).map(|p| p.split(':').next().unwrap().to_owned()))
+        .and_then(|l| {
+            l.split(';').find_map(|p| p.strip_prefix("PARTSTAT=")).map(|p| p.split(':').next().unwrap().to_owned())
+        })
 }
 
 fn the_copy(server: &Server, user: &str, uid: &str) -> (String, String) {
@@ -94,10 +99,9 @@ fn answer(server: &Server, user: &str, uid: &str, to: &str) {
     let (href, text) = the_copy(server, user, uid);
     let (_, _, tag) = get(server, user, &href);
     let tag = tag.expect("an attendee's copy has a Schedule-Tag");
-    let changed = text.replace("\r\n ", "").replace(
-        &format!("PARTSTAT={}", partstat(&text, user).unwrap()),
-        &format!("PARTSTAT={to}"),
-    );
+    let changed = text
+        .replace("\r\n ", "")
+        .replace(&format!("PARTSTAT={}", partstat(&text, user).unwrap()), &format!("PARTSTAT={to}"));
     let r = client()
         .put(server.url(&href))
         .basic_auth(user, Some(PASSWORD))
@@ -124,7 +128,13 @@ fn invitations_and_answers(backend: Backend) {
         0,
         "20261201T100000Z",
         "20261201T110000Z",
-        &[("alice", "ACCEPTED"), ("bob", "NEEDS-ACTION"), ("carol", "NEEDS-ACTION"), ("dave", "NEEDS-ACTION"), ("room1", "NEEDS-ACTION")],
+        &[
+            ("alice", "ACCEPTED"),
+            ("bob", "NEEDS-ACTION"),
+            ("carol", "NEEDS-ACTION"),
+            ("dave", "NEEDS-ACTION"),
+            ("room1", "NEEDS-ACTION"),
+        ],
         "",
     );
     let r = request(&server, "alice", "PUT", "/calendars/alice/calendar/m1.ics", "0", CAL, &body);
@@ -148,7 +158,11 @@ fn invitations_and_answers(backend: Backend) {
     let (href, _) = the_copy(&server, "bob", "m1");
     let bob_tag = get(&server, "bob", &href).2;
     answer(&server, "bob", "m1", "ACCEPTED");
-    assert_eq!(get(&server, "bob", &href).2, bob_tag, "an attendee's own answer keeps the Schedule-Tag (RFC 6638 §3.2.10)");
+    assert_eq!(
+        get(&server, "bob", &href).2,
+        bob_tag,
+        "an attendee's own answer keeps the Schedule-Tag (RFC 6638 §3.2.10)"
+    );
     answer(&server, "carol", "m1", "DECLINED");
     answer(&server, "dave", "m1", "TENTATIVE");
     let (_, mine, tag1) = get(&server, "alice", "/calendars/alice/calendar/m1.ics");
@@ -201,7 +215,13 @@ fn invitations_and_answers(backend: Backend) {
 
     // Inbox items can be read and deleted.
     let (_, listing) = send(&server, "carol", "PROPFIND", "/calendars/carol/inbox/", "application/xml", "");
-    let item = listing.split("<D:href>").skip(1).map(|s| &s[..s.find("</D:href>").unwrap()]).find(|h| h.ends_with(".ics")).unwrap().to_owned();
+    let item = listing
+        .split("<D:href>")
+        .skip(1)
+        .map(|s| &s[..s.find("</D:href>").unwrap()])
+        .find(|h| h.ends_with(".ics"))
+        .unwrap()
+        .to_owned();
     assert_eq!(request(&server, "carol", "DELETE", &item, "0", CAL, "").status(), 204);
     assert_eq!(get(&server, "carol", &item).0, 404);
     // Nobody writes into an inbox by PUT.
@@ -217,7 +237,14 @@ fn invitations_and_answers(backend: Backend) {
 fn recurring_instances_move_and_cancel(backend: Backend) {
     let (_env, server) = setup(backend);
     let weekly = "RRULE:FREQ=WEEKLY;COUNT=10\r\n";
-    let body = event("r1", 0, "20261102T090000Z", "20261102T100000Z", &[("alice", "ACCEPTED"), ("bob", "NEEDS-ACTION")], weekly);
+    let body = event(
+        "r1",
+        0,
+        "20261102T090000Z",
+        "20261102T100000Z",
+        &[("alice", "ACCEPTED"), ("bob", "NEEDS-ACTION")],
+        weekly,
+    );
     assert_eq!(request(&server, "alice", "PUT", "/calendars/alice/calendar/r1.ics", "0", CAL, &body).status(), 201);
     answer(&server, "bob", "r1", "ACCEPTED");
     // Move the third instance one hour later.
@@ -231,7 +258,10 @@ fn recurring_instances_move_and_cancel(backend: Backend) {
     assert!(bobs.contains("RECURRENCE-ID:20261116T090000Z") && bobs.contains("DTSTART:20261116T100000Z"), "{bobs}");
     // Cancel the fifth instance (EXDATE): bob's copy loses it.
     let cancelled = moved.replace(weekly, &format!("{weekly}EXDATE:20261130T090000Z\r\n"));
-    assert_eq!(request(&server, "alice", "PUT", "/calendars/alice/calendar/r1.ics", "0", CAL, &cancelled).status(), 204);
+    assert_eq!(
+        request(&server, "alice", "PUT", "/calendars/alice/calendar/r1.ics", "0", CAL, &cancelled).status(),
+        204
+    );
     let (_, bobs) = the_copy(&server, "bob", "r1");
     assert!(bobs.contains("20261130T090000Z"), "the instance is excluded in bob's copy: {bobs}");
     // Bob declines only the moved instance: the organiser's override records it.
@@ -267,16 +297,29 @@ fn delegate_answers_for_her_manager(backend: Backend) {
     let (_env, server) = setup(backend);
     // erin manages bob's calendars.
     let set = r#"<D:propertyupdate xmlns:D="DAV:"><D:set><D:prop><D:group-member-set><D:href>/principals/erin/</D:href></D:group-member-set></D:prop></D:set></D:propertyupdate>"#;
-    assert_eq!(send(&server, "bob", "PROPPATCH", "/principals/bob/calendar-proxy-write/", "application/xml", set).0, 207);
-    let body = event("d1", 0, "20261203T100000Z", "20261203T110000Z", &[("alice", "ACCEPTED"), ("bob", "NEEDS-ACTION")], "");
+    assert_eq!(
+        send(&server, "bob", "PROPPATCH", "/principals/bob/calendar-proxy-write/", "application/xml", set).0,
+        207
+    );
+    let body =
+        event("d1", 0, "20261203T100000Z", "20261203T110000Z", &[("alice", "ACCEPTED"), ("bob", "NEEDS-ACTION")], "");
     assert_eq!(request(&server, "alice", "PUT", "/calendars/alice/calendar/d1.ics", "0", CAL, &body).status(), 201);
     let (href, text) = the_copy(&server, "bob", "d1");
-    let accepted = text.replace("\r\n ", "").replace("PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:bob", "PARTSTAT=ACCEPTED;RSVP=TRUE:mailto:bob");
+    let accepted = text
+        .replace("\r\n ", "")
+        .replace("PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:bob", "PARTSTAT=ACCEPTED;RSVP=TRUE:mailto:bob");
     assert_ne!(accepted, text.replace("\r\n ", ""), "{text}");
-    assert_eq!(request(&server, "erin", "PUT", &href, "0", CAL, &accepted).status(), 204, "the delegate writes bob's copy");
+    assert_eq!(
+        request(&server, "erin", "PUT", &href, "0", CAL, &accepted).status(),
+        204,
+        "the delegate writes bob's copy"
+    );
     let (_, mine, _) = get(&server, "alice", "/calendars/alice/calendar/d1.ics");
     assert_eq!(partstat(&mine, "bob").as_deref(), Some("ACCEPTED"), "bob answered through erin: {mine}");
-    assert!(objects(&server, "erin", "/calendars/erin/calendar/").iter().all(|(_, d)| !d.contains("UID:d1")), "erin got no copy");
+    assert!(
+        objects(&server, "erin", "/calendars/erin/calendar/").iter().all(|(_, d)| !d.contains("UID:d1")),
+        "erin got no copy"
+    );
 }
 
 fn rooms_are_never_double_booked(backend: Backend) {
@@ -289,10 +332,19 @@ fn rooms_are_never_double_booked(backend: Backend) {
         .map(|who| {
             let (server, barrier, who) = (server.clone(), barrier.clone(), who.to_string());
             std::thread::spawn(move || {
-                let body = event(&format!("b-{who}"), 0, "20261204T100000Z", "20261204T110000Z", &[("room1", "NEEDS-ACTION")], "")
-                    .replace("ORGANIZER;CN=Alice:mailto:alice@example.org", &format!("ORGANIZER:mailto:{who}@example.org"));
+                let body = event(
+                    &format!("b-{who}"),
+                    0,
+                    "20261204T100000Z",
+                    "20261204T110000Z",
+                    &[("room1", "NEEDS-ACTION")],
+                    "",
+                )
+                .replace("ORGANIZER;CN=Alice:mailto:alice@example.org", &format!("ORGANIZER:mailto:{who}@example.org"));
                 barrier.wait();
-                request(&server, &who, "PUT", &format!("/calendars/{who}/calendar/b.ics"), "0", CAL, &body).status().as_u16()
+                request(&server, &who, "PUT", &format!("/calendars/{who}/calendar/b.ics"), "0", CAL, &body)
+                    .status()
+                    .as_u16()
             })
         })
         .collect();
@@ -311,9 +363,13 @@ fn rooms_are_never_double_booked(backend: Backend) {
     assert_eq!(accepted, 1, "exactly one of the simultaneous bookings wins the room");
     // Years ahead, the same rule holds (the check starts at the booking, not today).
     for who in ["alice", "bob"] {
-        let body = event(&format!("far-{who}"), 0, "20300304T100000Z", "20300304T110000Z", &[("room1", "NEEDS-ACTION")], "")
-            .replace("ORGANIZER;CN=Alice:mailto:alice@example.org", &format!("ORGANIZER:mailto:{who}@example.org"));
-        assert_eq!(request(&server, who, "PUT", &format!("/calendars/{who}/calendar/far.ics"), "0", CAL, &body).status(), 201);
+        let body =
+            event(&format!("far-{who}"), 0, "20300304T100000Z", "20300304T110000Z", &[("room1", "NEEDS-ACTION")], "")
+                .replace("ORGANIZER;CN=Alice:mailto:alice@example.org", &format!("ORGANIZER:mailto:{who}@example.org"));
+        assert_eq!(
+            request(&server, who, "PUT", &format!("/calendars/{who}/calendar/far.ics"), "0", CAL, &body).status(),
+            201
+        );
     }
     let far = |who: &str| partstat(&get(&server, who, &format!("/calendars/{who}/calendar/far.ics")).1, "room1");
     assert_eq!((far("alice").as_deref(), far("bob").as_deref()), (Some("ACCEPTED"), Some("DECLINED")));
@@ -331,7 +387,10 @@ fn free_busy_for_users_and_rooms(backend: Backend) {
         )
     };
     let put = |user: &str, name: &str, body: String| {
-        assert_eq!(request(&server, user, "PUT", &format!("/calendars/{user}/calendar/{name}"), "0", CAL, &body).status(), 201)
+        assert_eq!(
+            request(&server, user, "PUT", &format!("/calendars/{user}/calendar/{name}"), "0", CAL, &body).status(),
+            201
+        )
     };
     put("bob", "busy.ics", plain("f1", "20261207T090000Z", "20261207T100000Z", ""));
     put("bob", "maybe.ics", plain("f2", "20261207T110000Z", "20261207T120000Z", "STATUS:TENTATIVE\r\n"));
@@ -360,7 +419,10 @@ fn free_busy_for_users_and_rooms(backend: Backend) {
     assert_eq!(r.status().as_u16(), 200);
     let xml = r.text().unwrap().replace("&#13;", "");
     let part = |who: &str| {
-        xml.split("<C:response>").find(|p| p.contains(&format!("mailto:{who}@example.org</D:href>"))).unwrap_or_default().to_owned()
+        xml.split("<C:response>")
+            .find(|p| p.contains(&format!("mailto:{who}@example.org</D:href>")))
+            .unwrap_or_default()
+            .to_owned()
     };
     let bob = part("bob");
     assert!(bob.contains("2.0;Success"), "{xml}");
@@ -368,7 +430,10 @@ fn free_busy_for_users_and_rooms(backend: Backend) {
     assert!(bob.contains("FREEBUSY;FBTYPE=BUSY:20261207T090000Z/20261207T100000Z"), "{bob}");
     assert!(bob.contains("FBTYPE=BUSY-TENTATIVE:20261207T110000Z/20261207T120000Z"), "{bob}");
     assert!(bob.contains("FBTYPE=BUSY:20261207T170000Z/20261207T180000Z"), "private time is busy: {bob}");
-    assert!(!bob.contains("20261207T130000Z/") && !bob.contains("20261207T150000Z/"), "transparent and cancelled are free: {bob}");
+    assert!(
+        !bob.contains("20261207T130000Z/") && !bob.contains("20261207T150000Z/"),
+        "transparent and cancelled are free: {bob}"
+    );
     assert!(!bob.contains("Secret"), "free/busy reveals no details");
     assert!(bob.contains("FBTYPE=BUSY-UNAVAILABLE:20261207T000000Z/20261207T080000Z"), "outside working hours: {bob}");
     assert!(part("room1").contains("FBTYPE=BUSY:20261207T100000Z/20261207T103000Z"), "{xml}");
@@ -376,13 +441,23 @@ fn free_busy_for_users_and_rooms(backend: Backend) {
     // Someone else's outbox, or an organiser who is not the outbox owner: refused.
     assert_eq!(request(&server, "bob", "POST", "/calendars/alice/outbox/", "0", CAL, request_body).status(), 403);
     assert_eq!(request(&server, "bob", "POST", "/calendars/bob/outbox/", "0", CAL, request_body).status(), 403);
-    assert_eq!(request(&server, "alice", "POST", "/calendars/alice/outbox/", "0", CAL, "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n").status(), 400);
+    assert_eq!(
+        request(&server, "alice", "POST", "/calendars/alice/outbox/", "0", CAL, "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+            .status(),
+        400
+    );
 
     // The plain URL, by login name or by address (Outlook's %NAME%@%SERVER% template).
-    for url in ["/freebusy/bob?start=20261207T000000Z&end=20261208T000000Z", "/freebusy/bob@example.org.vfb?start=2026-12-07&end=2026-12-08"] {
+    for url in [
+        "/freebusy/bob?start=20261207T000000Z&end=20261208T000000Z",
+        "/freebusy/bob@example.org.vfb?start=2026-12-07&end=2026-12-08",
+    ] {
         let (status, text, _) = get(&server, "carol", url);
         assert_eq!(status, 200, "{url}");
-        assert!(text.contains("BEGIN:VFREEBUSY") && text.contains("FBTYPE=BUSY:20261207T090000Z/20261207T100000Z"), "{text}");
+        assert!(
+            text.contains("BEGIN:VFREEBUSY") && text.contains("FBTYPE=BUSY:20261207T090000Z/20261207T100000Z"),
+            "{text}"
+        );
         assert!(!text.contains("Secret"));
     }
     assert_eq!(get(&server, "carol", "/freebusy/nobody").0, 404);
@@ -393,10 +468,14 @@ fn free_busy_for_users_and_rooms(backend: Backend) {
 
 fn schedule_agent_client_sends_nothing(backend: Backend) {
     let (_env, server) = setup(backend);
-    let body = event("c1", 0, "20261205T100000Z", "20261205T110000Z", &[("alice", "ACCEPTED"), ("bob", "NEEDS-ACTION")], "")
-        .replace("ATTENDEE;CN=bob;", "ATTENDEE;SCHEDULE-AGENT=CLIENT;CN=bob;");
+    let body =
+        event("c1", 0, "20261205T100000Z", "20261205T110000Z", &[("alice", "ACCEPTED"), ("bob", "NEEDS-ACTION")], "")
+            .replace("ATTENDEE;CN=bob;", "ATTENDEE;SCHEDULE-AGENT=CLIENT;CN=bob;");
     assert_eq!(request(&server, "alice", "PUT", "/calendars/alice/calendar/c1.ics", "0", CAL, &body).status(), 201);
-    assert!(objects(&server, "bob", "/calendars/bob/calendar/").is_empty(), "SCHEDULE-AGENT=CLIENT: the server sends nothing");
+    assert!(
+        objects(&server, "bob", "/calendars/bob/calendar/").is_empty(),
+        "SCHEDULE-AGENT=CLIENT: the server sends nothing"
+    );
     assert!(inbox_items(&server, "bob").is_empty());
     // The organiser's SCHEDULE-AGENT=CLIENT silences every attendee.
     let body = event("c2", 0, "20261205T100000Z", "20261205T110000Z", &[("bob", "NEEDS-ACTION")], "")

@@ -77,6 +77,22 @@ pub fn initial_collections(p: &Principal) -> Vec<NewCollection> {
     out
 }
 
+impl crate::Core {
+    /// Creates a principal's homes and default collections where missing: on a
+    /// user's first request, and before anything is delivered to a principal
+    /// that never signs in (rooms, equipment, users who have not logged in yet).
+    pub(crate) async fn provision_homes_of(&self, p: &Principal) -> crate::Result<()> {
+        let initial = initial_collections(p);
+        // The last one is the newest kind: principals created before it get it too.
+        if let Some(last) = initial.last()
+            && self.store.collection(&last.path).await?.is_none()
+        {
+            self.store.provision(&initial, crate::now()).await?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,21 +143,5 @@ mod tests {
         let room = initial_collections(&principal(PrincipalKind::Resource));
         assert!(room.iter().any(|c| c.kind == CollectionKind::Calendar));
         assert!(room.iter().all(|c| c.kind != CollectionKind::AddressbookHome));
-    }
-}
-
-impl crate::Core {
-    /// Creates a principal's homes and default collections where missing: on a
-    /// user's first request, and before anything is delivered to a principal
-    /// that never signs in (rooms, equipment, users who have not logged in yet).
-    pub(crate) async fn provision_homes_of(&self, p: &Principal) -> crate::Result<()> {
-        let initial = initial_collections(p);
-        // The last one is the newest kind: principals created before it get it too.
-        if let Some(last) = initial.last()
-            && self.store.collection(&last.path).await?.is_none()
-        {
-            self.store.provision(&initial, crate::now()).await?;
-        }
-        Ok(())
     }
 }

@@ -442,7 +442,13 @@ impl<'a> Resources<'a> {
 
     /// Deletes an object if the condition holds. Deleting a scheduling object
     /// cancels the meeting (organiser) or declines it (attendee, when `reply`).
-    pub async fn delete_object(&self, c: &Collection, name: &str, condition: &WriteCondition, reply: bool) -> Result<()> {
+    pub async fn delete_object(
+        &self,
+        c: &Collection,
+        name: &str,
+        condition: &WriteCondition,
+        reply: bool,
+    ) -> Result<()> {
         self.authorize(c, Access::Write).await?;
         validate::read_only(c)?;
         let old = match c.kind {

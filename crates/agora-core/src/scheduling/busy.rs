@@ -10,9 +10,9 @@ use agora_ical::itip;
 use agora_store::{Collection, Principal};
 
 use super::{address, now};
+use crate::Core;
 use crate::error::{CoreError, Result};
 use crate::resources::{Access, Resources};
-use crate::Core;
 
 /// Most instances one object contributes to a free/busy answer.
 const MAX_INSTANCES: usize = 10_000;
@@ -118,7 +118,11 @@ impl Resources<'_> {
                         now: now(),
                         periods: &periods,
                     });
-                    FreeBusyAnswer { recipient: attendee.clone(), status: "2.0;Success".into(), calendar_data: Some(data) }
+                    FreeBusyAnswer {
+                        recipient: attendee.clone(),
+                        status: "2.0;Success".into(),
+                        calendar_data: Some(data),
+                    }
                 }
                 None => FreeBusyAnswer {
                     recipient: attendee.clone(),

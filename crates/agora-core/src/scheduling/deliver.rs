@@ -78,7 +78,14 @@ impl Core {
     /// Writes a server-made version of a calendar object; `tag` is its new
     /// Schedule-Tag, or `None` to keep the current one (RFC 6638 §3.2.10: an
     /// attendee's answer recorded in the organiser's copy does not change it).
-    async fn write_copy(&self, c: &Collection, name: &str, text: String, tag: Option<String>, prev: Option<&Object>) -> Result<()> {
+    async fn write_copy(
+        &self,
+        c: &Collection,
+        name: &str,
+        text: String,
+        tag: Option<String>,
+        prev: Option<&Object>,
+    ) -> Result<()> {
         let mut object = crate::resources::validate::calendar(c, text.into_bytes(), None)?;
         object.schedule_tag = tag.or_else(|| prev.and_then(|o| o.meta.schedule_tag.clone()));
         let condition = match prev {
@@ -92,7 +99,13 @@ impl Core {
 
     /// Delivers one iTIP message to a local calendar user (`to_address` is how the
     /// message names them).
-    pub(crate) async fn deliver_local(&self, to: &Principal, to_address: &str, method: Method, text: &str) -> Result<()> {
+    pub(crate) async fn deliver_local(
+        &self,
+        to: &Principal,
+        to_address: &str,
+        method: Method,
+        text: &str,
+    ) -> Result<()> {
         let msg = itip::parse_message(text).map_err(|e| CoreError::Invalid(e.to_string()))?;
         let existing = self.copy_of(to, &msg.uid).await?;
         match method {
@@ -139,7 +152,13 @@ impl Core {
     }
 
     /// Saves an attendee's copy where it is, or in their default calendar.
-    async fn save_copy(&self, to: &Principal, copy: String, existing: Option<(Collection, Object)>, tag: Option<String>) -> Result<()> {
+    async fn save_copy(
+        &self,
+        to: &Principal,
+        copy: String,
+        existing: Option<(Collection, Object)>,
+        tag: Option<String>,
+    ) -> Result<()> {
         match existing {
             Some((c, o)) => self.write_copy(&c, &o.meta.name, copy, tag, Some(&o)).await,
             None => {
@@ -155,7 +174,13 @@ impl Core {
     /// instance (within two years) is free, declined otherwise. One booking at a
     /// time per resource (this process's mutex and, on PostgreSQL, an advisory
     /// lock across processes), so two simultaneous requests cannot both win.
-    async fn book(&self, room: &Principal, address: &str, copy: String, existing: Option<(Collection, Object)>) -> Result<()> {
+    async fn book(
+        &self,
+        room: &Principal,
+        address: &str,
+        copy: String,
+        existing: Option<(Collection, Object)>,
+    ) -> Result<()> {
         let _local = self.bookings.lock().await;
         let _shared = self.store.lock_booking(room.id).await?;
         // Re-read under the lock: a concurrent booking may have just landed.
@@ -191,7 +216,8 @@ impl Core {
             .and_then(|o| agora_ical::object_span(&o, &utc))
             .filter(|s| s.start > i64::MIN);
         let start = span.map_or(now() - 86_400, |s| s.start);
-        let end = start.saturating_add(BOOKING_HORIZON).min(span.and_then(|s| s.end).unwrap_or(i64::MAX).saturating_add(1));
+        let end =
+            start.saturating_add(BOOKING_HORIZON).min(span.and_then(|s| s.end).unwrap_or(i64::MAX).saturating_add(1));
         let wanted = busy_periods(event.as_bytes(), start, end, &utc, MAX_BOOKING_INSTANCES);
         let (Some(lo), Some(hi)) = (wanted.iter().map(|p| p.start).min(), wanted.iter().map(|p| p.end).max()) else {
             return Ok(true);

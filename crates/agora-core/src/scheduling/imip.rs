@@ -98,7 +98,13 @@ impl Core {
 
     /// Records an attempt: `Sent`, `Queued` (retry at `next`) or `Failed`. Sent
     /// and failed messages show in the attendee's SCHEDULE-STATUS (1.1 / 5.1).
-    pub async fn mail_outcome(&self, m: &QueuedMail, outcome: MailStatus, next: i64, error: Option<&str>) -> Result<()> {
+    pub async fn mail_outcome(
+        &self,
+        m: &QueuedMail,
+        outcome: MailStatus,
+        next: i64,
+        error: Option<&str>,
+    ) -> Result<()> {
         self.store.mail_attempted(m.id, outcome, next, error).await?;
         let code = match outcome {
             MailStatus::Sent => status::SENT,

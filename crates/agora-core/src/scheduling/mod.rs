@@ -25,9 +25,9 @@ pub use imip::{ImipConfig, IncomingError};
 
 use agora_store::{Collection, CollectionKind, NewObject, Principal, PrincipalKind};
 
-use crate::{Core, now};
 use crate::error::Result;
 use crate::resources::homes;
+use crate::{Core, now};
 
 /// How long a room's answer may look ahead: a recurring booking is checked for
 /// conflicts over this many seconds from now (two years).

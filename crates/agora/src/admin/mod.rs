@@ -3,6 +3,7 @@
 //! core like every other caller.
 
 mod groups;
+mod mail;
 mod publish;
 mod resources;
 mod secret;
@@ -26,7 +27,8 @@ pub async fn run(settings: &Settings, command: &Command) -> Result<(), Failure> 
         Command::Resource(cmd) => resources::run(&core, cmd).await,
         Command::Share(cmd) => shares::run(&core, cmd).await,
         Command::Publish(cmd) => publish::run(&core, cmd).await,
-        Command::Serve(_) => unreachable!("serve is not an administration command"),
+        Command::Mail(cmd) => mail::run(&core, cmd).await,
+        Command::Serve(_) | Command::Deliver(_) => unreachable!("serve and deliver are not administration commands"),
     };
     // A directory change shows in the global address list at once, server
     // running or not.

@@ -70,7 +70,8 @@ async fn app_password(core: &Core, cmd: &AppPasswordCommand) -> Result<(), Failu
     Ok(())
 }
 
-fn format_time(unix: i64) -> String {
+/// A Unix time as RFC 3339 (UTC, seconds).
+pub(super) fn format_time(unix: i64) -> String {
     let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(unix.max(0) as u64);
     humantime::format_rfc3339_seconds(t).to_string()
 }
