@@ -36,8 +36,8 @@ mod timing;
 
 pub use api::DirectoryStore;
 pub use resource_api::ResourceStore;
-pub use scheduling_api::*;
 pub use resources::*;
+pub use scheduling_api::*;
 
 /// Persistent state of Agora: the union of the narrow store interfaces.
 /// Implemented by [`SqliteStore`] and [`PgStore`]; the domain layer holds an

@@ -3,8 +3,7 @@
 
 pub(crate) const COLLECTION_COLUMNS: &str =
     "id, owner_id, path, parent_id, kind, components, revision, created_at, modified_at, source";
-pub(crate) const META_COLUMNS: &str =
-    "id, collection_id, name, uid, etag, content_type, component, size, created_at, modified_at, revision, class, schedule_tag";
+pub(crate) const META_COLUMNS: &str = "id, collection_id, name, uid, etag, content_type, component, size, created_at, modified_at, revision, class, schedule_tag";
 
 /// `$first, $first+1, …` for an IN list of `n` values.
 pub(crate) fn placeholders(first: usize, n: usize) -> String {

@@ -330,8 +330,10 @@ async fn schedule_tags_and_uid_lookup(o: Opened) {
         .put_object(c.id, "m.ics", &event("meet", "v2"), &WriteCondition::IfScheduleTagMatch("t0".into()), 11)
         .await;
     assert!(matches!(stale, Err(StoreError::PreconditionFailed)), "{stale:?}");
-    let absent =
-        o.store.put_object(c.id, "new.ics", &event("n", "x"), &WriteCondition::IfScheduleTagMatch("t1".into()), 11).await;
+    let absent = o
+        .store
+        .put_object(c.id, "new.ics", &event("n", "x"), &WriteCondition::IfScheduleTagMatch("t1".into()), 11)
+        .await;
     assert!(matches!(absent, Err(StoreError::PreconditionFailed)), "the object must exist");
     let next = NewObject { schedule_tag: Some("t2".into()), ..event("meet", "v3") };
     o.store.put_object(c.id, "m.ics", &next, &WriteCondition::IfScheduleTagMatch("t1".into()), 12).await.unwrap();
@@ -371,7 +373,10 @@ async fn mail_queue_claims_retries_and_fails(o: Opened) {
     o.store.mail_attempted(b, MailStatus::Failed, 500, Some("550 no such user")).await.unwrap();
     assert!(o.store.claim_mail(10_000, 60, 10).await.unwrap().is_empty(), "sent and failed messages are done");
     let queue = o.store.mail_queue(10).await.unwrap();
-    assert_eq!(queue.iter().map(|m| (m.id, m.status)).collect::<Vec<_>>(), [(b, MailStatus::Failed), (a, MailStatus::Sent)]);
+    assert_eq!(
+        queue.iter().map(|m| (m.id, m.status)).collect::<Vec<_>>(),
+        [(b, MailStatus::Failed), (a, MailStatus::Sent)]
+    );
     assert_eq!(queue[0].attempts, 2);
 }
 

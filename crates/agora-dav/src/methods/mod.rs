@@ -30,8 +30,7 @@ pub(crate) const ALLOW: &str = "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPP
 
 /// The DAV compliance classes really implemented (interop note: Thunderbird
 /// decides from this header what it must do itself).
-pub(crate) const DAV_CLASSES: &str =
-    "1, 2, 3, access-control, calendar-access, calendar-auto-schedule, calendar-availability, calendar-proxy, calendarserver-sharing, addressbook, extended-mkcol";
+pub(crate) const DAV_CLASSES: &str = "1, 2, 3, access-control, calendar-access, calendar-auto-schedule, calendar-availability, calendar-proxy, calendarserver-sharing, addressbook, extended-mkcol";
 
 /// Adds the `DAV` header (sent on OPTIONS and PROPFIND responses).
 pub(crate) fn with_dav_header(mut r: Response) -> Response {

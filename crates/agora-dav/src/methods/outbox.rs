@@ -11,7 +11,12 @@ use crate::request;
 use crate::resolve::Dav;
 
 /// Answers the free/busy request in `body`.
-pub async fn free_busy(dav: &Dav<'_>, outbox: &Collection, headers: &HeaderMap, body: &[u8]) -> Result<Response, HttpError> {
+pub async fn free_busy(
+    dav: &Dav<'_>,
+    outbox: &Collection,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Response, HttpError> {
     if let Some(ct) = request::content_type(headers)
         && !ct.to_ascii_lowercase().starts_with("text/calendar")
     {
