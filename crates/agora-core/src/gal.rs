@@ -73,6 +73,7 @@ impl Core {
                 components: agora_store::Components(0),
                 properties: Vec::new(),
                 source: None,
+                grants: Vec::new(),
             },
             NewCollection {
                 owner_id: owner.id,
@@ -82,6 +83,7 @@ impl Core {
                 components: agora_store::Components(0),
                 properties: vec![("{DAV:}displayname".into(), display)],
                 source: Some(SOURCE.into()),
+                grants: Vec::new(),
             },
         ];
         self.store.provision(&collections, now()).await?;

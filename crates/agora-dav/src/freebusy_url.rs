@@ -3,7 +3,9 @@
 //! "Internet free/busy" template `…/freebusy/%NAME%@%SERVER%.vfb`). USER is a
 //! login name or an e-mail address; start/end are UTC date-times
 //! (`20260301T000000Z`) or dates (`2026-03-01`), by default today and six weeks on.
-//! Any signed-in user may read it, as through the outbox (only times are shown).
+//! Only times are shown, and only to users who hold `CALDAV:read-free-busy` on
+//! the user's schedule inbox (every signed-in user, unless the owner narrowed it),
+//! as through the outbox.
 
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -34,6 +36,9 @@ pub async fn get(dav: &Dav<'_>, path: &str, query: &str) -> Result<Response, Htt
         Ok(p) => p,
         Err(_) => directory.by_address(&format!("mailto:{who}")).await.map_err(|_| HttpError::NotFound)?,
     };
+    if !dav.res.may_see_free_busy(&principal).await? {
+        return Err(agora_core::CoreError::Forbidden(format!("{who} does not share their free/busy time with you")).into());
+    }
     let (mut start, mut end) = (None, None);
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));

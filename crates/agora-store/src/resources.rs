@@ -151,6 +151,9 @@ pub struct NewCollection {
     pub properties: Vec<(String, String)>,
     /// What fills it (see [`Collection::source`]); `None` for client-written ones.
     pub source: Option<String>,
+    /// Initial grants, written with the collection (the org-wide free/busy
+    /// default on a schedule inbox).
+    pub grants: Vec<(Grantee, i64)>,
 }
 
 /// An object without its bytes.

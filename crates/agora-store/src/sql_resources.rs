@@ -166,8 +166,33 @@ macro_rules! sql_resource_store {
                     for (name, xml) in &new.properties {
                         set_property(conn, "collection_properties", "collection_id", id, name, xml).await?;
                     }
+                    for (grantee, privileges) in &new.grants {
+                        insert_grant(conn, id, grantee, *privileges).await?;
+                    }
                 }
                 Ok(id)
+            }
+
+            async fn insert_grant(
+                conn: &mut Conn,
+                collection: CollectionId,
+                grantee: &Grantee,
+                privileges: i64,
+            ) -> Result<(), sqlx::Error> {
+                let (principal, special) = match grantee {
+                    Grantee::Principal(id) => (Some(*id), None),
+                    Grantee::Authenticated => (None, Some("authenticated")),
+                    Grantee::Unauthenticated => (None, Some("unauthenticated")),
+                    Grantee::All => (None, Some("all")),
+                };
+                sqlx::query("INSERT INTO grants (collection_id, principal_id, special, privileges) VALUES ($1, $2, $3, $4)")
+                    .bind(collection)
+                    .bind(principal)
+                    .bind(special)
+                    .bind(privileges)
+                    .execute(&mut *conn)
+                    .await?;
+                Ok(())
             }
 
             async fn collection_id_at(conn: &mut Conn, path: &str) -> Result<Option<CollectionId>, sqlx::Error> {
@@ -1090,21 +1115,7 @@ macro_rules! sql_resource_store {
                     let mut tx = self.write_tx().await?;
                     sqlx::query("DELETE FROM grants WHERE collection_id = $1").bind(collection).execute(&mut *tx).await?;
                     for (grantee, privileges) in grants {
-                        let (principal, special) = match grantee {
-                            Grantee::Principal(id) => (Some(*id), None),
-                            Grantee::Authenticated => (None, Some("authenticated")),
-                            Grantee::Unauthenticated => (None, Some("unauthenticated")),
-                            Grantee::All => (None, Some("all")),
-                        };
-                        sqlx::query(
-                            "INSERT INTO grants (collection_id, principal_id, special, privileges) VALUES ($1, $2, $3, $4)",
-                        )
-                        .bind(collection)
-                        .bind(principal)
-                        .bind(special)
-                        .bind(*privileges)
-                        .execute(&mut *tx)
-                        .await?;
+                        insert_grant(&mut tx, collection, grantee, *privileges).await?;
                     }
                     tx.commit().await?;
                     Ok(())

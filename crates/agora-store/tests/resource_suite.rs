@@ -62,6 +62,7 @@ fn home(owner: PrincipalId) -> NewCollection {
         components: Components::default(),
         properties: vec![],
         source: None,
+        grants: Vec::new(),
     }
 }
 
@@ -74,6 +75,7 @@ fn calendar(owner: PrincipalId, name: &str) -> NewCollection {
         components: Components(Components::EVENT),
         properties: vec![("{DAV:}displayname".into(), "<D:displayname xmlns:D=\"DAV:\">Work</D:displayname>".into())],
         source: None,
+        grants: Vec::new(),
     }
 }
 
@@ -217,6 +219,7 @@ async fn collections_nest_and_delete_recursively(o: Opened) {
         components: Components::default(),
         properties: vec![],
         source: None,
+        grants: Vec::new(),
     };
     let home = s.collection("calendars/alice/").await.unwrap().unwrap();
     let top = s.create_collection(&plain("calendars/alice/dir/", "calendars/alice/"), 1).await.unwrap();

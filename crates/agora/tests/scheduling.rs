@@ -464,6 +464,33 @@ fn free_busy_for_users_and_rooms(backend: Backend) {
     assert_eq!(get(&server, "carol", "/freebusy/bob?start=yesterday").0, 400);
     let anonymous = client().get(server.url("/freebusy/bob")).send().unwrap();
     assert_eq!(anonymous.status().as_u16(), 401);
+
+    // The read-free-busy privilege: every signed-in user holds it on a new
+    // inbox; Bob narrows it to Carol with the ACL method.
+    let (s, acl) = send(
+        &server,
+        "bob",
+        "PROPFIND",
+        "/calendars/bob/inbox/",
+        "application/xml",
+        r#"<D:propfind xmlns:D="DAV:"><D:prop><D:acl/></D:prop></D:propfind>"#,
+    );
+    assert_eq!(s, 207, "{acl}");
+    assert!(acl.contains("<D:authenticated/>") && acl.contains("read-free-busy"), "{acl}");
+    let only_carol = r#"<D:acl xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:ace><D:principal><D:href>/principals/carol/</D:href></D:principal><D:grant><D:privilege><C:read-free-busy/></D:privilege></D:grant></D:ace></D:acl>"#;
+    let (s, x) = send(&server, "bob", "ACL", "/calendars/bob/inbox/", "application/xml", only_carol);
+    assert_eq!(s, 200, "{x}");
+    let r = request(&server, "alice", "POST", "/calendars/alice/outbox/", "0", CAL, request_body);
+    assert_eq!(r.status().as_u16(), 200);
+    let xml = r.text().unwrap();
+    let bob = xml.split("<C:response>").find(|p| p.contains("mailto:bob@")).unwrap_or_default();
+    assert!(bob.contains("3.8;No authority") && !bob.contains("calendar-data"), "{xml}");
+    let room = xml.split("<C:response>").find(|p| p.contains("mailto:room1@")).unwrap_or_default();
+    assert!(room.contains("2.0;Success"), "rooms keep the default: {xml}");
+    let url = "/freebusy/bob?start=20261207T000000Z&end=20261208T000000Z";
+    assert_eq!(get(&server, "alice", url).0, 403);
+    assert_eq!(get(&server, "carol", url).0, 200);
+    assert_eq!(get(&server, "bob", url).0, 200, "a user always sees their own");
 }
 
 fn schedule_agent_client_sends_nothing(backend: Backend) {

@@ -5,7 +5,7 @@
 //! collections for events, tasks and notes: mixed collections make iOS create
 //! "Reminders" calendars over and over (interop note).
 
-use agora_store::{CollectionKind, Components, NewCollection, Principal, PrincipalKind};
+use agora_store::{CollectionKind, Components, Grantee, NewCollection, Principal, PrincipalKind};
 
 /// First segment of calendar homes.
 pub const CALENDARS: &str = "calendars";
@@ -40,6 +40,14 @@ pub mod defaults {
     pub const NOTIFICATIONS: &str = "notifications";
 }
 
+/// What everyone starts with on a schedule inbox: every signed-in user of the
+/// organisation may see their free/busy (times only), as Exchange's default does.
+/// The owner narrows it with the ACL method on the inbox (RFC 3744 §8.1); the
+/// outbox POST and the `/freebusy/` URL check `CALDAV:read-free-busy` there.
+pub fn inbox_grants() -> Vec<(Grantee, i64)> {
+    vec![(Grantee::Authenticated, crate::acl::Privileges::READ_FREE_BUSY)]
+}
+
 /// The collections a principal starts with, parents first. Users get both homes;
 /// rooms and equipment a calendar and schedule boxes; groups nothing.
 pub fn initial_collections(p: &Principal) -> Vec<NewCollection> {
@@ -52,6 +60,7 @@ pub fn initial_collections(p: &Principal) -> Vec<NewCollection> {
         components: Components(components),
         properties: Vec::new(),
         source: None,
+        grants: if kind == CollectionKind::Inbox { inbox_grants() } else { Vec::new() },
     };
     let cal_home = calendar_home(&p.name);
     let in_cal = |name: &str| format!("{cal_home}{name}/");

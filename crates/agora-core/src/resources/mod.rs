@@ -96,7 +96,7 @@ pub enum View {
 /// Resource operations on behalf of one authenticated user (one request).
 pub struct Resources<'a> {
     pub(crate) core: &'a Core,
-    who: &'a Identity,
+    pub(crate) who: &'a Identity,
     /// Privileges already worked out during this request, by collection id.
     seen: Mutex<HashMap<i64, Privileges>>,
     /// Principals already read during this request, by id: a listing names the
@@ -350,6 +350,7 @@ impl<'a> Resources<'a> {
             components,
             properties,
             source,
+            grants: Vec::new(),
         };
         Ok(self.store().create_collection(&new, now()).await?)
     }

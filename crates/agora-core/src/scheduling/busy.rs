@@ -11,6 +11,8 @@ use agora_store::{Collection, Principal};
 
 use super::{address, now};
 use crate::Core;
+use crate::acl::Privileges;
+use crate::auth::Identity;
 use crate::error::{CoreError, Result};
 use crate::resources::{Access, Resources};
 
@@ -88,9 +90,10 @@ impl Core {
 }
 
 impl Resources<'_> {
-    /// The outbox POST of a VFREEBUSY REQUEST (RFC 6638 §3.2.? and §6.1.4): the
-    /// organiser must be the outbox owner (or someone who may write for them),
-    /// each attendee gets an answer of its own.
+    /// The outbox POST of a VFREEBUSY REQUEST (RFC 6638 §6.1.4): the organiser
+    /// must be the outbox owner (or someone who may write for them), each
+    /// attendee gets an answer of its own: their busy time, `3.8` when the
+    /// organiser may not see it, `3.7` when they are not a local calendar user.
     pub async fn outbox_free_busy(&self, outbox: &Collection, body: &[u8]) -> Result<Vec<FreeBusyAnswer>> {
         self.authorize(outbox, Access::Write).await?;
         let text = std::str::from_utf8(body).map_err(|_| CoreError::Invalid("the request is not UTF-8".into()))?;
@@ -103,9 +106,17 @@ impl Resources<'_> {
                 req.organizer
             )));
         }
+        // The organiser's privileges decide, also when a delegate posts for them.
+        let organizer = Identity { principal_id: owner.id, name: owner.name.clone() };
+        let as_organizer = Resources::new(self.core, &organizer);
         let mut answers = Vec::new();
         for attendee in &req.attendees {
             let answer = match self.core.local_principal(attendee).await? {
+                Some(p) if !as_organizer.may_see_free_busy(&p).await? => FreeBusyAnswer {
+                    recipient: attendee.clone(),
+                    status: "3.8;No authority".into(),
+                    calendar_data: None,
+                },
                 Some(p) => {
                     let periods = self.core.busy_of(&p, req.start, req.end).await?;
                     let data = freebusy::vfreebusy(&FbReply {
@@ -133,6 +144,20 @@ impl Resources<'_> {
             answers.push(answer);
         }
         Ok(answers)
+    }
+
+    /// Whether the user may see `p`'s busy time: they are `p`, or they hold
+    /// `CALDAV:read-free-busy` on `p`'s schedule inbox (granted to every
+    /// signed-in user by default, see [`crate::resources::homes::inbox_grants`];
+    /// delegates hold it through delegation).
+    pub async fn may_see_free_busy(&self, p: &Principal) -> Result<bool> {
+        if p.id == self.who.principal_id {
+            return Ok(true);
+        }
+        Ok(match self.core.inbox_of(p).await? {
+            Some(inbox) => self.privileges(&inbox).await?.has(Privileges::READ_FREE_BUSY),
+            None => false,
+        })
     }
 }
 
