@@ -37,7 +37,9 @@ pub async fn get(dav: &Dav<'_>, path: &str, query: &str) -> Result<Response, Htt
         Err(_) => directory.by_address(&format!("mailto:{who}")).await.map_err(|_| HttpError::NotFound)?,
     };
     if !dav.res.may_see_free_busy(&principal).await? {
-        return Err(agora_core::CoreError::Forbidden(format!("{who} does not share their free/busy time with you")).into());
+        return Err(
+            agora_core::CoreError::Forbidden(format!("{who} does not share their free/busy time with you")).into()
+        );
     }
     let (mut start, mut end) = (None, None);
     for pair in query.split('&').filter(|p| !p.is_empty()) {

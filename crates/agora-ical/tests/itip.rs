@@ -3,8 +3,9 @@
 
 use agora_ical::content::{Line, Node, parse};
 use agora_ical::itip::{
-    Agent, ItipError, Method, Outgoing, apply_cancel, apply_reply, attendee_copy, attendee_reply, normalise_address,
-    organizer_messages, parse_message, reply_from_copy, scheduling, set_partstat, set_schedule_status,
+    Agent, ItipError, Method, Outgoing, apply_add, apply_cancel, apply_reply, attendee_copy, attendee_reply,
+    normalise_address, organizer_messages, parse_message, reply_from_copy, scheduling, set_partstat,
+    set_schedule_status,
 };
 
 const NOW: i64 = 1_741_600_000; // 2025-03-10T09:46:40Z
@@ -424,6 +425,79 @@ fn moving_one_instance_sends_the_override_and_keeps_answers_elsewhere() {
     assert_eq!(comps(sent).len(), 2, "master and override");
     assert_eq!(val(&comp(sent, Some("20250317T100000")), "DTSTART").as_deref(), Some("20250317T140000"));
     assert!(recipients(&out.messages, Method::Cancel).is_empty());
+}
+
+#[test]
+fn adding_an_instance_sends_add_with_only_that_instance() {
+    let stored = thunderbird_series("", "");
+    let put = thunderbird_series("RDATE;TZID=Europe/Paris:20250321T160000\r\n", "");
+    let out = organizer_messages(Some(&stored), Some(&put), NOW);
+    assert_eq!(recipients(&out.messages, Method::Add), [BOB, CAROL]);
+    assert!(recipients(&out.messages, Method::Request).is_empty(), "{:?}", out.messages);
+    let add = to(&out.messages, BOB, Method::Add);
+    assert_well_formed(add);
+    let sent = comps(&add.text);
+    assert_eq!(sent.len(), 1, "only the new instance:\n{}", add.text);
+    let inst = &sent[0];
+    assert_eq!(val(inst, "DTSTART").as_deref(), Some("20250321T160000"));
+    assert_eq!(val(inst, "DTEND").as_deref(), Some("20250321T170000"), "the series' length");
+    assert!(val(inst, "RECURRENCE-ID").is_none() && val(inst, "RRULE").is_none() && val(inst, "RDATE").is_none());
+    assert_eq!(val(inst, "SEQUENCE").as_deref(), Some("1"), "RDATE raises SEQUENCE");
+    assert_eq!(param(att(inst, BOB), "PARTSTAT").as_deref(), Some("NEEDS-ACTION"), "not answered yet");
+    assert!(add.text.contains("BEGIN:VTIMEZONE"), "the zone it uses travels with it");
+    let fallback = add.fallback.as_deref().expect("a full REQUEST for mail recipients");
+    assert!(fallback.contains("METHOD:REQUEST") && fallback.contains("RRULE:FREQ=WEEKLY"));
+    assert!(fallback.contains("RDATE;TZID=Europe/Paris:20250321T160000"));
+    // The answers to the rest of the series stand.
+    let text = out.stored.expect("SEQUENCE raised");
+    let master = comp(&text, None);
+    assert_eq!(val(&master, "SEQUENCE").as_deref(), Some("1"));
+    assert_eq!(param(att(&master, BOB), "PARTSTAT").as_deref(), Some("ACCEPTED"));
+
+    // Bob's copy takes the ADD: an RDATE and the instance as an override.
+    let copy = attendee_copy(&request_for(None, &stored, BOB), None, BOB).unwrap();
+    let updated = apply_add(&add.text, &copy).unwrap();
+    let m = comp(&updated, None);
+    assert!(m.props("RDATE").any(|l| l.value == "20250321T160000"), "{updated}");
+    assert_eq!(val(&m, "SEQUENCE").as_deref(), Some("1"));
+    assert_eq!(param(att(&m, BOB), "PARTSTAT").as_deref(), Some("ACCEPTED"), "the series answer is kept");
+    let over = comp(&updated, Some("20250321T160000"));
+    assert_eq!(val(&over, "DTSTART").as_deref(), Some("20250321T160000"));
+    assert_eq!(param(att(&over, BOB), "PARTSTAT").as_deref(), Some("NEEDS-ACTION"));
+    // Applying it twice changes nothing more; an older ADD is stale.
+    assert_eq!(apply_add(&add.text, &updated).unwrap(), updated);
+    let old_add = add.text.replace("SEQUENCE:1", "SEQUENCE:0");
+    let newer = updated.replace("SEQUENCE:1", "SEQUENCE:2");
+    assert_eq!(apply_add(&old_add, &newer), Err(ItipError::Stale));
+    // Without the series there is nothing to add to.
+    let single = apple_event("20250312T100000", "20250312T110000", 0, "ACCEPTED")
+        .replace("UID:8A1C6C6E-93B4-4C1A-9C4E-4C2F1E2D0001", "UID:tb-weekly-1");
+    assert!(apply_add(&add.text, &single).is_ok(), "a single event with the UID is a master");
+    let override_only = tb_override(TB_BOB, "20250317T140000", "20250317T150000", 1);
+    let override_only = format!("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\n{override_only}END:VCALENDAR\r\n");
+    assert!(matches!(apply_add(&add.text, &override_only), Err(ItipError::NoMatch(_))));
+}
+
+#[test]
+fn adding_an_instance_with_other_changes_is_a_request() {
+    let stored = thunderbird_series("", "");
+    let put = thunderbird_series("RDATE;TZID=Europe/Paris:20250321T160000\r\nLOCATION:Room 2\r\n", "");
+    let out = organizer_messages(Some(&stored), Some(&put), NOW);
+    assert!(recipients(&out.messages, Method::Add).is_empty());
+    assert_eq!(recipients(&out.messages, Method::Request), [BOB, CAROL]);
+    // An instance added and another excluded: a REQUEST too.
+    let put = thunderbird_series(
+        "RDATE;TZID=Europe/Paris:20250321T160000\r\nEXDATE;TZID=Europe/Paris:20250324T100000\r\n",
+        "",
+    );
+    let out = organizer_messages(Some(&stored), Some(&put), NOW);
+    assert!(recipients(&out.messages, Method::Add).is_empty());
+    // A new attendee on the series needs all of it.
+    let dave = "ATTENDEE;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:dave@example.net\r\n";
+    let put = thunderbird_series(&format!("RDATE;TZID=Europe/Paris:20250321T160000\r\n{dave}"), "");
+    let out = organizer_messages(Some(&stored), Some(&put), NOW);
+    assert!(recipients(&out.messages, Method::Add).is_empty());
+    assert!(recipients(&out.messages, Method::Request).contains(&DAVE.to_owned()));
 }
 
 #[test]

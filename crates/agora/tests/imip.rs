@@ -223,6 +223,7 @@ fn invitation_is_mailed_and_answers_arrive_by_lmtp(backend: Backend) {
              DTSTAMP:20260103T000000Z
              DTSTART:20300106T090000Z
              DTEND:20300106T100000Z
+             RRULE:FREQ=WEEKLY;COUNT=4
              SUMMARY:Dave's review
              SEQUENCE:0
              ORGANIZER:mailto:dave@external.example
@@ -243,6 +244,36 @@ fn invitation_is_mailed_and_answers_arrive_by_lmtp(backend: Backend) {
     let inbox = objects_with(&server, "/calendars/alice/inbox/", "UID:dave-1@external.example");
     assert_eq!(inbox.len(), 1, "the REQUEST in alice's inbox");
     assert!(inbox[0].contains("METHOD:REQUEST"), "{}", inbox[0]);
+
+    // Dave adds a meeting to his series with an iTIP ADD: alice's copy gains it.
+    let add = |uid: &str| {
+        ics(&format!(
+            "METHOD:ADD
+             BEGIN:VEVENT
+             UID:{uid}
+             DTSTAMP:20260104T000000Z
+             DTSTART:20300118T150000Z
+             DTEND:20300118T160000Z
+             SUMMARY:Dave's review (extra)
+             SEQUENCE:1
+             ORGANIZER:mailto:dave@external.example
+             ATTENDEE;PARTSTAT=ACCEPTED:mailto:dave@external.example
+             ATTENDEE;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:alice@example.org
+             END:VEVENT"
+        ))
+    };
+    let mail = email("dave@external.example", "ADD", &add("dave-1@external.example"), "");
+    let out = swaks(&env, lmtp_port, "dave@external.example", &mail);
+    assert!(out.status.success(), "swaks: {}", String::from_utf8_lossy(&out.stdout));
+    let copy = objects_with(&server, calendar, "UID:dave-1@external.example").remove(0);
+    assert!(copy.contains("RDATE:20300118T150000Z") && copy.contains("RECURRENCE-ID:20300118T150000Z"), "{copy}");
+    assert!(copy.contains("SUMMARY:Dave's review (extra)"), "{copy}");
+    // An ADD for a series alice does not have is refused with the reason.
+    let mail = email("dave@external.example", "ADD", &add("unknown-series@external.example"), "");
+    let out = swaks(&env, lmtp_port, "dave@external.example", &mail);
+    let transcript = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(!out.status.success() && transcript.contains("<** 550"), "{transcript}");
+    assert!(transcript.contains("series"), "{transcript}");
 
     // Mallory sends an invitation in dave's name: refused, nothing changes.
     let forged = email("mallory@evil.example", "REQUEST", &request("forged-1@external.example"), "");
@@ -275,6 +306,20 @@ fn invitation_is_mailed_and_answers_arrive_by_lmtp(backend: Backend) {
 
     // The reply and the incoming invitation sent nothing more.
     assert_eq!(sink.messages().len(), 1);
+
+    // Alice adds a second date: carol's mail client gets the whole event as a
+    // REQUEST (mail clients ignore ADD).
+    let current = get(&server, EVENT).replace("\r\n ", "");
+    put(
+        &server,
+        EVENT,
+        &current.replacen("DTEND:20300105T110000Z\r\n", "DTEND:20300105T110000Z\r\nRDATE:20300112T100000Z\r\n", 1),
+    );
+    let mails = sink.wait_for(2, Duration::from_secs(10));
+    let incoming = agora_imip::incoming::parse(&mails[1].data).unwrap();
+    let text = incoming.calendars.concat().replace("\r\n ", "");
+    assert!(text.contains("METHOD:REQUEST") && !text.contains("METHOD:ADD"), "{text}");
+    assert!(text.contains("RDATE:20300112T100000Z") && text.contains("DTSTART:20300105T100000Z"), "{text}");
 }
 
 /// `agora deliver` with `message` on standard input.

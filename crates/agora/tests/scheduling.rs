@@ -291,6 +291,21 @@ fn recurring_instances_move_and_cancel(backend: Backend) {
     let over_at = mine.find("RECURRENCE-ID:20261116T090000Z").expect("the override is kept");
     assert_eq!(partstat(&mine[over_at..], "bob").as_deref(), Some("DECLINED"), "{mine}");
     assert_eq!(partstat(&mine, "bob").as_deref(), Some("ACCEPTED"), "the series stays accepted: {mine}");
+
+    // Alice adds an extra meeting to the series (RDATE): Bob gets an ADD with
+    // only that instance, and his answer to the series stands.
+    let (_, current, _) = get(&server, "alice", "/calendars/alice/calendar/r1.ics");
+    let extra = current.replace("\r\n ", "").replacen(weekly, &format!("{weekly}RDATE:20261204T090000Z\r\n"), 1);
+    assert_eq!(request(&server, "alice", "PUT", "/calendars/alice/calendar/r1.ics", "0", CAL, &extra).status(), 204);
+    let adds: Vec<String> = inbox_items(&server, "bob").into_iter().filter(|t| t.contains("METHOD:ADD")).collect();
+    assert_eq!(adds.len(), 1, "one ADD in bob's inbox");
+    assert!(adds[0].contains("DTSTART:20261204T090000Z") && !adds[0].contains("RRULE"), "{}", adds[0]);
+    let (_, bobs) = the_copy(&server, "bob", "r1");
+    let bobs = bobs.replace("\r\n ", "");
+    assert!(bobs.contains("RDATE:20261204T090000Z"), "{bobs}");
+    let added_at = bobs.find("RECURRENCE-ID:20261204T090000Z").expect("the new instance as an override");
+    assert_eq!(partstat(&bobs[added_at..], "bob").as_deref(), Some("NEEDS-ACTION"), "{bobs}");
+    assert_eq!(partstat(&bobs, "bob").as_deref(), Some("ACCEPTED"), "the series answer stays: {bobs}");
 }
 
 fn delegate_answers_for_her_manager(backend: Backend) {

@@ -34,7 +34,7 @@ impl Core {
     pub(crate) async fn delivery_statuses(&self, messages: &[Outgoing]) -> Result<Vec<(String, String)>> {
         let mut out = Vec::new();
         for m in messages {
-            if m.method != Method::Request {
+            if !matches!(m.method, Method::Request | Method::Add) {
                 continue;
             }
             let s = if self.local_principal(&m.recipient).await?.is_some() {
@@ -57,8 +57,15 @@ impl Core {
         for m in messages {
             let result = match self.local_principal(&m.recipient).await {
                 Ok(Some(to)) if to.id == from.id => Ok(()),
-                Ok(Some(to)) => Box::pin(self.deliver_local(&to, &m.recipient, m.method, &m.text)).await,
-                Ok(None) => self.queue_imip(from, m, origin).await,
+                Ok(Some(to)) => match Box::pin(self.deliver_local(&to, &m.recipient, m.method, &m.text)).await {
+                    // Their copy of the series is gone: the whole series instead.
+                    Err(CoreError::NotFound { .. }) if m.fallback.is_some() => {
+                        let whole = m.fallback.as_deref().unwrap_or_default();
+                        Box::pin(self.deliver_local(&to, &m.recipient, Method::Request, whole)).await
+                    }
+                    other => other,
+                },
+                Ok(None) => self.queue_imip(from, &m.for_mail(), origin).await,
                 Err(e) => Err(e),
             };
             if let Err(e) = result {
@@ -112,6 +119,26 @@ impl Core {
             Method::Request => {
                 let copy = itip::attendee_copy(text, existing.as_ref().map(|(_, o)| as_text(o)).as_deref(), to_address)
                     .map_err(|e| CoreError::Invalid(e.to_string()))?;
+                if answers_itself(to) {
+                    return self.book(to, to_address, copy, existing).await;
+                }
+                self.save_copy(to, copy, existing, Some(new_schedule_tag())).await?;
+            }
+            Method::Add => {
+                let Some((_, o)) = &existing else {
+                    return Err(CoreError::NotFound { what: "series for this ADD", name: msg.uid });
+                };
+                let copy = match itip::apply_add(text, &as_text(o)) {
+                    Ok(copy) => copy,
+                    Err(itip::ItipError::Stale) => {
+                        tracing::info!(uid = %msg.uid, "stale ADD ignored");
+                        return Ok(());
+                    }
+                    Err(itip::ItipError::NoMatch(m)) => {
+                        return Err(CoreError::NotFound { what: "series for this ADD", name: m });
+                    }
+                    Err(e) => return Err(CoreError::Invalid(e.to_string())),
+                };
                 if answers_itself(to) {
                     return self.book(to, to_address, copy, existing).await;
                 }

@@ -183,7 +183,7 @@ impl Core {
         for text in &incoming.calendars {
             let msg = itip::parse_message(text).map_err(|e| refuse(format!("invalid iTIP: {e}")))?;
             let claimed = match msg.method {
-                Method::Request | Method::Cancel => msg.organizer.clone(),
+                Method::Request | Method::Cancel | Method::Add => msg.organizer.clone(),
                 Method::Reply => msg.attendees.first().map(|a| a.address.clone()),
                 other => return Err(refuse(format!("iTIP {} by e-mail is not supported", other.as_str()))),
             };

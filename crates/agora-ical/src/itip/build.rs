@@ -29,5 +29,5 @@ pub(crate) fn message(method: Method, recipient: &str, source: &Node, comps: Vec
         lines: vec![line("VERSION", "2.0"), line("PRODID", PRODID), line("METHOD", method.as_str())],
         children,
     };
-    Outgoing { method, recipient: recipient.to_owned(), text: serialize(&root) }
+    Outgoing { method, recipient: recipient.to_owned(), text: serialize(&root), fallback: None }
 }

@@ -2,15 +2,16 @@
 //! from a REQUEST, [`apply_cancel`] applies a CANCEL to it (RFC 6638 §3.2.2, RFC 5546 §3.2.2, §3.2.5).
 
 use super::address::normalise_address;
+use super::instance::date_params;
 use super::tree::{
     TIME_PROPS, attendee_line, attendee_lines_mut, date_key, differs, exdate_keys, find, is_schedulable, keyed,
-    line_date_key, param, parse_calendar, prop, remove, sequence, set_line, set_param, set_value, value,
+    line_date_key, merge_zones, param, parse_calendar, prop, remove, sequence, set_line, set_param, set_value, value,
 };
 use super::types::{ItipError, Method};
 use crate::content::{Line, Node, serialize};
 
 /// Parses `text` as a VCALENDAR of VEVENTs or VTODOs whose METHOD (if any) is `method`.
-fn parse_with(text: &str, what: &str, method: Option<Method>) -> Result<Node, ItipError> {
+pub(crate) fn parse_with(text: &str, what: &str, method: Option<Method>) -> Result<Node, ItipError> {
     let root = parse_calendar(text).ok_or_else(|| ItipError::Malformed(format!("{what} is not a VCALENDAR")))?;
     if let (Some(expected), Some(m)) = (method, value(&root, "METHOD"))
         && Method::parse(m) != Some(expected)
@@ -76,13 +77,7 @@ pub fn attendee_copy(request: &str, existing: Option<&str>, attendee: &str) -> R
             None => merged.children.push(comp),
         }
     }
-    for zone in req.comps("VTIMEZONE") {
-        let id = value(zone, "TZID");
-        if !merged.comps("VTIMEZONE").any(|z| value(z, "TZID") == id) {
-            let at = merged.children.iter().position(|c| c.name != "VTIMEZONE").unwrap_or(merged.children.len());
-            merged.children.insert(at, zone.clone());
-        }
-    }
+    merge_zones(&mut merged, &req);
     Ok(serialize(&merged))
 }
 
@@ -143,7 +138,7 @@ pub fn apply_cancel(cancel: &str, existing: &str) -> Result<String, ItipError> {
                 let (Some(m), Some(rid)) = (master, prop(cc, "RECURRENCE-ID")) else { continue };
                 let m = &mut ex.children[m];
                 if !exdate_keys(m).contains(k) {
-                    let params = rid.params.iter().filter(|(n, _)| n == "TZID" || n == "VALUE").cloned().collect();
+                    let params = date_params(rid);
                     m.lines.push(Line { name: "EXDATE".into(), params, value: rid.value.trim().to_owned() });
                 }
             }

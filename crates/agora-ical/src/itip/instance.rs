@@ -75,7 +75,7 @@ fn duration_text(secs: i64) -> String {
 }
 
 /// The parameters that describe a date value (TZID, VALUE), from `line`.
-fn date_params(line: &Line) -> Vec<(String, Vec<String>)> {
+pub(crate) fn date_params(line: &Line) -> Vec<(String, Vec<String>)> {
     line.params.iter().filter(|(n, _)| n == "TZID" || n == "VALUE").cloned().collect()
 }
 

@@ -15,6 +15,7 @@
 //! * `reply` — [`attendee_reply`], [`reply_from_copy`]: REPLY after the attendee's PUT/DELETE.
 //! * `message` — [`parse_message`].
 //! * `inbox` — [`attendee_copy`], [`apply_cancel`]: delivering REQUEST/CANCEL to an attendee.
+//! * `add` — ADD: when a change only adds instances, and [`apply_add`] for the attendee.
 //! * `apply` — [`apply_reply`], [`set_schedule_status`], [`set_partstat`]: updating the organizer's copy.
 //!
 //! # Choices
@@ -28,9 +29,13 @@
 //!   when the instance disappears (override removed with an EXDATE) or when an
 //!   attendee is taken off it.
 //! * A new override that only repeats its instance (e.g. made for an alarm) is not news.
+//! * A change that only adds RDATE instances to a series goes out as ADD with
+//!   those instances (and a full REQUEST as the fallback for e-mail, where
+//!   Gmail and Outlook ignore ADD); the answers to the series are kept.
 //! * EXDATE changes raise SEQUENCE but, when they only add exclusions, do not
 //!   reset the other attendees' PARTSTATs: the remaining instances are unchanged.
 
+mod add;
 mod address;
 mod apply;
 mod build;
@@ -43,6 +48,7 @@ mod summary;
 mod tree;
 mod types;
 
+pub use add::apply_add;
 pub use address::normalise_address;
 pub use apply::{apply_reply, set_partstat, set_schedule_status};
 pub use inbox::{apply_cancel, attendee_copy};

@@ -1,7 +1,9 @@
 //! [`organizer_messages`]: what the server does when the organizer PUTs or
 //! DELETEs a scheduling object (RFC 6638 §3.2.1, RFC 5546 §3.2).
 
+use super::add::{add_for, added_instances};
 use super::build::{for_sending, message};
+use super::instance::date_params;
 use super::tree::{
     DESCRIPTIVE_PROPS, SEQUENCE_PROPS, TIME_PROPS, address, attendee_line, attendee_set, date_key, differs,
     exdate_keys, exdates_removed, find, is_cancelled, is_schedulable, keyed, object_organizer, param, parse_calendar,
@@ -110,7 +112,9 @@ fn compare(new_root: &Node, old_root: Option<&Node>) -> Vec<Change> {
             (Some(o), _) => {
                 let o_node = &old_root.children[o];
                 let seq = differs(o_node, n, &SEQUENCE_PROPS);
-                let resched = differs(o_node, n, &TIME_PROPS) || exdates_removed(o_node, n);
+                // Added instances (ADD) leave the answers to the others standing.
+                let resched = (differs(o_node, n, &TIME_PROPS) || exdates_removed(o_node, n))
+                    && (key.is_some() || added_instances(o_node, n).is_none());
                 let sig = seq
                     || differs(o_node, n, &DESCRIPTIVE_PROPS)
                     || attendee_set(o_node) != attendee_set(n)
@@ -260,8 +264,7 @@ fn request_for(stored: &Node, addr: &str, now: i64) -> Option<Outgoing> {
                 keys.iter().filter(|(k, o)| k.is_some() && attendee_line(&stored.children[*o], addr).is_none())
             {
                 if let Some(rid) = prop(&stored.children[*o], "RECURRENCE-ID") {
-                    let params = rid.params.iter().filter(|(n, _)| n == "TZID" || n == "VALUE").cloned().collect();
-                    c.lines.push(Line { name: "EXDATE".into(), params, value: rid.value.clone() });
+                    c.lines.push(Line { name: "EXDATE".into(), params: date_params(rid), value: rid.value.clone() });
                 }
             }
         }
@@ -347,6 +350,7 @@ fn updates(
         }
     }
     let new_exdates = new_master.map(exdate_keys).unwrap_or_default();
+    let added = only_added_instances(original, old_root, changes);
     let mut out = Vec::new();
     for a in &who {
         let new_in: Vec<&Change> =
@@ -369,6 +373,18 @@ fn updates(
         let in_new_master = new_in.iter().any(|c| c.key.is_none());
         let lost: Vec<&(Key, usize)> =
             old_in.iter().copied().filter(|(k, _)| k.is_some() && !new_in.iter().any(|c| c.key == *k)).collect();
+        if let Some(added) = &added
+            && lost.is_empty()
+            && !forced(original, &new_keys, a)
+            && old_in.iter().any(|(k, _)| k.is_none())
+            && in_new_master
+        {
+            if let Some(mut add) = add_for(stored, added, a, now) {
+                add.fallback = request_for(stored, a, now).map(|r| r.text);
+                out.push(add);
+            }
+            continue;
+        }
         let send_request = old_in.is_empty()
             || forced(original, &new_keys, a)
             || !lost.is_empty()
@@ -400,4 +416,23 @@ fn updates(
         }
     }
     out
+}
+
+/// The instances a change adds, when adding RDATE instances is all it does:
+/// the master gains RDATEs and nothing else, no override is removed, and the
+/// only new or changed overrides are those of the added instances.
+fn only_added_instances(original: &Node, old_root: &Node, changes: &[Change]) -> Option<Vec<Line>> {
+    let new_keys = keyed(original);
+    let old_keys = keyed(old_root);
+    let added =
+        added_instances(&old_root.children[find(&old_keys, &None)?], &original.children[find(&new_keys, &None)?])?;
+    let added_keys: Vec<Key> = added.iter().map(|l| Some(date_key(&l.value, param(l, "TZID")))).collect();
+    if old_keys.iter().any(|(k, _)| find(&new_keys, k).is_none()) {
+        return None;
+    }
+    let others_unchanged = changes
+        .iter()
+        .filter(|c| c.key.is_some() && !added_keys.contains(&c.key))
+        .all(|c| !c.significant && !c.seq_change && find(&old_keys, &c.key).is_some());
+    others_unchanged.then_some(added)
 }

@@ -149,9 +149,25 @@ pub(crate) fn rid_key(node: &Node) -> Option<String> {
 
 /// The keys of every EXDATE value of a component.
 pub(crate) fn exdate_keys(node: &Node) -> BTreeSet<String> {
-    node.props("EXDATE")
+    date_list_keys(node, "EXDATE")
+}
+
+/// The keys of every value of a date-list property (EXDATE, RDATE).
+pub(crate) fn date_list_keys(node: &Node, name: &str) -> BTreeSet<String> {
+    node.props(name)
         .flat_map(|l| l.value.split(',').map(move |v| date_key(v, param(l, "TZID"))).collect::<Vec<_>>())
         .collect()
+}
+
+/// Adds the VTIMEZONEs of `from` that `into` lacks, before its other components.
+pub(crate) fn merge_zones(into: &mut Node, from: &Node) {
+    for zone in from.comps("VTIMEZONE") {
+        let id = value(zone, "TZID");
+        if !into.comps("VTIMEZONE").any(|z| value(z, "TZID") == id) {
+            let at = into.children.iter().position(|c| c.name != "VTIMEZONE").unwrap_or(into.children.len());
+            into.children.insert(at, zone.clone());
+        }
+    }
 }
 
 /// Normalised address of an ATTENDEE or ORGANIZER line.

@@ -122,6 +122,26 @@ pub struct Outgoing {
     pub recipient: String,
     /// A complete VCALENDAR with METHOD, CRLF line endings, folded.
     pub text: String,
+    /// For an ADD: the same news as a REQUEST of the whole series, for
+    /// recipients who do not take ADD (mail clients by iMIP; an attendee whose
+    /// copy of the series is gone).
+    pub fallback: Option<String>,
+}
+
+impl Outgoing {
+    /// The message as sent by e-mail: an ADD becomes its full REQUEST
+    /// (Gmail and Outlook ignore ADD), everything else is unchanged.
+    pub fn for_mail(&self) -> Outgoing {
+        match (&self.method, &self.fallback) {
+            (Method::Add, Some(whole)) => Outgoing {
+                method: Method::Request,
+                recipient: self.recipient.clone(),
+                text: whole.clone(),
+                fallback: None,
+            },
+            _ => self.clone(),
+        }
+    }
 }
 
 /// The result of [`super::organizer_messages`].
