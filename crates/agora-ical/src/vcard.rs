@@ -149,6 +149,50 @@ pub fn convert(bytes: &[u8], to: Version) -> Result<Option<String>, VcardError> 
     Ok(Some(out))
 }
 
+/// Splits a vCard stream (an export holding many cards) into one text per card,
+/// `(uid, text)`, in stream order, each copied line for line. A card without a
+/// UID gets one derived from its content (so importing the same file again finds
+/// it), written after its VERSION line.
+pub fn split_cards(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut current: Option<String> = None;
+    for line in text.split_inclusive('\n') {
+        let upper = line.trim_end().to_ascii_uppercase();
+        if upper == "BEGIN:VCARD" {
+            current = Some(String::new());
+        }
+        let Some(card) = current.as_mut() else { continue };
+        card.push_str(line.trim_end_matches(['\r', '\n']));
+        card.push_str("\r\n");
+        if upper == "END:VCARD" {
+            let card = current.take().unwrap_or_default();
+            out.push(with_uid(card));
+        }
+    }
+    out
+}
+
+fn with_uid(card: String) -> (String, String) {
+    let uid = card.split("\r\n").find_map(|l| {
+        let (name, value) = l.split_once(':')?;
+        let name = name.split(';').next()?.rsplit('.').next()?;
+        name.eq_ignore_ascii_case("UID").then(|| value.trim().to_owned())
+    });
+    if let Some(uid) = uid.filter(|u| !u.is_empty()) {
+        return (uid, card);
+    }
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    card.hash(&mut h);
+    let uid = format!("agora-import-{:016x}", h.finish());
+    let mut lines: Vec<&str> = card.split_inclusive("\r\n").collect();
+    let version = lines.iter().position(|l| l.to_ascii_uppercase().starts_with("VERSION:"));
+    let uid_line = format!("UID:{uid}\r\n");
+    lines.insert(version.map_or(1, |v| v + 1), &uid_line);
+    let out = lines.concat();
+    (uid, out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,5 +245,21 @@ mod tests {
         let v3 = convert(v4.as_bytes(), Version::V3).unwrap().unwrap();
         assert!(v3.contains("X-ADDRESSBOOKSERVER-KIND:group"), "{v3}");
         assert!(v3.contains("X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:abc-1"), "{v3}");
+    }
+
+    #[test]
+    fn exports_split_into_cards() {
+        let stream = "BEGIN:VCARD\nVERSION:3.0\nFN:Ann\nUID:a-1\nEND:VCARD\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bob\r\nEND:VCARD\r\n";
+        let cards = super::split_cards(stream);
+        assert_eq!(cards.len(), 2);
+        assert_eq!(
+            cards[0],
+            ("a-1".to_owned(), "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann\r\nUID:a-1\r\nEND:VCARD\r\n".to_owned())
+        );
+        let (uid, text) = &cards[1];
+        assert!(uid.starts_with("agora-import-"));
+        assert_eq!(text, &format!("BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{uid}\r\nFN:Bob\r\nEND:VCARD\r\n"));
+        assert_eq!(super::split_cards(stream)[1].0, *uid, "the same card gets the same UID");
+        assert!(super::parse_vcard(text.as_bytes()).is_ok());
     }
 }

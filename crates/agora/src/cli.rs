@@ -70,6 +70,8 @@ pub enum Command {
     /// Publish calendars as read-only feeds behind secret links
     #[command(subcommand)]
     Publish(PublishCommand),
+    /// Import an .ics file into a calendar or a .vcf file into an address book, without sending invitations
+    Import(ImportArgs),
     /// Deliver one e-mail from standard input to a calendar user (for an MTA's pipe)
     Deliver(DeliverArgs),
     /// The outgoing e-mail queue (iMIP)
@@ -182,6 +184,17 @@ pub struct MailArgs {
     pub imip_trusted_authserv_ids: Vec<String>,
 }
 
+impl MailArgs {
+    /// The mail settings the environment gives (`AGORA_SMTP_*`, `AGORA_IMIP_*`),
+    /// for commands that take no mail options.
+    pub fn from_env() -> Result<MailArgs, String> {
+        use clap::{Args as _, FromArgMatches as _};
+        let command = MailArgs::augment_args(clap::Command::new("agora"));
+        let matches = command.try_get_matches_from(["agora"]).map_err(|e| e.to_string())?;
+        MailArgs::from_arg_matches(&matches).map_err(|e| e.to_string())
+    }
+}
+
 /// `--smtp-security`: how the connection to the relay is protected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -205,6 +218,16 @@ pub struct DeliverArgs {
     pub sender: String,
     #[command(flatten)]
     pub mail: MailArgs,
+}
+
+/// `agora import`.
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// The calendar or address book (e.g. calendars/alice/calendar, addressbooks/alice/contacts)
+    pub collection: String,
+    /// The file to read; `-` for standard input
+    #[arg(default_value = "-")]
+    pub file: PathBuf,
 }
 
 /// `agora mail …`

@@ -49,7 +49,7 @@ pub async fn run(settings: &Settings, args: &DeliverArgs) -> Result<(), Failure>
     let store = agora_store::open(settings.store.as_deref(), &settings.data_dir, settings.sqlite_sync)
         .await
         .map_err(|e| fail(EX_TEMPFAIL, format!("cannot open the store: {e}")))?;
-    let core = Core::new(store, CoreConfig { imip: mail.imip, ..CoreConfig::default() });
+    let core = Core::new(store, CoreConfig { imip: mail.imip, ..settings.core_config() });
     let result = match core.receive_imip(&args.sender, recipient, &message).await {
         Ok(_) => Ok(()),
         Err(e) if !e.permanent => Err(fail(EX_TEMPFAIL, e.reason)),

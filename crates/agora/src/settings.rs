@@ -251,6 +251,27 @@ impl Settings {
         })
     }
 
+    /// What the core needs outside `serve` (administration commands, `deliver`):
+    /// the same object size and quota limits and iMIP settings as the server,
+    /// from the configuration file and the environment. A mail set-up that does
+    /// not resolve leaves iMIP off here (the server reports it at start-up).
+    pub fn core_config(&self) -> agora_core::CoreConfig {
+        let env = |name: &str| std::env::var(name).ok().and_then(|v| v.trim().parse::<u64>().ok());
+        let defaults = agora_core::CoreConfig::default();
+        let imip = MailArgs::from_env().and_then(|args| self.mail(&args)).map(|m| m.imip).unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "mail settings ignored");
+            defaults.imip.clone()
+        });
+        agora_core::CoreConfig {
+            max_resource_size: env("AGORA_MAX_RESOURCE_SIZE")
+                .or(self.file.max_resource_size)
+                .unwrap_or(defaults.max_resource_size),
+            user_quota_bytes: env("AGORA_USER_QUOTA_BYTES").or(self.file.user_quota_bytes).filter(|q| *q > 0),
+            imip,
+            ..defaults
+        }
+    }
+
     /// Resolves `[smtp]` and `[imip]` (for `serve` and `deliver`).
     pub fn mail(&self, args: &MailArgs) -> Result<MailSettings, String> {
         let none = SmtpFile::default();

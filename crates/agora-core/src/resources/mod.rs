@@ -4,6 +4,7 @@
 
 pub mod delegation;
 pub mod homes;
+pub mod import;
 pub mod locks;
 pub mod notifications;
 pub mod publishing;

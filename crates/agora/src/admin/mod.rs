@@ -3,6 +3,7 @@
 //! core like every other caller.
 
 mod groups;
+mod import;
 mod mail;
 mod publish;
 mod resources;
@@ -20,7 +21,7 @@ use crate::settings::Settings;
 /// Runs one administration command.
 pub async fn run(settings: &Settings, command: &Command) -> Result<(), Failure> {
     let store = agora_store::open(settings.store.as_deref(), &settings.data_dir, settings.sqlite_sync).await?;
-    let core = Core::new(store, Default::default());
+    let core = Core::new(store, settings.core_config());
     let result = match command {
         Command::User(cmd) => users::run(&core, cmd).await,
         Command::Group(cmd) => groups::run(&core, cmd).await,
@@ -28,6 +29,7 @@ pub async fn run(settings: &Settings, command: &Command) -> Result<(), Failure> 
         Command::Share(cmd) => shares::run(&core, cmd).await,
         Command::Publish(cmd) => publish::run(&core, cmd).await,
         Command::Mail(cmd) => mail::run(&core, cmd).await,
+        Command::Import(args) => import::run(&core, args).await,
         Command::Serve(_) | Command::Deliver(_) => unreachable!("serve and deliver are not administration commands"),
     };
     // A directory change shows in the global address list at once, server
