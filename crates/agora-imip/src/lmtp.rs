@@ -23,8 +23,9 @@ use tokio::task::JoinSet;
 /// What the server asks of the application.
 #[async_trait::async_trait]
 pub trait LmtpHandler: Send + Sync + 'static {
-    /// RCPT TO: whether the address is a local recipient (else 550 5.1.1).
-    async fn accepts(&self, rcpt: &str) -> bool;
+    /// RCPT TO: whether the address is a local recipient (else 550 5.1.1);
+    /// `Err` when that cannot be known now (the reply is 451, the MTA retries).
+    async fn accepts(&self, rcpt: &str) -> Result<bool, Refusal>;
     /// After DATA, once per accepted recipient: Ok → 250 2.0.0, Err(Refusal{permanent, text}) → 550 5.x.x / 451 4.x.x with the text.
     ///
     /// `mail_from` is the reverse path, empty for bounces (`MAIL FROM:<>`);

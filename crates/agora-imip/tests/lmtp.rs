@@ -20,8 +20,11 @@ struct Mock {
 
 #[async_trait::async_trait]
 impl LmtpHandler for Mock {
-    async fn accepts(&self, rcpt: &str) -> bool {
-        rcpt.ends_with("@agora.test") && !rcpt.starts_with("nobody@")
+    async fn accepts(&self, rcpt: &str) -> Result<bool, Refusal> {
+        if rcpt.starts_with("down@") {
+            return Err(Refusal::transient("the directory is unavailable"));
+        }
+        Ok(rcpt.ends_with("@agora.test") && !rcpt.starts_with("nobody@"))
     }
 
     async fn deliver(&self, mail_from: &str, rcpt: &str, message: &[u8]) -> Result<(), Refusal> {
@@ -146,6 +149,9 @@ async fn one_reply_per_accepted_recipient_after_data() {
     assert!(c.cmd("RCPT TO:<bob@agora.test>").await.starts_with("250 2.1.5"));
     assert_eq!(c.cmd("RCPT TO:<nobody@agora.test>").await, "550 5.1.1 <nobody@agora.test>: no such recipient here\r\n");
     assert!(c.cmd("RCPT TO:<someone@elsewhere.example>").await.starts_with("550 5.1.1"));
+    // A recipient that cannot be checked now is deferred, not bounced.
+    let deferred = c.cmd("RCPT TO:<down@agora.test>").await;
+    assert!(deferred.starts_with("451 4.3.0 ") && deferred.contains("unavailable"), "{deferred}");
     assert!(c.cmd("RCPT TO:<full@agora.test>").await.starts_with("250 "));
     assert!(c.cmd("RCPT TO:<blocked@agora.test>").await.starts_with("250 "));
     assert!(c.cmd("RCPT TO:<broken@agora.test>").await.starts_with("250 "));

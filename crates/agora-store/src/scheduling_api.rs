@@ -92,6 +92,10 @@ pub trait SchedulingStore: Send + Sync + 'static {
     /// failed for good (with the error).
     async fn mail_attempted(&self, id: i64, status: MailStatus, next: i64, error: Option<&str>) -> Result<()>;
 
+    /// Hands claimed messages back unsent (the worker is stopping): they are due
+    /// again at `now` instead of when their lease ends.
+    async fn release_mail(&self, ids: &[i64], now: i64) -> Result<()>;
+
     /// The queue, newest first (for the CLI and tests).
     async fn mail_queue(&self, limit: i64) -> Result<Vec<QueuedMail>>;
 

@@ -115,6 +115,20 @@ macro_rules! sql_scheduling_store {
                     Ok(())
                 }
 
+                async fn release_mail(&self, ids: &[i64], now: i64) -> Result<()> {
+                    let _t = OpTimer::start("release_mail");
+                    let mut tx = self.write_tx().await?;
+                    for id in ids {
+                        sqlx::query("UPDATE mail_queue SET next_attempt_at = $2 WHERE id = $1 AND status = 'queued'")
+                            .bind(id)
+                            .bind(now)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    tx.commit().await?;
+                    Ok(())
+                }
+
                 async fn mail_queue(&self, limit: i64) -> Result<Vec<QueuedMail>> {
                     let _t = OpTimer::start("mail_queue");
                     let rows = sqlx::query(&format!("SELECT {MAIL_COLUMNS} FROM mail_queue ORDER BY id DESC LIMIT $1"))

@@ -368,6 +368,10 @@ async fn mail_queue_claims_retries_and_fails(o: Opened) {
     assert_eq!(claimed.iter().map(|m| m.id).collect::<Vec<_>>(), [a, b]);
     assert_eq!(claimed[0].mail, mail("a@ext.example"));
     assert!(o.store.claim_mail(200, 60, 10).await.unwrap().is_empty(), "a claim is leased, not handed out twice");
+    // A stopping worker hands back what it did not send: due again at once.
+    o.store.release_mail(&[b], 201).await.unwrap();
+    let back = o.store.claim_mail(201, 60, 10).await.unwrap();
+    assert_eq!((back.len(), back[0].id, back[0].attempts), (1, b, 0), "released unsent, no attempt counted");
     o.store.mail_attempted(a, MailStatus::Sent, 200, None).await.unwrap();
     o.store.mail_attempted(b, MailStatus::Queued, 500, Some("451 try later")).await.unwrap();
     assert!(o.store.claim_mail(400, 60, 10).await.unwrap().is_empty(), "the retry waits for its backoff");

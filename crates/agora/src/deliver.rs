@@ -55,10 +55,11 @@ pub async fn run(settings: &Settings, args: &DeliverArgs) -> Result<(), Failure>
         Err(e) if !e.permanent => Err(fail(EX_TEMPFAIL, e.reason)),
         // The core checks the message before the recipient; tell the MTA which
         // one was wrong, since an unknown user is reported differently.
-        Err(_) if !core.accepts_mail_for(recipient).await => {
-            Err(fail(EX_NOUSER, format!("{recipient} is not a calendar user here")))
-        }
-        Err(e) => Err(fail(EX_DATAERR, e.reason)),
+        Err(e) => match core.accepts_mail_for(recipient).await {
+            Ok(false) => Err(fail(EX_NOUSER, format!("{recipient} is not a calendar user here"))),
+            Ok(true) => Err(fail(EX_DATAERR, e.reason)),
+            Err(lookup) => Err(fail(EX_TEMPFAIL, format!("cannot look up {recipient}: {lookup}"))),
+        },
     };
     core.close().await;
     result

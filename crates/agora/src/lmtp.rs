@@ -20,8 +20,8 @@ struct CoreHandler {
 
 #[async_trait::async_trait]
 impl LmtpHandler for CoreHandler {
-    async fn accepts(&self, rcpt: &str) -> bool {
-        self.core.accepts_mail_for(rcpt).await
+    async fn accepts(&self, rcpt: &str) -> Result<bool, Refusal> {
+        self.core.accepts_mail_for(rcpt).await.map_err(|e| Refusal::transient(format!("cannot look up {rcpt}: {e}")))
     }
 
     async fn deliver(&self, mail_from: &str, rcpt: &str, message: &[u8]) -> Result<(), Refusal> {

@@ -36,8 +36,8 @@ pub struct Retry {
 }
 
 /// Sends queued mail until `stop` turns true. The message being submitted when
-/// it does is finished and recorded; the rest of a claimed batch stays leased
-/// and is picked up again once the lease ends.
+/// it does is finished and recorded; the rest of a claimed batch is handed back
+/// to the queue, due at once (for the next start, or another server).
 pub async fn run(core: Arc<Core>, relay: Relay, retry: Retry, mut stop: watch::Receiver<bool>) {
     // Short retry delays (tests) need polls at least as frequent.
     let poll = POLL.min(retry.base).max(Duration::from_millis(200));
@@ -54,17 +54,25 @@ pub async fn run(core: Arc<Core>, relay: Relay, retry: Retry, mut stop: watch::R
             }
         };
         let full = batch.len() as i64 == BATCH;
+        let mut sent = 0;
         for m in &batch {
             if *stop.borrow() {
                 break;
             }
             // Past half the lease, another process may soon claim the rest of the
-            // batch too: leave it to whoever claims it next rather than send twice.
+            // batch too: hand it back rather than risk sending twice.
             if claimed_at.elapsed() > Duration::from_secs(LEASE_SECONDS as u64 / 2) {
-                tracing::info!("mail batch took long: the rest waits for its lease to end");
+                tracing::info!("mail batch took long: the rest goes back to the queue");
                 break;
             }
             attempt(&core, &relay, retry, m).await;
+            sent += 1;
+        }
+        let unsent: Vec<i64> = batch[sent..].iter().map(|m| m.id).collect();
+        if !unsent.is_empty()
+            && let Err(e) = core.release_mail(&unsent).await
+        {
+            tracing::warn!(error = %e, messages = unsent.len(), "claimed mail not handed back: it waits for its lease");
         }
         if full {
             continue;

@@ -91,6 +91,11 @@ impl Core {
         Ok(self.store.claim_mail(now(), lease, limit).await?)
     }
 
+    /// Hands claimed messages back unsent (the mail worker is stopping).
+    pub async fn release_mail(&self, ids: &[i64]) -> Result<()> {
+        Ok(self.store.release_mail(ids, now()).await?)
+    }
+
     /// The queue, newest first.
     pub async fn mail_queue(&self, limit: i64) -> Result<Vec<QueuedMail>> {
         Ok(self.store.mail_queue(limit).await?)
@@ -138,9 +143,10 @@ impl Core {
         Ok(())
     }
 
-    /// Whether `rcpt` is a local calendar user (LMTP RCPT TO).
-    pub async fn accepts_mail_for(&self, rcpt: &str) -> bool {
-        matches!(self.local_principal(&format!("mailto:{rcpt}")).await, Ok(Some(_)))
+    /// Whether `rcpt` is a local calendar user (LMTP RCPT TO); an error when the
+    /// directory cannot be read (the MTA should retry, not bounce).
+    pub async fn accepts_mail_for(&self, rcpt: &str) -> Result<bool> {
+        Ok(self.local_principal(&format!("mailto:{rcpt}")).await?.is_some())
     }
 
     /// Takes one e-mail for a local user: applies every iTIP part in it, or

@@ -181,7 +181,15 @@ impl Session {
         if transaction.recipients.len() >= max {
             return self.reply("452 4.5.3 Too many recipients").await;
         }
-        if self.handler.accepts(&to).await {
+        let accepted = match self.handler.accepts(&to).await {
+            Ok(accepted) => accepted,
+            Err(refusal) => {
+                tracing::warn!(peer = %self.peer, rcpt = %to, reason = %refusal.text, "LMTP recipient not checked");
+                let reply = format!("451 4.3.0 {}", one_line(&refusal.text, MAX_REPLY_TEXT));
+                return self.reply(&reply).await;
+            }
+        };
+        if accepted {
             if let Some(transaction) = &mut self.transaction {
                 transaction.recipients.push(to);
             }
