@@ -20,6 +20,35 @@ pub struct NewEntry {
     pub emails: Vec<String>,
 }
 
+/// What a calendar user address designates (RFC 6638 §2.4.1): an e-mail
+/// address (`mailto:`, lower-cased) or a principal URL (its name, decoded).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CalAddress {
+    /// `mailto:` an address.
+    Mail(String),
+    /// `/principals/NAME/`, absolute or not.
+    Principal(String),
+    /// Anything else (`urn:uuid:…`, another server's URL).
+    Other,
+}
+
+impl CalAddress {
+    /// Reads an address in any spelling (case of the scheme, blanks, an
+    /// absolute URL or a path, percent-encoding).
+    pub fn parse(address: &str) -> CalAddress {
+        let a = agora_ical::itip::normalise_address(address);
+        if let Some(mail) = a.strip_prefix("mailto:") {
+            return CalAddress::Mail(mail.to_owned());
+        }
+        let path = a.find("://").and_then(|i| a[i + 3..].find('/').map(|j| &a[i + 3 + j..])).unwrap_or(&a);
+        let path = percent_encoding::percent_decode_str(path.trim_matches('/')).decode_utf8_lossy();
+        match path.strip_prefix("principals/") {
+            Some(name) if !name.is_empty() && !name.contains('/') => CalAddress::Principal(name.to_lowercase()),
+            _ => CalAddress::Other,
+        }
+    }
+}
+
 /// Directory operations, borrowed from [`crate::Core::directory`].
 pub struct Directory<'a> {
     store: &'a Arc<dyn Store>,
@@ -178,18 +207,13 @@ impl<'a> Directory<'a> {
     /// The principal a calendar user address names: `mailto:` one of its addresses,
     /// or its principal URL (`/principals/NAME/`).
     pub async fn by_address(&self, address: &str) -> Result<Principal> {
-        let address = address.trim();
-        let not_found = || CoreError::NotFound { what: "principal", name: address.to_owned() };
-        if let Some(mail) = address.strip_prefix("mailto:").or_else(|| address.strip_prefix("MAILTO:")) {
-            let mail = mail.trim().to_lowercase();
-            return self.list(None).await?.into_iter().find(|p| p.emails.contains(&mail)).ok_or_else(not_found);
+        let not_found = || CoreError::NotFound { what: "principal", name: address.trim().to_owned() };
+        match CalAddress::parse(address) {
+            // One indexed lookup: free/busy for many attendees asks this per attendee.
+            CalAddress::Mail(mail) => self.store.principal_by_email(&mail).await?.ok_or_else(not_found),
+            CalAddress::Principal(name) => self.get(None, &name).await.map_err(|_| not_found()),
+            CalAddress::Other => Err(not_found()),
         }
-        let path = address
-            .find("://")
-            .and_then(|i| address[i + 3..].find('/').map(|j| &address[i + 3 + j..]))
-            .unwrap_or(address);
-        let name = path.trim_matches('/').strip_prefix("principals/").ok_or_else(not_found)?;
-        self.get(None, name).await.map_err(|_| not_found())
     }
 
     /// A principal by id.

@@ -28,6 +28,9 @@ pub trait DirectoryStore: Send + Sync + 'static {
     /// Looks a principal up by id.
     async fn principal_by_id(&self, id: PrincipalId) -> Result<Option<Principal>>;
 
+    /// Looks a principal up by one of its (lower-case) e-mail addresses.
+    async fn principal_by_email(&self, address: &str) -> Result<Option<Principal>>;
+
     /// Every principal, or those of one kind, ordered by name.
     async fn principals(&self, kind: Option<PrincipalKind>) -> Result<Vec<Principal>>;
 

@@ -172,6 +172,22 @@ macro_rules! sql_store {
                 Ok(Some(p))
             }
 
+            async fn principal_by_email(&self, address: &str) -> Result<Option<Principal>> {
+                let _t = OpTimer::start("principal_by_email");
+                let mut conn = self.pool.acquire().await?;
+                let row = sqlx::query(&format!(
+                    "SELECT {PRINCIPAL_COLUMNS} FROM principals WHERE id = \
+                     (SELECT principal_id FROM principal_emails WHERE address = $1)"
+                ))
+                .bind(address)
+                .fetch_optional(&mut *conn)
+                .await?;
+                let Some(row) = row else { return Ok(None) };
+                let mut p = principal_from_row(&row)?;
+                p.emails = emails_of(&mut conn, p.id).await?;
+                Ok(Some(p))
+            }
+
             /// System principals (names starting with a dot, which users cannot
             /// take) are not listed.
             async fn principals(&self, kind: Option<PrincipalKind>) -> Result<Vec<Principal>> {

@@ -5,16 +5,16 @@ use agora_ical::itip::normalise_address;
 use agora_store::Principal;
 
 use crate::Core;
+use crate::directory::CalAddress;
 use crate::error::Result;
 
 /// Whether `address` (any spelling) names `p`.
 pub(crate) fn names(p: &Principal, address: &str) -> bool {
-    let a = normalise_address(address);
-    if let Some(mail) = a.strip_prefix("mailto:") {
-        return p.emails.iter().any(|e| e == mail);
+    match CalAddress::parse(address) {
+        CalAddress::Mail(mail) => p.emails.contains(&mail),
+        CalAddress::Principal(name) => name == p.name,
+        CalAddress::Other => false,
     }
-    let path = a.find("://").and_then(|i| a[i + 3..].find('/').map(|j| &a[i + 3 + j..])).unwrap_or(&a);
-    percent_decode(path.trim_matches('/')) == format!("principals/{}", p.name)
 }
 
 /// The address a principal is invited by: `mailto:` its preferred e-mail, else
@@ -29,10 +29,6 @@ pub(crate) fn preferred(p: &Principal) -> String {
 /// The bare e-mail of a `mailto:` address.
 pub(crate) fn mailbox(address: &str) -> Option<String> {
     normalise_address(address).strip_prefix("mailto:").map(str::to_owned).filter(|m| m.contains('@'))
-}
-
-fn percent_decode(s: &str) -> String {
-    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 
 impl Core {
@@ -74,5 +70,9 @@ mod tests {
         assert_eq!(preferred(&p), "mailto:alice@example.org");
         assert_eq!(mailbox("mailto:X@Y.org").as_deref(), Some("x@y.org"));
         assert_eq!(mailbox("/principals/x/"), None);
+        assert_eq!(CalAddress::parse(" MAILTO:Bob@Example.ORG "), CalAddress::Mail("bob@example.org".into()));
+        assert_eq!(CalAddress::parse("/principals/Bob%40x.org/"), CalAddress::Principal("bob@x.org".into()));
+        assert_eq!(CalAddress::parse("urn:uuid:0b8c"), CalAddress::Other);
+        assert_eq!(CalAddress::parse("/principals/a/b/"), CalAddress::Other);
     }
 }
