@@ -5,16 +5,13 @@
 //! group-membership). They are handed to the property lookup like stored values.
 
 use agora_core::acl::Privileges;
+use agora_core::now;
 use agora_dav_xml::{NS_CALDAV, NS_DAV, PropName, Propfind, escape_text};
 use agora_store::Grantee;
 
 use crate::error::HttpError;
 use crate::paths;
 use crate::resolve::{Dav, Resource};
-
-fn now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
-}
 
 fn hrefs(list: impl IntoIterator<Item = String>) -> String {
     list.into_iter().map(|h| format!("<D:href>{}</D:href>", escape_text(&h))).collect()

@@ -51,8 +51,7 @@ pub async fn get(dav: &Dav<'_>, path: &str, query: &str) -> Result<Response, Htt
             _ => {}
         }
     }
-    let now =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    let now = agora_core::now();
     let start = start.unwrap_or(now - now.rem_euclid(86_400));
     let end = end.unwrap_or(start + DEFAULT_SPAN);
     let body = dav.state.core.free_busy_text(&principal, start, end).await?;

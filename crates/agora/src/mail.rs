@@ -89,7 +89,7 @@ pub async fn run(core: Arc<Core>, relay: Relay, retry: Retry, mut stop: watch::R
 /// Submits one message and records what happened.
 async fn attempt(core: &Core, relay: &Relay, retry: Retry, m: &QueuedMail) {
     let result = relay.send(&m.mail.envelope_from, &m.mail.recipient, &m.mail.message).await;
-    let now = unix_now();
+    let now = agora_core::now();
     let (status, next, error) = match &result {
         Ok(()) => (MailStatus::Sent, now, None),
         Err(e) => {
@@ -127,10 +127,6 @@ fn after_failure(before: i64, error: &SendError, retry: Retry, now: i64) -> (Mai
     let doublings = u32::try_from(made - 1).unwrap_or(u32::MAX).min(32);
     let delay = retry.base.as_secs().max(1).saturating_mul(1u64 << doublings).min(MAX_DELAY_SECONDS);
     (MailStatus::Queued, now.saturating_add(delay as i64))
-}
-
-fn unix_now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
 #[cfg(test)]

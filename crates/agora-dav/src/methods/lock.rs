@@ -3,6 +3,7 @@
 //! resource; LOCK without a body refreshes the lock named in the If header.
 
 use agora_core::Access;
+use agora_core::now;
 use agora_core::resources::locks::LockRequest;
 use agora_dav_xml::{ActiveLock, LockScope, Precondition, lockdiscovery_xml, parse_lock_body};
 use agora_store::Lock;
@@ -38,10 +39,6 @@ pub fn active(lock: &Lock, now: i64) -> ActiveLock {
         token: lock.token.clone(),
         root: paths::href(&lock.path),
     }
-}
-
-fn now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
 fn answer(status: StatusCode, lock: &Lock, with_token: bool) -> Response {

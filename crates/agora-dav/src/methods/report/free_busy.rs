@@ -26,8 +26,7 @@ pub async fn run(dav: &Dav<'_>, c: &Collection, range: &TimeRange) -> Result<Res
     for object in dav.res.busy_candidates(c, start, end).await? {
         periods.extend(freebusy::busy_periods(&object.data, start, end, &floating, MAX_INSTANCES));
     }
-    let now =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    let now = agora_core::now();
     let body = freebusy::vfreebusy(&FbReply {
         method: None,
         uid: None,
