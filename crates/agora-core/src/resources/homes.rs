@@ -91,6 +91,10 @@ impl crate::Core {
     /// user's first request, and before anything is delivered to a principal
     /// that never signs in (rooms, equipment, users who have not logged in yet).
     pub(crate) async fn provision_homes_of(&self, p: &Principal) -> crate::Result<()> {
+        // A user seen in the last minute has everything already.
+        if self.homes.fresh(p.id) {
+            return Ok(());
+        }
         let initial = initial_collections(p);
         // The last one is the newest kind: principals created before it get it too.
         if let Some(last) = initial.last()

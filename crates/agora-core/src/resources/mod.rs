@@ -64,7 +64,7 @@ const HOMES_TTL: Duration = Duration::from_secs(60);
 pub(crate) struct HomeCache(Mutex<HashMap<PrincipalId, Instant>>, tokio::sync::Mutex<()>);
 
 impl HomeCache {
-    fn fresh(&self, id: PrincipalId) -> bool {
+    pub(crate) fn fresh(&self, id: PrincipalId) -> bool {
         let cache = self.0.lock().unwrap_or_else(|e| e.into_inner());
         cache.get(&id).is_some_and(|t| t.elapsed() < HOMES_TTL)
     }
