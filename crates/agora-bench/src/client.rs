@@ -1,156 +1,138 @@
-//! The requests a syncing client makes, over plain HTTP(S) with Basic auth.
+//! HTTP transport: plain HTTP/1.1 (or HTTPS) with Basic auth, one request at a
+//! time per caller. Status codes are not judged here; the workloads decide what
+//! a right answer is, so a server's fault is reported, never retried away.
 
-use std::sync::Arc;
-use std::time::Instant;
+use std::time::Duration;
 
-/// A connection pool to one server as one user.
-pub struct Dav {
-    http: reqwest::Client,
+/// A connection pool to one server; every request names the user it acts as.
+#[derive(Clone)]
+pub struct Http {
+    client: reqwest::Client,
     base: String,
-    user: String,
     password: String,
+    timeout: Duration,
 }
 
-impl Dav {
-    /// Prepares a client for `base` (scheme, host, port).
-    pub fn new(base: &str, user: &str, password: &str) -> Result<Dav, String> {
-        let http = reqwest::Client::builder()
-            .pool_max_idle_per_host(64)
-            .build()
-            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
-        Ok(Dav { http, base: base.trim_end_matches('/').to_owned(), user: user.into(), password: password.into() })
-    }
+/// What the server answered.
+pub struct Reply {
+    /// Status code.
+    pub status: u16,
+    /// The `ETag` header, if any.
+    pub etag: Option<String>,
+    /// The body, read completely (its time is part of the request's latency).
+    pub body: String,
+}
 
-    fn request(&self, method: &str, path: &str) -> reqwest::RequestBuilder {
-        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("valid method");
-        self.http.request(method, format!("{}{path}", self.base)).basic_auth(&self.user, Some(&self.password))
-    }
-
-    async fn report(&self, path: &str, body: String) -> Result<String, String> {
-        let r = self
-            .request("REPORT", path)
-            .header("Depth", "1")
-            .header("Content-Type", "application/xml; charset=utf-8")
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| format!("REPORT {path}: {e}"))?;
-        if r.status().as_u16() != 207 {
-            return Err(format!("REPORT {path}: {}", r.status()));
-        }
-        r.text().await.map_err(|e| format!("REPORT {path}: {e}"))
+impl Reply {
+    /// "STATUS first-line-of-body", for error reports.
+    pub fn describe(&self) -> String {
+        let first = self.body.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+        format!("{} {}", self.status, first.chars().take(160).collect::<String>())
     }
 }
 
-/// Creates `count` objects with `make(i)` in `collection`, `concurrency` at a time.
-/// Existing ones (412 on If-None-Match) count as present, so reruns are cheap.
-pub async fn populate(
-    dav: &Arc<Dav>,
-    collection: &str,
-    count: usize,
-    concurrency: usize,
-    make: fn(usize) -> (String, String),
-) -> Result<usize, String> {
-    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let mut workers = Vec::new();
-    for _ in 0..concurrency.max(1) {
-        let (dav, next, collection) = (dav.clone(), next.clone(), collection.to_owned());
-        workers.push(tokio::spawn(async move {
-            let mut done = 0usize;
-            loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                if i >= count {
-                    return Ok::<usize, String>(done);
-                }
-                let (name, body) = make(i);
-                let ct =
-                    if name.ends_with(".vcf") { "text/vcard; charset=utf-8" } else { "text/calendar; charset=utf-8" };
-                let r = dav
-                    .request("PUT", &format!("{collection}{name}"))
-                    .header("Content-Type", ct)
-                    .header("If-None-Match", "*")
-                    .body(body)
-                    .send()
-                    .await
-                    .map_err(|e| format!("PUT {name}: {e}"))?;
-                match r.status().as_u16() {
-                    201 | 204 | 412 => done += 1,
-                    other => return Err(format!("PUT {name}: {other} {}", r.text().await.unwrap_or_default())),
-                }
-            }
-        }));
-    }
-    let mut total = 0;
-    for w in workers {
-        total += w.await.map_err(|e| e.to_string())??;
-    }
-    Ok(total)
+/// The precondition of a PUT (RFC 7232).
+pub enum Condition {
+    /// Overwrite whatever is there.
+    None,
+    /// Create only: `If-None-Match: *`.
+    Absent,
+    /// Replace only this version: `If-Match`.
+    Matches(String),
 }
 
-/// One first sync.
-pub struct SyncResult {
-    /// Objects fetched.
-    pub objects: usize,
-    /// Bytes of multiget responses.
-    pub bytes: usize,
-    /// Time of the empty-token sync-collection.
-    pub listing_seconds: f64,
-    /// Time of all multigets.
-    pub multiget_seconds: f64,
-}
-
-impl SyncResult {
-    /// Listing plus fetching.
-    pub fn total_seconds(&self) -> f64 {
-        self.listing_seconds + self.multiget_seconds
-    }
-
-    /// For the JSON report.
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({ "objects": self.objects, "bytes": self.bytes, "listing_seconds": self.listing_seconds,
-                            "multiget_seconds": self.multiget_seconds, "total_seconds": self.total_seconds() })
-    }
-}
-
-fn hrefs(body: &str) -> Vec<String> {
-    // Member hrefs precede a propstat; the collection's own 507 has none.
-    body.split("<D:href>")
-        .skip(1)
-        .filter_map(|s| {
-            let end = s.find("</D:href>")?;
-            s[end..].starts_with("</D:href><D:propstat>").then(|| s[..end].to_owned())
+impl Http {
+    /// A client for `base` (scheme, host, port).
+    pub fn new(base: &str, password: &str, timeout_seconds: u64) -> Result<Http, String> {
+        let timeout = Duration::from_secs(timeout_seconds.max(1));
+        Ok(Http {
+            client: build(timeout)?,
+            base: base.trim_end_matches('/').to_owned(),
+            password: password.to_owned(),
+            timeout,
         })
-        .collect()
+    }
+
+    /// The same server with a pool of its own: a device that keeps its own
+    /// connection, as each of the mixed workload's users does.
+    pub fn own_pool(&self) -> Result<Http, String> {
+        Ok(Http { client: build(self.timeout)?, ..self.clone() })
+    }
+
+    /// The base URL, for reports.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    fn request(&self, user: &str, method: &str, path: &str) -> reqwest::RequestBuilder {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("a valid method name");
+        self.client.request(method, format!("{}{path}", self.base)).basic_auth(user, Some(&self.password))
+    }
+
+    async fn finish(what: &str, path: &str, r: reqwest::RequestBuilder) -> Result<Reply, String> {
+        let r = r.send().await.map_err(|e| format!("{what} {path}: {}", chain(&e)))?;
+        let status = r.status().as_u16();
+        let etag = r.headers().get(reqwest::header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let body = r.text().await.map_err(|e| format!("{what} {path}: reading the body: {}", chain(&e)))?;
+        Ok(Reply { status, etag, body })
+    }
+
+    /// PROPFIND with this depth and body.
+    pub async fn propfind(&self, user: &str, path: &str, depth: &str, body: String) -> Result<Reply, String> {
+        let r = self
+            .request(user, "PROPFIND", path)
+            .header("Depth", depth)
+            .header("Content-Type", "application/xml; charset=utf-8")
+            .body(body);
+        Self::finish("PROPFIND", path, r).await
+    }
+
+    /// REPORT with this depth and body.
+    pub async fn report(&self, user: &str, path: &str, depth: &str, body: String) -> Result<Reply, String> {
+        let r = self
+            .request(user, "REPORT", path)
+            .header("Depth", depth)
+            .header("Content-Type", "application/xml; charset=utf-8")
+            .body(body);
+        Self::finish("REPORT", path, r).await
+    }
+
+    /// PUT of an iCalendar object or a vCard (by the name's extension).
+    pub async fn put(&self, user: &str, path: &str, body: String, condition: Condition) -> Result<Reply, String> {
+        let content_type =
+            if path.ends_with(".vcf") { "text/vcard; charset=utf-8" } else { "text/calendar; charset=utf-8" };
+        let mut r = self.request(user, "PUT", path).header("Content-Type", content_type).body(body);
+        r = match condition {
+            Condition::None => r,
+            Condition::Absent => r.header("If-None-Match", "*"),
+            Condition::Matches(etag) => r.header("If-Match", etag),
+        };
+        Self::finish("PUT", path, r).await
+    }
+
+    /// POST of an iCalendar body (a scheduling request to an outbox).
+    pub async fn post_calendar(&self, user: &str, path: &str, body: String) -> Result<Reply, String> {
+        let r = self.request(user, "POST", path).header("Content-Type", "text/calendar; charset=utf-8").body(body);
+        Self::finish("POST", path, r).await
+    }
 }
 
-/// sync-collection with an empty token, then multiget in batches of 100.
-pub async fn initial_sync(dav: &Dav, collection: &str, multiget: &str, data: &str) -> Result<SyncResult, String> {
-    let started = Instant::now();
-    let listing = dav
-        .report(
-            collection,
-            r#"<?xml version="1.0" encoding="utf-8"?><D:sync-collection xmlns:D="DAV:"><D:sync-token/><D:sync-level>1</D:sync-level><D:prop><D:getetag/></D:prop></D:sync-collection>"#.into(),
-        )
-        .await?;
-    let listing_seconds = started.elapsed().as_secs_f64();
-    let members = hrefs(&listing);
-    let started = Instant::now();
-    let mut bytes = 0;
-    let mut objects = 0;
-    let ns = if multiget.starts_with("calendar") {
-        "C=\"urn:ietf:params:xml:ns:caldav\""
-    } else {
-        "CARD=\"urn:ietf:params:xml:ns:carddav\""
-    };
-    let prefix = if multiget.starts_with("calendar") { "C" } else { "CARD" };
-    for batch in members.chunks(100) {
-        let body = format!(
-            "<?xml version=\"1.0\" encoding=\"utf-8\"?><{prefix}:{multiget} xmlns:D=\"DAV:\" xmlns:{ns}><D:prop><D:getetag/><{data}/></D:prop>{}</{prefix}:{multiget}>",
-            batch.iter().map(|h| format!("<D:href>{h}</D:href>")).collect::<String>()
-        );
-        let answer = dav.report(collection, body).await?;
-        objects += answer.matches("<D:getetag>").count();
-        bytes += answer.len();
+fn build(timeout: Duration) -> Result<reqwest::Client, String> {
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .tcp_nodelay(true)
+        .build()
+        .map_err(|e| format!("cannot build the HTTP client: {e}"))
+}
+
+/// reqwest's top-level message ("error sending request") hides the cause.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
     }
-    Ok(SyncResult { objects, bytes, listing_seconds, multiget_seconds: started.elapsed().as_secs_f64() })
+    text
 }

@@ -43,6 +43,17 @@ macro_rules! sql_store {
                 .await
         }
 
+        /// The principal of a row, if any, with its addresses.
+        async fn with_own_emails(
+            conn: &mut Conn,
+            row: Option<<$db as sqlx::Database>::Row>,
+        ) -> Result<Option<Principal>, sqlx::Error> {
+            let Some(row) = row else { return Ok(None) };
+            let mut p = principal_from_row(&row)?;
+            p.emails = emails_of(conn, p.id).await?;
+            Ok(Some(p))
+        }
+
         /// Fills in the addresses of many principals with one query.
         async fn with_emails(conn: &mut Conn, mut list: Vec<Principal>) -> Result<Vec<Principal>, sqlx::Error> {
             use sqlx::Row;
@@ -153,10 +164,7 @@ macro_rules! sql_store {
                     .bind(name)
                     .fetch_optional(&mut *conn)
                     .await?;
-                let Some(row) = row else { return Ok(None) };
-                let mut p = principal_from_row(&row)?;
-                p.emails = emails_of(&mut conn, p.id).await?;
-                Ok(Some(p))
+                Ok(with_own_emails(&mut conn, row).await?)
             }
 
             async fn principal_by_id(&self, id: PrincipalId) -> Result<Option<Principal>> {
@@ -166,10 +174,7 @@ macro_rules! sql_store {
                     .bind(id)
                     .fetch_optional(&mut *conn)
                     .await?;
-                let Some(row) = row else { return Ok(None) };
-                let mut p = principal_from_row(&row)?;
-                p.emails = emails_of(&mut conn, p.id).await?;
-                Ok(Some(p))
+                Ok(with_own_emails(&mut conn, row).await?)
             }
 
             async fn principal_by_email(&self, address: &str) -> Result<Option<Principal>> {
@@ -182,10 +187,7 @@ macro_rules! sql_store {
                 .bind(address)
                 .fetch_optional(&mut *conn)
                 .await?;
-                let Some(row) = row else { return Ok(None) };
-                let mut p = principal_from_row(&row)?;
-                p.emails = emails_of(&mut conn, p.id).await?;
-                Ok(Some(p))
+                Ok(with_own_emails(&mut conn, row).await?)
             }
 
             /// System principals (names starting with a dot, which users cannot
