@@ -282,14 +282,48 @@ pub fn freebusy_request(uid: &str, organizer: &str, attendees: &[String], range:
 #[cfg(test)]
 mod tests {
     use super::*;
-    use calcard::Entry;
-    use calcard::icalendar::{ICalendar, ICalendarComponentType, ICalendarProperty};
+    use calcard::icalendar::{ICalendar, ICalendarComponentType, ICalendarProperty, ICalendarValue};
+    use calcard::vcard::VCard;
 
-    fn calendar(body: &str) -> ICalendar {
-        match calcard::Parser::new(body).strict().entry() {
-            Entry::ICalendar(cal) => cal,
-            other => panic!("not an iCalendar object: {other:?}\n{body}"),
+    /// BEGIN/END lines pair up, innermost first. (calcard's strict mode refuses
+    /// every nested BEGIN and its lenient mode forgives unclosed components, so
+    /// the nesting is checked here.)
+    fn balanced(body: &str) {
+        let mut open = Vec::new();
+        for l in body.split("\r\n") {
+            if let Some(name) = l.strip_prefix("BEGIN:") {
+                open.push(name);
+            } else if let Some(name) = l.strip_prefix("END:") {
+                assert_eq!(open.pop(), Some(name), "END:{name} closes the wrong component\n{body}");
+            }
         }
+        assert!(open.is_empty(), "unclosed {open:?}");
+    }
+
+    /// Parses, and checks what lenient parsing would let through: dates that
+    /// did not parse become text, a bad RRULE becomes text.
+    fn calendar(body: &str) -> ICalendar {
+        balanced(body);
+        let cal = ICalendar::parse(body).unwrap_or_else(|e| panic!("not an iCalendar object: {e:?}\n{body}"));
+        assert_eq!(cal.components[0].component_type, ICalendarComponentType::VCalendar);
+        use ICalendarProperty as P;
+        for c in &cal.components {
+            for e in &c.entries {
+                let dated = [P::Dtstart, P::Dtend, P::Due, P::Exdate, P::RecurrenceId, P::Dtstamp, P::Completed];
+                if dated.contains(&e.name) {
+                    assert!(
+                        e.values.iter().all(|v| matches!(v, ICalendarValue::PartialDateTime(_))),
+                        "{:?} is not a date: {:?}",
+                        e.name,
+                        e.values
+                    );
+                }
+                if e.name == P::Rrule {
+                    assert!(matches!(e.values.first(), Some(ICalendarValue::RecurrenceRule(_))), "{:?}", e.values);
+                }
+            }
+        }
+        cal
     }
 
     fn unfolded(body: &str) -> String {
@@ -325,7 +359,8 @@ mod tests {
     #[test]
     fn a_tenth_recur_with_an_exdate_and_some_move_an_occurrence() {
         let n = 1000;
-        let recurring: Vec<usize> = (0..n).filter(|&i| unfolded(&event(i).body).contains("RRULE:FREQ=WEEKLY")).collect();
+        let recurring: Vec<usize> =
+            (0..n).filter(|&i| unfolded(&event(i).body).contains("RRULE:FREQ=WEEKLY")).collect();
         assert_eq!(recurring.len(), n / 10);
         for &i in &recurring {
             let cal = calendar(&event(i).body);
@@ -384,10 +419,9 @@ mod tests {
         for i in 0..100 {
             let item = contact(i);
             assert!(item.name.ends_with(".vcf"));
-            match calcard::Parser::new(&item.body).strict().entry() {
-                Entry::VCard(card) => assert!(uids.insert(format!("{:?}", card.uid()))),
-                other => panic!("contact {i} is not a vCard: {other:?}"),
-            }
+            balanced(&item.body);
+            let card = VCard::parse(&item.body).unwrap_or_else(|e| panic!("contact {i} is not a vCard: {e:?}"));
+            assert!(uids.insert(card.uid().expect("a UID").to_owned()));
         }
         let with_photo: Vec<String> = (0..100).map(|i| contact(i).body).filter(|b| b.contains("PHOTO;")).collect();
         assert_eq!(with_photo.len(), 5);
