@@ -76,9 +76,25 @@ pub fn verify(password: &str, phc: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// [`hash`] on the blocking pool.
+/// Argon2 computations running at once: one per core. Each takes 19 MiB, and a
+/// burst of logins (every phone and desktop after a restart) would otherwise put
+/// one on a blocking thread each and hold that memory; queued checks wait instead.
+fn gate() -> &'static tokio::sync::Semaphore {
+    static GATE: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    GATE.get_or_init(|| tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())))
+}
+
+/// [`hash`] on the blocking pool, within the gate.
 pub async fn hash_async(password: String) -> String {
+    let _permit = gate().acquire().await.expect("the gate is never closed");
     tokio::task::spawn_blocking(move || hash(&password)).await.expect("hashing does not panic")
+}
+
+/// Whether `password` matches any of `hashes` ([`verify`] on the blocking pool,
+/// within the gate).
+pub async fn verify_async(password: String, hashes: Vec<String>) -> bool {
+    let _permit = gate().acquire().await.expect("the gate is never closed");
+    tokio::task::spawn_blocking(move || hashes.iter().any(|h| verify(&password, h))).await.unwrap_or(false)
 }
 
 #[cfg(test)]

@@ -153,8 +153,7 @@ impl Authenticator {
         }
         let Some(record) = record else {
             // Spend the same time as for a real account.
-            let secret = secret.to_owned();
-            let _ = tokio::task::spawn_blocking(move || password::verify(&secret, dummy_hash())).await;
+            password::verify_async(secret.to_owned(), vec![dummy_hash().to_owned()]).await;
             return Ok(None);
         };
         let mut candidates = Vec::new();
@@ -162,10 +161,7 @@ impl Authenticator {
             candidates = self.store.app_password_hashes(record.id, hint).await?;
         }
         candidates.extend(record.password_hash.clone());
-        let secret = secret.to_owned();
-        let ok = tokio::task::spawn_blocking(move || candidates.iter().any(|h| password::verify(&secret, h)))
-            .await
-            .unwrap_or(false);
+        let ok = password::verify_async(secret.to_owned(), candidates).await;
         Ok(ok.then_some((Identity { principal_id: record.id, name: record.name }, record.auth_epoch)))
     }
 
