@@ -42,7 +42,9 @@ impl Core {
     pub async fn busy_of(&self, p: &Principal, start: i64, end: i64) -> Result<Vec<Period>> {
         let utc = TzSpec::utc();
         let mut periods = Vec::new();
-        for c in self.calendars_of(p).await? {
+        // Only events make busy time (RFC 4791 §7.10): task and journal calendars
+        // are not searched.
+        for c in self.calendars_of(p).await?.into_iter().filter(|c| c.components.allows("VEVENT")) {
             if self.transparent(&c).await? {
                 continue;
             }
