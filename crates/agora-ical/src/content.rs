@@ -175,7 +175,9 @@ fn needs_quotes(v: &str) -> bool {
     v.contains([':', ';', ',']) || v.starts_with([' ', '\t'])
 }
 
-fn fold_into(line: &str, out: &mut String) {
+/// Appends one content line folded at 75 octets (RFC 5545 §3.1, RFC 6350 §3.2)
+/// without splitting a UTF-8 character, with CRLF.
+pub(crate) fn fold_into(line: &str, out: &mut String) {
     // 75 octets on the first line, 74 after the leading space of continuations.
     let mut limit = 75;
     let mut used = 0;

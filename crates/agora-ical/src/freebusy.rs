@@ -239,7 +239,7 @@ pub fn vfreebusy(r: &FbReply) -> String {
     lines.push("END:VCALENDAR".into());
     let mut out = String::new();
     for l in &lines {
-        fold(l, &mut out);
+        crate::content::fold_into(l, &mut out);
     }
     out
 }
@@ -254,20 +254,6 @@ fn derived_uid(r: &FbReply) -> String {
     let mut h = DefaultHasher::new();
     (r.organizer, r.attendee, r.start, r.end, r.now).hash(&mut h);
     format!("{:016x}-freebusy@agora", h.finish())
-}
-
-/// Appends `line` folded at 75 octets on character boundaries, with CRLF.
-fn fold(line: &str, out: &mut String) {
-    let mut width = 0;
-    for ch in line.chars() {
-        if width + ch.len_utf8() > 75 {
-            out.push_str("\r\n ");
-            width = 1;
-        }
-        out.push(ch);
-        width += ch.len_utf8();
-    }
-    out.push_str("\r\n");
 }
 
 /// A VFREEBUSY REQUEST (RFC 5546 §3.3.2, RFC 6638 §3.2.4): whose free/busy time, for whom, when.

@@ -181,10 +181,11 @@ fn with_uid(card: String) -> (String, String) {
     if let Some(uid) = uid.filter(|u| !u.is_empty()) {
         return (uid, card);
     }
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    card.hash(&mut h);
-    let uid = format!("agora-import-{:016x}", h.finish());
+    // SHA-256 rather than std's hasher, whose output may change between Rust
+    // releases: the same card must get the same UID on every import.
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(card.as_bytes());
+    let uid = format!("agora-import-{}", digest[..8].iter().map(|b| format!("{b:02x}")).collect::<String>());
     let mut lines: Vec<&str> = card.split_inclusive("\r\n").collect();
     let version = lines.iter().position(|l| l.to_ascii_uppercase().starts_with("VERSION:"));
     let uid_line = format!("UID:{uid}\r\n");

@@ -208,22 +208,5 @@ pub(crate) fn write_line(
     }
     line.push(':');
     line.push_str(value);
-    fold(out, &line);
-}
-
-/// Writes `line` as 75-octet chunks: the first up to 75, the next ones a space
-/// and up to 74, never splitting a character.
-fn fold(out: &mut String, line: &str) {
-    let mut budget = 75;
-    let mut start = 0;
-    for (i, c) in line.char_indices() {
-        if i + c.len_utf8() - start > budget {
-            out.push_str(&line[start..i]);
-            out.push_str("\r\n ");
-            start = i;
-            budget = 74;
-        }
-    }
-    out.push_str(&line[start..]);
-    out.push_str("\r\n");
+    crate::content::fold_into(&line, out);
 }
