@@ -9,6 +9,8 @@
 //! - [`resources`]: collections, objects, changes.
 //! - `scheduling_api`, `sql_scheduling`: [`SchedulingStore`], UID lookup across a
 //!   user's calendars, the outgoing iMIP queue and room-booking locks.
+//! - `cache`: the credential epochs, collections and collection properties every
+//!   request reads, kept in memory and never stale within the process.
 //! - `sql`, `sql_resources`: the SQL shared by both backends, instantiated once per
 //!   backend by a macro.
 //! - `sqlite`, `postgres`: connection set-up, migrations and how a write
@@ -22,6 +24,7 @@
 //! migrations per backend in `migrations/{sqlite,postgres}`.
 
 mod api;
+mod cache;
 pub mod error;
 pub mod model;
 mod postgres;

@@ -2,20 +2,34 @@
 //! `agora serve` processes may share one database.
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::Connection;
-use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgListener, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Transaction};
 
+use crate::cache::{HotCache, Scope, WriteGuard};
 use crate::error::{Conflict, Result, StoreError};
 use crate::model::*;
 use crate::sql::{PRINCIPAL_COLUMNS, sql_store};
 use crate::timing::OpTimer;
 
+/// The channel on which writes to what the cache holds are announced to the other
+/// processes sharing the database (migration 0015; delivered at commit).
+const CHANGES_CHANNEL: &str = "agora_changes";
+
 /// PostgreSQL implementation of [`crate::Store`].
 pub struct PgStore {
     pool: PgPool,
+    cache: Arc<HotCache>,
+    listener: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for PgStore {
+    fn drop(&mut self) {
+        self.listener.abort();
+    }
 }
 
 impl PgStore {
@@ -24,7 +38,11 @@ impl PgStore {
     /// Connects to `url` and applies pending migrations (sqlx serialises concurrent
     /// migrators with an advisory lock).
     pub async fn connect(url: &str) -> Result<Self> {
-        let options = PgConnectOptions::from_str(url)?;
+        let cache = Arc::new(HotCache::default());
+        // Names this store's connections, and so the notifications they cause.
+        let instance =
+            format!("agora-{}-{:p}-{}", std::process::id(), Arc::as_ptr(&cache), crate::cache::startup_nanos());
+        let options = PgConnectOptions::from_str(url)?.application_name(&instance);
         // One direct connection first: an unreachable server is reported at once
         // instead of after the pool's acquire timeout.
         PgConnection::connect_with(&options).await?.close().await?;
@@ -34,15 +52,37 @@ impl PgStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-        Ok(PgStore { pool })
+        let mut listener = PgListener::connect_with(&pool).await?;
+        listener.listen(CHANGES_CHANNEL).await?;
+        let listener = tokio::spawn(watch_foreign_writes(listener, cache.clone(), instance.clone()));
+        Ok(PgStore { pool, cache, listener })
     }
 
     async fn close_pools(&self) {
+        self.listener.abort();
         self.pool.close().await;
     }
 
-    async fn write_tx(&self) -> Result<Transaction<'static, Postgres>> {
-        Ok(self.pool.begin().await?)
+    async fn write_tx(&self, scope: Scope<'_>) -> Result<(Transaction<'static, Postgres>, WriteGuard<'_>)> {
+        // Other processes hear of it from the triggers of migration 0015.
+        Ok((self.pool.begin().await?, self.cache.writing(scope)))
+    }
+}
+
+/// Clears the cache when another process commits a write. A lost connection may
+/// have lost notifications: the cache is cleared then too (the listener
+/// reconnects by itself on the next receive).
+async fn watch_foreign_writes(mut listener: PgListener, cache: Arc<HotCache>, instance: String) {
+    loop {
+        match listener.try_recv().await {
+            Ok(Some(n)) if n.payload() == instance => {}
+            Ok(Some(_)) => cache.clear(),
+            Ok(None) => cache.clear(),
+            Err(_) => {
+                cache.clear();
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
     }
 }
 

@@ -105,7 +105,7 @@ macro_rules! sql_store {
 
             async fn insert_principal(&self, new: &NewPrincipal, now: i64) -> Result<Principal> {
                 let _t = OpTimer::start("insert_principal");
-                let mut tx = self.write_tx().await?;
+                let (mut tx, _w) = self.write_tx(Scope::All).await?;
                 let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM principals WHERE name = $1")
                     .bind(&new.name)
                     .fetch_optional(&mut *tx)
@@ -207,7 +207,7 @@ macro_rules! sql_store {
 
             async fn delete_principal(&self, id: PrincipalId) -> Result<bool> {
                 let _t = OpTimer::start("delete_principal");
-                let mut tx = self.write_tx().await?;
+                let (mut tx, _w) = self.write_tx(Scope::All).await?;
                 // Foreign keys cascade to addresses, memberships and app passwords.
                 let done = sqlx::query("DELETE FROM principals WHERE id = $1").bind(id).execute(&mut *tx).await?;
                 tx.commit().await?;
@@ -216,7 +216,7 @@ macro_rules! sql_store {
 
             async fn set_password(&self, id: PrincipalId, hash: &str) -> Result<bool> {
                 let _t = OpTimer::start("set_password");
-                let mut tx = self.write_tx().await?;
+                let (mut tx, _w) = self.write_tx(Scope::All).await?;
                 sqlx::query("UPDATE principals SET password_hash = $1 WHERE id = $2")
                     .bind(hash)
                     .bind(id)
@@ -249,6 +249,8 @@ macro_rules! sql_store {
             }
 
             async fn auth_epoch(&self, id: PrincipalId) -> Result<Option<i64>> {
+                // Never cached: a revoked password must fail at once, whichever
+                // process revoked it.
                 let _t = OpTimer::start("auth_epoch");
                 Ok(sqlx::query_scalar("SELECT auth_epoch FROM principals WHERE id = $1")
                     .bind(id)
@@ -275,7 +277,7 @@ macro_rules! sql_store {
             ) -> Result<AppPassword> {
                 let _t = OpTimer::start("insert_app_password");
                 let conflict = || Conflict::AppPasswordLabel(label.to_owned());
-                let mut tx = self.write_tx().await?;
+                let (mut tx, _w) = self.write_tx(Scope::All).await?;
                 let taken: Option<i64> =
                     sqlx::query_scalar("SELECT id FROM app_passwords WHERE principal_id = $1 AND label = $2")
                         .bind(id)
@@ -325,7 +327,7 @@ macro_rules! sql_store {
 
             async fn delete_app_password(&self, id: PrincipalId, label: &str) -> Result<bool> {
                 let _t = OpTimer::start("delete_app_password");
-                let mut tx = self.write_tx().await?;
+                let (mut tx, _w) = self.write_tx(Scope::All).await?;
                 let done = sqlx::query("DELETE FROM app_passwords WHERE principal_id = $1 AND label = $2")
                     .bind(id)
                     .bind(label)
@@ -344,7 +346,7 @@ macro_rules! sql_store {
                 if group == member {
                     return Err(StoreError::Conflict(Conflict::MembershipCycle));
                 }
-                let mut tx = self.write_tx().await?;
+                let (mut tx, _w) = self.write_tx(Scope::All).await?;
                 let already: Option<i64> = sqlx::query_scalar(
                     "SELECT CAST(1 AS BIGINT) FROM group_members WHERE group_id = $1 AND member_id = $2",
                 )
@@ -381,7 +383,7 @@ macro_rules! sql_store {
 
             async fn remove_member(&self, group: PrincipalId, member: PrincipalId) -> Result<bool> {
                 let _t = OpTimer::start("remove_member");
-                let mut tx = self.write_tx().await?;
+                let (mut tx, _w) = self.write_tx(Scope::All).await?;
                 let done = sqlx::query("DELETE FROM group_members WHERE group_id = $1 AND member_id = $2")
                     .bind(group)
                     .bind(member)

@@ -364,11 +364,32 @@ macro_rules! sql_resource_store {
                 Ok(())
             }
 
+            /// The collection at a path: a stored one, or a mount of a shared one.
+            async fn collection_at(pool: &sqlx::Pool<$db>, path: &str) -> Result<Option<Collection>> {
+                let row = sqlx::query(&format!("SELECT {COLLECTION_COLUMNS} FROM collections WHERE path = $1"))
+                    .bind(path)
+                    .fetch_optional(pool)
+                    .await?;
+                if let Some(row) = row {
+                    return Ok(Some(collection_from_row(&row)?));
+                }
+                let mount = sqlx::query(
+                    "SELECT c.id, c.owner_id, c.path, c.parent_id, c.kind, c.components, c.revision, c.created_at, c.modified_at, c.source, \
+                     s.id AS share_id, s.mount_path, s.mount_parent \
+                     FROM shares s JOIN collections c ON c.id = s.collection_id \
+                     WHERE s.mount_path = $1 AND s.status = 'accepted'",
+                )
+                .bind(path)
+                .fetch_optional(pool)
+                .await?;
+                Ok(mount.as_ref().map(mount_from_row).transpose()?)
+            }
+
             #[async_trait::async_trait]
             impl crate::ResourceStore for $store {
                 async fn provision(&self, collections: &[NewCollection], now: i64) -> Result<()> {
                     let _t = OpTimer::start("provision");
-                    let mut tx = self.write_tx().await?;
+                    let (mut tx, _w) = self.write_tx(Scope::All).await?;
                     for new in collections {
                         // Provisioning again adds only what is missing (collections
                         // introduced after a user was created).
@@ -391,7 +412,7 @@ macro_rules! sql_resource_store {
 
                 async fn create_collection(&self, new: &NewCollection, now: i64) -> Result<Collection> {
                     let _t = OpTimer::start("create_collection");
-                    let mut tx = self.write_tx().await?;
+                    let (mut tx, _w) = self.write_tx(Scope::All).await?;
                     if collection_id_at(&mut tx, &new.path).await?.is_some() {
                         return Err(StoreError::Conflict(Conflict::Path(new.path.clone())));
                     }
@@ -420,24 +441,15 @@ macro_rules! sql_resource_store {
                 }
 
                 async fn collection(&self, path: &str) -> Result<Option<Collection>> {
-                    let _t = OpTimer::start("collection");
-                    let row = sqlx::query(&format!("SELECT {COLLECTION_COLUMNS} FROM collections WHERE path = $1"))
-                        .bind(path)
-                        .fetch_optional(&self.pool)
-                        .await?;
-                    if let Some(row) = row {
-                        return Ok(Some(collection_from_row(&row)?));
+                    if let Some(hit) = self.cache.collection(path) {
+                        crate::cache::hit("collection");
+                        return Ok(hit);
                     }
-                    let mount = sqlx::query(
-                        "SELECT c.id, c.owner_id, c.path, c.parent_id, c.kind, c.components, c.revision, c.created_at, c.modified_at, c.source, \
-                         s.id AS share_id, s.mount_path, s.mount_parent \
-                         FROM shares s JOIN collections c ON c.id = s.collection_id \
-                         WHERE s.mount_path = $1 AND s.status = 'accepted'",
-                    )
-                    .bind(path)
-                    .fetch_optional(&self.pool)
-                    .await?;
-                    Ok(mount.as_ref().map(mount_from_row).transpose()?)
+                    let _t = OpTimer::start("collection");
+                    let stamp = self.cache.stamp();
+                    let found = collection_at(&self.pool, path).await?;
+                    self.cache.put_collection(path, found.clone(), stamp);
+                    Ok(found)
                 }
 
                 async fn subcollections(&self, parent: CollectionId) -> Result<Vec<Collection>> {
@@ -488,7 +500,7 @@ macro_rules! sql_resource_store {
 
                 async fn delete_collection(&self, id: CollectionId, now: i64) -> Result<bool> {
                     let _t = OpTimer::start("delete_collection");
-                    let mut tx = self.write_tx().await?;
+                    let (mut tx, _w) = self.write_tx(Scope::All).await?;
                     let row = sqlx::query("SELECT parent_id, path FROM collections WHERE id = $1")
                         .bind(id)
                         .fetch_optional(&mut *tx)
@@ -506,13 +518,20 @@ macro_rules! sql_resource_store {
                 }
 
                 async fn collection_properties(&self, id: CollectionId) -> Result<Vec<(String, String)>> {
+                    if let Some(hit) = self.cache.properties(id) {
+                        crate::cache::hit("collection_properties");
+                        return Ok(hit);
+                    }
                     let _t = OpTimer::start("collection_properties");
-                    Ok(properties(&self.pool, "collection_properties", "collection_id", id).await?)
+                    let stamp = self.cache.stamp();
+                    let props = properties(&self.pool, "collection_properties", "collection_id", id).await?;
+                    self.cache.put_properties(id, props.clone(), stamp);
+                    Ok(props)
                 }
 
                 async fn patch_collection(&self, id: CollectionId, changes: &[PropertyChange], now: i64) -> Result<()> {
                     let _t = OpTimer::start("patch_collection");
-                    let mut tx = self.write_tx().await?;
+                    let (mut tx, _w) = self.write_tx(Scope::All).await?;
                     apply_changes(&mut tx, "collection_properties", "collection_id", id, changes).await?;
                     sqlx::query("UPDATE collections SET modified_at = $2 WHERE id = $1")
                         .bind(id)
@@ -622,7 +641,7 @@ macro_rules! sql_resource_store {
                     now: i64,
                 ) -> Result<PutOutcome> {
                     let _t = OpTimer::start("put_object");
-                    let mut tx = self.write_tx().await?;
+                    let (mut tx, _w) = self.write_tx(Scope::Objects(&[collection])).await?;
                     let current = sqlx::query("SELECT id, etag, created_at, schedule_tag FROM objects WHERE collection_id = $1 AND name = $2")
                         .bind(collection)
                         .bind(name)
@@ -705,7 +724,7 @@ macro_rules! sql_resource_store {
                     now: i64,
                 ) -> Result<bool> {
                     let _t = OpTimer::start("delete_object");
-                    let mut tx = self.write_tx().await?;
+                    let (mut tx, _w) = self.write_tx(Scope::Objects(&[collection])).await?;
                     let current = sqlx::query("SELECT etag, schedule_tag FROM objects WHERE collection_id = $1 AND name = $2")
                         .bind(collection)
                         .bind(name)
@@ -741,7 +760,7 @@ macro_rules! sql_resource_store {
                     now: i64,
                 ) -> Result<PutOutcome> {
                     let _t = OpTimer::start("transfer_object");
-                    let mut tx = self.write_tx().await?;
+                    let (mut tx, _w) = self.write_tx(Scope::Objects(&[src, dst])).await?;
                     let source: Option<i64> = sqlx::query_scalar("SELECT id FROM objects WHERE collection_id = $1 AND name = $2")
                         .bind(src)
                         .bind(src_name)
@@ -820,7 +839,7 @@ macro_rules! sql_resource_store {
                     now: i64,
                 ) -> Result<bool> {
                     let _t = OpTimer::start("move_collection");
-                    let mut tx = self.write_tx().await?;
+                    let (mut tx, _w) = self.write_tx(Scope::All).await?;
                     let row = sqlx::query("SELECT path, parent_id FROM collections WHERE id = $1")
                         .bind(id)
                         .fetch_optional(&mut *tx)
@@ -864,7 +883,7 @@ macro_rules! sql_resource_store {
                     now: i64,
                 ) -> Result<bool> {
                     let _t = OpTimer::start("copy_collection");
-                    let mut tx = self.write_tx().await?;
+                    let (mut tx, _w) = self.write_tx(Scope::All).await?;
                     let root = sqlx::query(&format!("SELECT {COLLECTION_COLUMNS} FROM collections WHERE id = $1"))
                         .bind(id)
                         .fetch_optional(&mut *tx)
@@ -930,7 +949,7 @@ macro_rules! sql_resource_store {
 
                 async fn patch_object(&self, object_id: i64, changes: &[PropertyChange]) -> Result<()> {
                     let _t = OpTimer::start("patch_object");
-                    let mut tx = self.write_tx().await?;
+                    let (mut tx, _w) = self.write_tx(Scope::Nothing).await?;
                     apply_changes(&mut tx, "object_properties", "object_id", object_id, changes).await?;
                     tx.commit().await?;
                     Ok(())
@@ -1006,7 +1025,7 @@ macro_rules! sql_resource_store {
 
                 async fn create_lock(&self, lock: &Lock, now: i64) -> Result<()> {
                     let _t = OpTimer::start("create_lock");
-                    let mut tx = self.write_tx().await?;
+                    let (mut tx, _w) = self.write_tx(Scope::Nothing).await?;
                     sqlx::query("DELETE FROM locks WHERE expires_at <= $1").bind(now).execute(&mut *tx).await?;
                     let rows = sqlx::query(
                         "SELECT token, path, depth_infinity, exclusive, owner_xml, principal_id, timeout_secs, expires_at FROM locks",
@@ -1040,7 +1059,7 @@ macro_rules! sql_resource_store {
 
                 async fn refresh_lock(&self, token: &str, timeout_secs: i64, now: i64) -> Result<Option<Lock>> {
                     let _t = OpTimer::start("refresh_lock");
-                    let mut tx = self.write_tx().await?;
+                    let (mut tx, _w) = self.write_tx(Scope::Nothing).await?;
                     sqlx::query("UPDATE locks SET timeout_secs = $2, expires_at = $3 WHERE token = $1 AND expires_at > $4")
                         .bind(token)
                         .bind(timeout_secs)
@@ -1062,7 +1081,7 @@ macro_rules! sql_resource_store {
 
                 async fn delete_lock(&self, token: &str) -> Result<bool> {
                     let _t = OpTimer::start("delete_lock");
-                    let mut tx = self.write_tx().await?;
+                    let (mut tx, _w) = self.write_tx(Scope::Nothing).await?;
                     let done = sqlx::query("DELETE FROM locks WHERE token = $1").bind(token).execute(&mut *tx).await?;
                     tx.commit().await?;
                     Ok(done.rows_affected() > 0)
@@ -1112,7 +1131,7 @@ macro_rules! sql_resource_store {
 
                 async fn replace_grants(&self, collection: CollectionId, grants: &[(Grantee, i64)]) -> Result<()> {
                     let _t = OpTimer::start("replace_grants");
-                    let mut tx = self.write_tx().await?;
+                    let (mut tx, _w) = self.write_tx(Scope::All).await?;
                     sqlx::query("DELETE FROM grants WHERE collection_id = $1").bind(collection).execute(&mut *tx).await?;
                     for (grantee, privileges) in grants {
                         insert_grant(&mut tx, collection, grantee, *privileges).await?;
@@ -1171,7 +1190,7 @@ macro_rules! sql_resource_store {
                     now: i64,
                 ) -> Result<Share> {
                     let _t = OpTimer::start("upsert_share");
-                    let mut tx = self.write_tx().await?;
+                    let (mut tx, _w) = self.write_tx(Scope::All).await?;
                     sqlx::query(
                         "INSERT INTO shares (collection_id, sharee_id, access, status, summary, created_at) \
                          VALUES ($1, $2, $3, 'pending', $4, $5) \
@@ -1221,7 +1240,7 @@ macro_rules! sql_resource_store {
                     now: i64,
                 ) -> Result<()> {
                     let _t = OpTimer::start("answer_share");
-                    let mut tx = self.write_tx().await?;
+                    let (mut tx, _w) = self.write_tx(Scope::All).await?;
                     let old = sqlx::query("SELECT mount_path, mount_parent FROM shares WHERE id = $1")
                         .bind(share)
                         .fetch_optional(&mut *tx)
@@ -1258,7 +1277,7 @@ macro_rules! sql_resource_store {
 
                 async fn delete_share(&self, share: i64, now: i64) -> Result<bool> {
                     let _t = OpTimer::start("delete_share");
-                    let mut tx = self.write_tx().await?;
+                    let (mut tx, _w) = self.write_tx(Scope::All).await?;
                     let old = sqlx::query("SELECT mount_path, mount_parent FROM shares WHERE id = $1")
                         .bind(share)
                         .fetch_optional(&mut *tx)
@@ -1296,7 +1315,7 @@ macro_rules! sql_resource_store {
 
                 async fn patch_share(&self, share: i64, changes: &[PropertyChange]) -> Result<()> {
                     let _t = OpTimer::start("patch_share");
-                    let mut tx = self.write_tx().await?;
+                    let (mut tx, _w) = self.write_tx(Scope::All).await?;
                     apply_changes(&mut tx, "share_properties", "share_id", share, changes).await?;
                     tx.commit().await?;
                     Ok(())
@@ -1313,7 +1332,7 @@ macro_rules! sql_resource_store {
 
                 async fn publish(&self, collection: CollectionId, token: &str, now: i64) -> Result<()> {
                     let _t = OpTimer::start("publish");
-                    let mut tx = self.write_tx().await?;
+                    let (mut tx, _w) = self.write_tx(Scope::All).await?;
                     sqlx::query("DELETE FROM publications WHERE collection_id = $1").bind(collection).execute(&mut *tx).await?;
                     sqlx::query("INSERT INTO publications (collection_id, token, created_at) VALUES ($1, $2, $3)")
                         .bind(collection)
@@ -1335,7 +1354,7 @@ macro_rules! sql_resource_store {
 
                 async fn unpublish(&self, collection: CollectionId) -> Result<bool> {
                     let _t = OpTimer::start("unpublish");
-                    let mut tx = self.write_tx().await?;
+                    let (mut tx, _w) = self.write_tx(Scope::All).await?;
                     let done =
                         sqlx::query("DELETE FROM publications WHERE collection_id = $1").bind(collection).execute(&mut *tx).await?;
                     tx.commit().await?;
@@ -1355,7 +1374,7 @@ macro_rules! sql_resource_store {
 
                 async fn set_proxies(&self, owner: PrincipalId, write: bool, delegates: &[PrincipalId]) -> Result<()> {
                     let _t = OpTimer::start("set_proxies");
-                    let mut tx = self.write_tx().await?;
+                    let (mut tx, _w) = self.write_tx(Scope::All).await?;
                     sqlx::query("DELETE FROM proxies WHERE owner_id = $1 AND write = $2")
                         .bind(owner)
                         .bind(i64::from(write))
@@ -1406,7 +1425,7 @@ macro_rules! sql_resource_store {
 
                 async fn delete_locks_below(&self, path: &str) -> Result<()> {
                     let _t = OpTimer::start("delete_locks_below");
-                    let mut tx = self.write_tx().await?;
+                    let (mut tx, _w) = self.write_tx(Scope::Nothing).await?;
                     sqlx::query("DELETE FROM locks WHERE path = $1 OR substr(path, 1, CAST($2 AS INTEGER)) = $3")
                         .bind(path.trim_end_matches('/'))
                         .bind(path.chars().count() as i64)

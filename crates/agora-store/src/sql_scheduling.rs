@@ -73,7 +73,7 @@ macro_rules! sql_scheduling_store {
 
                 async fn claim_mail(&self, now: i64, lease: i64, limit: i64) -> Result<Vec<QueuedMail>> {
                     let _t = OpTimer::start("claim_mail");
-                    let mut tx = self.write_tx().await?;
+                    let (mut tx, _w) = self.write_tx(Scope::Nothing).await?;
                     let ids: Vec<i64> = sqlx::query_scalar(
                         "SELECT id FROM mail_queue WHERE status = 'queued' AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2",
                     )
@@ -117,7 +117,7 @@ macro_rules! sql_scheduling_store {
 
                 async fn release_mail(&self, ids: &[i64], now: i64) -> Result<()> {
                     let _t = OpTimer::start("release_mail");
-                    let mut tx = self.write_tx().await?;
+                    let (mut tx, _w) = self.write_tx(Scope::Nothing).await?;
                     for id in ids {
                         sqlx::query("UPDATE mail_queue SET next_attempt_at = $2 WHERE id = $1 AND status = 'queued'")
                             .bind(id)

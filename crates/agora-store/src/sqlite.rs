@@ -8,11 +8,13 @@
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
+use crate::cache::{HotCache, Scope, WriteGuard};
 use crate::error::{Conflict, Result, StoreError};
 use crate::model::*;
 use crate::sql::{PRINCIPAL_COLUMNS, sql_store};
@@ -28,10 +30,21 @@ pub enum Synchronous {
     Normal,
 }
 
+/// How often the writer connection is asked whether another process wrote.
+const FOREIGN_WRITE_POLL: Duration = Duration::from_millis(100);
+
 /// SQLite implementation of [`crate::Store`].
 pub struct SqliteStore {
     pool: SqlitePool,
     writer: SqlitePool,
+    cache: Arc<HotCache>,
+    watcher: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for SqliteStore {
+    fn drop(&mut self) {
+        self.watcher.abort();
+    }
 }
 
 impl SqliteStore {
@@ -52,7 +65,11 @@ impl SqliteStore {
         let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
         sqlx::migrate!("./migrations/sqlite").run(&writer).await?;
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options.read_only(false)).await?;
-        Ok(SqliteStore { pool, writer })
+        let cache = Arc::new(HotCache::default());
+        // Taken before this store's first read: writes by others from now on count.
+        let version = data_version(&writer).await?;
+        let watcher = tokio::spawn(watch_foreign_writes(writer.clone(), cache.clone(), version));
+        Ok(SqliteStore { pool, writer, cache, watcher })
     }
 
     async fn close_pools(&self) {
@@ -61,9 +78,37 @@ impl SqliteStore {
         self.writer.close().await;
     }
 
-    async fn write_tx(&self) -> Result<Transaction<'static, Sqlite>> {
-        Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
+    async fn write_tx(&self, scope: Scope<'_>) -> Result<(Transaction<'static, Sqlite>, WriteGuard<'_>)> {
+        let tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        Ok((tx, self.cache.writing(scope)))
     }
+}
+
+/// Clears the cache when another process (the CLI) commits. Every write of this
+/// process goes through the one writer connection, and SQLite changes a
+/// connection's `data_version` only for commits made by other connections
+/// (<https://sqlite.org/pragma.html#pragma_data_version>).
+async fn watch_foreign_writes(writer: SqlitePool, cache: Arc<HotCache>, mut seen: Option<i64>) {
+    loop {
+        tokio::time::sleep(FOREIGN_WRITE_POLL).await;
+        match data_version(&writer).await {
+            Ok(v) => {
+                if v != seen {
+                    cache.clear();
+                }
+                seen = v;
+            }
+            Err(_) if writer.is_closed() => return,
+            // Cannot tell: assume the worst.
+            Err(_) => cache.clear(),
+        }
+    }
+}
+
+async fn data_version(writer: &SqlitePool) -> Result<Option<i64>> {
+    // fetch_all steps the statement to its end: no read transaction is left open
+    // on the connection (it would freeze the connection's view).
+    Ok(sqlx::query_scalar::<_, i64>("PRAGMA data_version").fetch_all(writer).await?.first().copied())
 }
 
 sql_store!(SqliteStore, Sqlite);

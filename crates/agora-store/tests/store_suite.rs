@@ -32,6 +32,7 @@ agora_testkit::on_both_stores!(
     deleting_cascades,
     concurrent_creations_of_one_name,
     data_survives_reopening,
+    another_process_writes_are_seen,
 );
 
 fn user(name: &str, emails: &[&str]) -> NewPrincipal {
@@ -211,4 +212,74 @@ async fn data_survives_reopening(o: Opened) {
     let again = agora_store::open(o.url.as_deref(), o._dir.path(), Synchronous::Full).await.unwrap();
     assert_eq!(again.principal("alice").await.unwrap().unwrap().emails, ["alice@example.org"]);
     again.close().await;
+}
+
+/// Polls `check` until it holds, for at most five seconds.
+async fn eventually(what: &str, mut check: impl AsyncFnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !check().await {
+        assert!(std::time::Instant::now() < deadline, "never seen: {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+/// Two store instances on one database stand for two processes (the CLI beside
+/// a SQLite server, two servers on one PostgreSQL database): each keeps what
+/// requests read in memory, and must give it up when the other writes.
+async fn another_process_writes_are_seen(o: Opened) {
+    let a = &o.store;
+    let b = agora_store::open(o.url.as_deref(), o._dir.path(), Synchronous::Full).await.unwrap();
+    let alice = a.insert_principal(&user("alice", &[]), 1).await.unwrap();
+    let cal = NewCollection {
+        owner_id: alice.id,
+        path: "calendars/alice/".into(),
+        parent_path: None,
+        kind: CollectionKind::Calendar,
+        components: Components(Components::EVENT),
+        properties: vec![("{urn:x}p".into(), "<p xmlns=\"urn:x\">1</p>".into())],
+        source: None,
+        grants: Vec::new(),
+    };
+    a.provision(&[cal], 1).await.unwrap();
+    let path = "calendars/alice/";
+    let c = a.collection(path).await.unwrap().unwrap();
+    let epoch = a.auth_epoch(alice.id).await.unwrap().unwrap();
+    a.auth_epoch(alice.id).await.unwrap();
+    assert!(a.collection("calendars/alice/x.ics/").await.unwrap().is_none());
+    assert_eq!(a.collection_properties(c.id).await.unwrap().len(), 1);
+    // The same again, from memory.
+    assert_eq!(a.collection(path).await.unwrap().unwrap().revision, c.revision);
+
+    // This process's own writes are seen at once.
+    let object = NewObject {
+        uid: Some("u1".into()),
+        etag: "e1".into(),
+        content_type: "text/calendar".into(),
+        data: b"BEGIN:VCALENDAR".to_vec(),
+        component: Some("VEVENT".into()),
+        span_start: None,
+        span_end: None,
+        class: 0,
+        schedule_tag: None,
+    };
+    a.put_object(c.id, "one.ics", &object, &WriteCondition::Always, 2).await.unwrap();
+    let after_own = a.collection(path).await.unwrap().unwrap().revision;
+    assert!(after_own > c.revision, "a write of this process moves the ctag at once");
+
+    // Another process's writes, soon.
+    b.put_object(c.id, "two.ics", &NewObject { uid: Some("u2".into()), ..object.clone() }, &WriteCondition::Always, 3)
+        .await
+        .unwrap();
+    eventually("the other process's object write", async || {
+        a.collection(path).await.unwrap().unwrap().revision > after_own
+    })
+    .await;
+    b.set_password(alice.id, "new-hash").await.unwrap();
+    assert_eq!(a.auth_epoch(alice.id).await.unwrap(), Some(epoch + 1), "credential changes count at once");
+    b.patch_collection(c.id, &[PropertyChange::Remove("{urn:x}p".into())], 4).await.unwrap();
+    eventually("the other process's property change", async || a.collection_properties(c.id).await.unwrap().is_empty())
+        .await;
+    b.delete_collection(c.id, 5).await.unwrap();
+    eventually("the other process's deletion", async || a.collection(path).await.unwrap().is_none()).await;
+    b.close().await;
 }
