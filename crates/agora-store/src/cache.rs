@@ -26,7 +26,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::resources::{Collection, CollectionId};
+use crate::resources::{Collection, CollectionId, Lock};
 
 /// How long an entry is served without being read again.
 pub(crate) const TTL: Duration = Duration::from_secs(30);
@@ -47,9 +47,9 @@ pub(crate) fn hit(what: &'static str) {
 pub(crate) enum Scope<'a> {
     /// Objects of these collections (and so their revisions, sync tokens, ctags).
     Objects(&'a [CollectionId]),
-    /// Anything (collections, properties, shares, grants, principals).
+    /// Anything (collections, properties, shares, grants, principals, locks).
     All,
-    /// Nothing this cache holds (the mail queue, locks).
+    /// Nothing this cache holds (the mail queue, objects' dead properties).
     Nothing,
 }
 
@@ -72,6 +72,9 @@ struct Entry<T> {
 struct Maps {
     collections: HashMap<String, Entry<Option<Collection>>>,
     properties: HashMap<CollectionId, Entry<Vec<(String, String)>>>,
+    /// Unexpired locks at a path and above it (and below it when asked), as
+    /// read; expiry is applied again when served.
+    locks: HashMap<(String, bool), Entry<Vec<Lock>>>,
 }
 
 /// The cache of one store instance.
@@ -140,6 +143,7 @@ impl HotCache {
         let mut maps = self.maps();
         maps.collections.clear();
         maps.properties.clear();
+        maps.locks.clear();
     }
 
     fn bump(&self, scope: Scope<'_>) {
@@ -174,8 +178,9 @@ impl HotCache {
 
     pub(crate) fn put_collection(&self, path: &str, value: Option<Collection>, stamp: Stamp) {
         let mut maps = self.maps();
-        // A collection's row holds its revision: it depends on object writes too.
-        if self.unchanged(stamp, true) {
+        // A collection's row holds its revision: it depends on object writes too;
+        // that no collection is there does not.
+        if self.unchanged(stamp, value.is_some()) {
             let stripe = value.as_ref().map(|c| {
                 let s = stripe_of(c.id);
                 (s, self.stripes[s].load(Ordering::Acquire))
@@ -193,6 +198,22 @@ impl HotCache {
         let mut maps = self.maps();
         if self.unchanged(stamp, false) {
             insert(&mut maps.properties, id, Entry { value, all: stamp.all, stripe: None, at: Instant::now() });
+        }
+    }
+}
+
+impl HotCache {
+    pub(crate) fn locks(&self, path: &str, descendants: bool, now: i64) -> Option<Vec<Lock>> {
+        let maps = self.maps();
+        let e = maps.locks.get(&(path.to_owned(), descendants)).filter(|e| self.fresh(e))?;
+        Some(e.value.iter().filter(|l| l.expires_at > now).cloned().collect())
+    }
+
+    pub(crate) fn put_locks(&self, path: &str, descendants: bool, value: Vec<Lock>, stamp: Stamp) {
+        let mut maps = self.maps();
+        if self.unchanged(stamp, false) {
+            let entry = Entry { value, all: stamp.all, stripe: None, at: Instant::now() };
+            insert(&mut maps.locks, (path.to_owned(), descendants), entry);
         }
     }
 }
@@ -281,5 +302,26 @@ mod tests {
         assert!(c.properties(1).is_none());
         c.put_properties(1, Vec::new(), stamp);
         assert!(c.properties(1).is_none(), "a value read before the clear is not kept");
+    }
+
+    #[test]
+    fn cached_locks_expire_and_end_with_any_lock_write() {
+        let c = HotCache::default();
+        let lock = Lock {
+            token: "t".into(),
+            path: "c7/".into(),
+            depth_infinity: false,
+            exclusive: true,
+            owner_xml: None,
+            principal_id: 1,
+            timeout_secs: 100,
+            expires_at: 200,
+        };
+        c.put_locks("c7/x.ics", false, vec![lock], c.stamp());
+        assert_eq!(c.locks("c7/x.ics", false, 150).map(|l| l.len()), Some(1));
+        assert_eq!(c.locks("c7/x.ics", false, 250).map(|l| l.len()), Some(0), "expired when served");
+        assert!(c.locks("c7/x.ics", true, 150).is_none(), "with descendants is another question");
+        drop(c.writing(Scope::All));
+        assert!(c.locks("c7/x.ics", false, 150).is_none());
     }
 }

@@ -996,7 +996,12 @@ macro_rules! sql_resource_store {
                 }
 
                 async fn locks_near(&self, path: &str, descendants: bool, now: i64) -> Result<Vec<Lock>> {
+                    if let Some(hit) = self.cache.locks(path, descendants, now) {
+                        crate::cache::hit("locks_near");
+                        return Ok(hit);
+                    }
                     let _t = OpTimer::start("locks_near");
+                    let stamp = self.cache.stamp();
                     // Candidate roots: the path and each ancestor; plus, when asked,
                     // everything below. Paths are short, so the list is small.
                     let mut roots = vec![path.to_owned()];
@@ -1020,12 +1025,14 @@ macro_rules! sql_resource_store {
                         q = q.bind(prefix.chars().count() as i64).bind(prefix);
                     }
                     let rows = q.fetch_all(&self.pool).await?;
-                    rows.iter().map(lock_from_row).collect::<Result<Vec<_>, sqlx::Error>>().map_err(Into::into)
+                    let locks = rows.iter().map(lock_from_row).collect::<Result<Vec<_>, sqlx::Error>>()?;
+                    self.cache.put_locks(path, descendants, locks.clone(), stamp);
+                    Ok(locks)
                 }
 
                 async fn create_lock(&self, lock: &Lock, now: i64) -> Result<()> {
                     let _t = OpTimer::start("create_lock");
-                    let (mut tx, _w) = self.write_tx(Scope::Nothing).await?;
+                    let (mut tx, _w) = self.write_tx(Scope::All).await?;
                     sqlx::query("DELETE FROM locks WHERE expires_at <= $1").bind(now).execute(&mut *tx).await?;
                     let rows = sqlx::query(
                         "SELECT token, path, depth_infinity, exclusive, owner_xml, principal_id, timeout_secs, expires_at FROM locks",
@@ -1059,7 +1066,7 @@ macro_rules! sql_resource_store {
 
                 async fn refresh_lock(&self, token: &str, timeout_secs: i64, now: i64) -> Result<Option<Lock>> {
                     let _t = OpTimer::start("refresh_lock");
-                    let (mut tx, _w) = self.write_tx(Scope::Nothing).await?;
+                    let (mut tx, _w) = self.write_tx(Scope::All).await?;
                     sqlx::query("UPDATE locks SET timeout_secs = $2, expires_at = $3 WHERE token = $1 AND expires_at > $4")
                         .bind(token)
                         .bind(timeout_secs)
@@ -1081,7 +1088,7 @@ macro_rules! sql_resource_store {
 
                 async fn delete_lock(&self, token: &str) -> Result<bool> {
                     let _t = OpTimer::start("delete_lock");
-                    let (mut tx, _w) = self.write_tx(Scope::Nothing).await?;
+                    let (mut tx, _w) = self.write_tx(Scope::All).await?;
                     let done = sqlx::query("DELETE FROM locks WHERE token = $1").bind(token).execute(&mut *tx).await?;
                     tx.commit().await?;
                     Ok(done.rows_affected() > 0)
@@ -1425,7 +1432,7 @@ macro_rules! sql_resource_store {
 
                 async fn delete_locks_below(&self, path: &str) -> Result<()> {
                     let _t = OpTimer::start("delete_locks_below");
-                    let (mut tx, _w) = self.write_tx(Scope::Nothing).await?;
+                    let (mut tx, _w) = self.write_tx(Scope::All).await?;
                     sqlx::query("DELETE FROM locks WHERE path = $1 OR substr(path, 1, CAST($2 AS INTEGER)) = $3")
                         .bind(path.trim_end_matches('/'))
                         .bind(path.chars().count() as i64)

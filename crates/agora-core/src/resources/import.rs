@@ -51,12 +51,11 @@ impl Resources<'_> {
                 object.schedule_tag = Some(crate::scheduling::new_schedule_tag());
             }
             let existing = self.store().objects_by_uid(&[c.id], &uid).await?.into_iter().next();
-            let replaced = existing.as_ref().map_or(0, |o| o.meta.size);
-            if let Err(e) = self.check_quota(c, object.data.len() as i64 - replaced).await {
+            let name = existing.map_or_else(|| format!("{}.{ext}", &etag(uid.as_bytes())[..20]), |o| o.meta.name);
+            if let Err(e) = self.check_quota(c, &name, object.data.len() as i64).await {
                 done.skipped.push((uid, e.to_string()));
                 continue;
             }
-            let name = existing.map_or_else(|| format!("{}.{ext}", &etag(uid.as_bytes())[..20]), |o| o.meta.name);
             let outcome = self.store().put_object(c.id, &name, &object, &WriteCondition::Always, now()).await?;
             if outcome.created {
                 done.created += 1;

@@ -432,8 +432,7 @@ impl<'a> Resources<'a> {
     ) -> Result<Written> {
         self.authorize(c, Access::Write).await?;
         let object = validate::prepare(c, data, content_type, self.core.config.max_resource_size)?;
-        let replaced = self.store().object_meta(c.id, name).await?.map(|m| m.size).unwrap_or(0);
-        self.check_quota(c, object.data.len() as i64 - replaced).await?;
+        self.check_quota(c, name, object.data.len() as i64).await?;
         let (outcome, rewritten) = if c.kind == CollectionKind::Calendar {
             self.put_scheduled(c, name, object, condition).await?
         } else {
@@ -545,8 +544,12 @@ impl<'a> Resources<'a> {
     }
 
     /// Refuses a write that would take the owner of `c` over quota (RFC 4331 §6).
-    async fn check_quota(&self, c: &Collection, growth: i64) -> Result<()> {
+    /// Refuses a write of `size` bytes to `name` in `c` that would take the owner
+    /// past the quota (RFC 4331), counting what it replaces.
+    async fn check_quota(&self, c: &Collection, name: &str, size: i64) -> Result<()> {
         let Some(quota) = self.core.config.user_quota_bytes else { return Ok(()) };
+        let replaced = self.store().object_meta(c.id, name).await?.map(|m| m.size).unwrap_or(0);
+        let growth = size - replaced;
         if growth > 0 && self.store().usage(c.owner_id).await? + growth > quota as i64 {
             return Err(Rule::QuotaExceeded.into());
         }

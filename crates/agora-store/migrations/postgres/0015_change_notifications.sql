@@ -1,5 +1,5 @@
--- Each server keeps the rows every request reads (a collection by path, its
--- dead properties, mounts of shared collections, credential epochs) in memory.
+-- Each server keeps the rows most requests read (a collection by path, its dead
+-- properties, mounts of shared collections, WebDAV locks) in memory.
 -- A write to the tables they come from tells the other processes sharing this
 -- database: NOTIFY is delivered at commit and dropped on rollback. The payload
 -- names the writer (its connections' application_name), so it can ignore its own.
@@ -17,4 +17,6 @@ CREATE TRIGGER collection_properties_changed AFTER INSERT OR UPDATE OR DELETE ON
 CREATE TRIGGER shares_changed AFTER INSERT OR UPDATE OR DELETE ON shares
     FOR EACH STATEMENT EXECUTE FUNCTION agora_notify_change();
 CREATE TRIGGER principals_changed AFTER INSERT OR UPDATE OR DELETE ON principals
+    FOR EACH STATEMENT EXECUTE FUNCTION agora_notify_change();
+CREATE TRIGGER locks_changed AFTER INSERT OR UPDATE OR DELETE ON locks
     FOR EACH STATEMENT EXECUTE FUNCTION agora_notify_change();
