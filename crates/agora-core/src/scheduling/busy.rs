@@ -4,11 +4,11 @@
 //! working hours (VAVAILABILITY in the inbox's `calendar-availability`) as
 //! BUSY-UNAVAILABLE. Only times are ever revealed.
 
+use std::collections::HashMap;
+
 use agora_ical::TzSpec;
 use agora_ical::freebusy::{self, FbReply, Period};
 use agora_ical::itip;
-use std::collections::HashMap;
-
 use agora_store::{Collection, CollectionId, CollectionKind, Principal, PrincipalId};
 
 use super::{address, now};
