@@ -31,6 +31,11 @@ pub trait DirectoryStore: Send + Sync + 'static {
     /// Looks a principal up by one of its (lower-case) e-mail addresses.
     async fn principal_by_email(&self, address: &str) -> Result<Option<Principal>>;
 
+    /// The principals any of these (lower-case) e-mail addresses belong to, each
+    /// once with all its addresses, ordered by id; unknown addresses find nothing.
+    /// One query for the many attendees of a free/busy request.
+    async fn principals_by_emails(&self, addresses: &[String]) -> Result<Vec<Principal>>;
+
     /// Every principal, or those of one kind, ordered by name.
     async fn principals(&self, kind: Option<PrincipalKind>) -> Result<Vec<Principal>>;
 

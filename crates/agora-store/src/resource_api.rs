@@ -25,6 +25,27 @@ pub trait ResourceStore: Send + Sync + 'static {
     /// Every collection a principal owns, ordered by path.
     async fn collections_of(&self, owner: PrincipalId) -> Result<Vec<Collection>>;
 
+    /// Every collection any of these principals owns, ordered by owner and path
+    /// (the free/busy of many attendees in one read).
+    async fn collections_of_owners(&self, owners: &[PrincipalId]) -> Result<Vec<Collection>>;
+
+    /// The dead properties called `names` of any of these collections:
+    /// (collection, Clark name, verbatim XML), ordered by collection and name.
+    async fn collection_properties_named(
+        &self,
+        collections: &[CollectionId],
+        names: &[&str],
+    ) -> Result<Vec<(CollectionId, String, String)>>;
+
+    /// [`Self::objects_in_span`] over several collections at once, ordered by
+    /// collection and name.
+    async fn objects_in_span_of(
+        &self,
+        collections: &[CollectionId],
+        start: Option<i64>,
+        end: Option<i64>,
+    ) -> Result<Vec<Object>>;
+
     /// Every collection the server fills from a URL (subscribed feeds), by path.
     async fn subscribed_collections(&self) -> Result<Vec<Collection>>;
 

@@ -190,6 +190,44 @@ macro_rules! sql_store {
                 Ok(with_own_emails(&mut conn, row).await?)
             }
 
+            async fn principals_by_emails(&self, addresses: &[String]) -> Result<Vec<Principal>> {
+                use sqlx::Row;
+                let _t = OpTimer::start("principals_by_emails");
+                let mut out: Vec<Principal> = Vec::new();
+                // Bounded IN lists (bind limits); an address names one principal, so
+                // chunks never find the same principal twice unless two of its
+                // addresses fall in different chunks.
+                for chunk in addresses.chunks(500) {
+                    // Each principal with every one of its addresses, in their order.
+                    let sql = format!(
+                        "SELECT p.id, p.kind, p.name, p.display_name, p.resource_kind, p.created_at, e.address \
+                         FROM principals p JOIN principal_emails e ON e.principal_id = p.id \
+                         WHERE p.id IN (SELECT principal_id FROM principal_emails WHERE address IN ({})) \
+                         ORDER BY p.id, e.position",
+                        crate::sql_resources::placeholders(1, chunk.len())
+                    );
+                    let mut q = sqlx::query(&sql);
+                    for a in chunk {
+                        q = q.bind(a);
+                    }
+                    for row in q.fetch_all(&self.pool).await? {
+                        let id: PrincipalId = row.try_get("id")?;
+                        let address: String = row.try_get("address")?;
+                        match out.iter_mut().rev().find(|p| p.id == id) {
+                            Some(p) if !p.emails.contains(&address) => p.emails.push(address),
+                            Some(_) => {}
+                            None => {
+                                let mut p = principal_from_row(&row)?;
+                                p.emails.push(address);
+                                out.push(p);
+                            }
+                        }
+                    }
+                }
+                out.sort_by_key(|p| p.id);
+                Ok(out)
+            }
+
             /// System principals (names starting with a dot, which users cannot
             /// take) are not listed.
             async fn principals(&self, kind: Option<PrincipalKind>) -> Result<Vec<Principal>> {

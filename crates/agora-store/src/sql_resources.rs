@@ -488,6 +488,80 @@ macro_rules! sql_resource_store {
                     Ok(rows.iter().map(collection_from_row).collect::<Result<_, _>>()?)
                 }
 
+                async fn collections_of_owners(&self, owners: &[PrincipalId]) -> Result<Vec<Collection>> {
+                    let _t = OpTimer::start("collections_of_owners");
+                    let mut out = Vec::new();
+                    for chunk in owners.chunks(500) {
+                        let sql = format!(
+                            "SELECT {COLLECTION_COLUMNS} FROM collections WHERE owner_id IN ({}) ORDER BY owner_id, path",
+                            placeholders(1, chunk.len())
+                        );
+                        for row in bind_ids(sqlx::query(&sql), chunk).fetch_all(&self.pool).await? {
+                            out.push(collection_from_row(&row)?);
+                        }
+                    }
+                    out.sort_by(|a, b| (a.owner_id, &a.path).cmp(&(b.owner_id, &b.path)));
+                    Ok(out)
+                }
+
+                async fn collection_properties_named(
+                    &self,
+                    collections: &[CollectionId],
+                    names: &[&str],
+                ) -> Result<Vec<(CollectionId, String, String)>> {
+                    let _t = OpTimer::start("collection_properties_named");
+                    let mut out = Vec::new();
+                    if names.is_empty() {
+                        return Ok(out);
+                    }
+                    for chunk in collections.chunks(500) {
+                        let sql = format!(
+                            "SELECT collection_id, name, xml FROM collection_properties \
+                             WHERE collection_id IN ({}) AND name IN ({}) ORDER BY collection_id, name",
+                            placeholders(1, chunk.len()),
+                            placeholders(1 + chunk.len(), names.len())
+                        );
+                        let mut q = bind_ids(sqlx::query(&sql), chunk);
+                        for n in names {
+                            q = q.bind(*n);
+                        }
+                        for row in q.fetch_all(&self.pool).await? {
+                            out.push((row.try_get("collection_id")?, row.try_get("name")?, row.try_get("xml")?));
+                        }
+                    }
+                    out.sort();
+                    Ok(out)
+                }
+
+                async fn objects_in_span_of(
+                    &self,
+                    collections: &[CollectionId],
+                    start: Option<i64>,
+                    end: Option<i64>,
+                ) -> Result<Vec<Object>> {
+                    let _t = OpTimer::start("objects_in_span_of");
+                    let mut out = Vec::new();
+                    for chunk in collections.chunks(500) {
+                        // The three index ranges of `objects_in_span`, each probed
+                        // once per collection of the list.
+                        let ids = placeholders(3, chunk.len());
+                        let sql = format!(
+                            "SELECT {META_COLUMNS}, data FROM objects WHERE collection_id IN ({ids}) AND span_start IS NULL \
+                             UNION ALL SELECT {META_COLUMNS}, data FROM objects \
+                             WHERE collection_id IN ({ids}) AND span_end IS NULL AND span_start IS NOT NULL AND span_start <= $2 \
+                             UNION ALL SELECT {META_COLUMNS}, data FROM objects \
+                             WHERE collection_id IN ({ids}) AND span_end >= $1 AND span_start <= $2 \
+                             ORDER BY collection_id, name"
+                        );
+                        let q = sqlx::query(&sql).bind(start.unwrap_or(i64::MIN)).bind(end.unwrap_or(i64::MAX));
+                        for row in bind_ids(q, chunk).fetch_all(&self.pool).await? {
+                            out.push(object_from_row(&row)?);
+                        }
+                    }
+                    out.sort_by(|a, b| (a.meta.collection_id, &a.meta.name).cmp(&(b.meta.collection_id, &b.meta.name)));
+                    Ok(out)
+                }
+
                 async fn subscribed_collections(&self) -> Result<Vec<Collection>> {
                     let _t = OpTimer::start("subscribed_collections");
                     let rows = sqlx::query(&format!(

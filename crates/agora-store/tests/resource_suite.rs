@@ -51,6 +51,7 @@ agora_testkit::on_both_stores!(
     schedule_tags_and_uid_lookup,
     mail_queue_claims_retries_and_fails,
     booking_locks_serialise,
+    batched_reads_for_free_busy,
 );
 
 fn home(owner: PrincipalId) -> NewCollection {
@@ -404,4 +405,95 @@ async fn booking_locks_serialise(o: Opened) {
         assert!(acquired >= released, "the second booking waited for the first");
     }
     drop(o.store.lock_booking(43).await.unwrap());
+}
+
+/// The reads free/busy makes for many attendees at once answer as the
+/// per-collection ones do.
+async fn batched_reads_for_free_busy(o: Opened) {
+    let s = &o.store;
+    let bob = s
+        .insert_principal(
+            &NewPrincipal {
+                kind: PrincipalKind::User,
+                name: "bob".into(),
+                display_name: "Bob".into(),
+                resource_kind: None,
+                emails: vec![],
+                password_hash: None,
+            },
+            0,
+        )
+        .await
+        .unwrap()
+        .id;
+    let bob_home = NewCollection { owner_id: bob, path: "calendars/bob/".into(), ..home(bob) };
+    let mut bob_cal = NewCollection {
+        owner_id: bob,
+        path: "calendars/bob/main/".into(),
+        parent_path: Some("calendars/bob/".into()),
+        ..calendar(bob, "main")
+    };
+    bob_cal.properties.push((
+        "{urn:ietf:params:xml:ns:caldav}schedule-calendar-transp".into(),
+        "<C:schedule-calendar-transp xmlns:C=\"urn:ietf:params:xml:ns:caldav\"><C:transparent/></C:schedule-calendar-transp>"
+            .into(),
+    ));
+    s.provision(&[bob_home, bob_cal], 1).await.unwrap();
+    let work = work(&o).await;
+    let main = s.collection("calendars/bob/main/").await.unwrap().unwrap();
+
+    let paths = |v: Vec<Collection>| v.into_iter().map(|c| (c.owner_id, c.path)).collect::<Vec<_>>();
+    assert_eq!(
+        paths(s.collections_of_owners(&[bob, o.owner, 999]).await.unwrap()),
+        [
+            (o.owner, "calendars/alice/".to_string()),
+            (o.owner, "calendars/alice/work/".to_string()),
+            (bob, "calendars/bob/".to_string()),
+            (bob, "calendars/bob/main/".to_string()),
+        ]
+    );
+    assert_eq!(paths(s.collections_of_owners(&[bob]).await.unwrap()), paths(s.collections_of(bob).await.unwrap()));
+    assert!(s.collections_of_owners(&[]).await.unwrap().is_empty());
+
+    let transp = "{urn:ietf:params:xml:ns:caldav}schedule-calendar-transp";
+    let props = s.collection_properties_named(&[work.id, main.id], &[transp, "{DAV:}displayname"]).await.unwrap();
+    let mut expected = vec![
+        (work.id, "{DAV:}displayname".to_string(), s.collection_properties(work.id).await.unwrap()[0].1.clone()),
+        (main.id, "{DAV:}displayname".to_string(), "<D:displayname xmlns:D=\"DAV:\">Work</D:displayname>".to_string()),
+        (main.id, transp.to_string(), s.collection_properties(main.id).await.unwrap()[1].1.clone()),
+    ];
+    expected.sort();
+    assert_eq!(props, expected);
+    let only = s.collection_properties_named(&[work.id, main.id], &[transp]).await.unwrap();
+    assert_eq!(only.iter().map(|p| p.0).collect::<Vec<_>>(), [main.id]);
+    assert!(s.collection_properties_named(&[], &[transp]).await.unwrap().is_empty());
+
+    let with_span = |uid: &str, start: Option<i64>, end: Option<i64>| NewObject {
+        span_start: start,
+        span_end: end,
+        ..event(uid, uid)
+    };
+    for c in [work.id, main.id] {
+        s.put_object(c, "early.ics", &with_span("early", Some(0), Some(10)), &WriteCondition::Always, 1).await.unwrap();
+        s.put_object(c, "late.ics", &with_span("late", Some(100), Some(110)), &WriteCondition::Always, 1)
+            .await
+            .unwrap();
+        s.put_object(c, "endless.ics", &with_span("endless", Some(50), None), &WriteCondition::Always, 1)
+            .await
+            .unwrap();
+        s.put_object(c, "undated.ics", &with_span("undated", None, None), &WriteCondition::Always, 1).await.unwrap();
+    }
+    let key = |v: Vec<Object>| v.into_iter().map(|o| (o.meta.collection_id, o.meta.name)).collect::<Vec<_>>();
+    for (start, end) in
+        [(Some(20), Some(60)), (Some(5), Some(6)), (None, None), (Some(10), Some(50)), (Some(11), Some(49))]
+    {
+        let mut one_by_one = key(s.objects_in_span(work.id, start, end).await.unwrap());
+        one_by_one.extend(key(s.objects_in_span(main.id, start, end).await.unwrap()));
+        one_by_one.sort();
+        let both = key(s.objects_in_span_of(&[main.id, work.id], start, end).await.unwrap());
+        assert_eq!(both, one_by_one, "{start:?}..{end:?}");
+    }
+    let both = s.objects_in_span_of(&[work.id, main.id], Some(5), Some(6)).await.unwrap();
+    assert_eq!(both[0].data, b"early", "with their bytes");
+    assert!(s.objects_in_span_of(&[], None, None).await.unwrap().is_empty());
 }

@@ -33,6 +33,7 @@ agora_testkit::on_both_stores!(
     concurrent_creations_of_one_name,
     data_survives_reopening,
     another_process_writes_are_seen,
+    principals_by_many_addresses,
 );
 
 fn user(name: &str, emails: &[&str]) -> NewPrincipal {
@@ -282,4 +283,50 @@ async fn another_process_writes_are_seen(o: Opened) {
     b.delete_collection(c.id, 5).await.unwrap();
     eventually("the other process's deletion", async || a.collection(path).await.unwrap().is_none()).await;
     b.close().await;
+}
+
+/// The free/busy lookup of many attendees: each principal once, with all its
+/// addresses, whichever of them (and however many times) the list names;
+/// unknown addresses find nothing.
+async fn principals_by_many_addresses(o: Opened) {
+    let s = &o.store;
+    let alice = s.insert_principal(&user("alice", &["alice@example.org", "a@example.org"]), 1).await.unwrap();
+    let bob = s.insert_principal(&user("bob", &["bob@example.org"]), 1).await.unwrap();
+    s.insert_principal(&user("carol", &["carol@example.org"]), 1).await.unwrap();
+    let room = NewPrincipal {
+        kind: PrincipalKind::Resource,
+        resource_kind: Some(ResourceKind::Room),
+        password_hash: None,
+        ..user("room-1", &["room1@example.org"])
+    };
+    let room = s.insert_principal(&room, 1).await.unwrap();
+    let list = |v: &[&str]| v.iter().map(|a| a.to_string()).collect::<Vec<_>>();
+
+    let got = s
+        .principals_by_emails(&list(&[
+            "room1@example.org",
+            "a@example.org",
+            "nobody@example.org",
+            "bob@example.org",
+            "alice@example.org",
+            "bob@example.org",
+        ]))
+        .await
+        .unwrap();
+    assert_eq!(got, [alice.clone(), bob.clone(), room.clone()], "each once, by id, with every address");
+    assert_eq!(got[0].emails, ["alice@example.org", "a@example.org"], "addresses keep their order");
+    assert_eq!(got[2].resource_kind, Some(ResourceKind::Room));
+    assert!(s.principals_by_emails(&list(&["nobody@example.org"])).await.unwrap().is_empty());
+    assert!(s.principals_by_emails(&[]).await.unwrap().is_empty());
+    // The same answer as one lookup per address.
+    for a in ["alice@example.org", "a@example.org", "bob@example.org", "room1@example.org"] {
+        let one = s.principal_by_email(a).await.unwrap().unwrap();
+        assert_eq!(s.principals_by_emails(&list(&[a])).await.unwrap(), [one]);
+    }
+    // Longer than one query's list.
+    let mut many: Vec<String> = (0..1200).map(|i| format!("x{i}@example.org")).collect();
+    many.push("carol@example.org".into());
+    many.insert(0, "a@example.org".into());
+    let names: Vec<_> = s.principals_by_emails(&many).await.unwrap().into_iter().map(|p| p.name).collect();
+    assert_eq!(names, ["alice", "carol"]);
 }

@@ -14,6 +14,7 @@ agora_testkit::on_both_stores!(
     delegate_answers_for_her_manager,
     rooms_are_never_double_booked,
     free_busy_for_users_and_rooms,
+    free_busy_answers_many_attendees_at_once,
     schedule_agent_client_sends_nothing,
 );
 
@@ -506,6 +507,104 @@ fn free_busy_for_users_and_rooms(backend: Backend) {
     assert_eq!(get(&server, "alice", url).0, 403);
     assert_eq!(get(&server, "carol", url).0, 200);
     assert_eq!(get(&server, "bob", url).0, 200, "a user always sees their own");
+}
+
+/// One request naming many attendees is answered per attendee, in order, as
+/// if each were asked alone: any spelling of an address, the same person twice,
+/// a principal URL, a group, unknown and foreign addresses, someone who never
+/// signed in, a `3.8` among `2.0`s, and the organiser's privileges (not her
+/// delegate's) when the delegate posts.
+fn free_busy_answers_many_attendees_at_once(backend: Backend) {
+    let (env, server) = setup(backend);
+    env.cli_ok(&["group", "add", "team"], None);
+    add_users(&env, &["frank"]);
+    let busy = |user: &str, start: &str, end: &str| {
+        let body = format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:{user}-{start}\r\nDTSTAMP:20260101T000000Z\r\n\
+             DTSTART:{start}\r\nDTEND:{end}\r\nSUMMARY:x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        );
+        let path = format!("/calendars/{user}/calendar/{start}.ics");
+        assert_eq!(request(&server, user, "PUT", &path, "0", CAL, &body).status(), 201);
+    };
+    busy("alice", "20261207T150000Z", "20261207T160000Z");
+    busy("bob", "20261207T090000Z", "20261207T100000Z");
+    busy("carol", "20261207T110000Z", "20261207T120000Z");
+    busy("dave", "20261207T130000Z", "20261207T140000Z");
+    // Dave shows his busy time to Erin only; Erin manages Alice's calendars.
+    let only_erin = r#"<D:acl xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:ace><D:principal><D:href>/principals/erin/</D:href></D:principal><D:grant><D:privilege><C:read-free-busy/></D:privilege></D:grant></D:ace></D:acl>"#;
+    assert_eq!(send(&server, "dave", "ACL", "/calendars/dave/inbox/", "application/xml", only_erin).0, 200);
+    let erin_manages = r#"<D:propertyupdate xmlns:D="DAV:"><D:set><D:prop><D:group-member-set><D:href>/principals/erin/</D:href></D:group-member-set></D:prop></D:set></D:propertyupdate>"#;
+    let (s, x) =
+        send(&server, "alice", "PROPPATCH", "/principals/alice/calendar-proxy-write/", "application/xml", erin_manages);
+    assert_eq!(s, 207, "{x}");
+
+    let fb_request = |organizer: &str, attendees: &[&str]| {
+        let mut body = format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nMETHOD:REQUEST\r\nBEGIN:VFREEBUSY\r\nUID:fb-many\r\n\
+             DTSTAMP:20261201T000000Z\r\nDTSTART:20261207T000000Z\r\nDTEND:20261208T000000Z\r\nORGANIZER:mailto:{organizer}@example.org\r\n"
+        );
+        for a in attendees {
+            body.push_str(&format!("ATTENDEE:{a}\r\n"));
+        }
+        body.push_str("END:VFREEBUSY\r\nEND:VCALENDAR\r\n");
+        body
+    };
+    // (recipient, status, calendar data) of each answer, in order.
+    let answers = |poster: &str, outbox: &str, body: &str| -> Vec<(String, String, String)> {
+        let r = request(&server, poster, "POST", &format!("/calendars/{outbox}/outbox/"), "0", CAL, body);
+        assert_eq!(r.status().as_u16(), 200, "{poster}");
+        let xml = r.text().unwrap().replace("&#13;", "");
+        xml.split("<C:response>")
+            .skip(1)
+            .map(|p| {
+                (
+                    between(p, "<D:href>", "</D:href>"),
+                    between(p, "<C:request-status>", "</C:request-status>"),
+                    between(p, "<C:calendar-data>", "</C:calendar-data>"),
+                )
+            })
+            .collect()
+    };
+    let attendees = [
+        "mailto:BOB@Example.ORG",
+        "mailto:bob@example.org",
+        "/principals/carol/",
+        "mailto:dave@example.org",
+        "mailto:alice@example.org",
+        "mailto:room1@example.org",
+        "mailto:frank@example.org",
+        "mailto:nobody@example.org",
+        "urn:uuid:0b8c0000-0000-0000-0000-000000000000",
+        "/principals/team/",
+    ];
+    for poster in ["alice", "erin"] {
+        let got = answers(poster, "alice", &fb_request("alice", &attendees));
+        let recipients: Vec<&str> = got.iter().map(|a| a.0.as_str()).collect();
+        assert_eq!(recipients, attendees, "one answer per attendee, in order ({poster})");
+        let statuses: Vec<&str> = got.iter().map(|a| &a.1[..3]).collect();
+        assert_eq!(statuses, ["2.0", "2.0", "2.0", "3.8", "2.0", "2.0", "2.0", "3.7", "3.7", "3.8"], "{got:?}");
+        for (i, period) in [
+            (0, "20261207T090000Z/20261207T100000Z"),
+            (1, "20261207T090000Z/20261207T100000Z"),
+            (2, "20261207T110000Z/20261207T120000Z"),
+            (4, "20261207T150000Z/20261207T160000Z"),
+        ] {
+            let data = &got[i].2;
+            assert!(data.contains(&format!("FREEBUSY;FBTYPE=BUSY:{period}")), "{}: {data}", got[i].0);
+            assert!(data.contains(&format!("ATTENDEE:{}", attendees[i])), "{data}");
+            assert_eq!(data.matches("FREEBUSY;").count(), 1, "only their own busy time: {data}");
+        }
+        for i in [5, 6] {
+            assert!(got[i].2.contains("BEGIN:VFREEBUSY") && !got[i].2.contains("FREEBUSY;"), "free: {:?}", got[i]);
+        }
+        for i in [3, 7, 8, 9] {
+            assert!(got[i].2.is_empty(), "no data without success: {:?}", got[i]);
+        }
+    }
+    // Erin herself may see Dave's time: the 3.8 above was Alice's.
+    let got = answers("erin", "erin", &fb_request("erin", &["mailto:dave@example.org", "mailto:bob@example.org"]));
+    assert_eq!((got[0].1.as_str(), got[1].1.as_str()), ("2.0;Success", "2.0;Success"), "{got:?}");
+    assert!(got[0].2.contains("FBTYPE=BUSY:20261207T130000Z/20261207T140000Z"), "{got:?}");
 }
 
 fn schedule_agent_client_sends_nothing(backend: Backend) {

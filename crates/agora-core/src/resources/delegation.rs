@@ -9,24 +9,31 @@ use super::Resources;
 use crate::acl::Privileges;
 use crate::error::{CoreError, Result};
 
-impl Resources<'_> {
-    /// What delegation gives `principals` (the user and their groups) on `c`.
-    pub(super) async fn proxy_privileges(&self, c: &Collection, principals: &[PrincipalId]) -> Result<i64> {
-        if !matches!(
-            c.kind,
-            CollectionKind::Calendar | CollectionKind::Inbox | CollectionKind::Outbox | CollectionKind::CalendarHome
-        ) {
-            return Ok(0);
-        }
-        let mut bits = 0;
-        for (owner, write) in self.store().proxied_by(principals).await? {
-            if owner == c.owner_id {
-                bits |= Privileges::READ | Privileges::READ_FREE_BUSY | if write { Privileges::WRITE } else { 0 };
-            }
-        }
-        Ok(bits)
-    }
+/// Whether delegation applies to a kind of collection (calendars and schedule
+/// boxes, not address books).
+pub(super) fn delegated(kind: CollectionKind) -> bool {
+    matches!(
+        kind,
+        CollectionKind::Calendar | CollectionKind::Inbox | CollectionKind::Outbox | CollectionKind::CalendarHome
+    )
+}
 
+/// What delegation gives on `c`, given the users who delegated to the user or
+/// their groups (`proxied`, as [`agora_store::ResourceStore::proxied_by`] lists them).
+pub(super) fn proxy_privileges(c: &Collection, proxied: &[(PrincipalId, bool)]) -> i64 {
+    if !delegated(c.kind) {
+        return 0;
+    }
+    let mut bits = 0;
+    for &(owner, write) in proxied {
+        if owner == c.owner_id {
+            bits |= Privileges::READ | Privileges::READ_FREE_BUSY | if write { Privileges::WRITE } else { 0 };
+        }
+    }
+    bits
+}
+
+impl Resources<'_> {
     /// Sets the user's own delegates at one level (replacing that level's list).
     pub async fn set_delegates(&self, owner: &Principal, write: bool, delegates: &[Principal]) -> Result<()> {
         if owner.id != self.who.principal_id {

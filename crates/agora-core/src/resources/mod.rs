@@ -128,36 +128,83 @@ impl<'a> Resources<'a> {
     /// own it, otherwise what the grants on it and its ancestors give them, their
     /// groups and everyone (see [`crate::acl`]).
     pub async fn privileges(&self, collection: &Collection) -> Result<Privileges> {
-        if collection.owner_id == self.who.principal_id {
-            return Ok(Privileges(Privileges::ALL));
+        Ok(self.privileges_many(&[collection], &[]).await?[0])
+    }
+
+    /// [`Self::privileges`] of several collections at once, with one read of the
+    /// grants, the user's groups, shares and delegations for all of them (the
+    /// outbox free/busy of many attendees). `known` are collections already read
+    /// in this request: ancestors found there need no query.
+    pub(crate) async fn privileges_many(
+        &self,
+        collections: &[&Collection],
+        known: &[Collection],
+    ) -> Result<Vec<Privileges>> {
+        let mut out = Vec::with_capacity(collections.len());
+        let mut todo = Vec::new();
+        {
+            let seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+            for (i, c) in collections.iter().enumerate() {
+                if c.owner_id == self.who.principal_id {
+                    out.push(Privileges(Privileges::ALL));
+                } else if let Some(held) = seen.get(&c.id) {
+                    out.push(*held);
+                } else {
+                    out.push(Privileges(0));
+                    todo.push(i);
+                }
+            }
         }
-        if let Some(known) = self.seen.lock().unwrap_or_else(|e| e.into_inner()).get(&collection.id) {
-            return Ok(*known);
+        if todo.is_empty() {
+            return Ok(out);
         }
         // The real ancestors, by id: a mount's path is the sharee's, not the owner's.
-        let mut ids = vec![collection.id];
-        ids.extend(self.store().ancestor_ids(collection.id).await?);
+        let mut chains = Vec::with_capacity(todo.len());
+        for &i in &todo {
+            let c = collections[i];
+            let mut chain = vec![c.id];
+            match known_ancestors(c, known) {
+                Some(ancestors) => chain.extend(ancestors),
+                None => chain.extend(self.store().ancestor_ids(c.id).await?),
+            }
+            chains.push(chain);
+        }
+        let mut ids: Vec<i64> = chains.concat();
+        ids.sort_unstable();
+        ids.dedup();
         let grants = self.store().grants(&ids).await?;
-        let mut held;
-        if self.who.is_anonymous() {
-            // Nobody: only grants to unauthenticated or all apply; no shares, no delegation.
-            held = crate::acl::granted(&grants, &Subject { principal: None, groups: Vec::new() });
+        // Nobody: only grants to unauthenticated or all apply; no shares, no delegation.
+        let (subject, shares, proxied) = if self.who.is_anonymous() {
+            (Subject { principal: None, groups: Vec::new() }, Vec::new(), Vec::new())
         } else {
             let mut principals = vec![self.who.principal_id];
             principals.extend(self.store().memberships(self.who.principal_id).await?);
             let shares = self.store().access_shares(&ids, &principals).await?;
-            let subject = Subject { principal: Some(self.who.principal_id), groups: principals[1..].to_vec() };
-            held = crate::acl::granted(&grants, &subject);
-            for share in &shares {
+            let proxied = if todo.iter().any(|&i| delegation::delegated(collections[i].kind)) {
+                self.store().proxied_by(&principals).await?
+            } else {
+                Vec::new()
+            };
+            (Subject { principal: Some(self.who.principal_id), groups: principals[1..].to_vec() }, shares, proxied)
+        };
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        for (&i, chain) in todo.iter().zip(&chains) {
+            let c = collections[i];
+            let applying: Vec<Grant> = grants.iter().filter(|g| chain.contains(&g.collection_id)).cloned().collect();
+            let mut held = crate::acl::granted(&applying, &subject);
+            for share in shares.iter().filter(|s| chain.contains(&s.collection_id)) {
                 held.0 |= sharing::privileges_of(share.access);
             }
-            held.0 |= self.proxy_privileges(collection, &principals).await?;
+            if subject.principal.is_some() {
+                held.0 |= delegation::proxy_privileges(c, &proxied);
+            }
+            if held.has(Privileges::READ) {
+                held.0 |= Privileges::READ_CUPS;
+            }
+            seen.insert(c.id, held);
+            out[i] = held;
         }
-        if held.has(Privileges::READ) {
-            held.0 |= Privileges::READ_CUPS;
-        }
-        self.seen.lock().unwrap_or_else(|e| e.into_inner()).insert(collection.id, held);
-        Ok(held)
+        Ok(out)
     }
 
     /// A principal by id, read once per request.
@@ -577,6 +624,27 @@ impl<'a> Resources<'a> {
         }
         Ok(self.store().changes_since(c.id, since, limit).await?)
     }
+}
+
+/// The ancestors of `c` (nearest first, as [`agora_store::ResourceStore::ancestor_ids`]
+/// gives them) when every one of them is among `known`; `None` otherwise, and
+/// for mounts (their `parent_id` is the sharee's home, not the real parent).
+fn known_ancestors(c: &Collection, known: &[Collection]) -> Option<Vec<i64>> {
+    if c.share_id.is_some() {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut next = c.parent_id;
+    while let Some(id) = next {
+        let parent = known.iter().find(|k| k.id == id && k.share_id.is_none())?;
+        out.push(id);
+        // A chain longer than any real tree is not trusted.
+        if out.len() > 32 {
+            return None;
+        }
+        next = parent.parent_id;
+    }
+    Some(out)
 }
 
 /// Homes and schedule boxes are part of a principal: never deleted, copied or moved.

@@ -40,6 +40,32 @@ impl Core {
             Err(e) => Err(e),
         }
     }
+
+    /// [`Self::local_principal`] of many addresses, in their order: every
+    /// `mailto:` address is looked up in one query (any spelling: case, blanks),
+    /// principal URLs one by one.
+    pub(crate) async fn local_principals(&self, addresses: &[String]) -> Result<Vec<Option<Principal>>> {
+        let parsed: Vec<CalAddress> = addresses.iter().map(|a| CalAddress::parse(a)).collect();
+        let mut mails: Vec<String> = parsed
+            .iter()
+            .filter_map(|a| match a {
+                CalAddress::Mail(m) => Some(m.clone()),
+                _ => None,
+            })
+            .collect();
+        mails.sort_unstable();
+        mails.dedup();
+        let found = if mails.is_empty() { Vec::new() } else { self.store.principals_by_emails(&mails).await? };
+        let mut out = Vec::with_capacity(addresses.len());
+        for (address, parsed) in addresses.iter().zip(parsed) {
+            out.push(match parsed {
+                CalAddress::Mail(mail) => found.iter().find(|p| p.emails.contains(&mail)).cloned(),
+                CalAddress::Principal(_) => self.local_principal(address).await?,
+                CalAddress::Other => None,
+            });
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(test)]

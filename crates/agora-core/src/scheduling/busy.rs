@@ -4,17 +4,19 @@
 //! working hours (VAVAILABILITY in the inbox's `calendar-availability`) as
 //! BUSY-UNAVAILABLE. Only times are ever revealed.
 
+use std::collections::HashMap;
+
 use agora_ical::TzSpec;
 use agora_ical::freebusy::{self, FbReply, Period};
 use agora_ical::itip;
-use agora_store::{Collection, Principal};
+use agora_store::{Collection, CollectionId, CollectionKind, Principal, PrincipalId};
 
 use super::{address, now};
 use crate::Core;
 use crate::acl::Privileges;
 use crate::auth::Identity;
 use crate::error::{CoreError, Result};
-use crate::resources::{Access, Resources};
+use crate::resources::{Access, Resources, homes};
 
 /// Most instances one object contributes to a free/busy answer.
 const MAX_INSTANCES: usize = 10_000;
@@ -37,31 +39,127 @@ pub struct FreeBusyAnswer {
     pub calendar_data: Option<String>,
 }
 
+/// Where a principal's busy time comes from: their own calendars that take
+/// events, and their schedule inbox (working hours, the read-free-busy grant).
+struct BusySources {
+    calendars: Vec<Collection>,
+    inbox: Option<Collection>,
+}
+
 impl Core {
     /// Busy periods of a principal in [start, end), merged.
     pub async fn busy_of(&self, p: &Principal, start: i64, end: i64) -> Result<Vec<Period>> {
-        let utc = TzSpec::utc();
-        let mut periods = Vec::new();
-        // Only events make busy time (RFC 4791 §7.10): task and journal calendars
-        // are not searched.
-        for c in self.calendars_of(p).await?.into_iter().filter(|c| c.components.allows("VEVENT")) {
-            if self.transparent(&c).await? {
+        let (sources, _) = self.busy_sources(&[p]).await?;
+        let mut busy = self.busy_of_many(&[p], &sources, start, end).await?;
+        Ok(busy.remove(&p.id).unwrap_or_default())
+    }
+
+    /// The calendars and inbox of each principal (as `calendars_of` and
+    /// `inbox_of` find them), read with one query for all, and every collection
+    /// they own. Homes are provisioned first where they may be missing (a user
+    /// who never signed in, a room): only when the newest default collection is
+    /// not among what was read, exactly as `provision_homes_of` decides.
+    async fn busy_sources(&self, ps: &[&Principal]) -> Result<(HashMap<PrincipalId, BusySources>, Vec<Collection>)> {
+        let mut ids: Vec<PrincipalId> = ps.iter().map(|p| p.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut owned = if ids.is_empty() { Vec::new() } else { self.store.collections_of_owners(&ids).await? };
+        let mut provisioned = false;
+        for p in ps {
+            if self.homes.fresh(p.id) {
                 continue;
             }
-            for o in self.store.objects_in_span(c.id, Some(start), Some(end)).await? {
-                if declined(p, &o.data) {
-                    continue;
-                }
-                periods.extend(freebusy::busy_periods(&o.data, start, end, &utc, MAX_INSTANCES));
+            if let Some(last) = homes::initial_collections(p).last()
+                && !owned.iter().any(|c| c.path == last.path)
+            {
+                self.provision_homes_of(p).await?;
+                provisioned = true;
             }
         }
-        if let Some(inbox) = self.inbox_of(p).await?
-            && let Some((_, xml)) =
-                self.store.collection_properties(inbox.id).await?.into_iter().find(|(n, _)| n == AVAILABILITY)
-        {
-            periods.extend(agora_ical::availability::unavailable(&xml_text(&xml), start, end));
+        if provisioned {
+            owned = self.store.collections_of_owners(&ids).await?;
         }
-        Ok(freebusy::merge(periods))
+        let mut out = HashMap::new();
+        for p in ps {
+            let calendars = owned
+                .iter()
+                .filter(|c| c.owner_id == p.id)
+                .filter(|c| c.kind == CollectionKind::Calendar && c.source.is_none() && c.share_id.is_none())
+                // Only events make busy time (RFC 4791 §7.10): task and journal
+                // calendars are not searched.
+                .filter(|c| c.components.allows("VEVENT"))
+                .cloned()
+                .collect();
+            let path = format!("{}{}/", homes::calendar_home(&p.name), homes::defaults::INBOX);
+            let inbox = match owned.iter().find(|c| c.path == path && c.kind == CollectionKind::Inbox) {
+                Some(inbox) => Some(inbox.clone()),
+                // Not among their own collections (a group has none): the lookup by path.
+                None => self.inbox_of(p).await?,
+            };
+            out.insert(p.id, BusySources { calendars, inbox });
+        }
+        Ok((out, owned))
+    }
+
+    /// Busy periods of each principal in [start, end), merged: the properties
+    /// of all their calendars and inboxes in one query, the candidate objects
+    /// of all their calendars in another.
+    async fn busy_of_many(
+        &self,
+        ps: &[&Principal],
+        sources: &HashMap<PrincipalId, BusySources>,
+        start: i64,
+        end: i64,
+    ) -> Result<HashMap<PrincipalId, Vec<Period>>> {
+        let utc = TzSpec::utc();
+        let mut owner_of: HashMap<CollectionId, &Principal> = HashMap::new();
+        let mut ids = Vec::new();
+        for &p in ps {
+            let Some(s) = sources.get(&p.id) else { continue };
+            for c in s.calendars.iter().chain(&s.inbox) {
+                if owner_of.insert(c.id, p).is_none() {
+                    ids.push(c.id);
+                }
+            }
+        }
+        let props = if ids.is_empty() {
+            Vec::new()
+        } else {
+            self.store.collection_properties_named(&ids, &[CALENDAR_TRANSP, AVAILABILITY]).await?
+        };
+        let prop = |id: CollectionId, name: &str| props.iter().find(|(c, n, _)| *c == id && n == name).map(|p| &p.2);
+        let mut periods: HashMap<PrincipalId, Vec<Period>> = ps.iter().map(|p| (p.id, Vec::new())).collect();
+        // Calendars marked transparent (schedule-calendar-transp) make no busy time.
+        let searched: Vec<CollectionId> = ps
+            .iter()
+            .filter_map(|p| sources.get(&p.id))
+            .flat_map(|s| &s.calendars)
+            .map(|c| c.id)
+            .filter(|id| !prop(*id, CALENDAR_TRANSP).is_some_and(|xml| xml.contains("transparent")))
+            .collect();
+        let objects = if searched.is_empty() {
+            Vec::new()
+        } else {
+            self.store.objects_in_span_of(&searched, Some(start), Some(end)).await?
+        };
+        for o in objects {
+            let Some(p) = owner_of.get(&o.meta.collection_id) else { continue };
+            if declined(p, &o.data) {
+                continue;
+            }
+            if let Some(list) = periods.get_mut(&p.id) {
+                list.extend(freebusy::busy_periods(&o.data, start, end, &utc, MAX_INSTANCES));
+            }
+        }
+        for p in ps {
+            if let Some(inbox) = sources.get(&p.id).and_then(|s| s.inbox.as_ref())
+                && let Some(xml) = prop(inbox.id, AVAILABILITY)
+                && let Some(list) = periods.get_mut(&p.id)
+            {
+                list.extend(agora_ical::availability::unavailable(&xml_text(xml), start, end));
+            }
+        }
+        Ok(periods.into_iter().map(|(id, list)| (id, freebusy::merge(list))).collect())
     }
 
     /// A VFREEBUSY of a principal for a range (the plain free/busy URL).
@@ -79,15 +177,6 @@ impl Core {
             now: now(),
             periods: &periods,
         }))
-    }
-
-    async fn transparent(&self, c: &Collection) -> Result<bool> {
-        Ok(self
-            .store
-            .collection_properties(c.id)
-            .await?
-            .iter()
-            .any(|(n, xml)| n == CALENDAR_TRANSP && xml.contains("transparent")))
     }
 }
 
@@ -111,16 +200,42 @@ impl Resources<'_> {
         // The organiser's privileges decide, also when a delegate posts for them.
         let organizer = Identity { principal_id: owner.id, name: owner.name.clone() };
         let as_organizer = Resources::new(self.core, &organizer);
+        // Every attendee at once: one lookup of the addresses, one read of their
+        // collections, one privilege check for all inboxes, one search of all
+        // calendars (the request names the same person at most once in effect).
+        let found = self.core.local_principals(&req.attendees).await?;
+        let mut people: Vec<&Principal> = Vec::new();
+        for p in found.iter().flatten() {
+            if !people.iter().any(|q| q.id == p.id) {
+                people.push(p);
+            }
+        }
+        let (sources, owned) = self.core.busy_sources(&people).await?;
+        // Whether the organiser may see each one (see `may_see_free_busy`).
+        let (asked, inboxes): (Vec<PrincipalId>, Vec<&Collection>) = people
+            .iter()
+            .filter(|p| p.id != organizer.principal_id)
+            .filter_map(|p| sources.get(&p.id).and_then(|s| s.inbox.as_ref()).map(|inbox| (p.id, inbox)))
+            .unzip();
+        let held = as_organizer.privileges_many(&inboxes, &owned).await?;
+        let allowed: Vec<&Principal> = people
+            .iter()
+            .copied()
+            .filter(|p| {
+                p.id == organizer.principal_id
+                    || asked.iter().zip(&held).any(|(id, h)| *id == p.id && h.has(Privileges::READ_FREE_BUSY))
+            })
+            .collect();
+        let busy = self.core.busy_of_many(&allowed, &sources, req.start, req.end).await?;
         let mut answers = Vec::new();
-        for attendee in &req.attendees {
-            let answer = match self.core.local_principal(attendee).await? {
-                Some(p) if !as_organizer.may_see_free_busy(&p).await? => FreeBusyAnswer {
+        for (attendee, p) in req.attendees.iter().zip(&found) {
+            let answer = match p.as_ref().map(|p| busy.get(&p.id)) {
+                Some(None) => FreeBusyAnswer {
                     recipient: attendee.clone(),
                     status: "3.8;No authority".into(),
                     calendar_data: None,
                 },
-                Some(p) => {
-                    let periods = self.core.busy_of(&p, req.start, req.end).await?;
+                Some(Some(periods)) => {
                     let data = freebusy::vfreebusy(&FbReply {
                         method: Some("REPLY"),
                         uid: req.uid.as_deref(),
@@ -129,7 +244,7 @@ impl Resources<'_> {
                         start: req.start,
                         end: req.end,
                         now: now(),
-                        periods: &periods,
+                        periods,
                     });
                     FreeBusyAnswer {
                         recipient: attendee.clone(),
