@@ -79,22 +79,29 @@ impl Http {
 
     /// PROPFIND with this depth and body.
     pub async fn propfind(&self, user: &str, path: &str, depth: &str, body: String) -> Result<Reply, String> {
-        let r = self
-            .request(user, "PROPFIND", path)
-            .header("Depth", depth)
-            .header("Content-Type", "application/xml; charset=utf-8")
-            .body(body);
-        Self::finish("PROPFIND", path, r).await
+        self.xml_method("PROPFIND", user, path, depth, body).await
     }
 
     /// REPORT with this depth and body.
     pub async fn report(&self, user: &str, path: &str, depth: &str, body: String) -> Result<Reply, String> {
+        self.xml_method("REPORT", user, path, depth, body).await
+    }
+
+    /// A WebDAV method with a Depth header and an XML body.
+    async fn xml_method(
+        &self,
+        method: &'static str,
+        user: &str,
+        path: &str,
+        depth: &str,
+        body: String,
+    ) -> Result<Reply, String> {
         let r = self
-            .request(user, "REPORT", path)
+            .request(user, method, path)
             .header("Depth", depth)
             .header("Content-Type", "application/xml; charset=utf-8")
             .body(body);
-        Self::finish("REPORT", path, r).await
+        Self::finish(method, path, r).await
     }
 
     /// PUT of an iCalendar object or a vCard (by the name's extension).

@@ -164,11 +164,12 @@ impl HotCache {
     /// Marks the start of a write; the guard marks its end when dropped.
     pub(crate) fn writing<'a>(&'a self, scope: Scope<'_>) -> WriteGuard<'a> {
         self.bump(scope);
-        let ids = match scope {
-            Scope::Objects(ids) => ids.to_vec(),
-            _ => Vec::new(),
+        let held = match scope {
+            Scope::Objects(ids) => Held::Objects(ids.to_vec()),
+            Scope::All => Held::All,
+            Scope::Nothing => Held::Nothing,
         };
-        WriteGuard { cache: self, all: matches!(scope, Scope::All), ids, nothing: matches!(scope, Scope::Nothing) }
+        WriteGuard { cache: self, held }
     }
 
     pub(crate) fn collection(&self, path: &str) -> Option<Option<Collection>> {
@@ -221,19 +222,22 @@ impl HotCache {
 /// Held for the length of a write transaction (see the module doc).
 pub(crate) struct WriteGuard<'a> {
     cache: &'a HotCache,
-    all: bool,
-    nothing: bool,
-    ids: Vec<CollectionId>,
+    held: Held,
+}
+
+/// A [`Scope`] that outlives the write method's borrow.
+enum Held {
+    Objects(Vec<CollectionId>),
+    All,
+    Nothing,
 }
 
 impl Drop for WriteGuard<'_> {
     fn drop(&mut self) {
-        let scope = if self.nothing {
-            Scope::Nothing
-        } else if self.all {
-            Scope::All
-        } else {
-            Scope::Objects(&self.ids)
+        let scope = match &self.held {
+            Held::Objects(ids) => Scope::Objects(ids),
+            Held::All => Scope::All,
+            Held::Nothing => Scope::Nothing,
         };
         self.cache.bump(scope);
     }

@@ -364,6 +364,37 @@ macro_rules! sql_resource_store {
                 Ok(())
             }
 
+            /// Objects of the collections whose span meets `[start, end]`, ordered by
+            /// collection and name: three index ranges instead of one filtered walk
+            /// of each collection — undated objects, open-ended ones that start
+            /// before the window ends, and those that end after it starts.
+            async fn objects_spanning(
+                pool: &sqlx::Pool<$db>,
+                collections: &[CollectionId],
+                start: Option<i64>,
+                end: Option<i64>,
+            ) -> Result<Vec<Object>> {
+                let mut out = Vec::new();
+                // Bounded IN lists (bind limits).
+                for chunk in collections.chunks(500) {
+                    let ids = placeholders(3, chunk.len());
+                    let sql = format!(
+                        "SELECT {META_COLUMNS}, data FROM objects WHERE collection_id IN ({ids}) AND span_start IS NULL \
+                         UNION ALL SELECT {META_COLUMNS}, data FROM objects \
+                         WHERE collection_id IN ({ids}) AND span_end IS NULL AND span_start IS NOT NULL AND span_start <= $2 \
+                         UNION ALL SELECT {META_COLUMNS}, data FROM objects \
+                         WHERE collection_id IN ({ids}) AND span_end >= $1 AND span_start <= $2 \
+                         ORDER BY collection_id, name"
+                    );
+                    let q = sqlx::query(&sql).bind(start.unwrap_or(i64::MIN)).bind(end.unwrap_or(i64::MAX));
+                    for row in bind_ids(q, chunk).fetch_all(pool).await? {
+                        out.push(object_from_row(&row)?);
+                    }
+                }
+                out.sort_by(|a, b| (a.meta.collection_id, &a.meta.name).cmp(&(b.meta.collection_id, &b.meta.name)));
+                Ok(out)
+            }
+
             /// The collection at a path: a stored one, or a mount of a shared one.
             async fn collection_at(pool: &sqlx::Pool<$db>, path: &str) -> Result<Option<Collection>> {
                 let row = sqlx::query(&format!("SELECT {COLLECTION_COLUMNS} FROM collections WHERE path = $1"))
@@ -540,26 +571,7 @@ macro_rules! sql_resource_store {
                     end: Option<i64>,
                 ) -> Result<Vec<Object>> {
                     let _t = OpTimer::start("objects_in_span_of");
-                    let mut out = Vec::new();
-                    for chunk in collections.chunks(500) {
-                        // The three index ranges of `objects_in_span`, each probed
-                        // once per collection of the list.
-                        let ids = placeholders(3, chunk.len());
-                        let sql = format!(
-                            "SELECT {META_COLUMNS}, data FROM objects WHERE collection_id IN ({ids}) AND span_start IS NULL \
-                             UNION ALL SELECT {META_COLUMNS}, data FROM objects \
-                             WHERE collection_id IN ({ids}) AND span_end IS NULL AND span_start IS NOT NULL AND span_start <= $2 \
-                             UNION ALL SELECT {META_COLUMNS}, data FROM objects \
-                             WHERE collection_id IN ({ids}) AND span_end >= $1 AND span_start <= $2 \
-                             ORDER BY collection_id, name"
-                        );
-                        let q = sqlx::query(&sql).bind(start.unwrap_or(i64::MIN)).bind(end.unwrap_or(i64::MAX));
-                        for row in bind_ids(q, chunk).fetch_all(&self.pool).await? {
-                            out.push(object_from_row(&row)?);
-                        }
-                    }
-                    out.sort_by(|a, b| (a.meta.collection_id, &a.meta.name).cmp(&(b.meta.collection_id, &b.meta.name)));
-                    Ok(out)
+                    objects_spanning(&self.pool, collections, start, end).await
                 }
 
                 async fn subscribed_collections(&self) -> Result<Vec<Collection>> {
@@ -677,22 +689,7 @@ macro_rules! sql_resource_store {
                     end: Option<i64>,
                 ) -> Result<Vec<Object>> {
                     let _t = OpTimer::start("objects_in_span");
-                    // Three index ranges instead of one filtered walk of the collection:
-                    // undated objects, open-ended ones that start before the window
-                    // ends, and those that end after it starts.
-                    let rows = sqlx::query(&format!(
-                        "SELECT {META_COLUMNS}, data FROM objects WHERE collection_id = $1 AND span_start IS NULL \
-                         UNION ALL SELECT {META_COLUMNS}, data FROM objects \
-                         WHERE collection_id = $1 AND span_end IS NULL AND span_start IS NOT NULL AND span_start <= $3 \
-                         UNION ALL SELECT {META_COLUMNS}, data FROM objects \
-                         WHERE collection_id = $1 AND span_end >= $2 AND span_start <= $3 ORDER BY name"
-                    ))
-                    .bind(collection)
-                    .bind(start.unwrap_or(i64::MIN))
-                    .bind(end.unwrap_or(i64::MAX))
-                    .fetch_all(&self.pool)
-                    .await?;
-                    Ok(rows.iter().map(object_from_row).collect::<Result<_, _>>()?)
+                    objects_spanning(&self.pool, &[collection], start, end).await
                 }
 
                 async fn objects(&self, collection: CollectionId) -> Result<Vec<Object>> {

@@ -118,12 +118,13 @@ macro_rules! sql_scheduling_store {
                 async fn release_mail(&self, ids: &[i64], now: i64) -> Result<()> {
                     let _t = OpTimer::start("release_mail");
                     let (mut tx, _w) = self.write_tx(Scope::Nothing).await?;
-                    for id in ids {
-                        sqlx::query("UPDATE mail_queue SET next_attempt_at = $2 WHERE id = $1 AND status = 'queued'")
-                            .bind(id)
-                            .bind(now)
-                            .execute(&mut *tx)
-                            .await?;
+                    // At most a worker's claim (20 ids) at shutdown: one IN list.
+                    if !ids.is_empty() {
+                        let sql = format!(
+                            "UPDATE mail_queue SET next_attempt_at = $1 WHERE status = 'queued' AND id IN ({})",
+                            crate::sql_resources::placeholders(2, ids.len())
+                        );
+                        crate::sql_resources::bind_ids(sqlx::query(&sql).bind(now), ids).execute(&mut *tx).await?;
                     }
                     tx.commit().await?;
                     Ok(())

@@ -18,23 +18,24 @@ async fn open(backend: Backend) -> Opened {
         Backend::Postgres => Some(agora_testkit::pg_database().await),
     };
     let store = agora_store::open(url.as_deref(), dir.path(), Synchronous::Normal).await.unwrap();
-    let owner = store
-        .insert_principal(
-            &NewPrincipal {
-                kind: PrincipalKind::User,
-                name: "alice".into(),
-                display_name: "Alice".into(),
-                resource_kind: None,
-                emails: vec![],
-                password_hash: None,
-            },
-            0,
-        )
-        .await
-        .unwrap()
-        .id;
+    let owner = add_user(&store, "alice").await;
     store.provision(&[home(owner), calendar(owner, "work")], 1).await.unwrap();
     Opened { store, owner, _dir: dir }
+}
+
+/// A user principal without password or address.
+async fn add_user(store: &Arc<dyn Store>, name: &str) -> PrincipalId {
+    let mut display_name = name.to_owned();
+    display_name[..1].make_ascii_uppercase();
+    let new = NewPrincipal {
+        kind: PrincipalKind::User,
+        name: name.into(),
+        display_name,
+        resource_kind: None,
+        emails: vec![],
+        password_hash: None,
+    };
+    store.insert_principal(&new, 0).await.unwrap().id
 }
 
 agora_testkit::on_both_stores!(
@@ -411,21 +412,7 @@ async fn booking_locks_serialise(o: Opened) {
 /// per-collection ones do.
 async fn batched_reads_for_free_busy(o: Opened) {
     let s = &o.store;
-    let bob = s
-        .insert_principal(
-            &NewPrincipal {
-                kind: PrincipalKind::User,
-                name: "bob".into(),
-                display_name: "Bob".into(),
-                resource_kind: None,
-                emails: vec![],
-                password_hash: None,
-            },
-            0,
-        )
-        .await
-        .unwrap()
-        .id;
+    let bob = add_user(s, "bob").await;
     let bob_home = NewCollection { owner_id: bob, path: "calendars/bob/".into(), ..home(bob) };
     let mut bob_cal = NewCollection {
         owner_id: bob,
