@@ -118,6 +118,7 @@ impl Core {
                     span_end: None,
                     class: 0,
                     schedule_tag: None,
+                    instances: None,
                 };
                 (name, object)
             })

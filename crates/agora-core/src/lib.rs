@@ -21,6 +21,7 @@ pub mod directory;
 mod error;
 pub mod external;
 pub mod gal;
+pub mod instances;
 pub mod names;
 pub mod password;
 pub mod resources;

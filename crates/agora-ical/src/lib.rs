@@ -53,6 +53,7 @@ mod expand_ical;
 pub mod feed;
 pub mod filter;
 pub mod freebusy;
+mod instance_index;
 pub mod itip;
 pub mod json;
 mod model;
@@ -71,6 +72,7 @@ mod vtimezone;
 mod zone;
 
 pub use expand_ical::expand_to_ical;
+pub use instance_index::{FLOATING_SLACK, InstanceIndex, MAX_PIECES, PIECE, instance_index};
 pub use model::{CalendarInfo, Class, ComponentKind, IcalError, Instance, Shape, Span, Status};
 pub use object::CalendarObject;
 pub use query::{SPAN_BUDGET, alarms_overlap, expand, object_span, overlaps};

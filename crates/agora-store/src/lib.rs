@@ -32,6 +32,7 @@ mod resource_api;
 pub mod resources;
 mod scheduling_api;
 mod sql;
+mod sql_instances;
 mod sql_resources;
 mod sql_scheduling;
 mod sqlite;

@@ -81,6 +81,27 @@ pub trait ResourceStore: Send + Sync + 'static {
         end: Option<i64>,
     ) -> Result<Vec<Object>>;
 
+    /// A time-range lookup through the instance pieces (see [`crate::InstancePieces`]):
+    /// objects with a piece in `[start, end)` (open bounds: `None`) whose pieces decide
+    /// that range are `matched` (or `to_test` when inexact); objects not indexed for
+    /// that range are `to_test` when their span meets it, as [`Self::objects_in_span`].
+    async fn objects_in_time(
+        &self,
+        collection: CollectionId,
+        start: Option<i64>,
+        end: Option<i64>,
+    ) -> Result<crate::TimeCandidates>;
+
+    /// Events whose instance pieces must be (re)computed: never indexed (written
+    /// before the index existed) or indexed within a window ending before `before`;
+    /// at most `limit`, with their bytes.
+    async fn objects_to_index(&self, before: i64, limit: i64) -> Result<Vec<Object>>;
+
+    /// Replaces the pieces of an object if its ETag is still `etag` (a write in
+    /// between brought its own). Returns whether they were replaced. Not a change:
+    /// no revision moves, since the stored bytes are the same.
+    async fn set_instances(&self, object_id: i64, etag: &str, pieces: &crate::InstancePieces) -> Result<bool>;
+
     /// Every object of a collection with its bytes, ordered by name.
     async fn objects(&self, collection: CollectionId) -> Result<Vec<Object>>;
 

@@ -217,6 +217,44 @@ pub struct NewObject {
     pub class: i64,
     /// Schedule-Tag of a scheduling object (RFC 6638 §3.2.10), `None` otherwise.
     pub schedule_tag: Option<String>,
+    /// The pieces of the object's instances, for time-range queries without a
+    /// parse (`None`: only the span indexes it).
+    pub instances: Option<InstancePieces>,
+}
+
+/// Longest instance piece the store accepts, in seconds: a time-range lookup
+/// reads the pieces starting at most this long before the range.
+pub const MAX_PIECE_SECONDS: i64 = 7 * 86_400;
+
+/// The instances of an event cut into pieces of at most [`MAX_PIECE_SECONDS`]:
+/// an object has an instance overlapping `[a, b)` exactly when one of its pieces
+/// does (`start < b AND end > a`), provided `[a, b)` lies inside `[from, to)`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InstancePieces {
+    /// `[start, end)` in Unix seconds.
+    pub pieces: Vec<(i64, i64)>,
+    /// False when a hit only makes the object a candidate (floating times).
+    pub exact: bool,
+    /// Ranges inside `[from, to)` are decided by the pieces (`i64::MIN`, `i64::MAX`: all).
+    pub from: i64,
+    /// See [`Self::from`].
+    pub to: i64,
+}
+
+impl InstancePieces {
+    /// Whether every instance is indexed, whatever the range.
+    pub fn whole(&self) -> bool {
+        self.from == i64::MIN && self.to == i64::MAX
+    }
+}
+
+/// The objects a time-range lookup found (each list ordered by name).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TimeCandidates {
+    /// Objects that have an instance in the range, decided by the index.
+    pub matched: Vec<Object>,
+    /// Objects that may have one: the caller applies RFC 4791 §9.9 to them.
+    pub to_test: Vec<Object>,
 }
 
 /// The conditional-request headers of a write, checked inside its transaction.

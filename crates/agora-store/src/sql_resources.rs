@@ -39,6 +39,8 @@ macro_rules! sql_resource_store {
             type Conn = <$db as sqlx::Database>::Connection;
             type DbRow = <$db as sqlx::Database>::Row;
 
+            crate::sql_instances::instance_sql!($db);
+
             fn collection_from_row(row: &DbRow) -> Result<Collection, sqlx::Error> {
                 Ok(Collection {
                     id: row.try_get("id")?,
@@ -264,10 +266,12 @@ macro_rules! sql_resource_store {
                 now: i64,
                 revision: i64,
             ) -> Result<i64> {
-                sqlx::query_scalar(
+                let (inst_from, inst_to, inst_whole, inst_exact) = instance_sql::columns(object.instances.as_ref());
+                let id: i64 = sqlx::query_scalar(
                     "INSERT INTO objects (collection_id, name, uid, etag, content_type, data, component, \
-                     span_start, span_end, size, created_at, modified_at, revision, class, schedule_tag) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14) RETURNING id",
+                     span_start, span_end, size, created_at, modified_at, revision, class, schedule_tag, \
+                     inst_from, inst_to, inst_whole, inst_exact) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id",
                 )
                 .bind(collection)
                 .bind(name)
@@ -283,9 +287,15 @@ macro_rules! sql_resource_store {
                 .bind(revision)
                 .bind(object.class)
                 .bind(object.schedule_tag.as_deref())
+                .bind(inst_from)
+                .bind(inst_to)
+                .bind(inst_whole)
+                .bind(inst_exact)
                 .fetch_one(&mut *conn)
                 .await
-                .map_err(|e| StoreError::from_unique(e, Conflict::Uid(String::new())))
+                .map_err(|e| StoreError::from_unique(e, Conflict::Uid(String::new())))?;
+                instance_sql::write(conn, id, collection, object.instances.as_ref(), false).await?;
+                Ok(id)
             }
 
             /// Frees a destination path: the collection subtree at `path` and the
@@ -330,15 +340,16 @@ macro_rules! sql_resource_store {
             async fn copy_members(conn: &mut Conn, from: CollectionId, to: CollectionId, now: i64) -> Result<()> {
                 sqlx::query(
                     "INSERT INTO objects (collection_id, name, uid, etag, content_type, data, component, span_start, \
-                     span_end, size, created_at, modified_at, revision, class) \
-                     SELECT $2, name, uid, etag, content_type, data, component, span_start, span_end, size, $3, $3, 1, class \
-                     FROM objects WHERE collection_id = $1",
+                     span_end, size, created_at, modified_at, revision, class, inst_from, inst_to, inst_whole, inst_exact) \
+                     SELECT $2, name, uid, etag, content_type, data, component, span_start, span_end, size, $3, $3, 1, class, \
+                     inst_from, inst_to, inst_whole, inst_exact FROM objects WHERE collection_id = $1",
                 )
                 .bind(from)
                 .bind(to)
                 .bind(now)
                 .execute(&mut *conn)
                 .await?;
+                instance_sql::copy(conn, from, to).await?;
                 sqlx::query(
                     "INSERT INTO object_properties (object_id, name, xml) SELECT n.id, p.name, p.xml \
                      FROM object_properties p JOIN objects o ON p.object_id = o.id \
@@ -692,6 +703,35 @@ macro_rules! sql_resource_store {
                     objects_spanning(&self.pool, &[collection], start, end).await
                 }
 
+                async fn objects_in_time(
+                    &self,
+                    collection: CollectionId,
+                    start: Option<i64>,
+                    end: Option<i64>,
+                ) -> Result<TimeCandidates> {
+                    let _t = OpTimer::start("objects_in_time");
+                    instance_sql::lookup(&self.pool, collection, start, end).await
+                }
+
+                async fn objects_to_index(&self, before: i64, limit: i64) -> Result<Vec<Object>> {
+                    let _t = OpTimer::start("objects_to_index");
+                    instance_sql::due(&self.pool, before, limit).await
+                }
+
+                async fn set_instances(&self, object_id: i64, etag: &str, pieces: &InstancePieces) -> Result<bool> {
+                    let _t = OpTimer::start("set_instances");
+                    let collection: Option<CollectionId> =
+                        sqlx::query_scalar("SELECT collection_id FROM objects WHERE id = $1").bind(object_id).fetch_optional(&self.pool).await?;
+                    let Some(collection) = collection else { return Ok(false) };
+                    let (mut tx, _w) = self.write_tx(Scope::Objects(&[collection])).await?;
+                    if !instance_sql::set(&mut tx, object_id, etag, pieces).await? {
+                        return Ok(false);
+                    }
+                    instance_sql::write(&mut tx, object_id, collection, Some(pieces), true).await?;
+                    tx.commit().await?;
+                    Ok(true)
+                }
+
                 async fn objects(&self, collection: CollectionId) -> Result<Vec<Object>> {
                     let _t = OpTimer::start("objects");
                     let rows = sqlx::query(&format!(
@@ -742,9 +782,11 @@ macro_rules! sql_resource_store {
                     let (id, created_at) = match &current {
                         Some(row) => {
                             let id: i64 = row.try_get("id")?;
+                            let (inst_from, inst_to, inst_whole, inst_exact) = instance_sql::columns(object.instances.as_ref());
                             sqlx::query(
                                 "UPDATE objects SET uid = $2, etag = $3, content_type = $4, data = $5, component = $6, \
-                                 span_start = $7, span_end = $8, size = $9, modified_at = $10, revision = $11, class = $12, schedule_tag = $13 WHERE id = $1",
+                                 span_start = $7, span_end = $8, size = $9, modified_at = $10, revision = $11, class = $12, schedule_tag = $13, \
+                                 inst_from = $14, inst_to = $15, inst_whole = $16, inst_exact = $17 WHERE id = $1",
                             )
                             .bind(id)
                             .bind(object.uid.as_deref())
@@ -759,9 +801,14 @@ macro_rules! sql_resource_store {
                             .bind(revision)
                             .bind(object.class)
                             .bind(object.schedule_tag.as_deref())
+                            .bind(inst_from)
+                            .bind(inst_to)
+                            .bind(inst_whole)
+                            .bind(inst_exact)
                             .execute(&mut *tx)
                             .await
                             .map_err(|e| StoreError::from_unique(e, Conflict::Uid(String::new())))?;
+                            instance_sql::write(&mut tx, id, collection, object.instances.as_ref(), true).await?;
                             (id, row.try_get("created_at")?)
                         }
                         None => (insert_object(&mut tx, collection, name, object, now, revision).await?, now),

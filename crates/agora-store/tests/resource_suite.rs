@@ -48,6 +48,8 @@ agora_testkit::on_both_stores!(
     collections_nest_and_delete_recursively,
     proppatch_is_all_or_nothing_per_call,
     span_lookup,
+    instance_lookup,
+    instance_reindexing,
     grants_and_memberships,
     schedule_tags_and_uid_lookup,
     mail_queue_claims_retries_and_fails,
@@ -92,6 +94,7 @@ fn event(uid: &str, body: &str) -> NewObject {
         span_end: Some(200),
         class: 0,
         schedule_tag: None,
+        instances: None,
     }
 }
 
@@ -266,6 +269,120 @@ async fn proppatch_is_all_or_nothing_per_call(o: Opened) {
         .await
         .unwrap();
     assert_eq!(s.object_properties(put.meta.id).await.unwrap().len(), 1);
+}
+
+/// The instance-piece lookup: exact hits decided, inexact hits and objects not
+/// indexed for the range left to test, pieces replaced by a PUT, removed with
+/// their object and copied with their collection.
+async fn instance_lookup(o: Opened) {
+    let c = work(&o).await;
+    let s = &o.store;
+    let week = MAX_PIECE_SECONDS;
+    let indexed = |uid: &str, pieces: Vec<(i64, i64)>, exact: bool, from: i64, to: i64| NewObject {
+        span_start: pieces.first().map(|p| p.0),
+        span_end: pieces.last().map(|p| p.1),
+        instances: Some(InstancePieces { pieces, exact, from, to }),
+        ..event(uid, uid)
+    };
+    let all = (i64::MIN, i64::MAX);
+    let put = |name: &'static str, object: NewObject| async move {
+        s.put_object(c.id, name, &object, &WriteCondition::Always, 1).await.unwrap();
+    };
+    // Weekly 1-hour instances at 0, week, 2 weeks.
+    put(
+        "weekly.ics",
+        indexed("weekly", vec![(0, 3600), (week, week + 3600), (2 * week, 2 * week + 3600)], true, all.0, all.1),
+    )
+    .await;
+    // A long instance cut into pieces.
+    put("long.ics", indexed("long", vec![(10 * week, 11 * week), (11 * week, 11 * week + 10)], true, all.0, all.1))
+        .await;
+    // A floating one: a hit is only a candidate.
+    put("floating.ics", indexed("floating", vec![(week + 3700, week + 3800)], false, all.0, all.1)).await;
+    // Endless, indexed from 0 to 20 weeks only.
+    put(
+        "endless.ics",
+        NewObject { span_end: None, ..indexed("endless", vec![(5 * week, 5 * week + 60)], true, 0, 20 * week) },
+    )
+    .await;
+    // Not indexed by instances (a task, or written before the index): its span decides.
+    put("task.ics", NewObject { span_start: Some(0), span_end: Some(4 * week), ..event("task", "task") }).await;
+
+    let names = |v: &[Object]| v.iter().map(|o| o.meta.name.clone()).collect::<Vec<_>>();
+    let found = s.objects_in_time(c.id, Some(week), Some(week + 50)).await.unwrap();
+    assert_eq!(names(&found.matched), ["weekly.ics"]);
+    assert_eq!(names(&found.to_test), ["task.ics"]);
+    assert_eq!(found.matched[0].data, b"weekly");
+    // The end is exclusive, the start inclusive.
+    let found = s.objects_in_time(c.id, Some(week + 3600), Some(week + 4000)).await.unwrap();
+    assert_eq!(names(&found.matched), Vec::<String>::new());
+    assert_eq!(names(&found.to_test), ["floating.ics", "task.ics"]);
+    // A piece starting up to a week before the range is read.
+    let found = s.objects_in_time(c.id, Some(11 * week - 5), Some(11 * week + 5)).await.unwrap();
+    assert_eq!(names(&found.matched), ["long.ics"]);
+    let found = s.objects_in_time(c.id, Some(5 * week), Some(5 * week + 1)).await.unwrap();
+    assert_eq!(names(&found.matched), ["endless.ics"]);
+    assert!(found.to_test.is_empty());
+    // Outside its window the endless object is a candidate by its span.
+    let found = s.objects_in_time(c.id, Some(30 * week), None).await.unwrap();
+    assert!(found.matched.is_empty());
+    assert_eq!(names(&found.to_test), ["endless.ics"]);
+    let found = s.objects_in_time(c.id, None, None).await.unwrap();
+    assert_eq!(names(&found.matched), ["long.ics", "weekly.ics"]);
+    assert_eq!(names(&found.to_test), ["endless.ics", "floating.ics", "task.ics"]);
+
+    // A PUT replaces the pieces; a DELETE removes them.
+    put("weekly.ics", indexed("weekly", vec![(40 * week, 40 * week + 10)], true, all.0, all.1)).await;
+    assert!(s.objects_in_time(c.id, Some(0), Some(3 * week)).await.unwrap().matched.is_empty());
+    assert_eq!(
+        names(&s.objects_in_time(c.id, Some(40 * week), Some(41 * week)).await.unwrap().matched),
+        ["weekly.ics"]
+    );
+    // COPY carries them.
+    s.copy_collection(c.id, "calendars/alice/copy/", c.parent_id.unwrap(), false, false, 2).await.unwrap();
+    let copy = s.collection("calendars/alice/copy/").await.unwrap().unwrap();
+    assert_eq!(
+        names(&s.objects_in_time(copy.id, Some(40 * week), Some(41 * week)).await.unwrap().matched),
+        ["weekly.ics"]
+    );
+    assert!(s.delete_object(c.id, "weekly.ics", &WriteCondition::Always, 3).await.unwrap());
+    assert!(s.objects_in_time(c.id, Some(40 * week), Some(41 * week)).await.unwrap().matched.is_empty());
+    assert_eq!(
+        names(&s.objects_in_time(copy.id, Some(40 * week), Some(41 * week)).await.unwrap().matched),
+        ["weekly.ics"]
+    );
+}
+
+/// Windows running out and events never indexed are found for re-indexing;
+/// new pieces are set only over the bytes they were computed from.
+async fn instance_reindexing(o: Opened) {
+    let c = work(&o).await;
+    let s = &o.store;
+    let windowed = InstancePieces { pieces: vec![(50, 60)], exact: true, from: 0, to: 100 };
+    let object = NewObject { instances: Some(windowed), ..event("endless", "v1") };
+    s.put_object(c.id, "endless.ics", &object, &WriteCondition::Always, 1).await.unwrap();
+    let whole = InstancePieces { pieces: vec![(5, 6)], exact: true, from: i64::MIN, to: i64::MAX };
+    s.put_object(
+        c.id,
+        "once.ics",
+        &NewObject { instances: Some(whole), ..event("once", "v1") },
+        &WriteCondition::Always,
+        1,
+    )
+    .await
+    .unwrap();
+    assert!(s.objects_to_index(100, 10).await.unwrap().is_empty(), "the window still reaches the horizon");
+    let due = s.objects_to_index(101, 10).await.unwrap();
+    assert_eq!(due.iter().map(|o| o.meta.name.as_str()).collect::<Vec<_>>(), ["endless.ics"]);
+    let longer = InstancePieces { pieces: vec![(50, 60), (150, 160)], exact: true, from: 0, to: 1000 };
+    assert!(!s.set_instances(due[0].meta.id, "another-etag", &longer).await.unwrap());
+    assert!(s.set_instances(due[0].meta.id, &due[0].meta.etag, &longer).await.unwrap());
+    assert!(s.objects_to_index(101, 10).await.unwrap().is_empty());
+    let found = s.objects_in_time(c.id, Some(150), Some(151)).await.unwrap();
+    assert_eq!(found.matched.len(), 1);
+    assert!(found.to_test.is_empty());
+    let revision = s.collection(&c.path).await.unwrap().unwrap().revision;
+    assert_eq!(revision, c.revision + 2, "re-indexing is not a change of the calendar");
 }
 
 async fn span_lookup(o: Opened) {

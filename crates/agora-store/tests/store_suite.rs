@@ -262,6 +262,7 @@ async fn another_process_writes_are_seen(o: Opened) {
         span_end: None,
         class: 0,
         schedule_tag: None,
+        instances: None,
     };
     a.put_object(c.id, "one.ics", &object, &WriteCondition::Always, 2).await.unwrap();
     let after_own = a.collection(path).await.unwrap().unwrap().revision;

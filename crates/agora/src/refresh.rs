@@ -1,7 +1,8 @@
 //! The server's background refresh: the global address list follows the
 //! directory (changes made through the CLI refresh it at once; this catches the
-//! rest, such as another server's writes or LDAP), and subscribed calendars follow
-//! their feeds. A new subscription is fetched at once.
+//! rest, such as another server's writes or LDAP), subscribed calendars follow
+//! their feeds (a new subscription is fetched at once), and the instance index
+//! takes in events stored before it and extends the window of endless ones.
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -30,6 +31,11 @@ pub async fn run(core: Arc<Core>, period: Duration, allow_private: bool) {
                 }
                 if let Err(e) = core.refresh_gal().await {
                     tracing::warn!(error = %e, "global address list refresh failed");
+                }
+                match core.index_instances().await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(events = n, "instance index brought up to date"),
+                    Err(e) => tracing::warn!(error = %e, "instance index not brought up to date"),
                 }
             }
             _ = core.subscriptions_changed().notified() => {}

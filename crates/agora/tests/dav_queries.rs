@@ -110,10 +110,23 @@ fn time_range_queries_see_recurrences(backend: Backend) {
     assert!(hrefs(&body).is_empty(), "EXDATE removes the 15th: {body}");
     let (_, body) = u.report(cal, &query("VEVENT", "20270601T000000Z", "20270602T000000Z", ""));
     assert_eq!(hrefs(&body), ["weekly.ics"], "an endless rule reaches next June (a Tuesday)");
+    // Beyond the instance index's window (two years after writing) the span decides.
+    let (_, body) = u.report(cal, &query("VEVENT", "20300604T000000Z", "20300605T000000Z", ""));
+    assert_eq!(hrefs(&body), ["weekly.ics"], "an endless rule reaches June 2030 (a Tuesday)");
+    let (_, body) = u.report(cal, &query("VEVENT", "20300605T000000Z", "20300606T000000Z", ""));
+    assert!(hrefs(&body).is_empty(), "and not the Wednesday: {body}");
     let (_, body) = u.report(cal, &query("VEVENT", "20261201T000000Z", "20261203T000000Z", ""));
     assert_eq!(hrefs(&body), ["maybe.ics", "once.ics", "weekly.ics"]);
     let (_, body) = u.report(cal, &query("VEVENT", "20261225T120000Z", "20261225T130000Z", ""));
     assert_eq!(hrefs(&body), ["allday.ics"], "all-day events cover their whole day");
+    let (_, body) = u.report(cal, &query("VEVENT", "20261226T000000Z", "20261226T010000Z", ""));
+    assert!(hrefs(&body).is_empty(), "and only their day, in UTC without a calendar zone: {body}");
+    // A zero-length event matches a range that starts at it, not one that ends at it.
+    u.put(&format!("{cal}instant.ics"), "text/calendar", &vevent("instant", "DTSTART:20261203T100000Z\r\n"));
+    let (_, body) = u.report(cal, &query("VEVENT", "20261203T100000Z", "20261203T100001Z", ""));
+    assert_eq!(hrefs(&body), ["instant.ics"]);
+    let (_, body) = u.report(cal, &query("VEVENT", "20261203T090000Z", "20261203T100000Z", ""));
+    assert!(hrefs(&body).is_empty(), "{body}");
     // Tasks live in their own calendar.
     u.put(
         "/calendars/alice/tasks/t.ics",

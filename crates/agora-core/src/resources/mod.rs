@@ -461,6 +461,19 @@ impl<'a> Resources<'a> {
         Ok(self.store().objects_in_span(c.id, start, end).await?)
     }
 
+    /// A time-range lookup through the instance index: objects it decides have an
+    /// instance in `[start, end)`, and candidates it cannot decide (filter those with
+    /// `agora_ical`).
+    pub async fn objects_in_time(
+        &self,
+        c: &Collection,
+        start: Option<i64>,
+        end: Option<i64>,
+    ) -> Result<agora_store::TimeCandidates> {
+        self.authorize(c, Access::Read).await?;
+        Ok(self.store().objects_in_time(c.id, start, end).await?)
+    }
+
     /// Candidates for free/busy: like [`Self::objects_in_range`], for whoever may
     /// read free/busy time (the caller reveals only times).
     pub async fn busy_candidates(&self, c: &Collection, start: i64, end: i64) -> Result<Vec<Object>> {

@@ -118,6 +118,7 @@ impl Resources<'_> {
             span_end: None,
             class: 0,
             schedule_tag: None,
+            instances: None,
         };
         let put = self.store().put_object(c.id, name, &object, &WriteCondition::Always, now()).await?;
         // CalendarServer's notificationtype, read by clients in the listing.

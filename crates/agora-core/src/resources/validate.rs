@@ -2,15 +2,10 @@
 //! The bytes are stored as sent; parsing only validates and extracts the index.
 
 use agora_ical::{IcalError, TzSpec};
-use agora_store::{Collection, CollectionKind, NewObject};
+use agora_store::{Collection, CollectionKind, InstancePieces, NewObject};
 use sha2::{Digest, Sha256};
 
 use crate::error::{CoreError, Result, Rule};
-
-/// Floating times and dates may be anywhere from UTC-12 to UTC+14; the index uses
-/// UTC and widens such spans so that no zone can fall outside them (RFC 4791 §9.9
-/// evaluates them in the calendar's zone at query time).
-const FLOATING_SLACK: i64 = 14 * 3600;
 
 /// A strong entity tag: 128 bits of SHA-256 over the stored bytes.
 pub fn etag(bytes: &[u8]) -> String {
@@ -48,6 +43,7 @@ pub fn prepare(collection: &Collection, data: Vec<u8>, content_type: Option<&str
             span_end: None,
             class: 0,
             schedule_tag: None,
+            instances: None,
         }),
         CollectionKind::Inbox | CollectionKind::Outbox | CollectionKind::Notifications => {
             Err(CoreError::Forbidden("schedule boxes and notifications are written by the server, not by PUT".into()))
@@ -77,23 +73,28 @@ pub(crate) fn calendar(collection: &Collection, data: Vec<u8>, content_type: Opt
         }
         Some(_) => return Err(Rule::SupportedData(content_type.unwrap_or_default().to_owned()).into()),
     };
-    let info = agora_ical::parse_calendar(&data, &TzSpec::utc()).map_err(|e| match e {
+    let obj = agora_ical::CalendarObject::parse(&data).map_err(|e| match e {
         IcalError::Invalid(m) => Rule::ValidData(m),
         IcalError::UnsupportedComponent(m) => Rule::SupportedComponent(m),
         IcalError::NotAnObjectResource(m) => Rule::ObjectResource(m),
         IcalError::TooManyInstances(n) => Rule::ObjectResource(format!("more than {n} instances")),
     })?;
+    let info = obj.info(&TzSpec::utc());
     let kind = info.kind.as_str();
     if !collection.components.allows(kind) {
         return Err(Rule::SupportedComponent(kind.to_owned()).into());
     }
-    let slack = if info.has_floating { FLOATING_SLACK } else { 0 };
+    // Floating times and dates may be anywhere from UTC-12 to UTC+14; the index uses
+    // UTC and widens such spans so that no zone can fall outside them (RFC 4791 §9.9
+    // evaluates them in the calendar's zone at query time).
+    let slack = if info.has_floating { agora_ical::FLOATING_SLACK } else { 0 };
     // No span: nothing to index; such objects are always candidates and the
     // precise RFC 4791 §9.9 filter decides.
     let (span_start, span_end) = match info.span {
         None => (None, None),
         Some(span) => (Some(span.start.saturating_sub(slack)), span.end.map(|e| e.saturating_add(slack))),
     };
+    let instances = agora_ical::instance_index(&obj, &info, crate::now()).map(pieces);
     let class = match agora_ical::privacy::classification(&data) {
         agora_ical::privacy::Class::Public => 0,
         agora_ical::privacy::Class::Confidential => 1,
@@ -109,7 +110,14 @@ pub(crate) fn calendar(collection: &Collection, data: Vec<u8>, content_type: Opt
         span_start,
         span_end,
         schedule_tag: None,
+        instances,
     })
+}
+
+/// The store's form of an instance index (the same contract; see
+/// `agora_store::InstancePieces`).
+pub(crate) fn pieces(index: agora_ical::InstanceIndex) -> InstancePieces {
+    InstancePieces { pieces: index.pieces, exact: index.exact, from: index.from, to: index.to }
 }
 
 fn card(data: Vec<u8>, content_type: Option<&str>) -> Result<NewObject> {
@@ -135,6 +143,7 @@ fn card(data: Vec<u8>, content_type: Option<&str>) -> Result<NewObject> {
         span_end: None,
         class: 0,
         schedule_tag: None,
+        instances: None,
     })
 }
 
@@ -152,5 +161,14 @@ mod tests {
     #[test]
     fn media_type_essence() {
         assert_eq!(essence("Text/Calendar; charset=UTF-8"), "text/calendar");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// A piece longer than the store reads back would be missed by its lookups.
+    #[test]
+    fn pieces_fit_the_store_lookup() {
+        assert!(agora_ical::PIECE <= agora_store::MAX_PIECE_SECONDS);
     }
 }

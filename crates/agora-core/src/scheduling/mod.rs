@@ -94,6 +94,7 @@ impl Core {
             span_end: None,
             class: 0,
             schedule_tag: None,
+            instances: None,
         };
         self.store
             .put_object(inbox.id, &new_object_name(), &object, &agora_store::WriteCondition::IfNoneMatchAny, now())

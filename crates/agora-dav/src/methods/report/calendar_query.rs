@@ -1,4 +1,6 @@
-//! `C:calendar-query` (RFC 4791 §7.8): the time-range part goes through the span
+//! `C:calendar-query` (RFC 4791 §7.8): a query for events in a time range (what
+//! clients send to open a view) is answered by the instance index, parsing only
+//! what it cannot decide (floating times); any other filter goes through the span
 //! index first (no scan of the collection), then every candidate is tested
 //! exactly (§9.9 on every instance, §9.7 for properties). `C:expand` rewrites the
 //! returned data into instances (§9.6.5).
@@ -62,22 +64,36 @@ pub async fn run(
     }
     let floating = floating_zone(dav, c, timezone, timezone_id).await?;
     let compiled = filters::comp(filter)?;
-    let candidates = match filters::index_range(filter) {
-        Some((start, end)) => dav.res.objects_in_range(c, start, end).await?,
-        None => dav.res.objects(c).await?,
+    // (object, whether the index already decided that it matches)
+    let mut candidates: Vec<(agora_store::Object, bool)> = match filters::event_range_only(filter) {
+        Some((start, end)) => {
+            let found = dav.res.objects_in_time(c, start, end).await?;
+            found.matched.into_iter().map(|o| (o, true)).chain(found.to_test.into_iter().map(|o| (o, false))).collect()
+        }
+        None => match filters::index_range(filter) {
+            Some((start, end)) => dav.res.objects_in_range(c, start, end).await?,
+            None => dav.res.objects(c).await?,
+        }
+        .into_iter()
+        .map(|o| (o, false))
+        .collect(),
     };
+    candidates.sort_by(|a, b| a.0.meta.name.cmp(&b.0.meta.name));
     let mut out = MultistatusWriter::begin(Vec::new()).expect("writing to memory");
-    for object in candidates {
+    for (object, decided) in candidates {
         // Filters see only what the reader may see: no probing of hidden details.
         let view = dav.res.view(c, &object.meta).await?;
         if view == agora_core::View::Hidden {
             continue;
         }
-        let visible = crate::visibility::data(&object.data, view);
-        let Ok(parsed) = CalendarObject::parse(&visible) else { continue };
-        let text = String::from_utf8_lossy(&visible);
-        if !agora_ical::filter::calendar_matches(&parsed, &text, &compiled, &floating) {
-            continue;
+        // A time-only view keeps every date, so the index's decision stands for it.
+        if !decided {
+            let visible = crate::visibility::data(&object.data, view);
+            let Ok(parsed) = CalendarObject::parse(&visible) else { continue };
+            let text = String::from_utf8_lossy(&visible);
+            if !agora_ical::filter::calendar_matches(&parsed, &text, &compiled, &floating) {
+                continue;
+            }
         }
         let href = paths::href(&format!("{}{}", c.path, object.meta.name));
         if let Some(stats) = object_propstats(dav, c, &object, wanted).await? {

@@ -99,6 +99,25 @@ pub fn index_range(top: &x::CompFilter) -> Option<(Option<i64>, Option<i64>)> {
     Some((start, end))
 }
 
+/// The range of a filter that asks only "events with an instance in this range"
+/// (`VCALENDAR` > `VEVENT` with a `time-range`, nothing else), which the instance
+/// index decides without parsing; the query clients send to open a calendar view.
+pub fn event_range_only(top: &x::CompFilter) -> Option<(Option<i64>, Option<i64>)> {
+    let plain = |c: &x::CompFilter| !c.is_not_defined && c.prop_filters.is_empty();
+    match top.comp_filters.as_slice() {
+        [event]
+            if plain(top)
+                && top.time_range.is_none()
+                && plain(event)
+                && event.comp_filters.is_empty()
+                && event.name.eq_ignore_ascii_case("VEVENT") =>
+        {
+            event.time_range.as_ref().map(|t| (t.start, t.end))
+        }
+        _ => None,
+    }
+}
+
 /// A `calendar-data` partial-retrieval selection (RFC 4791 §9.6.1).
 pub fn comp_select(c: &x::CompSelect) -> agora_ical::partial::CompSelect {
     agora_ical::partial::CompSelect {
