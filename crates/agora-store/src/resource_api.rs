@@ -85,11 +85,14 @@ pub trait ResourceStore: Send + Sync + 'static {
     /// objects with a piece in `[start, end)` (open bounds: `None`) whose pieces decide
     /// that range are `matched` (or `to_test` when inexact); objects not indexed for
     /// that range are `to_test` when their span meets it, as [`Self::objects_in_span`].
+    /// `matched` objects carry their bytes only when `with_data` (a view opening asks
+    /// for ETags only); `to_test` ones always do.
     async fn objects_in_time(
         &self,
         collection: CollectionId,
         start: Option<i64>,
         end: Option<i64>,
+        with_data: bool,
     ) -> Result<crate::TimeCandidates>;
 
     /// Events whose instance pieces must be (re)computed: never indexed (written

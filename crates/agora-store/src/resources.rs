@@ -251,7 +251,8 @@ impl InstancePieces {
 /// The objects a time-range lookup found (each list ordered by name).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TimeCandidates {
-    /// Objects that have an instance in the range, decided by the index.
+    /// Objects that have an instance in the range, decided by the index (with
+    /// empty `data` when the lookup was asked for metadata only).
     pub matched: Vec<Object>,
     /// Objects that may have one: the caller applies RFC 4791 §9.9 to them.
     pub to_test: Vec<Object>,

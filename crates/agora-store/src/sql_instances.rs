@@ -107,15 +107,19 @@ macro_rules! instance_sql {
                 collection: CollectionId,
                 start: Option<i64>,
                 end: Option<i64>,
+                with_data: bool,
             ) -> Result<TimeCandidates> {
                 let (a, b) = (start.unwrap_or(i64::MIN), end.unwrap_or(i64::MAX));
                 let mut out = TimeCandidates::default();
                 // The subquery reads one range of the instances key; an object with
-                // several pieces in the range comes once.
+                // several pieces in the range comes once. Inexact hits are parsed by
+                // the caller: their bytes always come. (No ORDER BY in these two: it
+                // would lead SQLite to walk the collection in name order.)
+                let data = if with_data { "data" } else { "CASE WHEN inst_exact = 0 THEN data END AS data" };
                 let hits = sqlx::query(&format!(
-                    "SELECT {META_COLUMNS}, data, inst_exact FROM objects WHERE id IN \
+                    "SELECT {META_COLUMNS}, {data}, inst_exact FROM objects WHERE id IN \
                      (SELECT object_id FROM instances WHERE collection_id = $1 AND starts_at > $2 AND starts_at < $3 AND ends_at > $4) \
-                     AND inst_from <= $4 AND inst_to >= $3 ORDER BY name"
+                     AND inst_from <= $4 AND inst_to >= $3"
                 ))
                 .bind(collection)
                 .bind(a.saturating_sub(MAX_PIECE_SECONDS))
@@ -126,26 +130,26 @@ macro_rules! instance_sql {
                 for row in &hits {
                     let exact: i64 = row.try_get("inst_exact")?;
                     let list = if exact != 0 { &mut out.matched } else { &mut out.to_test };
-                    list.push(object_from_row(row)?);
+                    let data: Option<Vec<u8>> = row.try_get("data")?;
+                    list.push(Object { meta: meta_from_row(row, "")?, data: data.unwrap_or_default() });
                 }
                 // Not decided by pieces for this range: the span lookup of
                 // `objects_spanning`, over the objects not indexed whole.
                 let rest = sqlx::query(&format!(
                     "SELECT {META_COLUMNS}, data FROM objects WHERE collection_id = $1 AND inst_whole = 0 \
                      AND (inst_from IS NULL OR inst_from > $2 OR inst_to < $3) \
-                     AND (span_start IS NULL OR (span_start <= $3 AND (span_end IS NULL OR span_end >= $2))) ORDER BY name"
+                     AND (span_start IS NULL OR (span_start <= $3 AND (span_end IS NULL OR span_end >= $2)))"
                 ))
                 .bind(collection)
                 .bind(a)
                 .bind(b)
                 .fetch_all(pool)
                 .await?;
-                if !rest.is_empty() {
-                    for row in &rest {
-                        out.to_test.push(object_from_row(row)?);
-                    }
-                    out.to_test.sort_by(|x, y| x.meta.name.cmp(&y.meta.name));
+                for row in &rest {
+                    out.to_test.push(object_from_row(row)?);
                 }
+                out.matched.sort_by(|x, y| x.meta.name.cmp(&y.meta.name));
+                out.to_test.sort_by(|x, y| x.meta.name.cmp(&y.meta.name));
                 Ok(out)
             }
         }

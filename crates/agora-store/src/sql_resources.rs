@@ -708,9 +708,10 @@ macro_rules! sql_resource_store {
                     collection: CollectionId,
                     start: Option<i64>,
                     end: Option<i64>,
+                    with_data: bool,
                 ) -> Result<TimeCandidates> {
                     let _t = OpTimer::start("objects_in_time");
-                    instance_sql::lookup(&self.pool, collection, start, end).await
+                    instance_sql::lookup(&self.pool, collection, start, end, with_data).await
                 }
 
                 async fn objects_to_index(&self, before: i64, limit: i64) -> Result<Vec<Object>> {

@@ -64,7 +64,11 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(10));
         let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
         sqlx::migrate!("./migrations/sqlite").run(&writer).await?;
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options.read_only(false)).await?;
+        // sqlx hands rows from the connection's thread to the task through a channel
+        // of this many; at its default (50) a week of a big calendar (~600 rows)
+        // stalls the thread a dozen times, each a wake-up of both sides.
+        let readers = options.row_buffer_size(1024);
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(readers).await?;
         let cache = Arc::new(HotCache::default());
         // Taken before this store's first read: writes by others from now on count.
         let version = data_version(&writer).await?;

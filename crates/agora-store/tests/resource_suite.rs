@@ -309,46 +309,50 @@ async fn instance_lookup(o: Opened) {
     put("task.ics", NewObject { span_start: Some(0), span_end: Some(4 * week), ..event("task", "task") }).await;
 
     let names = |v: &[Object]| v.iter().map(|o| o.meta.name.clone()).collect::<Vec<_>>();
-    let found = s.objects_in_time(c.id, Some(week), Some(week + 50)).await.unwrap();
+    let found = s.objects_in_time(c.id, Some(week), Some(week + 50), true).await.unwrap();
     assert_eq!(names(&found.matched), ["weekly.ics"]);
     assert_eq!(names(&found.to_test), ["task.ics"]);
     assert_eq!(found.matched[0].data, b"weekly");
+    let found = s.objects_in_time(c.id, Some(week), Some(week + 4000), false).await.unwrap();
+    assert_eq!(names(&found.matched), ["weekly.ics"]);
+    assert!(found.matched[0].data.is_empty(), "metadata only");
+    assert_eq!(found.to_test.iter().map(|o| o.data.as_slice()).collect::<Vec<_>>(), [b"floating".as_slice(), b"task"]);
     // The end is exclusive, the start inclusive.
-    let found = s.objects_in_time(c.id, Some(week + 3600), Some(week + 4000)).await.unwrap();
+    let found = s.objects_in_time(c.id, Some(week + 3600), Some(week + 4000), true).await.unwrap();
     assert_eq!(names(&found.matched), Vec::<String>::new());
     assert_eq!(names(&found.to_test), ["floating.ics", "task.ics"]);
     // A piece starting up to a week before the range is read.
-    let found = s.objects_in_time(c.id, Some(11 * week - 5), Some(11 * week + 5)).await.unwrap();
+    let found = s.objects_in_time(c.id, Some(11 * week - 5), Some(11 * week + 5), true).await.unwrap();
     assert_eq!(names(&found.matched), ["long.ics"]);
-    let found = s.objects_in_time(c.id, Some(5 * week), Some(5 * week + 1)).await.unwrap();
+    let found = s.objects_in_time(c.id, Some(5 * week), Some(5 * week + 1), true).await.unwrap();
     assert_eq!(names(&found.matched), ["endless.ics"]);
     assert!(found.to_test.is_empty());
     // Outside its window the endless object is a candidate by its span.
-    let found = s.objects_in_time(c.id, Some(30 * week), None).await.unwrap();
+    let found = s.objects_in_time(c.id, Some(30 * week), None, true).await.unwrap();
     assert!(found.matched.is_empty());
     assert_eq!(names(&found.to_test), ["endless.ics"]);
-    let found = s.objects_in_time(c.id, None, None).await.unwrap();
+    let found = s.objects_in_time(c.id, None, None, true).await.unwrap();
     assert_eq!(names(&found.matched), ["long.ics", "weekly.ics"]);
     assert_eq!(names(&found.to_test), ["endless.ics", "floating.ics", "task.ics"]);
 
     // A PUT replaces the pieces; a DELETE removes them.
     put("weekly.ics", indexed("weekly", vec![(40 * week, 40 * week + 10)], true, all.0, all.1)).await;
-    assert!(s.objects_in_time(c.id, Some(0), Some(3 * week)).await.unwrap().matched.is_empty());
+    assert!(s.objects_in_time(c.id, Some(0), Some(3 * week), true).await.unwrap().matched.is_empty());
     assert_eq!(
-        names(&s.objects_in_time(c.id, Some(40 * week), Some(41 * week)).await.unwrap().matched),
+        names(&s.objects_in_time(c.id, Some(40 * week), Some(41 * week), true).await.unwrap().matched),
         ["weekly.ics"]
     );
     // COPY carries them.
     s.copy_collection(c.id, "calendars/alice/copy/", c.parent_id.unwrap(), false, false, 2).await.unwrap();
     let copy = s.collection("calendars/alice/copy/").await.unwrap().unwrap();
     assert_eq!(
-        names(&s.objects_in_time(copy.id, Some(40 * week), Some(41 * week)).await.unwrap().matched),
+        names(&s.objects_in_time(copy.id, Some(40 * week), Some(41 * week), true).await.unwrap().matched),
         ["weekly.ics"]
     );
     assert!(s.delete_object(c.id, "weekly.ics", &WriteCondition::Always, 3).await.unwrap());
-    assert!(s.objects_in_time(c.id, Some(40 * week), Some(41 * week)).await.unwrap().matched.is_empty());
+    assert!(s.objects_in_time(c.id, Some(40 * week), Some(41 * week), true).await.unwrap().matched.is_empty());
     assert_eq!(
-        names(&s.objects_in_time(copy.id, Some(40 * week), Some(41 * week)).await.unwrap().matched),
+        names(&s.objects_in_time(copy.id, Some(40 * week), Some(41 * week), true).await.unwrap().matched),
         ["weekly.ics"]
     );
 }
@@ -378,7 +382,7 @@ async fn instance_reindexing(o: Opened) {
     assert!(!s.set_instances(due[0].meta.id, "another-etag", &longer).await.unwrap());
     assert!(s.set_instances(due[0].meta.id, &due[0].meta.etag, &longer).await.unwrap());
     assert!(s.objects_to_index(101, 10).await.unwrap().is_empty());
-    let found = s.objects_in_time(c.id, Some(150), Some(151)).await.unwrap();
+    let found = s.objects_in_time(c.id, Some(150), Some(151), true).await.unwrap();
     assert_eq!(found.matched.len(), 1);
     assert!(found.to_test.is_empty());
     let revision = s.collection(&c.path).await.unwrap().unwrap().revision;

@@ -462,16 +462,17 @@ impl<'a> Resources<'a> {
     }
 
     /// A time-range lookup through the instance index: objects it decides have an
-    /// instance in `[start, end)`, and candidates it cannot decide (filter those with
-    /// `agora_ical`).
+    /// instance in `[start, end)` (their bytes only `with_data`), and candidates it
+    /// cannot decide (filter those with `agora_ical`).
     pub async fn objects_in_time(
         &self,
         c: &Collection,
         start: Option<i64>,
         end: Option<i64>,
+        with_data: bool,
     ) -> Result<agora_store::TimeCandidates> {
         self.authorize(c, Access::Read).await?;
-        Ok(self.store().objects_in_time(c.id, start, end).await?)
+        Ok(self.store().objects_in_time(c.id, start, end, with_data).await?)
     }
 
     /// Candidates for free/busy: like [`Self::objects_in_range`], for whoever may

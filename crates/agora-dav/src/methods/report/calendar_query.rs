@@ -67,7 +67,7 @@ pub async fn run(
     // (object, whether the index already decided that it matches)
     let mut candidates: Vec<(agora_store::Object, bool)> = match filters::event_range_only(filter) {
         Some((start, end)) => {
-            let found = dav.res.objects_in_time(c, start, end).await?;
+            let found = dav.res.objects_in_time(c, start, end, super::wants_data(wanted)).await?;
             found.matched.into_iter().map(|o| (o, true)).chain(found.to_test.into_iter().map(|o| (o, false))).collect()
         }
         None => match filters::index_range(filter) {

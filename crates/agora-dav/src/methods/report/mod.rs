@@ -95,6 +95,13 @@ fn is_data(name: &PropName) -> bool {
     name.is(NS_CALDAV, "calendar-data") || name.is(NS_CARDDAV, "address-data")
 }
 
+/// Whether [`object_propstats`] will read the objects' bytes for this request.
+pub(crate) fn wants_data(wanted: &PropRequest) -> bool {
+    wanted.calendar_data.is_some()
+        || wanted.address_data.is_some()
+        || matches!(&wanted.props, PropSelection::Prop(names) if names.iter().any(is_data))
+}
+
 /// The propstats of one object for a report: its properties plus, when asked,
 /// its calendar or address data (served as stored, or converted on request);
 /// `None` when the reader may not see the object at all (see `visibility`).
