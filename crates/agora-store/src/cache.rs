@@ -1,10 +1,10 @@
 //! What most requests read, kept in memory: the collection a path names (or that
-//! none does) and a collection's dead properties. A poll of a calendar's ctag
-//! needs these and the credential epoch, and every query is a thread hop (SQLite)
-//! or a network round trip (PostgreSQL) that costs more than the rest of the
-//! request. The credential epoch is not kept: a revoked password must fail at
-//! once, whichever process revoked it, and other processes are only heard of
-//! within a poll interval or a notification's delivery.
+//! none does), a collection's dead properties, WebDAV locks and a principal's
+//! credential epoch. A poll of a calendar's ctag needs these, and every query is
+//! a thread hop (SQLite) or a network round trip (PostgreSQL) that costs more than
+//! the rest of the request. A password changed or an app password revoked in this
+//! process fails on the next request; in another process (the CLI, another
+//! server), within the poll interval or the notification's delivery below.
 //!
 //! # Never stale in this process, briefly elsewhere
 //! Entries carry the generation counters they were read under. A write bumps the
@@ -75,6 +75,8 @@ struct Maps {
     /// Unexpired locks at a path and above it (and below it when asked), as
     /// read; expiry is applied again when served.
     locks: HashMap<(String, bool), Entry<Vec<Lock>>>,
+    /// Credential epochs by principal (`None`: no such principal).
+    epochs: HashMap<i64, Entry<Option<i64>>>,
 }
 
 /// The cache of one store instance.
@@ -144,6 +146,7 @@ impl HotCache {
         maps.collections.clear();
         maps.properties.clear();
         maps.locks.clear();
+        maps.epochs.clear();
     }
 
     fn bump(&self, scope: Scope<'_>) {
@@ -204,6 +207,18 @@ impl HotCache {
 }
 
 impl HotCache {
+    pub(crate) fn epoch(&self, principal: i64) -> Option<Option<i64>> {
+        let maps = self.maps();
+        maps.epochs.get(&principal).filter(|e| self.fresh(e)).map(|e| e.value)
+    }
+
+    pub(crate) fn put_epoch(&self, principal: i64, value: Option<i64>, stamp: Stamp) {
+        let mut maps = self.maps();
+        if self.unchanged(stamp, false) {
+            insert(&mut maps.epochs, principal, Entry { value, all: stamp.all, stripe: None, at: Instant::now() });
+        }
+    }
+
     pub(crate) fn locks(&self, path: &str, descendants: bool, now: i64) -> Option<Vec<Lock>> {
         let maps = self.maps();
         let e = maps.locks.get(&(path.to_owned(), descendants)).filter(|e| self.fresh(e))?;
@@ -295,6 +310,25 @@ mod tests {
         assert_eq!(c.properties(7).map(|p| p.len()), Some(1));
         drop(c.writing(Scope::All));
         assert!(c.collection("c8/").is_none() && c.properties(7).is_none());
+    }
+
+    #[test]
+    fn credential_epochs_end_with_any_write_but_objects() {
+        let c = HotCache::default();
+        c.put_epoch(7, Some(3), c.stamp());
+        assert_eq!(c.epoch(7), Some(Some(3)));
+        drop(c.writing(Scope::Objects(&[1])));
+        assert_eq!(c.epoch(7), Some(Some(3)), "an event written does not touch passwords");
+        let stamp = c.stamp();
+        let guard = c.writing(Scope::All);
+        assert_eq!(c.epoch(7), None, "a password change ends it when it begins");
+        c.put_epoch(7, Some(3), stamp);
+        drop(guard);
+        assert_eq!(c.epoch(7), None, "and what was read meanwhile is not kept");
+        c.put_epoch(7, None, c.stamp());
+        assert_eq!(c.epoch(7), Some(None), "an unknown principal is remembered too");
+        c.clear();
+        assert_eq!(c.epoch(7), None);
     }
 
     #[test]

@@ -287,13 +287,20 @@ macro_rules! sql_store {
             }
 
             async fn auth_epoch(&self, id: PrincipalId) -> Result<Option<i64>> {
-                // Never cached: a revoked password must fail at once, whichever
-                // process revoked it.
+                // Every password or app-password change is a write of scope All
+                // (see crate::cache for other processes).
+                if let Some(hit) = self.cache.epoch(id) {
+                    crate::cache::hit("auth_epoch");
+                    return Ok(hit);
+                }
                 let _t = OpTimer::start("auth_epoch");
-                Ok(sqlx::query_scalar("SELECT auth_epoch FROM principals WHERE id = $1")
+                let stamp = self.cache.stamp();
+                let epoch = sqlx::query_scalar("SELECT auth_epoch FROM principals WHERE id = $1")
                     .bind(id)
                     .fetch_optional(&self.pool)
-                    .await?)
+                    .await?;
+                self.cache.put_epoch(id, epoch, stamp);
+                Ok(epoch)
             }
 
             async fn app_password_hashes(&self, id: PrincipalId, hint: &str) -> Result<Vec<String>> {
