@@ -185,7 +185,7 @@ mod tests {
         assert_eq!((i.from, i.to), (T0 - PAST, T0 + FUTURE));
         assert!(i.covers(T0, T0 + PIECE));
         assert!(!i.covers(T0, T0 + 3 * 366 * 86_400));
-        assert!(i.pieces.iter().all(|&(s, _)| s >= T0 - PAST - PIECE && s <= T0 + FUTURE));
+        assert!(i.pieces.iter().all(|&(s, _)| (T0 - PAST - PIECE..=T0 + FUTURE).contains(&s)));
         assert!(i.pieces.len() > 150);
     }
 

@@ -114,6 +114,9 @@ pub(crate) fn calendar(collection: &Collection, data: Vec<u8>, content_type: Opt
     })
 }
 
+// A piece longer than the store reads back would be missed by its lookups.
+const _: () = assert!(agora_ical::PIECE <= agora_store::MAX_PIECE_SECONDS);
+
 /// The store's form of an instance index (the same contract; see
 /// `agora_store::InstancePieces`).
 pub(crate) fn pieces(index: agora_ical::InstanceIndex) -> InstancePieces {
@@ -161,14 +164,5 @@ mod tests {
     #[test]
     fn media_type_essence() {
         assert_eq!(essence("Text/Calendar; charset=UTF-8"), "text/calendar");
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    /// A piece longer than the store reads back would be missed by its lookups.
-    #[test]
-    fn pieces_fit_the_store_lookup() {
-        assert!(agora_ical::PIECE <= agora_store::MAX_PIECE_SECONDS);
     }
 }
