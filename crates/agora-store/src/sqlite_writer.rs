@@ -30,11 +30,14 @@ impl Writer {
 
     /// Begins a write transaction with `statement` (`BEGIN IMMEDIATE`).
     pub(crate) async fn begin(&self, statement: &'static str) -> Result<WriteTx<'_>, sqlx::Error> {
-        let mut conn = self.lock().await?;
-        // sqlx's own begin, so that it counts the transaction: its worker then
-        // rolls back a BEGIN whose caller went away, and honours `start_rollback`.
-        SqliteTransactionManager::begin(&mut conn, Some(statement.into())).await?;
-        Ok(WriteTx { conn, open: true })
+        // Counted open before the BEGIN is sent: if this future is dropped once
+        // the BEGIN is on its way (even after sqlx's worker ran and acknowledged
+        // it), the drop queues a ROLLBACK behind it. sqlx's own begin, so that its
+        // worker counts the transaction: a ROLLBACK with none open (the BEGIN
+        // failed, or the worker already undid one nobody waited for) is a no-op.
+        let mut tx = WriteTx { conn: self.lock().await?, open: true };
+        SqliteTransactionManager::begin(&mut tx.conn, Some(statement.into())).await?;
+        Ok(tx)
     }
 
     /// Closes the connection (the last to close checkpoints the WAL); later

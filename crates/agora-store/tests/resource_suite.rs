@@ -216,12 +216,15 @@ async fn abandoned_writes_leave_nothing_behind(o: Opened) {
         let object = event(&format!("u{i}"), "x");
         let write = s.put_object(c.id, &name, &object, &WriteCondition::Always, 1);
         let _ = tokio::time::timeout(std::time::Duration::from_micros(25 * i), write).await;
+        // The next write to the collection waits for the abandoned one to end
+        // (its COMMIT may still be on its way to PostgreSQL when it is dropped).
+        s.put_object(c.id, "after.ics", &event("after", "y"), &WriteCondition::Always, 2).await.unwrap();
         let stored = s.object(c.id, &name).await.unwrap();
         let (changes, _) = s.changes_since(c.id, 0, None).await.unwrap();
         assert_eq!(stored.is_some(), changes.iter().any(|ch| ch.name == name), "{name}: object and change row agree");
     }
-    s.put_object(c.id, "after.ics", &event("after", "y"), &WriteCondition::IfNoneMatchAny, 2).await.unwrap();
-    assert_eq!(s.object(c.id, "after.ics").await.unwrap().unwrap().data, b"y");
+    s.put_object(c.id, "last.ics", &event("last", "z"), &WriteCondition::IfNoneMatchAny, 3).await.unwrap();
+    assert_eq!(s.object(c.id, "last.ics").await.unwrap().unwrap().data, b"z");
 }
 
 async fn sync_changes_and_tombstones(o: Opened) {
