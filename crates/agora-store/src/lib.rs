@@ -36,6 +36,7 @@ mod sql_instances;
 mod sql_resources;
 mod sql_scheduling;
 mod sqlite;
+mod sqlite_writer;
 mod timing;
 
 pub use api::DirectoryStore;

@@ -19,6 +19,9 @@ use crate::timing::OpTimer;
 /// processes sharing the database (migration 0015; delivered at commit).
 const CHANGES_CHANNEL: &str = "agora_changes";
 
+/// A pooled connection idle this long is pinged before use.
+const PING_IDLE_AFTER: Duration = Duration::from_secs(10);
+
 /// PostgreSQL implementation of [`crate::Store`].
 pub struct PgStore {
     pool: PgPool,
@@ -49,6 +52,19 @@ impl PgStore {
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))
+            // sqlx pings every idle connection before handing it out, a round trip
+            // per store operation. A connection in steady use is known to be alive;
+            // only one left idle a while (the server restarted, a firewall dropped
+            // it) is checked, and a dead one replaced as before.
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= PING_IDLE_AFTER {
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;

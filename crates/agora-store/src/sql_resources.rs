@@ -754,29 +754,35 @@ macro_rules! sql_resource_store {
                 ) -> Result<PutOutcome> {
                     let _t = OpTimer::start("put_object");
                     let (mut tx, _w) = self.write_tx(Scope::Objects(&[collection])).await?;
-                    let current = sqlx::query("SELECT id, etag, created_at, schedule_tag FROM objects WHERE collection_id = $1 AND name = $2")
-                        .bind(collection)
-                        .bind(name)
-                        .fetch_optional(&mut *tx)
-                        .await?;
+                    // Both checks in one statement (each is a thread hop on SQLite, a
+                    // round trip on PostgreSQL, made holding the write lock): the object
+                    // at `name`, and another with the same UID (no UID without a row).
+                    let found = sqlx::query(
+                        "SELECT id, name, etag, created_at, schedule_tag FROM objects WHERE collection_id = $1 AND name = $2 \
+                         UNION ALL SELECT id, name, etag, created_at, schedule_tag FROM objects \
+                         WHERE collection_id = $1 AND uid = $3 AND name <> $2",
+                    )
+                    .bind(collection)
+                    .bind(name)
+                    .bind(object.uid.as_deref())
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    let (mut current, mut other) = (None, None);
+                    for row in found {
+                        if row.try_get::<&str, _>("name")? == name {
+                            current = Some(row);
+                        } else {
+                            other = Some(row.try_get::<String, _>("name")?);
+                        }
+                    }
                     let current_etag: Option<String> = current.as_ref().map(|r| r.try_get("etag")).transpose()?;
                     let current_tag: Option<String> =
                         current.as_ref().map(|r| r.try_get("schedule_tag")).transpose()?.flatten();
                     if !condition.allows(current_etag.as_deref()) || !condition.allows_schedule_tag(current_tag.as_deref()) {
                         return Err(StoreError::PreconditionFailed);
                     }
-                    if let Some(uid) = &object.uid {
-                        let other: Option<String> = sqlx::query_scalar(
-                            "SELECT name FROM objects WHERE collection_id = $1 AND uid = $2 AND name <> $3",
-                        )
-                        .bind(collection)
-                        .bind(uid)
-                        .bind(name)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                        if let Some(other) = other {
-                            return Err(StoreError::Conflict(Conflict::Uid(other)));
-                        }
+                    if let Some(other) = other {
+                        return Err(StoreError::Conflict(Conflict::Uid(other)));
                     }
                     let revision = record_change(&mut tx, collection, name, false, now).await?;
                     let size = object.data.len() as i64;

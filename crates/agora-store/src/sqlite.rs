@@ -11,13 +11,14 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Connection, Sqlite, SqlitePool};
 
 use crate::cache::{HotCache, Scope, WriteGuard};
 use crate::error::{Conflict, Result, StoreError};
 use crate::model::*;
 use crate::sql::{PRINCIPAL_COLUMNS, sql_store};
+use crate::sqlite_writer::{WriteTx, Writer};
 use crate::timing::OpTimer;
 
 /// How SQLite makes a commit durable.
@@ -36,7 +37,7 @@ const FOREIGN_WRITE_POLL: Duration = Duration::from_millis(100);
 /// SQLite implementation of [`crate::Store`].
 pub struct SqliteStore {
     pool: SqlitePool,
-    writer: SqlitePool,
+    writer: Arc<Writer>,
     cache: Arc<HotCache>,
     watcher: tokio::task::JoinHandle<()>,
 }
@@ -62,16 +63,20 @@ impl SqliteStore {
             })
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
-        sqlx::migrate!("./migrations/sqlite").run(&writer).await?;
+        let mut conn = SqliteConnection::connect_with(&options).await?;
+        sqlx::migrate!("./migrations/sqlite").run(&mut conn).await?;
+        // Taken before this store's first read: writes by others from now on count.
+        let version = data_version(&mut conn).await?;
+        let writer = Arc::new(Writer::new(conn));
         // sqlx hands rows from the connection's thread to the task through a channel
         // of this many; at its default (50) a week of a big calendar (~600 rows)
         // stalls the thread a dozen times, each a wake-up of both sides.
         let readers = options.row_buffer_size(1024);
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(readers).await?;
+        // No ping before each acquire (sqlx's default): a connection to a local
+        // file cannot have been hung up on, and the ping is a round trip to the
+        // connection's thread on every store operation.
+        let pool = SqlitePoolOptions::new().max_connections(8).test_before_acquire(false).connect_with(readers).await?;
         let cache = Arc::new(HotCache::default());
-        // Taken before this store's first read: writes by others from now on count.
-        let version = data_version(&writer).await?;
         let watcher = tokio::spawn(watch_foreign_writes(writer.clone(), cache.clone(), version));
         Ok(SqliteStore { pool, writer, cache, watcher })
     }
@@ -82,8 +87,8 @@ impl SqliteStore {
         self.writer.close().await;
     }
 
-    async fn write_tx(&self, scope: Scope<'_>) -> Result<(Transaction<'static, Sqlite>, WriteGuard<'_>)> {
-        let tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+    async fn write_tx(&self, scope: Scope<'_>) -> Result<(WriteTx<'_>, WriteGuard<'_>)> {
+        let tx = self.writer.begin("BEGIN IMMEDIATE").await?;
         Ok((tx, self.cache.writing(scope)))
     }
 }
@@ -92,24 +97,28 @@ impl SqliteStore {
 /// process goes through the one writer connection, and SQLite changes a
 /// connection's `data_version` only for commits made by other connections
 /// (<https://sqlite.org/pragma.html#pragma_data_version>).
-async fn watch_foreign_writes(writer: SqlitePool, cache: Arc<HotCache>, mut seen: Option<i64>) {
+async fn watch_foreign_writes(writer: Arc<Writer>, cache: Arc<HotCache>, mut seen: Option<i64>) {
     loop {
         tokio::time::sleep(FOREIGN_WRITE_POLL).await;
-        match data_version(&writer).await {
+        let version = match writer.lock().await {
+            Ok(mut conn) => data_version(&mut conn).await,
+            // Closed: the store is going away.
+            Err(_) => return,
+        };
+        match version {
             Ok(v) => {
                 if v != seen {
                     cache.clear();
                 }
                 seen = v;
             }
-            Err(_) if writer.is_closed() => return,
             // Cannot tell: assume the worst.
             Err(_) => cache.clear(),
         }
     }
 }
 
-async fn data_version(writer: &SqlitePool) -> Result<Option<i64>> {
+async fn data_version(writer: &mut SqliteConnection) -> Result<Option<i64>> {
     // fetch_all steps the statement to its end: no read transaction is left open
     // on the connection (it would freeze the connection's view).
     Ok(sqlx::query_scalar::<_, i64>("PRAGMA data_version").fetch_all(writer).await?.first().copied())

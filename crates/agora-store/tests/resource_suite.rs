@@ -44,6 +44,8 @@ agora_testkit::on_both_stores!(
     objects_round_trip_their_bytes,
     conditional_writes,
     uid_conflicts_name_the_existing_object,
+    the_condition_is_checked_before_the_uid,
+    abandoned_writes_leave_nothing_behind,
     sync_changes_and_tombstones,
     collections_nest_and_delete_recursively,
     proppatch_is_all_or_nothing_per_call,
@@ -186,6 +188,43 @@ async fn uid_conflicts_name_the_existing_object(o: Opened) {
     s.create_collection(&calendar(o.owner, "home"), 5).await.unwrap();
     let home = s.collection("calendars/alice/home/").await.unwrap().unwrap();
     s.put_object(home.id, "x.ics", &event("same-uid", "c"), &WriteCondition::Always, 6).await.unwrap();
+}
+
+/// Both checks run in one statement: the condition still decides first.
+async fn the_condition_is_checked_before_the_uid(o: Opened) {
+    let c = work(&o).await;
+    let s = &o.store;
+    s.put_object(c.id, "a.ics", &event("uid-a", "a"), &WriteCondition::Always, 1).await.unwrap();
+    s.put_object(c.id, "b.ics", &event("uid-b", "b"), &WriteCondition::Always, 2).await.unwrap();
+    let none = WriteCondition::IfNoneMatchAny;
+    let both = s.put_object(c.id, "b.ics", &event("uid-a", "x"), &none, 3).await;
+    assert!(matches!(both, Err(StoreError::PreconditionFailed)), "{both:?}");
+    let fresh = WriteCondition::IfMatch(vec!["etag-b".into()]);
+    let uid = s.put_object(c.id, "b.ics", &event("uid-a", "x"), &fresh, 4).await;
+    assert!(matches!(uid, Err(StoreError::Conflict(Conflict::Uid(ref n))) if n == "a.ics"), "{uid:?}");
+    // Rewriting an object under its own UID is no conflict.
+    s.put_object(c.id, "b.ics", &event("uid-b", "b2"), &fresh, 5).await.unwrap();
+}
+
+/// A write whose caller goes away at any point (a client that hung up) is
+/// committed whole or not at all, and the next write proceeds.
+async fn abandoned_writes_leave_nothing_behind(o: Opened) {
+    let c = work(&o).await;
+    let s = &o.store;
+    for i in 0..40u64 {
+        let name = format!("gone-{i}.ics");
+        let object = event(&format!("u{i}"), "x");
+        let write = s.put_object(c.id, &name, &object, &WriteCondition::Always, 1);
+        let _ = tokio::time::timeout(std::time::Duration::from_micros(25 * i), write).await;
+        // The next write to the collection waits for the abandoned one to end
+        // (its COMMIT may still be on its way to PostgreSQL when it is dropped).
+        s.put_object(c.id, "after.ics", &event("after", "y"), &WriteCondition::Always, 2).await.unwrap();
+        let stored = s.object(c.id, &name).await.unwrap();
+        let (changes, _) = s.changes_since(c.id, 0, None).await.unwrap();
+        assert_eq!(stored.is_some(), changes.iter().any(|ch| ch.name == name), "{name}: object and change row agree");
+    }
+    s.put_object(c.id, "last.ics", &event("last", "z"), &WriteCondition::IfNoneMatchAny, 3).await.unwrap();
+    assert_eq!(s.object(c.id, "last.ics").await.unwrap().unwrap().data, b"z");
 }
 
 async fn sync_changes_and_tombstones(o: Opened) {

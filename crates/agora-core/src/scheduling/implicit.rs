@@ -14,17 +14,14 @@ enum Role {
     Organizer,
     /// An attendee, by the address the event lists them with.
     Attendee(String),
-    None,
 }
 
-fn role(owner: &Principal, s: &Scheduling) -> Role {
+/// `None` when the owner neither organises nor attends.
+fn role(owner: &Principal, s: &Scheduling) -> Option<Role> {
     if address::names(owner, &s.organizer) {
-        return Role::Organizer;
+        return Some(Role::Organizer);
     }
-    match s.attendees.iter().find(|a| address::names(owner, &a.address)) {
-        Some(a) => Role::Attendee(a.address.clone()),
-        None => Role::None,
-    }
+    s.attendees.iter().find(|a| address::names(owner, &a.address)).map(|a| Role::Attendee(a.address.clone()))
 }
 
 impl Resources<'_> {
@@ -43,10 +40,16 @@ impl Resources<'_> {
             return Ok((self.store().put_object(c.id, name, &object, condition, now()).await?, false));
         };
         let owner = self.principal(c.owner_id).await?;
+        // An event the owner neither organises nor attends (an invitation copied
+        // from elsewhere) is stored as it is, without reading what it replaces.
+        let Some(role) = role(&owner, &sched) else {
+            object.schedule_tag = None;
+            return Ok((self.store().put_object(c.id, name, &object, condition, now()).await?, false));
+        };
         let old = self.store().object(c.id, name).await?;
         let old_text = old.as_ref().map(|o| String::from_utf8_lossy(&o.data).into_owned());
         object.schedule_tag = Some(super::new_schedule_tag());
-        match role(&owner, &sched) {
+        match role {
             Role::Organizer => {
                 let outcome = itip::organizer_messages(old_text.as_deref(), Some(&text), now());
                 let mut stored = outcome.stored.unwrap_or_else(|| text.clone());
@@ -82,10 +85,6 @@ impl Resources<'_> {
                 }
                 Ok((put, false))
             }
-            Role::None => {
-                object.schedule_tag = None;
-                Ok((self.store().put_object(c.id, name, &object, condition, now()).await?, false))
-            }
         }
     }
 
@@ -97,8 +96,10 @@ impl Resources<'_> {
         let Some(sched) = itip::scheduling(&text) else { return Ok(()) };
         let owner = self.principal(c.owner_id).await?;
         let messages: Vec<Outgoing> = match role(&owner, &sched) {
-            Role::Organizer => itip::organizer_messages(Some(&text), None, now()).messages,
-            Role::Attendee(me) if reply => itip::attendee_reply(Some(&text), None, &me, now()).into_iter().collect(),
+            Some(Role::Organizer) => itip::organizer_messages(Some(&text), None, now()).messages,
+            Some(Role::Attendee(me)) if reply => {
+                itip::attendee_reply(Some(&text), None, &me, now()).into_iter().collect()
+            }
             _ => Vec::new(),
         };
         self.core.dispatch(&owner, &messages, None).await;
