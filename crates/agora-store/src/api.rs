@@ -15,6 +15,11 @@ pub trait DirectoryStore: Send + Sync + 'static {
     /// Closes every connection, waiting for running statements to finish.
     async fn close(&self);
 
+    /// Refreshes the query planner's statistics (PostgreSQL `ANALYZE`, SQLite
+    /// `PRAGMA optimize`): after a bulk load, stale statistics made PostgreSQL walk
+    /// whole tables for a sync (33 ms instead of 1 ms) until autovacuum caught up.
+    async fn refresh_statistics(&self) -> Result<()>;
+
     /// Number of user principals (first-run detection).
     async fn count_users(&self) -> Result<u64>;
 

@@ -37,6 +37,7 @@ impl Drop for PgStore {
 
 impl PgStore {
     const BACKEND: &'static str = "postgres";
+    const REFRESH_STATISTICS: &'static str = "ANALYZE";
 
     /// Connects to `url` and applies pending migrations (sqlx serialises concurrent
     /// migrators with an advisory lock).

@@ -95,6 +95,12 @@ macro_rules! sql_store {
                 self.close_pools().await;
             }
 
+            async fn refresh_statistics(&self) -> Result<()> {
+                let _t = OpTimer::start("refresh_statistics");
+                sqlx::query(Self::REFRESH_STATISTICS).execute(&self.pool).await?;
+                Ok(())
+            }
+
             async fn count_users(&self) -> Result<u64> {
                 let _t = OpTimer::start("count_users");
                 let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM principals WHERE kind = 'user'")

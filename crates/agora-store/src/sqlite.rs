@@ -50,6 +50,8 @@ impl Drop for SqliteStore {
 
 impl SqliteStore {
     const BACKEND: &'static str = "sqlite";
+    // <https://sqlite.org/pragma.html#pragma_optimize>: analyzes only what needs it.
+    const REFRESH_STATISTICS: &'static str = "PRAGMA optimize";
 
     /// Opens (creating if needed) the database file and applies pending migrations.
     pub async fn open(path: &Path, sync: Synchronous) -> Result<Self> {

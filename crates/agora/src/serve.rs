@@ -40,6 +40,14 @@ pub async fn run(settings: &Settings, serve: ServeSettings) -> Result<(), Failur
 
     let store = agora_store::open(settings.store.as_deref(), &settings.data_dir, settings.sqlite_sync).await?;
     tracing::info!(backend = store.backend(), "store opened");
+    // A server often starts after a bulk load (an upgrade, an import): plan with
+    // current statistics rather than wait for autovacuum.
+    let stats = store.clone();
+    tokio::spawn(async move {
+        if let Err(e) = stats.refresh_statistics().await {
+            tracing::warn!(error = %e, "planner statistics not refreshed");
+        }
+    });
     let external = serve.ldap.clone().map(|c| {
         tracing::info!(url = %c.url, base = %c.base_dn, "LDAP directory configured");
         Arc::new(crate::ldap::Ldap::new(c)) as Arc<dyn agora_core::external::ExternalDirectory>
