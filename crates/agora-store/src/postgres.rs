@@ -46,7 +46,14 @@ impl PgStore {
         // Names this store's connections, and so the notifications they cause.
         let instance =
             format!("agora-{}-{:p}-{}", std::process::id(), Arc::as_ptr(&cache), crate::cache::startup_nanos());
-        let options = PgConnectOptions::from_str(url)?.application_name(&instance);
+        // Custom plans always: a calendar of 20,000 events among thousands of small
+        // collections is the skew a generic plan cannot see. After five executions
+        // PostgreSQL switched a sync's prepared statement to a generic plan that
+        // joined every object of the collection (75 ms instead of 0.2 ms, 0.3 ms of
+        // it planning); see BENCHMARKS.md.
+        let options = PgConnectOptions::from_str(url)?
+            .application_name(&instance)
+            .options([("plan_cache_mode", "force_custom_plan")]);
         // One direct connection first: an unreachable server is reported at once
         // instead of after the pool's acquire timeout.
         PgConnection::connect_with(&options).await?.close().await?;
