@@ -70,14 +70,10 @@ impl SqliteStore {
         // Taken before this store's first read: writes by others from now on count.
         let version = data_version(&mut conn).await?;
         let writer = Arc::new(Writer::new(conn));
-        // sqlx hands rows from the connection's thread to the task through a channel
-        // of this many; at its default (50) a week of a big calendar (~600 rows)
-        // stalls the thread a dozen times, each a wake-up of both sides.
-        let readers = options.row_buffer_size(1024);
         // No ping before each acquire (sqlx's default): a connection to a local
         // file cannot have been hung up on, and the ping is a round trip to the
         // connection's thread on every store operation.
-        let pool = SqlitePoolOptions::new().max_connections(8).test_before_acquire(false).connect_with(readers).await?;
+        let pool = SqlitePoolOptions::new().max_connections(8).test_before_acquire(false).connect_with(options).await?;
         let cache = Arc::new(HotCache::default());
         let watcher = tokio::spawn(watch_foreign_writes(writer.clone(), cache.clone(), version));
         Ok(SqliteStore { pool, writer, cache, watcher })
