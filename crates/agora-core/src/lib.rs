@@ -17,6 +17,7 @@
 
 pub mod acl;
 pub mod auth;
+mod classify;
 pub mod directory;
 mod error;
 pub mod external;

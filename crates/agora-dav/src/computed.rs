@@ -83,13 +83,6 @@ pub async fn inject(
             dav.res.locks_covering(&path).await?.iter().map(|l| crate::methods::active_lock(l, now)).collect();
         put(out, name("lockdiscovery"), agora_dav_xml::activelocks_xml(&active));
     }
-    if let Resource::Object(c, o) = r
-        && o.class != 0
-        && wants(request, &name("getetag"))
-    {
-        let view = dav.res.view(c, o).await?;
-        put(out, name("getetag"), escape_text(&format!("\"{}\"", crate::visibility::etag(&o.etag, view))));
-    }
     match r {
         Resource::Collection(c) | Resource::Object(c, _) => {
             // The live value names the requester, right for their own data; a

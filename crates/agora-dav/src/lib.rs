@@ -33,7 +33,6 @@ mod request;
 mod resolve;
 mod sync;
 pub mod target_guard;
-mod visibility;
 
 use std::sync::Arc;
 

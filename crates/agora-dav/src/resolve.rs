@@ -97,10 +97,8 @@ impl<'a> Dav<'a> {
                 let name = as_collection[parent_path.len()..].trim_end_matches('/').to_owned();
                 match &parent {
                     Some(c) => match self.res.object_meta(c, &name).await? {
-                        Some(meta) if self.res.view(c, &meta).await? != agora_core::View::Hidden => {
-                            Resource::Object(c.clone(), meta)
-                        }
-                        _ => Resource::Missing { path, parent },
+                        Some(meta) => Resource::Object(c.clone(), meta),
+                        None => Resource::Missing { path, parent },
                     },
                     None => Resource::Missing { path, parent },
                 }

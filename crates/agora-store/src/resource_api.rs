@@ -105,6 +105,14 @@ pub trait ResourceStore: Send + Sync + 'static {
     /// no revision moves, since the stored bytes are the same.
     async fn set_instances(&self, object_id: i64, etag: &str, pieces: &crate::InstancePieces) -> Result<bool>;
 
+    /// Objects not yet classified (class < 0, see migration 0017), at most
+    /// `limit`, with their bytes.
+    async fn objects_to_classify(&self, limit: i64) -> Result<Vec<Object>>;
+
+    /// Sets the class of an object if its ETag is still `etag` (a write in
+    /// between classified it itself). Not a change: the bytes are the same.
+    async fn set_class(&self, object_id: i64, etag: &str, class: i64) -> Result<bool>;
+
     /// Every object of a collection with its bytes, ordered by name.
     async fn objects(&self, collection: CollectionId) -> Result<Vec<Object>>;
 
@@ -164,7 +172,12 @@ pub trait ResourceStore: Send + Sync + 'static {
 
     /// COPY of a collection (with its members and, when `recursive`, its
     /// sub-collections) to `new_path` inside `new_parent`, owned by the new
-    /// parent's owner. Returns whether something was replaced.
+    /// parent's owner. Classified objects (class ≠ 0) of the `shaping`'s
+    /// restricted collections are replaced as it says, in the same transaction;
+    /// one it does not cover (changed since the caller read it) fails the copy
+    /// with [`crate::StoreError::PreconditionFailed`]. Returns whether something
+    /// was replaced at the destination.
+    #[allow(clippy::too_many_arguments)]
     async fn copy_collection(
         &self,
         id: CollectionId,
@@ -172,6 +185,7 @@ pub trait ResourceStore: Send + Sync + 'static {
         new_parent: CollectionId,
         recursive: bool,
         overwrite: bool,
+        shaping: &CopyShaping,
         now: i64,
     ) -> Result<bool>;
 

@@ -462,3 +462,26 @@ pub struct Share {
     /// When it was offered.
     pub created_at: i64,
 }
+
+/// What a COPY of collections puts in place of the classified objects its
+/// copier may not read in full (decided by the domain, applied by the store).
+#[derive(Debug, Clone, Default)]
+pub struct CopyShaping {
+    /// Source collections whose classified objects must be shaped.
+    pub restricted: Vec<CollectionId>,
+    /// What replaces each of them.
+    pub replacements: Vec<ShapedObject>,
+}
+
+/// One classified object of a [`CopyShaping`].
+#[derive(Debug, Clone)]
+pub struct ShapedObject {
+    /// Its source collection.
+    pub collection: CollectionId,
+    /// Its name.
+    pub name: String,
+    /// The entity tag of the stored object the replacement was made from.
+    pub etag: String,
+    /// What the copy holds instead; `None` leaves it out.
+    pub replacement: Option<NewObject>,
+}

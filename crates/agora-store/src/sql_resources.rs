@@ -375,6 +375,48 @@ macro_rules! sql_resource_store {
                 Ok(())
             }
 
+            /// Replaces the classified objects just copied from `from` into `to` as
+            /// the shaping says; one it does not cover fails the copy.
+            async fn shape_copied(
+                conn: &mut Conn,
+                from: CollectionId,
+                to: CollectionId,
+                shaping: &CopyShaping,
+                now: i64,
+            ) -> Result<()> {
+                let rows = sqlx::query("SELECT name, etag FROM objects WHERE collection_id = $1 AND class <> 0")
+                    .bind(to)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                for row in rows {
+                    let (name, etag): (String, String) = (row.try_get("name")?, row.try_get("etag")?);
+                    let Some(shaped) =
+                        shaping.replacements.iter().find(|r| r.collection == from && r.name == name && r.etag == etag)
+                    else {
+                        return Err(StoreError::PreconditionFailed);
+                    };
+                    sqlx::query("DELETE FROM objects WHERE collection_id = $1 AND name = $2")
+                        .bind(to)
+                        .bind(&name)
+                        .execute(&mut *conn)
+                        .await?;
+                    sqlx::query("DELETE FROM changes WHERE collection_id = $1 AND name = $2")
+                        .bind(to)
+                        .bind(&name)
+                        .execute(&mut *conn)
+                        .await?;
+                    if let Some(object) = &shaped.replacement {
+                        insert_object(conn, to, &name, object, now, 1).await?;
+                        sqlx::query("INSERT INTO changes (collection_id, name, revision, deleted) VALUES ($1, $2, 1, 0)")
+                            .bind(to)
+                            .bind(&name)
+                            .execute(&mut *conn)
+                            .await?;
+                    }
+                }
+                Ok(())
+            }
+
             /// Objects of the collections whose span meets `[start, end]`, ordered by
             /// collection and name: three index ranges instead of one filtered walk
             /// of each collection — undated objects, open-ended ones that start
@@ -733,6 +775,35 @@ macro_rules! sql_resource_store {
                     Ok(true)
                 }
 
+                async fn objects_to_classify(&self, limit: i64) -> Result<Vec<Object>> {
+                    let _t = OpTimer::start("objects_to_classify");
+                    let rows = sqlx::query(&format!(
+                        "SELECT {META_COLUMNS}, data FROM objects WHERE class < 0 ORDER BY id LIMIT $1"
+                    ))
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    Ok(rows.iter().map(object_from_row).collect::<Result<Vec<_>, _>>()?)
+                }
+
+                async fn set_class(&self, object_id: i64, etag: &str, class: i64) -> Result<bool> {
+                    let _t = OpTimer::start("set_class");
+                    let collection: Option<CollectionId> =
+                        sqlx::query_scalar("SELECT collection_id FROM objects WHERE id = $1").bind(object_id).fetch_optional(&self.pool).await?;
+                    let Some(collection) = collection else { return Ok(false) };
+                    let (mut tx, _w) = self.write_tx(Scope::Objects(&[collection])).await?;
+                    let done = sqlx::query("UPDATE objects SET class = $1 WHERE id = $2 AND etag = $3")
+                        .bind(class)
+                        .bind(object_id)
+                        .bind(etag)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected()
+                        == 1;
+                    tx.commit().await?;
+                    Ok(done)
+                }
+
                 async fn objects(&self, collection: CollectionId) -> Result<Vec<Object>> {
                     let _t = OpTimer::start("objects");
                     let rows = sqlx::query(&format!(
@@ -1005,6 +1076,7 @@ macro_rules! sql_resource_store {
                     new_parent: CollectionId,
                     recursive: bool,
                     overwrite: bool,
+                    shaping: &CopyShaping,
                     now: i64,
                 ) -> Result<bool> {
                     let _t = OpTimer::start("copy_collection");
@@ -1053,6 +1125,9 @@ macro_rules! sql_resource_store {
                         .map_err(|e| StoreError::from_unique(e, Conflict::Path(path.clone())))?;
                         ids.insert(c.id, new_id);
                         copy_members(&mut tx, c.id, new_id, now).await?;
+                        if shaping.restricted.contains(&c.id) {
+                            shape_copied(&mut tx, c.id, new_id, shaping, now).await?;
+                        }
                         for sub in subtree.iter().filter(|s| s.parent_id == Some(c.id)) {
                             let name = format!("{}/", last_segment(&sub.path));
                             sqlx::query("INSERT INTO changes (collection_id, name, revision, deleted) VALUES ($1, $2, 1, 0)")

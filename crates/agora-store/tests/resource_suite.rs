@@ -382,7 +382,9 @@ async fn instance_lookup(o: Opened) {
         ["weekly.ics"]
     );
     // COPY carries them.
-    s.copy_collection(c.id, "calendars/alice/copy/", c.parent_id.unwrap(), false, false, 2).await.unwrap();
+    s.copy_collection(c.id, "calendars/alice/copy/", c.parent_id.unwrap(), false, false, &Default::default(), 2)
+        .await
+        .unwrap();
     let copy = s.collection("calendars/alice/copy/").await.unwrap().unwrap();
     assert_eq!(
         names(&s.objects_in_time(copy.id, Some(40 * week), Some(41 * week), true).await.unwrap().matched),

@@ -62,6 +62,12 @@ pub async fn run(settings: &Settings, serve: ServeSettings) -> Result<(), Failur
         },
         external,
     ));
+    // Objects stored before CLASS was read from their parsed form (migration
+    // 0017) are hidden from readers until classified: do it before serving.
+    let classified = core.classify_objects().await?;
+    if classified > 0 {
+        tracing::info!(objects = classified, "calendar objects classified");
+    }
 
     if serve.initial_admin
         && let Some(password) = core.directory().ensure_initial_admin().await?

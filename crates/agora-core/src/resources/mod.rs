@@ -8,6 +8,7 @@ pub mod import;
 pub mod locks;
 pub mod notifications;
 pub mod publishing;
+mod reading;
 pub mod sharing;
 pub(crate) mod validate;
 
@@ -16,8 +17,8 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use agora_store::{
-    Change, Collection, CollectionKind, Components, Grant, Grantee, NewCollection, Object, ObjectMeta, PrincipalId,
-    PropertyChange, PutOutcome, Store, WriteCondition,
+    Collection, CollectionKind, Components, Grant, Grantee, NewCollection, ObjectMeta, PrincipalId, PropertyChange,
+    PutOutcome, Store, WriteCondition,
 };
 
 use crate::acl::{Privileges, Subject};
@@ -25,6 +26,7 @@ use crate::auth::Identity;
 use crate::error::{CoreError, Result, Rule};
 use crate::{Core, now};
 
+pub use reading::View;
 pub use validate::{etag, stored_verbatim};
 
 /// What a request wants to do to a collection or its members.
@@ -83,17 +85,6 @@ pub struct Written {
     pub rewritten: bool,
 }
 
-/// What a reader gets of a calendar object.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum View {
-    /// The stored object.
-    Full,
-    /// A time-only stub (CLASS:CONFIDENTIAL, for readers without write access).
-    TimeOnly,
-    /// Nothing but busy time in free/busy (CLASS:PRIVATE, idem).
-    Hidden,
-}
-
 /// Resource operations on behalf of one authenticated user (one request).
 pub struct Resources<'a> {
     pub(crate) core: &'a Core,
@@ -108,16 +99,6 @@ pub struct Resources<'a> {
 impl<'a> Resources<'a> {
     pub(crate) fn new(core: &'a Core, who: &'a Identity) -> Self {
         Resources { core, who, seen: Mutex::new(HashMap::new()), principals: Mutex::new(HashMap::new()) }
-    }
-
-    /// What the user may see of an object: owners and writers everything; other
-    /// readers CONFIDENTIAL objects as their times only and PRIVATE ones not at all
-    /// (their busy time still shows in free/busy).
-    pub async fn view(&self, c: &Collection, object: &ObjectMeta) -> Result<View> {
-        if object.class == 0 || self.privileges(c).await?.has(Privileges::WRITE) {
-            return Ok(View::Full);
-        }
-        Ok(if object.class == 1 { View::TimeOnly } else { View::Hidden })
     }
 
     pub(crate) fn store(&self) -> &dyn Store {
@@ -305,12 +286,6 @@ impl<'a> Resources<'a> {
         }
     }
 
-    /// Sub-collections and objects of a collection (for Depth: 1).
-    pub async fn members(&self, c: &Collection) -> Result<(Vec<Collection>, Vec<ObjectMeta>)> {
-        self.authorize(c, Access::Read).await?;
-        Ok((self.store().subcollections(c.id).await?, self.store().object_metas(c.id).await?))
-    }
-
     /// Dead properties of a collection (Clark name, verbatim XML). A sharee sees
     /// their own values (name, colour) over the owner's.
     pub async fn collection_properties(&self, c: &Collection) -> Result<Vec<(String, String)>> {
@@ -431,57 +406,6 @@ impl<'a> Resources<'a> {
         Ok(())
     }
 
-    /// One object's metadata.
-    pub async fn object_meta(&self, c: &Collection, name: &str) -> Result<Option<ObjectMeta>> {
-        self.authorize(c, Access::Read).await?;
-        Ok(self.store().object_meta(c.id, name).await?)
-    }
-
-    /// One object with its bytes.
-    pub async fn object(&self, c: &Collection, name: &str) -> Result<Option<Object>> {
-        self.authorize(c, Access::Read).await?;
-        Ok(self.store().object(c.id, name).await?)
-    }
-
-    /// The named objects that exist (multiget).
-    pub async fn objects_named(&self, c: &Collection, names: &[String]) -> Result<Vec<Object>> {
-        self.authorize(c, Access::Read).await?;
-        Ok(self.store().objects_named(c.id, names).await?)
-    }
-
-    /// Every object of a collection.
-    pub async fn objects(&self, c: &Collection) -> Result<Vec<Object>> {
-        self.authorize(c, Access::Read).await?;
-        Ok(self.store().objects(c.id).await?)
-    }
-
-    /// Candidates for a time range (a superset; filter with `agora_ical`).
-    pub async fn objects_in_range(&self, c: &Collection, start: Option<i64>, end: Option<i64>) -> Result<Vec<Object>> {
-        self.authorize(c, Access::Read).await?;
-        Ok(self.store().objects_in_span(c.id, start, end).await?)
-    }
-
-    /// A time-range lookup through the instance index: objects it decides have an
-    /// instance in `[start, end)` (their bytes only `with_data`), and candidates it
-    /// cannot decide (filter those with `agora_ical`).
-    pub async fn objects_in_time(
-        &self,
-        c: &Collection,
-        start: Option<i64>,
-        end: Option<i64>,
-        with_data: bool,
-    ) -> Result<agora_store::TimeCandidates> {
-        self.authorize(c, Access::Read).await?;
-        Ok(self.store().objects_in_time(c.id, start, end, with_data).await?)
-    }
-
-    /// Candidates for free/busy: like [`Self::objects_in_range`], for whoever may
-    /// read free/busy time (the caller reveals only times).
-    pub async fn busy_candidates(&self, c: &Collection, start: i64, end: i64) -> Result<Vec<Object>> {
-        self.authorize(c, Access::ReadFreeBusy).await?;
-        Ok(self.store().objects_in_span(c.id, Some(start), Some(end)).await?)
-    }
-
     /// Validates and stores an object; the condition is checked inside the write.
     pub async fn put_object(
         &self,
@@ -542,9 +466,10 @@ impl<'a> Resources<'a> {
         if delete_source {
             validate::read_only(src)?;
         }
+        // What the user may read of the source is what they copy: a stub of a
+        // CONFIDENTIAL object, nothing of a PRIVATE one.
         let current = self
-            .store()
-            .object(src.id, &object.name)
+            .object(src, &object.name)
             .await?
             .ok_or_else(|| CoreError::NotFound { what: "resource", name: format!("/{}{}", src.path, object.name) })?;
         let prepared =
@@ -592,7 +517,7 @@ impl<'a> Resources<'a> {
         Ok(if delete_source {
             self.store().move_collection(c.id, dst_path, parent.id, overwrite, now()).await?
         } else {
-            self.store().copy_collection(c.id, dst_path, parent.id, recursive, overwrite, now()).await?
+            self.copy_collection(c, dst_path, &parent, recursive, overwrite).await?
         })
     }
 
@@ -617,26 +542,10 @@ impl<'a> Resources<'a> {
         Ok(())
     }
 
-    /// Dead properties of an object.
-    pub async fn object_properties(&self, c: &Collection, object: &ObjectMeta) -> Result<Vec<(String, String)>> {
-        self.authorize(c, Access::Read).await?;
-        Ok(self.store().object_properties(object.id).await?)
-    }
-
     /// Applies a PROPPATCH to an object.
     pub async fn patch_object(&self, c: &Collection, object: &ObjectMeta, changes: &[PropertyChange]) -> Result<()> {
         self.authorize(c, Access::Write).await?;
         Ok(self.store().patch_object(object.id, changes).await?)
-    }
-
-    /// Changes after revision `since` (RFC 6578), at most `limit`, with the current
-    /// revision. A revision the collection never reached is an invalid token.
-    pub async fn changes_since(&self, c: &Collection, since: i64, limit: Option<u32>) -> Result<(Vec<Change>, i64)> {
-        self.authorize(c, Access::Read).await?;
-        if since < 0 || since > c.revision {
-            return Err(Rule::ValidSyncToken.into());
-        }
-        Ok(self.store().changes_since(c.id, since, limit).await?)
     }
 }
 

@@ -56,11 +56,11 @@ impl Core {
     pub async fn published(&self, token: &str) -> Result<Option<Published>> {
         let Some(collection) = self.store.published(token).await? else { return Ok(None) };
         let mut objects = Vec::new();
+        // An anonymous reader never writes: the same shaping as any other reader's.
         for object in self.store.objects(collection.id).await? {
-            match object.meta.class {
-                0 => objects.push(String::from_utf8_lossy(&object.data).into_owned()),
-                1 => objects.push(agora_ical::privacy::time_only(&String::from_utf8_lossy(&object.data))),
-                _ => {}
+            let view = super::reading::view_of(object.meta.class, false);
+            if let Some(shaped) = super::reading::shape(object, view) {
+                objects.push(String::from_utf8_lossy(&shaped.data).into_owned());
             }
         }
         let properties = self.store.collection_properties(collection.id).await?;

@@ -95,11 +95,7 @@ pub(crate) fn calendar(collection: &Collection, data: Vec<u8>, content_type: Opt
         Some(span) => (Some(span.start.saturating_sub(slack)), span.end.map(|e| e.saturating_add(slack))),
     };
     let instances = agora_ical::instance_index(&obj, &info, crate::now()).map(pieces);
-    let class = match agora_ical::privacy::classification(&data) {
-        agora_ical::privacy::Class::Public => 0,
-        agora_ical::privacy::Class::Confidential => 1,
-        agora_ical::privacy::Class::Private => 2,
-    };
+    let class = agora_ical::privacy::restriction(&obj).code();
     Ok(NewObject {
         class,
         uid: Some(info.uid),

@@ -11,7 +11,6 @@ use crate::negotiate;
 use crate::props::http_date;
 use crate::request::etag_header;
 use crate::resolve::{Dav, Resource};
-use crate::visibility;
 
 /// Serves an object (with ETag and Last-Modified, honouring If-None-Match), a
 /// short greeting at `/`, and a plain listing for collections.
@@ -20,8 +19,7 @@ pub async fn get(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> {
     let resource = dav.resolve(req.uri().path(), Access::Read).await?;
     let (status, headers, body): (StatusCode, Vec<(header::HeaderName, String)>, Vec<u8>) = match &resource {
         Resource::Object(c, meta) => {
-            let view = dav.res.view(c, meta).await?;
-            let etag = etag_header(&visibility::etag(&meta.etag, view));
+            let etag = etag_header(&meta.etag);
             let not_modified =
                 req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| {
                     v.trim() == "*" || v.split(',').any(|t| t.trim().trim_start_matches("W/") == etag)
@@ -33,8 +31,7 @@ pub async fn get(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> {
             if not_modified {
                 return Ok((StatusCode::NOT_MODIFIED, headers_map(headers)).into_response());
             }
-            let mut object = dav.res.object(c, &meta.name).await?.ok_or(HttpError::NotFound)?;
-            object.data = visibility::data(&object.data, view);
+            let object = dav.res.object(c, &meta.name).await?.ok_or(HttpError::NotFound)?;
             let accept = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or_default();
             let json = negotiate::json_type(&meta.content_type).filter(|json| {
                 negotiate::prefers(accept, json, meta.content_type.split(';').next().unwrap_or_default())
@@ -63,10 +60,7 @@ pub async fn get(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> {
                 listing.push_str(&format!("  {}/\n", s.name()));
             }
             for o in objects {
-                // Private events stay unnamed to readers, as in PROPFIND.
-                if dav.res.view(c, &o).await? != agora_core::View::Hidden {
-                    listing.push_str(&format!("  {}\n", o.name));
-                }
+                listing.push_str(&format!("  {}\n", o.name));
             }
             (StatusCode::OK, vec![(header::CONTENT_TYPE, "text/plain; charset=utf-8".into())], listing.into_bytes())
         }

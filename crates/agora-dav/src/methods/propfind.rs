@@ -54,11 +54,7 @@ async fn members(dav: &Dav<'_>, r: &Resource) -> Result<Vec<Resource>, HttpError
         Resource::Collection(c) => {
             let (subs, objects) = dav.res.members(c).await?;
             let mut out: Vec<Resource> = subs.into_iter().map(Resource::Collection).collect();
-            for o in objects {
-                if dav.res.view(c, &o).await? != agora_core::View::Hidden {
-                    out.push(Resource::Object(c.clone(), o));
-                }
-            }
+            out.extend(objects.into_iter().map(|o| Resource::Object(c.clone(), o)));
             out
         }
         _ => Vec::new(),

@@ -34,9 +34,8 @@ pub async fn run(
         }
         count += 1;
         let href = paths::href(&format!("{}{}", c.path, object.meta.name));
-        if let Some(stats) = object_propstats(dav, c, &object, wanted).await? {
-            out.response(&href, &stats).expect("writing to memory");
-        }
+        let stats = object_propstats(dav, c, &object, wanted).await?;
+        out.response(&href, &stats).expect("writing to memory");
     }
     if truncated {
         out.response_status(&paths::href(&c.path), 507).expect("writing to memory");

@@ -81,24 +81,18 @@ pub async fn run(
     candidates.sort_by(|a, b| a.0.meta.name.cmp(&b.0.meta.name));
     let mut out = MultistatusWriter::begin(Vec::new()).expect("writing to memory");
     for (object, decided) in candidates {
-        // Filters see only what the reader may see: no probing of hidden details.
-        let view = dav.res.view(c, &object.meta).await?;
-        if view == agora_core::View::Hidden {
-            continue;
-        }
-        // A time-only view keeps every date, so the index's decision stands for it.
+        // The core hands over only what the reader may see, so filters cannot
+        // probe hidden details.
         if !decided {
-            let visible = crate::visibility::data(&object.data, view);
-            let Ok(parsed) = CalendarObject::parse(&visible) else { continue };
-            let text = String::from_utf8_lossy(&visible);
+            let Ok(parsed) = CalendarObject::parse(&object.data) else { continue };
+            let text = String::from_utf8_lossy(&object.data);
             if !agora_ical::filter::calendar_matches(&parsed, &text, &compiled, &floating) {
                 continue;
             }
         }
         let href = paths::href(&format!("{}{}", c.path, object.meta.name));
-        if let Some(stats) = object_propstats(dav, c, &object, wanted).await? {
-            out.response(&href, &stats).expect("writing to memory");
-        }
+        let stats = object_propstats(dav, c, &object, wanted).await?;
+        out.response(&href, &stats).expect("writing to memory");
     }
     Ok(multistatus(out.finish().expect("writing to memory")))
 }

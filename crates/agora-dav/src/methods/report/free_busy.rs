@@ -13,19 +13,13 @@ use super::calendar_query::floating_zone;
 use crate::error::HttpError;
 use crate::resolve::Dav;
 
-/// Most instances one object may contribute to one answer.
-const MAX_INSTANCES: usize = 10_000;
-
 /// Runs the query on a calendar.
 pub async fn run(dav: &Dav<'_>, c: &Collection, range: &TimeRange) -> Result<Response, HttpError> {
     let (Some(start), Some(end)) = (range.start, range.end) else {
         return Err(HttpError::BadRequest("free-busy-query needs a start and an end".into()));
     };
     let floating = floating_zone(dav, c, None, None).await?;
-    let mut periods = Vec::new();
-    for object in dav.res.busy_candidates(c, start, end).await? {
-        periods.extend(freebusy::busy_periods(&object.data, start, end, &floating, MAX_INSTANCES));
-    }
+    let periods = dav.res.busy_periods(c, start, end, &floating).await?;
     let now = agora_core::now();
     let body = freebusy::vfreebusy(&FbReply {
         method: None,
@@ -35,7 +29,7 @@ pub async fn run(dav: &Dav<'_>, c: &Collection, range: &TimeRange) -> Result<Res
         start,
         end,
         now,
-        periods: &freebusy::merge(periods),
+        periods: &periods,
     });
     Ok((StatusCode::OK, [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")], body).into_response())
 }

@@ -104,24 +104,12 @@ pub(crate) fn wants_data(wanted: &PropRequest) -> bool {
 
 /// The propstats of one object for a report: its properties plus, when asked,
 /// its calendar or address data (served as stored, or converted on request);
-/// `None` when the reader may not see the object at all (see `visibility`).
 pub(crate) async fn object_propstats(
     dav: &Dav<'_>,
     c: &Collection,
     object: &Object,
     wanted: &PropRequest,
-) -> Result<Option<Vec<PropStat>>, HttpError> {
-    let view = dav.res.view(c, &object.meta).await?;
-    if view == agora_core::View::Hidden {
-        return Ok(None);
-    }
-    let seen;
-    let object = if view == agora_core::View::Full {
-        object
-    } else {
-        seen = Object { meta: object.meta.clone(), data: crate::visibility::data(&object.data, view) };
-        &seen
-    };
+) -> Result<Vec<PropStat>, HttpError> {
     let (propfind, data_names) = match &wanted.props {
         PropSelection::AllProp => (Propfind::AllProp { include: vec![] }, vec![]),
         PropSelection::PropName => (Propfind::PropName, vec![]),
@@ -151,7 +139,7 @@ pub(crate) async fn object_propstats(
             None => stats.insert(0, PropStat { status: 200, props: vec![value] }),
         }
     }
-    Ok(Some(stats))
+    Ok(stats)
 }
 
 /// Calendar data as stored, or expanded into instances when asked (§9.6.5), as

@@ -32,10 +32,10 @@ pub async fn run(dav: &Dav<'_>, c: &Collection, wanted: &PropRequest, hrefs: &[S
     let mut out = MultistatusWriter::begin(Vec::new()).expect("writing to memory");
     for (href, name) in hrefs.iter().zip(&names) {
         match name.as_ref().and_then(|n| objects.iter().find(|o| &o.meta.name == n)) {
-            Some(object) => match object_propstats(dav, c, object, wanted).await? {
-                Some(stats) => out.response(href, &stats).expect("writing to memory"),
-                None => out.response_status(href, 404).expect("writing to memory"),
-            },
+            Some(object) => {
+                let stats = object_propstats(dav, c, object, wanted).await?;
+                out.response(href, &stats).expect("writing to memory");
+            }
             None => out.response_status(href, 404).expect("writing to memory"),
         }
     }

@@ -92,11 +92,7 @@ async fn below(dav: &Dav<'_>, target: &Resource) -> Result<Vec<Resource>, HttpEr
             Resource::Collection(c) => {
                 let (subs, objects) = dav.res.members(c).await?;
                 pending.extend(subs.into_iter().map(Resource::Collection));
-                for o in objects {
-                    if dav.res.view(c, &o).await? != agora_core::View::Hidden {
-                        out.push(Resource::Object(c.clone(), o));
-                    }
-                }
+                out.extend(objects.into_iter().map(|o| Resource::Object(c.clone(), o)));
             }
             _ => {}
         }

@@ -58,15 +58,9 @@ pub async fn run(
             continue;
         }
         let Some(meta) = &change.object else { continue };
-        if dav.res.view(c, meta).await? == agora_core::View::Hidden {
-            continue;
-        }
         let stats = if needs_data {
             match dav.res.object(c, &meta.name).await? {
-                Some(object) => match object_propstats(dav, c, &object, &wanted).await? {
-                    Some(stats) => stats,
-                    None => continue,
-                },
+                Some(object) => object_propstats(dav, c, &object, &wanted).await?,
                 None => continue,
             }
         } else {
