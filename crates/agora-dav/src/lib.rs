@@ -13,6 +13,9 @@
 //!   `sync`: sync tokens and getctag; `request`: headers and bodies.
 //! - `methods`: one file per method, `methods/report/` one per report.
 //! - `error`: how errors become HTTP statuses and `DAV:error` bodies, in one place.
+//! - `security_headers`: the headers every response carries (nosniff, a CSP
+//!   that allows nothing, no framing, no referrer) and the sandboxing, attachment
+//!   and media-type policy of stored objects.
 //! - [`target_guard`]: refuses fragments in HTTP/1 request targets (the URI
 //!   parser would drop them silently).
 
@@ -31,6 +34,7 @@ mod props;
 mod published;
 mod request;
 mod resolve;
+mod security_headers;
 mod sync;
 pub mod target_guard;
 
@@ -39,7 +43,7 @@ use std::sync::Arc;
 use agora_core::Core;
 use axum::Router;
 use axum::http::{StatusCode, header};
-use axum::middleware::from_fn_with_state;
+use axum::middleware::{from_fn_with_state, map_response};
 use axum::response::IntoResponse;
 use axum::routing::{any, get};
 use ipnet::IpNet;
@@ -87,6 +91,8 @@ pub fn router(state: AppState) -> Router {
         .route("/publish/{token}", get(published::feed))
         .merge(protected)
         .layer(from_fn_with_state(state.clone(), observe::observe))
+        // Outermost, so that every answer gets them: 401s, 404s, errors.
+        .layer(map_response(security_headers::defaults))
         .with_state(state)
 }
 

@@ -11,6 +11,7 @@ use agora_store::{Collection, CollectionKind};
 use crate::error::HttpError;
 use crate::paths;
 use crate::resolve::{Dav, Resource};
+use crate::security_headers;
 use crate::sync;
 
 /// Live properties that RFC 4918 §9.1 makes part of `allprop`.
@@ -192,10 +193,10 @@ pub fn live_value(dav: &Dav<'_>, r: &Resource, name: &PropName) -> Option<Conten
     match r {
         Resource::Principal(p) => principal_value(dav, p, name),
         Resource::Collection(c) => collection_value(dav, c, name),
-        Resource::Object(_, o) => match (name.ns.as_str(), name.local.as_str()) {
+        Resource::Object(c, o) => match (name.ns.as_str(), name.local.as_str()) {
             (NS_DAV, "supportedlock") => Some(Content::Raw(SUPPORTED_LOCK_XML.into())),
             (NS_DAV, "getetag") => text(format!("\"{}\"", o.etag)),
-            (NS_DAV, "getcontenttype") => text(o.content_type.clone()),
+            (NS_DAV, "getcontenttype") => text(security_headers::served_type(c.kind, &o.content_type).to_owned()),
             (NS_DAV, "getcontentlength") => text(o.size.to_string()),
             (NS_DAV, "getlastmodified") => text(http_date(o.modified_at)),
             (NS_DAV, "creationdate") => text(rfc3339(o.created_at)),

@@ -69,9 +69,11 @@ pub async fn open(url: Option<&str>, data_dir: &Path, sync: Synchronous) -> Resu
             let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
             Ok(Arc::new(SqliteStore::open(Path::new(path), sync).await?))
         }
-        Some(other) => {
-            Err(StoreError::Config(format!("unsupported store URL {other:?}: expected postgres://… or sqlite:PATH")))
-        }
+        // Only the scheme is named: the rest of a URL may hold a password.
+        Some(other) => Err(StoreError::Config(format!(
+            "unsupported store URL (scheme {:?}): expected postgres://… or sqlite:PATH",
+            other.split_once(':').map_or("", |(scheme, _)| scheme)
+        ))),
         None => {
             std::fs::create_dir_all(data_dir)
                 .map_err(|e| StoreError::Config(format!("cannot create data directory {}: {e}", data_dir.display())))?;

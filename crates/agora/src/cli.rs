@@ -18,7 +18,7 @@ pub struct Cli {
     pub data_dir: Option<PathBuf>,
     /// Use another store: postgres://USER:PASSWORD@HOST:PORT/DB
     #[arg(long, global = true, env = "AGORA_STORE", value_name = "URL")]
-    pub store: Option<String>,
+    pub store: Option<crate::secret::Secret>,
     /// SQLite commit durability: full (survives power loss) or normal [default: full]
     #[arg(long, global = true, env = "AGORA_SQLITE_SYNCHRONOUS", value_enum)]
     pub sqlite_synchronous: Option<SqliteSync>,

@@ -17,6 +17,7 @@ use tokio::io::AsyncReadExt;
 
 use crate::cli::DeliverArgs;
 use crate::exit::Failure;
+use crate::secret::Secret;
 use crate::settings::Settings;
 
 /// Refused for good: the MTA bounces the message.
@@ -46,9 +47,10 @@ pub async fn run(settings: &Settings, args: &DeliverArgs) -> Result<(), Failure>
     if message.len() > limit {
         return Err(fail(EX_DATAERR, format!("the message is larger than {limit} bytes")));
     }
-    let store = agora_store::open(settings.store.as_deref(), &settings.data_dir, settings.sqlite_sync)
-        .await
-        .map_err(|e| fail(EX_TEMPFAIL, format!("cannot open the store: {e}")))?;
+    let store =
+        agora_store::open(settings.store.as_ref().map(Secret::expose), &settings.data_dir, settings.sqlite_sync)
+            .await
+            .map_err(|e| fail(EX_TEMPFAIL, format!("cannot open the store: {e}")))?;
     let core = Core::new(store, CoreConfig { imip: mail.imip, ..settings.core_config() });
     let result = match core.receive_imip(&args.sender, recipient, &message).await {
         Ok(_) => Ok(()),

@@ -10,6 +10,8 @@ use agora_core::external::{ExternalDirectory, ExternalUser};
 use ldap3::{LdapConnAsync, LdapConnSettings, Scope, SearchEntry, ldap_escape};
 use serde::Deserialize;
 
+use crate::secret::Secret;
+
 /// The `[ldap]` table.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -19,7 +21,7 @@ pub struct LdapConfig {
     /// The service account that searches (anonymous search when absent).
     pub bind_dn: Option<String>,
     /// Its password (or the AGORA_LDAP_BIND_PASSWORD environment variable).
-    pub bind_password: Option<String>,
+    pub bind_password: Option<Secret>,
     /// Where users are searched, subtree.
     pub base_dn: String,
     /// Which entries are users.
@@ -78,7 +80,7 @@ impl Ldap {
     /// Uses `config`; the bind password may come from the environment.
     pub fn new(mut config: LdapConfig) -> Self {
         if let Ok(pw) = std::env::var("AGORA_LDAP_BIND_PASSWORD") {
-            config.bind_password = Some(pw);
+            config.bind_password = Some(pw.into());
         }
         Ldap { config }
     }
@@ -98,7 +100,7 @@ impl Ldap {
     async fn service(&self) -> LdapResult<ldap3::Ldap> {
         let mut ldap = self.connect().await?;
         if let Some(dn) = &self.config.bind_dn {
-            let pw = self.config.bind_password.as_deref().unwrap_or_default();
+            let pw = self.config.bind_password.as_ref().map(Secret::expose).unwrap_or_default();
             ldap.simple_bind(dn, pw)
                 .await
                 .and_then(|r| r.success())

@@ -9,7 +9,7 @@
 //!   that takes incoming iMIP e-mail; `deliver`: the same for an MTA's pipe.
 //! - `admin`: user, group and resource commands against the same store, whether
 //!   the server runs or not.
-//! - `exit`: exit codes.
+//! - `exit`: exit codes; `secret`: passwords and URLs that never reach a log.
 
 mod acceptor;
 mod admin;
@@ -21,6 +21,7 @@ mod lmtp;
 mod logging;
 mod mail;
 mod refresh;
+mod secret;
 mod serve;
 mod settings;
 

@@ -14,6 +14,7 @@ use tokio::sync::watch;
 
 use crate::acceptor::GuardAcceptor;
 use crate::exit::Failure;
+use crate::secret::Secret;
 use crate::settings::{ServeSettings, Settings};
 
 /// Runs the server until SIGINT or SIGTERM, then drains and closes the store.
@@ -38,7 +39,34 @@ pub async fn run(settings: &Settings, serve: ServeSettings) -> Result<(), Failur
         }
     };
 
-    let store = agora_store::open(settings.store.as_deref(), &settings.data_dir, settings.sqlite_sync).await?;
+    // Everything that can refuse to start is checked before the first account
+    // is created: a taken port or a bad certificate must not leave an `admin`
+    // whose password was printed by a server that then exited.
+    let listener =
+        TcpListener::bind(serve.listen).map_err(|e| Failure::io(format!("cannot listen on {}: {e}", serve.listen)))?;
+    listener.set_nonblocking(true).map_err(|e| Failure::io(e.to_string()))?;
+    let lmtp_listener = match serve.lmtp_listen {
+        Some(address) => Some((
+            address,
+            tokio::net::TcpListener::bind(address)
+                .await
+                .map_err(|e| Failure::io(format!("cannot listen for LMTP on {address}: {e}")))?,
+        )),
+        None => None,
+    };
+    let tls = match &serve.tls {
+        Some((cert, key)) => {
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            Some(axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key).await.map_err(|e| {
+                Failure::io(format!("cannot load TLS certificate {} / key {}: {e}", cert.display(), key.display()))
+            })?)
+        }
+        None => None,
+    };
+
+    let store =
+        agora_store::open(settings.store.as_ref().map(Secret::expose), &settings.data_dir, settings.sqlite_sync)
+            .await?;
     tracing::info!(backend = store.backend(), "store opened");
     // A server often starts after a bulk load (an upgrade, an import): plan with
     // current statistics rather than wait for autovacuum.
@@ -77,20 +105,6 @@ pub async fn run(settings: &Settings, serve: ServeSettings) -> Result<(), Failur
 
     tokio::spawn(crate::refresh::run(core.clone(), serve.refresh, serve.feeds_allow_private));
 
-    // Bind before announcing, so that a taken port is a clear start-up error.
-    let listener =
-        TcpListener::bind(serve.listen).map_err(|e| Failure::io(format!("cannot listen on {}: {e}", serve.listen)))?;
-    listener.set_nonblocking(true).map_err(|e| Failure::io(e.to_string()))?;
-    let lmtp_listener = match serve.lmtp_listen {
-        Some(address) => Some((
-            address,
-            tokio::net::TcpListener::bind(address)
-                .await
-                .map_err(|e| Failure::io(format!("cannot listen for LMTP on {address}: {e}")))?,
-        )),
-        None => None,
-    };
-
     // Mail and LMTP stop at the signal, finishing what they are doing, and are
     // waited for before the store closes.
     let (stop, stopped) = watch::channel(false);
@@ -121,14 +135,8 @@ pub async fn run(settings: &Settings, serve: ServeSettings) -> Result<(), Failur
 
     let scheme = if serve.tls.is_some() { "https" } else { "http" };
     tracing::info!(address = %serve.listen, scheme, "listening");
-    let served = match &serve.tls {
-        Some((cert, key)) => {
-            let _ = rustls::crypto::ring::default_provider().install_default();
-            let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key).await.map_err(|e| {
-                Failure::io(format!("cannot load TLS certificate {} / key {}: {e}", cert.display(), key.display()))
-            })?;
-            axum_server::from_tcp_rustls(listener, tls).map(GuardAcceptor).handle(handle).serve(app).await
-        }
+    let served = match tls {
+        Some(tls) => axum_server::from_tcp_rustls(listener, tls).map(GuardAcceptor).handle(handle).serve(app).await,
         None => axum_server::from_tcp(listener).map(GuardAcceptor).handle(handle).serve(app).await,
     };
     stop.send_replace(true);

@@ -12,6 +12,7 @@ use ipnet::IpNet;
 use serde::Deserialize;
 
 use crate::cli::{Cli, LogFormat, MailArgs, ServeArgs, SmtpSecurity, SqliteSync};
+use crate::secret::Secret;
 
 const DEFAULT_CONFIG: &str = "agora.toml";
 const DEFAULT_LISTEN: &str = "127.0.0.1:8008";
@@ -23,7 +24,7 @@ const DEFAULT_DATA_DIR: &str = "./agora-data";
 struct FileConfig {
     listen: Option<SocketAddr>,
     data_dir: Option<PathBuf>,
-    store: Option<String>,
+    store: Option<Secret>,
     sqlite_synchronous: Option<SqliteSync>,
     log_format: Option<LogFormat>,
     tls_cert: Option<PathBuf>,
@@ -49,31 +50,16 @@ struct FileConfig {
 }
 
 /// The `[smtp]` table: the relay outgoing iMIP e-mail is submitted to.
-#[derive(Default, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SmtpFile {
     host: Option<String>,
     port: Option<u16>,
     security: Option<SmtpSecurity>,
     username: Option<String>,
-    password: Option<String>,
+    password: Option<Secret>,
     timeout_seconds: Option<u64>,
     accept_invalid_certs: Option<bool>,
-}
-
-impl std::fmt::Debug for SmtpFile {
-    // By hand, so that the password never reaches a log or a panic message.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SmtpFile")
-            .field("host", &self.host)
-            .field("port", &self.port)
-            .field("security", &self.security)
-            .field("username", &self.username)
-            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
-            .field("timeout_seconds", &self.timeout_seconds)
-            .field("accept_invalid_certs", &self.accept_invalid_certs)
-            .finish()
-    }
 }
 
 /// The `[imip]` table: how scheduling uses e-mail (RFC 6047).
@@ -104,8 +90,8 @@ const SMTP_PASSWORD_VAR: &str = "AGORA_SMTP_PASSWORD";
 pub struct Settings {
     /// Where the embedded database lives.
     pub data_dir: PathBuf,
-    /// External store URL, if any.
-    pub store: Option<String>,
+    /// External store URL, if any (it may carry a password).
+    pub store: Option<Secret>,
     /// SQLite durability.
     pub sqlite_sync: Synchronous,
     /// Log format.
@@ -278,7 +264,10 @@ impl Settings {
         let smtp = self.file.smtp.as_ref().unwrap_or(&none);
         let none = ImipFile::default();
         let imip = self.file.imip.as_ref().unwrap_or(&none);
-        let password = std::env::var(SMTP_PASSWORD_VAR).ok().or(smtp.password.clone()).filter(|p| !p.is_empty());
+        let password = std::env::var(SMTP_PASSWORD_VAR)
+            .ok()
+            .or(smtp.password.as_ref().map(|p| p.expose().to_owned()))
+            .filter(|p| !p.is_empty());
         let host = args.smtp_host.clone().or(smtp.host.clone()).map(|h| h.trim().to_owned()).filter(|h| !h.is_empty());
         let username = args.smtp_username.clone().or(smtp.username.clone()).filter(|u| !u.is_empty());
         let security = args.smtp_security.or(smtp.security).unwrap_or(SmtpSecurity::Starttls);
@@ -467,6 +456,34 @@ mod tests {
             .unwrap();
         assert_eq!(m.imip.trusted_authserv_ids, ["a", "b"]);
         assert_eq!(m.imip.message_id_domain, "ids.example");
+    }
+
+    #[test]
+    fn debug_output_shows_no_secret() {
+        let file = "store = \"postgres://agora:db-secret-1@db.example/agora\"\n\
+                    [ldap]\nurl = \"ldap://ldap.example\"\nbase_dn = \"dc=example\"\n\
+                    bind_dn = \"cn=agora\"\nbind_password = \"ldap-secret-2\"\n\
+                    [smtp]\nhost = \"mail.example\"\nusername = \"agora\"\npassword = \"smtp-secret-3\"\n";
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.toml");
+        std::fs::write(&path, file).unwrap();
+        let cli = Cli::try_parse_from(["agora", "--config", path.to_str().unwrap(), "serve"]).unwrap();
+        let settings = Settings::load(&cli).unwrap();
+        let crate::cli::Command::Serve(args) = &cli.command else { panic!("serve expected") };
+        let serve = settings.serve(args).unwrap();
+        // The values are there, for the code that uses them…
+        assert_eq!(serve.ldap.as_ref().unwrap().bind_password.as_ref().unwrap().expose(), "ldap-secret-2");
+        assert!(settings.store.as_ref().unwrap().expose().contains("db-secret-1"));
+        // …and in no Debug output, of the settings or of the command line.
+        let cli_with_store =
+            Cli::try_parse_from(["agora", "--store", "postgres://agora:db-secret-1@db.example/agora", "serve"])
+                .unwrap();
+        for text in [format!("{settings:?}"), format!("{serve:?}"), format!("{cli_with_store:?}")] {
+            for secret in ["db-secret-1", "ldap-secret-2", "smtp-secret-3"] {
+                assert!(!text.contains(secret), "{secret} in {text}");
+            }
+            assert!(text.contains("***"), "{text}");
+        }
     }
 
     #[test]

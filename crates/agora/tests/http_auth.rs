@@ -14,6 +14,7 @@ agora_testkit::on_both_stores!(
     health_and_metrics,
     sigterm_stops_cleanly_and_data_remains,
     initial_admin_can_be_disabled,
+    a_taken_port_creates_no_account,
 );
 
 fn basic(raw: &str) -> String {
@@ -189,6 +190,26 @@ fn initial_admin_can_be_disabled(backend: Backend) {
     let server = Server::start(&env, &["--initial-admin", "false"]);
     assert!(server.admin_password.is_none());
     assert!(!env.cli_ok(&["user", "list"], None).contains("admin"));
+}
+
+/// Regression: `serve` created `admin` and printed its password before binding,
+/// so a taken port left an account whose password had scrolled by.
+fn a_taken_port_creates_no_account(backend: Backend) {
+    let env = StoreEnv::new(backend);
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let out = env.command().args(["serve", "--listen", &format!("127.0.0.1:{port}")]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(&format!("cannot listen on 127.0.0.1:{port}")), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("password"), "no password printed: {stdout}");
+    assert!(!env.cli_ok(&["user", "list"], None).contains("admin"), "no account created");
+    drop(taken);
+
+    let server = Server::start(&env, &[]);
+    assert!(server.admin_password.is_some(), "the next start creates admin: {:?}", server.stdout);
+    assert_eq!(status_of(&server, "admin", server.admin()), 200);
 }
 
 /// Regression: a 401 answered before the client's body arrived closed the

@@ -1,4 +1,5 @@
-//! GET and HEAD: objects are served as stored, byte for byte.
+//! GET and HEAD: objects are served as stored, byte for byte, under the
+//! headers `security_headers` decides for content from the server's origin.
 
 use axum::extract::Request;
 use axum::http::{StatusCode, header};
@@ -11,6 +12,7 @@ use crate::negotiate;
 use crate::props::http_date;
 use crate::request::etag_header;
 use crate::resolve::{Dav, Resource};
+use crate::security_headers;
 
 /// Serves an object (with ETag and Last-Modified, honouring If-None-Match), a
 /// short greeting at `/`, and a plain listing for collections.
@@ -28,25 +30,28 @@ pub async fn get(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> {
             if let Some(tag) = &meta.schedule_tag {
                 headers.push((header::HeaderName::from_static("schedule-tag"), etag_header(tag)));
             }
-            if not_modified {
-                return Ok((StatusCode::NOT_MODIFIED, headers_map(headers)).into_response());
-            }
-            let object = dav.res.object(c, &meta.name).await?.ok_or(HttpError::NotFound)?;
             let accept = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or_default();
             let json = negotiate::json_type(&meta.content_type).filter(|json| {
                 negotiate::prefers(accept, json, meta.content_type.split(';').next().unwrap_or_default())
             });
+            // What is served from the server's origin is never run as it: see
+            // security_headers (sandboxing CSP, attachment, downgraded types).
+            let served = match json {
+                Some(json) => format!("{json}; charset=utf-8"),
+                None => security_headers::served_type(c.kind, &meta.content_type).to_owned(),
+            };
+            headers.extend(security_headers::object_headers(&meta.name, &served));
             headers.push((header::VARY, "Accept".into()));
-            match json {
-                Some(json) => {
-                    headers.push((header::CONTENT_TYPE, format!("{json}; charset=utf-8")));
-                    (StatusCode::OK, headers, negotiate::to_json(meta, &object.data)?.into_bytes())
-                }
-                None => {
-                    headers.push((header::CONTENT_TYPE, meta.content_type.clone()));
-                    (StatusCode::OK, headers, object.data)
-                }
+            if not_modified {
+                return Ok((StatusCode::NOT_MODIFIED, headers_map(headers)).into_response());
             }
+            let object = dav.res.object(c, &meta.name).await?.ok_or(HttpError::NotFound)?;
+            let body = match json {
+                Some(_) => negotiate::to_json(meta, &object.data)?.into_bytes(),
+                None => object.data,
+            };
+            headers.push((header::CONTENT_TYPE, served));
+            (StatusCode::OK, headers, body)
         }
         Resource::Root => (
             StatusCode::OK,

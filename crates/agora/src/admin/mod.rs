@@ -16,11 +16,14 @@ use agora_core::Core;
 
 use crate::cli::Command;
 use crate::exit::Failure;
+use crate::secret::Secret;
 use crate::settings::Settings;
 
 /// Runs one administration command.
 pub async fn run(settings: &Settings, command: &Command) -> Result<(), Failure> {
-    let store = agora_store::open(settings.store.as_deref(), &settings.data_dir, settings.sqlite_sync).await?;
+    let store =
+        agora_store::open(settings.store.as_ref().map(Secret::expose), &settings.data_dir, settings.sqlite_sync)
+            .await?;
     let core = Core::new(store, settings.core_config());
     let result = match command {
         Command::User(cmd) => users::run(&core, cmd).await,

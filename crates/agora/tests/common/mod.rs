@@ -130,7 +130,7 @@ impl Server {
         });
         let mut server = Server { child, port, scheme, admin_password: None, stdout: Vec::new(), log };
         server.wait_healthy();
-        // The password is printed before the listener starts, so it is there now.
+        // The password is printed before the server starts answering, so it is there now.
         while let Ok(line) = rx.recv_timeout(Duration::from_millis(100)) {
             if let Some(pw) = line.trim().strip_prefix("password:") {
                 server.admin_password = Some(pw.trim().to_owned());
