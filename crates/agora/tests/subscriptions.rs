@@ -231,5 +231,9 @@ fn feeds_inside_the_network_are_refused(backend: Backend) {
     assert!(line("literal").contains("127.0.0.1 is a refused address (loopback)"), "{}", line("literal"));
     assert!(line("named").contains("localhost has only refused addresses"), "{}", line("named"));
     assert!(line("redirected").contains(&format!("http://feeds.example:{relay}/")), "{}", line("redirected"));
-    assert!(line("redirected").contains("127.0.0.1 is a refused address (loopback)"), "{}", line("redirected"));
+    assert!(
+        line("redirected").contains("redirect 1: 127.0.0.1 is a refused address (loopback)"),
+        "{}",
+        line("redirected")
+    );
 }

@@ -41,6 +41,9 @@ pub enum Refusal {
     NoHost,
     #[error("more than {0} redirects")]
     TooManyRedirects(usize),
+    /// Redirect number `hop` (from 1) was refused.
+    #[error("redirect {hop}: {refusal}")]
+    Redirect { hop: usize, refusal: Box<Refusal> },
 }
 
 fn list(addresses: &[(IpAddr, SpecialRange)]) -> String {

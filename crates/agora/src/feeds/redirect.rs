@@ -23,7 +23,10 @@ pub(super) fn policy(allow_private: bool) -> Policy {
         }
         match check_url(attempt.url(), allow_private) {
             Ok(()) => attempt.follow(),
-            Err(refused) => attempt.error(refused),
+            Err(refused) => {
+                let hop = attempt.previous().len();
+                attempt.error(Refusal::Redirect { hop, refusal: Box::new(refused) })
+            }
         }
     })
 }

@@ -107,14 +107,21 @@ async fn a_name_resolving_to_loopback_is_refused_unless_private_is_allowed() {
 #[tokio::test]
 async fn every_hop_of_a_redirect_chain_is_checked() {
     let inside = serve(None);
-    // feeds.example → moved.example → 127.0.0.1: the third hop is refused.
+    // feeds.example → feeds.example → moved.example → 127.0.0.1: the third
+    // redirect is refused, the two before it followed.
     let last = serve(Some(format!("http://127.0.0.1:{}/secret-inside", inside.port)));
     let middle = serve(Some(format!("http://moved.example:{}/hop?token=hush", last.port)));
     let first = serve(Some(format!("http://feeds.example:{}/hop", middle.port)));
     let url = format!("http://feeds.example:{}/secret-token.ics", first.port);
     let e = Fetcher::new(false, public_names()).fetch(&url).await;
     let message = e.as_ref().unwrap_err().to_string();
-    assert!(matches!(refusal(e), Refusal::Literal { range: SpecialRange::Loopback, .. }));
+    match refusal(e) {
+        Refusal::Redirect { hop: 3, refusal } => {
+            assert!(matches!(*refusal, Refusal::Literal { range: SpecialRange::Loopback, .. }), "{refusal:?}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(message.starts_with("refused: redirect 3: 127.0.0.1 is a refused address (loopback)"), "{message}");
     assert!(!message.contains("secret") && !message.contains("hush"), "{message}");
     assert_eq!((first.hits(), middle.hits(), last.hits(), inside.hits()), (1, 1, 1, 0));
 
@@ -136,7 +143,9 @@ async fn a_redirect_to_a_name_resolving_inside_is_refused() {
 async fn redirects_to_other_schemes_and_endless_chains_are_refused() {
     let to_ftp = serve(Some("ftp://feeds.example/feed.ics".into()));
     let url = format!("http://feeds.example:{}/feed.ics", to_ftp.port);
-    assert!(matches!(refusal(Fetcher::new(true, public_names()).fetch(&url).await), Refusal::Scheme(s) if s == "ftp"));
+    assert!(
+        matches!(refusal(Fetcher::new(true, public_names()).fetch(&url).await), Refusal::Redirect { hop: 1, refusal } if matches!(&*refusal, Refusal::Scheme(s) if s == "ftp"))
+    );
     // reqwest does not even offer a location without a host to the policy.
     let to_file = serve(Some("file:///etc/passwd".into()));
     let url = format!("http://feeds.example:{}/feed.ics", to_file.port);
