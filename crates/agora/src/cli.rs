@@ -132,6 +132,10 @@ pub struct ServeArgs {
     /// networks (off: users could make the server probe its own network)
     #[arg(long, env = "AGORA_FEEDS_ALLOW_PRIVATE", value_name = "BOOL")]
     pub feeds_allow_private: Option<bool>,
+    /// Fetch feeds on HOST from ADDRESS, unchecked, whatever DNS says: an
+    /// intranet feed host without opening every private address; repeatable
+    #[arg(long = "feeds-resolve", env = "AGORA_FEEDS_RESOLVE", value_delimiter = ',', value_name = "HOST=ADDRESS")]
+    pub feeds_resolve: Vec<String>,
     /// Serve LMTP (RFC 2033) here for the local MTA to deliver iMIP replies and
     /// invitations; loopback or a private network only [default: off]
     #[arg(long, env = "AGORA_LMTP_LISTEN", value_name = "ADDR:PORT")]

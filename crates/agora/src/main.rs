@@ -10,12 +10,15 @@
 //! - `admin`: user, group and resource commands against the same store, whether
 //!   the server runs or not.
 //! - `exit`: exit codes; `secret`: passwords and URLs that never reach a log.
+//! - `refresh`: the background refresh; `feeds`: fetching subscribed feeds
+//!   without reaching the server's own network.
 
 mod acceptor;
 mod admin;
 mod cli;
 mod deliver;
 mod exit;
+mod feeds;
 mod ldap;
 mod lmtp;
 mod logging;

@@ -103,7 +103,8 @@ pub async fn run(settings: &Settings, serve: ServeSettings) -> Result<(), Failur
         print_initial_admin(&password);
     }
 
-    tokio::spawn(crate::refresh::run(core.clone(), serve.refresh, serve.feeds_allow_private));
+    let feeds = crate::feeds::Fetcher::new(serve.feeds_allow_private, serve.feeds_resolve.clone());
+    tokio::spawn(crate::refresh::run(core.clone(), serve.refresh, feeds));
 
     // Mail and LMTP stop at the signal, finishing what they are doing, and are
     // waited for before the store closes.

@@ -2,7 +2,8 @@
 //! which wins over the configuration file, which wins over the default. The file's
 //! keys are the flag names with `_` for `-` (`data_dir`, `tls_cert`, …).
 
-use std::net::SocketAddr;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -43,6 +44,7 @@ struct FileConfig {
     refresh_seconds: Option<u64>,
     ldap: Option<crate::ldap::LdapConfig>,
     feeds_allow_private: Option<bool>,
+    feeds_resolve: Option<Vec<String>>,
     smtp: Option<SmtpFile>,
     imip: Option<ImipFile>,
     lmtp_listen: Option<SocketAddr>,
@@ -126,6 +128,8 @@ pub struct ServeSettings {
     pub ldap: Option<crate::ldap::LdapConfig>,
     /// Whether subscribed feeds may be on loopback or private networks.
     pub feeds_allow_private: bool,
+    /// Feed hosts pinned by the administrator to addresses used unchecked.
+    pub feeds_resolve: HashMap<String, Vec<IpAddr>>,
     /// Outgoing e-mail and iMIP.
     pub mail: MailSettings,
     /// Where to serve LMTP, if anywhere.
@@ -229,6 +233,11 @@ impl Settings {
             refresh: Duration::from_secs(args.refresh_seconds.or(f.refresh_seconds).unwrap_or(300).max(1)),
             ldap: f.ldap.clone(),
             feeds_allow_private: args.feeds_allow_private.or(f.feeds_allow_private).unwrap_or(false),
+            feeds_resolve: parse_pins(if args.feeds_resolve.is_empty() {
+                f.feeds_resolve.as_deref().unwrap_or_default()
+            } else {
+                &args.feeds_resolve
+            })?,
             mail: self.mail(&args.mail)?,
             lmtp_listen: args.lmtp_listen.or(f.lmtp_listen),
             mail_retry_base: Duration::from_secs(
@@ -373,6 +382,24 @@ fn parse_net(s: &str) -> Result<IpNet, String> {
         .map_err(|_| format!("trusted proxy {s:?} is neither an address nor a network"))
 }
 
+/// `HOST=ADDRESS` pairs; a host given twice gets both addresses.
+fn parse_pins(pins: &[String]) -> Result<HashMap<String, Vec<IpAddr>>, String> {
+    let mut out: HashMap<String, Vec<IpAddr>> = HashMap::new();
+    for pin in pins {
+        let invalid = || format!("feeds_resolve {pin:?} is not HOST=ADDRESS");
+        let (host, address) = pin.split_once('=').ok_or_else(invalid)?;
+        let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+        let address = address.trim();
+        let address = address.strip_prefix('[').and_then(|a| a.strip_suffix(']')).unwrap_or(address);
+        let ip: IpAddr = address.parse().map_err(|_| invalid())?;
+        if host.is_empty() || host.contains(['/', ':', '@', ' ']) {
+            return Err(invalid());
+        }
+        out.entry(host).or_default().push(ip);
+    }
+    Ok(out)
+}
+
 fn read_file(path: &Path) -> Result<FileConfig, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
@@ -392,6 +419,19 @@ mod tests {
         assert_eq!(parse_net("10.0.0.0/8").unwrap().prefix_len(), 8);
         assert_eq!(parse_net(" 192.0.2.1 ").unwrap().prefix_len(), 32);
         assert!(parse_net("proxy.local").is_err());
+    }
+
+    #[test]
+    fn feed_pins_parse() {
+        let pins = ["Cal.Intranet.=10.1.2.3", "cal.intranet=[fd00::5]", "other=192.0.2.1"].map(String::from);
+        let parsed = parse_pins(&pins).unwrap();
+        assert_eq!(parsed["cal.intranet"], ["10.1.2.3".parse::<IpAddr>().unwrap(), "fd00::5".parse().unwrap()]);
+        assert_eq!(parsed.len(), 2);
+        for bad in ["cal.intranet", "cal.intranet=host", "=10.0.0.1", "a/b=10.0.0.1", "cal.intranet=10.0.0.1:80"] {
+            assert!(parse_pins(&[bad.to_owned()]).is_err(), "{bad}");
+        }
+        let f: FileConfig = toml::from_str("feeds_resolve = [\"cal.intranet=10.1.2.3\"]").unwrap();
+        assert_eq!(f.feeds_resolve.unwrap().len(), 1);
     }
 
     #[test]

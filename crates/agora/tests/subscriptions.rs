@@ -1,24 +1,35 @@
 //! Calendars subscribed to an external iCalendar feed (served here on loopback),
 //! on both stores: created by MKCALENDAR with CS:source or Apple's CS:subscribed
 //! MKCOL, filled by the server, read-only for clients, following the feed as it
-//! changes, and keeping its content while the feed is down.
+//! changes, and keeping its content while the feed is down. Without
+//! `feeds_allow_private`, feeds inside the server's network are refused however
+//! they are named, and their secret URLs stay out of the log.
 
 mod common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::*;
 
-agora_testkit::on_both_stores!(subscribed_calendars_follow_their_feed);
+agora_testkit::on_both_stores!(subscribed_calendars_follow_their_feed, feeds_inside_the_network_are_refused);
 
 /// A feed on loopback: answers every request with the current body, or 500 when
 /// there is none.
 fn serve_feed(body: Arc<Mutex<Option<String>>>) -> u16 {
+    serve(body, None).0
+}
+
+/// A server on loopback answering every request with the current body (or 500
+/// when there is none), or with a redirect to `location`; counts its requests.
+fn serve(body: Arc<Mutex<Option<String>>>, location: Option<String>) -> (u16, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counted = hits.clone();
     std::thread::spawn(move || {
         for stream in listener.incoming().map_while(Result::ok) {
             let mut reader = BufReader::new(&stream);
@@ -26,18 +37,22 @@ fn serve_feed(body: Arc<Mutex<Option<String>>>) -> u16 {
             while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
                 line.clear();
             }
+            counted.fetch_add(1, Ordering::SeqCst);
             let current = body.lock().unwrap().clone();
-            let answer = match current {
-                Some(text) => format!(
+            let answer = match (&location, current) {
+                (Some(to), _) => {
+                    format!("HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                }
+                (None, Some(text)) => format!(
                     "HTTP/1.1 200 OK\r\nContent-Type: text/calendar\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
                     text.len()
                 ),
-                None => "HTTP/1.1 500 Oops\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".into(),
+                (None, None) => "HTTP/1.1 500 Oops\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".into(),
             };
             let _ = (&stream).write_all(answer.as_bytes());
         }
     });
-    port
+    (port, hits)
 }
 
 const ZONE: &str = "BEGIN:VTIMEZONE\r\nTZID:Europe/Paris\r\nBEGIN:STANDARD\r\nDTSTART:19701025T030000\r\n\
@@ -156,10 +171,69 @@ fn subscribed_calendars_follow_their_feed(backend: Backend) {
     // Apple's form: MKCOL with the CalendarServer subscribed resource type.
     *body.lock().unwrap() = Some(feed(&[("a", "A"), ("b", "B"), ("c", "C")]));
     let apple = format!(
-        r#"<D:mkcol xmlns:D="DAV:" xmlns:CS="http://calendarserver.org/ns/"><D:set><D:prop><D:resourcetype><D:collection/><CS:subscribed/></D:resourcetype><CS:source><D:href>http://127.0.0.1:{port}/x.ics</D:href></CS:source></D:prop></D:set></D:mkcol>"#
+        r#"<D:mkcol xmlns:D="DAV:" xmlns:CS="http://calendarserver.org/ns/"><D:set><D:prop><D:resourcetype><D:collection/><CS:subscribed/></D:resourcetype><CS:source><D:href>http://localhost:{port}/x.ics</D:href></CS:source></D:prop></D:set></D:mkcol>"#
     );
     assert_eq!(send(&server, "alice", "MKCOL", "/calendars/alice/apple/", "application/xml", &apple).0, 201);
     wait_for(&server, "/calendars/alice/apple/", 3);
     let no_source = r#"<D:mkcol xmlns:D="DAV:" xmlns:CS="http://calendarserver.org/ns/"><D:set><D:prop><D:resourcetype><D:collection/><CS:subscribed/></D:resourcetype></D:prop></D:set></D:mkcol>"#;
     assert_eq!(send(&server, "alice", "MKCOL", "/calendars/alice/nosrc/", "application/xml", no_source).0, 400);
+}
+
+/// Without `feeds_allow_private`, a feed on loopback is refused whether named by
+/// its address, by a name resolving to it, or reached by a redirect from a
+/// public-looking host (pinned here to a loopback redirector with
+/// `feeds_resolve`, standing for a host on the Internet): nothing is fetched
+/// from it, nothing is stored, and the log shows no path or query of the URLs.
+fn feeds_inside_the_network_are_refused(backend: Backend) {
+    let env = StoreEnv::new(backend);
+    let body = Arc::new(Mutex::new(Some(feed(&[("noel", "Noël")]))));
+    let (port, inside) = serve(body.clone(), None);
+    let to_inside = format!("http://127.0.0.1:{port}/secret-inside.ics?token=hush-inside");
+    let (relay, relayed) = serve(body, Some(to_inside));
+    let server = Server::start(&env, &["--refresh-seconds", "1", "--feeds-resolve", "feeds.example=127.0.0.1"]);
+    add_users(&env, &["alice"]);
+    let sources = [
+        ("literal", format!("http://127.0.0.1:{port}/secret-literal/basic.ics?token=hush-literal")),
+        ("named", format!("webcal://localhost:{port}/secret-named/basic.ics")),
+        ("redirected", format!("http://user:hush-password@feeds.example:{relay}/secret-relay.ics")),
+    ];
+    for (name, source) in &sources {
+        let path = format!("/calendars/alice/{name}/");
+        assert_eq!(send(&server, "alice", "MKCALENDAR", &path, "application/xml", &mkcalendar(source)).0, 201);
+    }
+
+    // Each is refused at every refresh; wait for two rounds.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let log = server.log_text();
+        let refused = |name: &str| {
+            log.lines().filter(|l| l.contains("feed not fetched") && l.contains(&format!("/alice/{name}/"))).count()
+        };
+        if sources.iter().all(|(name, _)| refused(name) >= 2) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "feeds not refused twice each: {log}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(inside.load(Ordering::SeqCst), 0, "the feed inside was never reached");
+    assert!(relayed.load(Ordering::SeqCst) >= 2, "the public-looking host was asked, then its redirect refused");
+    for (name, _) in &sources {
+        let listing = sync(&server, &format!("/calendars/alice/{name}/"), "");
+        assert_eq!(listing.matches("<D:response>").count(), 0, "{name}: {listing}");
+    }
+    let log = server.log_text();
+    for secret in ["secret", "hush"] {
+        assert!(!log.contains(secret), "{secret} in the log: {log}");
+    }
+    let lines: Vec<&str> = log.lines().filter(|l| l.contains("feed not fetched")).collect();
+    let line = |name: &str| *lines.iter().find(|l| l.contains(&format!("/alice/{name}/"))).unwrap();
+    assert!(line("literal").contains(&format!("http://127.0.0.1:{port}/")), "{}", line("literal"));
+    assert!(line("literal").contains("127.0.0.1 is a refused address (loopback)"), "{}", line("literal"));
+    assert!(line("named").contains("localhost has only refused addresses"), "{}", line("named"));
+    assert!(line("redirected").contains(&format!("http://feeds.example:{relay}/")), "{}", line("redirected"));
+    assert!(
+        line("redirected").contains("redirect 1: 127.0.0.1 is a refused address (loopback)"),
+        "{}",
+        line("redirected")
+    );
 }

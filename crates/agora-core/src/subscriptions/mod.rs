@@ -3,6 +3,12 @@
 //! Apple's CS:subscribed resource type); the server fetches the feed on a schedule
 //! (the binary's refresh task) and keeps one object per UID, so every client
 //! syncs it like any calendar, read-only.
+//!
+//! Feed URLs are secrets (Google's and Outlook's private addresses carry a token
+//! in the path or query): only [`redacted`] forms reach logs and error messages.
+//! [`address`] decides which hosts a feed may be fetched from.
+
+pub mod address;
 
 use std::collections::HashMap;
 
@@ -33,6 +39,23 @@ pub fn normalise_source(url: &str) -> Result<String> {
         return Err(CoreError::Invalid(format!("{url:?} is not a valid URL")));
     }
     Ok(normal)
+}
+
+/// What of a feed URL may be shown in logs and error messages: the scheme and
+/// the host with its port, `scheme://host:port/`; the user information, path,
+/// query and fragment may hold a secret and are dropped.
+pub fn redacted(url: &str) -> String {
+    let Some((scheme, rest)) = url.trim().split_once("://") else { return "(not a URL)".into() };
+    // The authority ends at the first of these (a backslash too: WHATWG URL parsing
+    // reads it as a slash in http URLs).
+    let authority = rest.split(['/', '?', '#', '\\']).next().unwrap_or_default();
+    // User information runs to the last `@` of the authority.
+    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    let scheme = scheme.to_ascii_lowercase();
+    if !scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b)) {
+        return "(not a URL)".into();
+    }
+    format!("{scheme}://{host}/")
 }
 
 impl Resources<'_> {
@@ -84,7 +107,7 @@ impl Core {
 
 #[cfg(test)]
 mod tests {
-    use super::normalise_source;
+    use super::{normalise_source, redacted};
 
     #[test]
     fn sources() {
@@ -93,6 +116,30 @@ mod tests {
         assert_eq!(normalise_source(" https://x.org/a.ics ").unwrap(), "https://x.org/a.ics");
         for bad in ["ftp://x.org/a", "file:///etc/passwd", "http:///a", "http://x y.org/", "x.org"] {
             assert!(normalise_source(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn redaction_keeps_only_scheme_and_host() {
+        for (url, shown) in [
+            (
+                "https://calendar.google.com/calendar/ical/x%40gmail.com/private-0123abcd/basic.ics",
+                "https://calendar.google.com/",
+            ),
+            (
+                "https://outlook.office365.com/owa/calendar/abc@example.org/S3CR3T/calendar.ics",
+                "https://outlook.office365.com/",
+            ),
+            ("http://feeds.example:8080/cal.ics?token=S3CR3T#x", "http://feeds.example:8080/"),
+            ("https://user:pa%40ss@feeds.example/cal.ics", "https://feeds.example/"),
+            ("https://a@b@feeds.example?k=S3CR3T", "https://feeds.example/"),
+            ("http://[::1]:8000/S3CR3T", "http://[::1]:8000/"),
+            ("http://feeds.example\\S3CR3T@evil.example/", "http://feeds.example/"),
+            ("HTTP://feeds.example", "http://feeds.example/"),
+            ("S3CR3T", "(not a URL)"),
+            ("S3CR3T/x://y", "(not a URL)"),
+        ] {
+            assert_eq!(redacted(url), shown, "{url}");
         }
     }
 }
