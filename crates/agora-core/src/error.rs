@@ -26,6 +26,9 @@ pub enum CoreError {
     /// The caller may not do this.
     #[error("{0}")]
     Forbidden(String),
+    /// Only a signed-in user may do this (the directory, free/busy by URL).
+    #[error("sign in first")]
+    Unauthenticated,
     /// A lock held by someone else (or whose token was not submitted) protects
     /// the resource; the lock roots are given (RFC 4918 §9.10.6, 423 Locked).
     #[error("the resource is locked")]

@@ -94,11 +94,7 @@ pub async fn inject(
                 put(out, owner, hrefs([paths::principal_href(&real.name)]));
             }
             if wants(request, &name("current-user-privilege-set")) {
-                let mut held = dav.res.privileges(c).await?;
-                if c.source.is_some() {
-                    // Filled by the server: nobody adds, changes or removes members.
-                    held.0 &= !(Privileges::WRITE_CONTENT | Privileges::BIND | Privileges::UNBIND);
-                }
+                let held = dav.res.current_privileges(c).await?;
                 put(
                     out,
                     name("current-user-privilege-set"),
@@ -113,8 +109,16 @@ pub async fn inject(
             }
             let wants_acl = wants(request, &name("acl"));
             let wants_inherited = wants(request, &name("inherited-acl-set"));
-            if (wants_acl || wants_inherited) && dav.res.privileges(c).await?.has(Privileges::READ_ACL) {
-                let (own, inherited) = dav.res.acl(c).await?;
+            // The core reads the ACL only for those who hold read-acl.
+            let acl = match wants_acl || wants_inherited {
+                true => match dav.res.acl(c).await {
+                    Ok(acl) => Some(acl),
+                    Err(agora_core::CoreError::Forbidden(_)) => None,
+                    Err(e) => return Err(e.into()),
+                },
+                false => None,
+            };
+            if let Some((own, inherited)) = acl {
                 let names: Vec<(i64, String)> =
                     dav.state.core.directory().list(None).await?.into_iter().map(|p| (p.id, p.name)).collect();
                 let owner = names.iter().find(|(i, _)| *i == c.owner_id).map(|(_, n)| n.clone()).unwrap_or_default();

@@ -127,6 +127,7 @@ impl IntoResponse for HttpError {
                 CoreError::Conflict(m) => text(StatusCode::CONFLICT, m),
                 CoreError::Exists(m) => text(StatusCode::METHOD_NOT_ALLOWED, m),
                 CoreError::Forbidden(m) => text(StatusCode::FORBIDDEN, m),
+                CoreError::Unauthenticated => HttpError::Unauthenticated.into_response(),
                 CoreError::PreconditionFailed => text(StatusCode::PRECONDITION_FAILED, "the resource has changed"),
                 CoreError::Locked(roots) => HttpError::Precondition(
                     StatusCode::LOCKED,

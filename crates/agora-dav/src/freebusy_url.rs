@@ -20,9 +20,8 @@ const DEFAULT_SPAN: i64 = 42 * 86_400;
 
 /// Serves the VFREEBUSY.
 pub async fn get(dav: &Dav<'_>, path: &str, query: &str) -> Result<Response, HttpError> {
-    if dav.who.is_anonymous() {
-        return Err(HttpError::Unauthenticated);
-    }
+    // The core decides who may see whose busy time; refuse before naming anyone.
+    dav.res.authorize_directory()?;
     let raw = path.strip_prefix(PREFIX).unwrap_or_default();
     let who = percent_encoding::percent_decode_str(raw).decode_utf8_lossy().into_owned();
     let who = ["ifb", "vfb", "ics"]
@@ -36,11 +35,6 @@ pub async fn get(dav: &Dav<'_>, path: &str, query: &str) -> Result<Response, Htt
         Ok(p) => p,
         Err(_) => directory.by_address(&format!("mailto:{who}")).await.map_err(|_| HttpError::NotFound)?,
     };
-    if !dav.res.may_see_free_busy(&principal).await? {
-        return Err(
-            agora_core::CoreError::Forbidden(format!("{who} does not share their free/busy time with you")).into()
-        );
-    }
     let (mut start, mut end) = (None, None);
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
@@ -54,7 +48,7 @@ pub async fn get(dav: &Dav<'_>, path: &str, query: &str) -> Result<Response, Htt
     let now = agora_core::now();
     let start = start.unwrap_or(now - now.rem_euclid(86_400));
     let end = end.unwrap_or(start + DEFAULT_SPAN);
-    let body = dav.state.core.free_busy_text(&principal, start, end).await?;
+    let body = dav.res.free_busy_of(&principal, start, end).await?;
     Ok((
         StatusCode::OK,
         [(header::CONTENT_TYPE, "text/calendar; charset=utf-8"), (header::CACHE_CONTROL, "private, no-cache")],

@@ -36,7 +36,7 @@ impl From<CoreError> for Failure {
     fn from(e: CoreError) -> Self {
         let code = match &e {
             CoreError::Store(_) | CoreError::Unavailable(_) => 1,
-            CoreError::Invalid(_) | CoreError::Forbidden(_) | CoreError::Rule(_) => 2,
+            CoreError::Invalid(_) | CoreError::Forbidden(_) | CoreError::Unauthenticated | CoreError::Rule(_) => 2,
             CoreError::NotFound { .. } => 3,
             CoreError::Conflict(_) | CoreError::Exists(_) | CoreError::PreconditionFailed | CoreError::Locked(_) => 4,
         };

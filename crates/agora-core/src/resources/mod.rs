@@ -237,6 +237,35 @@ impl<'a> Resources<'a> {
         Ok(self.store().replace_grants(c.id, &grants).await?)
     }
 
+    /// The privileges the user holds on a collection as they may exercise them
+    /// (`DAV:current-user-privilege-set`, RFC 3744 §5.4): nobody adds, changes
+    /// or removes members of a collection the server fills (a subscription,
+    /// the directory), whatever the grants say.
+    pub async fn current_privileges(&self, c: &Collection) -> Result<Privileges> {
+        let mut held = self.privileges(c).await?;
+        if c.source.is_some() {
+            held.0 &= !(Privileges::WRITE_CONTENT | Privileges::BIND | Privileges::UNBIND);
+        }
+        Ok(held)
+    }
+
+    /// The directory (principals, their properties, principal searches) is for
+    /// signed-in users: a published calendar does not open it.
+    pub fn authorize_directory(&self) -> Result<()> {
+        if self.who.is_anonymous() { Err(CoreError::Unauthenticated) } else { Ok(()) }
+    }
+
+    /// The share mounted at `path` in the user's home, if they may leave it: a
+    /// free/busy-only sharee cannot read the mount, yet may remove it (which
+    /// leaves the share; the owner's collection stays).
+    pub async fn mount_to_leave(&self, path: &str) -> Result<Option<Collection>> {
+        let path = if path.ends_with('/') { path.to_owned() } else { format!("{path}/") };
+        match self.collection(&path, Access::ReadFreeBusy).await? {
+            Some(c) if c.share_id.is_some() => Ok(Some(c)),
+            _ => Ok(None),
+        }
+    }
+
     /// The one place that decides access to a collection (and its members).
     pub async fn authorize(&self, collection: &Collection, access: Access) -> Result<()> {
         if self.privileges(collection).await?.has(access.required()) {

@@ -163,7 +163,7 @@ impl Core {
     }
 
     /// A VFREEBUSY of a principal for a range (the plain free/busy URL).
-    pub async fn free_busy_text(&self, p: &Principal, start: i64, end: i64) -> Result<String> {
+    pub(crate) async fn free_busy_text(&self, p: &Principal, start: i64, end: i64) -> Result<String> {
         check_range(start, end)?;
         let periods = self.busy_of(p, start, end).await?;
         let who = address::preferred(p);
@@ -263,11 +263,21 @@ impl Resources<'_> {
         Ok(answers)
     }
 
+    /// `p`'s busy time as one VFREEBUSY (the free/busy URL), for a signed-in user
+    /// who may see it.
+    pub async fn free_busy_of(&self, p: &Principal, start: i64, end: i64) -> Result<String> {
+        self.authorize_directory()?;
+        if !self.may_see_free_busy(p).await? {
+            return Err(CoreError::Forbidden(format!("{} does not share their free/busy time with you", p.name)));
+        }
+        self.core.free_busy_text(p, start, end).await
+    }
+
     /// Whether the user may see `p`'s busy time: they are `p`, or they hold
     /// `CALDAV:read-free-busy` on `p`'s schedule inbox (granted to every
     /// signed-in user by default, see [`crate::resources::homes::inbox_grants`];
     /// delegates hold it through delegation).
-    pub async fn may_see_free_busy(&self, p: &Principal) -> Result<bool> {
+    async fn may_see_free_busy(&self, p: &Principal) -> Result<bool> {
         if p.id == self.who.principal_id {
             return Ok(true);
         }

@@ -19,8 +19,11 @@ pub async fn delete(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> 
         Ok(r) => r,
         // A free/busy-only sharee cannot read the mount in their home, yet may
         // leave the share; nothing else is resolved on read-free-busy alone.
-        Err(denied) => match dav.resolve(req.uri().path(), Access::ReadFreeBusy).await {
-            Ok(Resource::Collection(c)) if c.share_id.is_some() => Resource::Collection(c),
+        Err(denied) => match crate::paths::parse(req.uri().path()) {
+            Ok(crate::paths::Target::Stored { path, .. }) => match dav.res.mount_to_leave(&path).await {
+                Ok(Some(c)) => Resource::Collection(c),
+                _ => return Err(denied),
+            },
             _ => return Err(denied),
         },
     };

@@ -3,7 +3,6 @@
 //! access by name in one round trip. Needs `DAV:read-acl`, like the `acl`
 //! property itself.
 
-use agora_core::acl::Privileges;
 use agora_dav_xml::{MultistatusWriter, NeedPrivilege, Precondition, PropName, Propfind};
 use agora_store::Grantee;
 use axum::http::StatusCode;
@@ -21,11 +20,15 @@ pub async fn run(dav: &Dav<'_>, target: &Resource, props: &[PropName]) -> Result
         // Principals and the fixed top of the tree carry no ACL of their own.
         _ => return Ok(multistatus(MultistatusWriter::begin(Vec::new()).expect("memory").finish().expect("memory"))),
     };
-    if !dav.res.privileges(c).await?.has(Privileges::READ_ACL) {
-        let need = NeedPrivilege { href: target.href(), privilege: PropName::dav("read-acl") };
-        return Err(HttpError::Precondition(StatusCode::FORBIDDEN, Precondition::NeedPrivileges(vec![need])));
-    }
-    let (own, inherited) = dav.res.acl(c).await?;
+    // The core refuses without read-acl; RFC 3744 §9.2 names the privilege.
+    let (own, inherited) = match dav.res.acl(c).await {
+        Ok(acl) => acl,
+        Err(agora_core::CoreError::Forbidden(_)) => {
+            let need = NeedPrivilege { href: target.href(), privilege: PropName::dav("read-acl") };
+            return Err(HttpError::Precondition(StatusCode::FORBIDDEN, Precondition::NeedPrivileges(vec![need])));
+        }
+        Err(e) => return Err(e.into()),
+    };
     // The owner's protected ACE comes first, as in the acl property.
     let mut ids = vec![c.owner_id];
     for g in own.iter().chain(inherited.iter().map(|(_, g)| g)) {

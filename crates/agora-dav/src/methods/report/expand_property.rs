@@ -41,9 +41,10 @@ fn propstats<'a>(
                     let mut nested = String::new();
                     for href in hrefs {
                         let Ok(target) = dav.resolve(&href, Access::Read).await else { continue };
-                        // Principals (addresses, delegates) are for authenticated users only.
-                        let closed = dav.who.is_anonymous()
-                            && matches!(target, Resource::Principal(_) | Resource::Proxy(..) | Resource::Principals);
+                        // Principals (addresses, delegates) belong to the directory.
+                        let closed =
+                            matches!(target, Resource::Principal(_) | Resource::Proxy(..) | Resource::Principals)
+                                && dav.res.authorize_directory().is_err();
                         if matches!(target, Resource::Missing { .. }) {
                             continue;
                         }

@@ -48,11 +48,8 @@ pub async fn report(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> 
     }
     // Reports about principals and properties apply to any resource.
     let report = match report {
-        // The directory is for its members: a public calendar does not open it.
-        Report::PrincipalPropertySearch { .. } if dav.who.is_anonymous() => {
-            return Err(HttpError::Unauthenticated);
-        }
         Report::PrincipalPropertySearch { searches, test, props, limit, .. } => {
+            dav.res.authorize_directory()?;
             return principal_search::search(dav, &searches, &test, &props, limit).await;
         }
         Report::PrincipalSearchPropertySet => return Ok(principal_search::search_property_set()),
