@@ -10,7 +10,9 @@
 //!
 //! Beyond the status, every answer is searched for what the role may not see
 //! (event and contact text, names of unlisted and private members, e-mail
-//! addresses for anonymous requests); each refused write is checked to have
+//! addresses for anonymous requests); every COPY that succeeds has what it
+//! wrote read back by its new owner and searched the same way (a reader must not
+//! copy what they may not read); each refused write is checked to have
 //! changed nothing; writes that are allowed run on their own fresh object or
 //! collection, so the state stays predictable; and the owner's data, ACLs, shares,
 //! delegates and locks are verified at the end. Every mismatching cell is
@@ -732,6 +734,13 @@ enum After {
     },
     /// Refused: nothing was made here.
     Absent(String),
+    /// COPY: refused, the source is unchanged; done, what the copy holds (read
+    /// by its new owner, the role) is no more than the role may read.
+    Copied {
+        source: Option<(String, String)>,
+        dest: String,
+        collection: bool,
+    },
     /// A disposable collection: refused, it is still there; done, it is used up.
     Victim {
         kind: VictimKind,
@@ -977,11 +986,12 @@ impl Matrix<'_> {
                 let (path, owner_path, data) = self.fresh(res, "cp", role);
                 let dest = format!("{}cp-{tag}.{}", res.own_collection(role), res.ext());
                 let call = Call::new("COPY", path).with("Destination", url(&dest));
-                return (call, After::Unchanged { path: owner_path, data });
+                return (call, After::Copied { source: Some((owner_path, data)), dest, collection: false });
             }
             CopyTo => {
                 let dest = format!("{}copy-{tag}/", res.own_home(role));
-                Call::new("COPY", &target).with("Destination", url(&dest)).with("Depth", "infinity")
+                let call = Call::new("COPY", &target).with("Destination", url(&dest)).with("Depth", "infinity");
+                return (call, After::Copied { source: None, dest, collection: true });
             }
             MoveTo if res == Principal => {
                 Call::new("MOVE", &target).with("Destination", url(&format!("/calendars/{me}/moved-{tag}/")))
@@ -1058,6 +1068,37 @@ impl Matrix<'_> {
                 let now = self.alice(Call::new("GET", &path));
                 if now.status != 200 || now.body != data {
                     self.miss(format!("{label}: refused, yet {path} is now {} {}", now.status, snippet(&now.body)));
+                }
+            }
+            After::Copied { source: Some((path, data)), .. } if !done => {
+                let now = self.alice(Call::new("GET", &path));
+                if now.status != 200 || now.body != data {
+                    self.miss(format!("{label}: refused, yet {path} is now {} {}", now.status, snippet(&now.body)));
+                }
+            }
+            After::Copied { dest, collection, .. } if done => {
+                let mut copies = vec![dest.clone()];
+                if collection {
+                    let listing = self.send(role, &Call::new("PROPFIND", &dest).with("Depth", "1").xml(propfind()));
+                    copies = listing
+                        .body
+                        .split("<D:href>")
+                        .skip(1)
+                        .filter_map(|h| h.split("</D:href>").next())
+                        .filter(|h| *h != dest)
+                        .map(str::to_owned)
+                        .collect();
+                    if copies.is_empty() {
+                        self.miss(format!("{label}: the copied collection {dest} lists nothing"));
+                    }
+                }
+                for copy in copies {
+                    let got = self.send(role, &Call::new("GET", &copy));
+                    for (secret, allowed) in SECRETS {
+                        if got.body.contains(secret) && !allowed.contains(&role) {
+                            self.miss(format!("{label}: its copy {copy} holds {secret:?}: {}", snippet(&got.body)));
+                        }
+                    }
                 }
             }
             After::Absent(path) if !done => {
