@@ -4,6 +4,10 @@
 //! organiser's CalDAV PUT at an overlapping time. Round after round, the room
 //! holds exactly one of the two and the other organiser is told DECLINED. On
 //! SQLite and PostgreSQL.
+//!
+//! The PUT's delay after starting `agora deliver` is searched round by round for
+//! the moment both book at once. With the free-check read outside the booking's
+//! lock (the old way), this test failed within five rounds on both stores.
 
 mod common;
 
@@ -15,7 +19,7 @@ use common::*;
 
 agora_testkit::on_both_stores!(deliver_and_caldav_race_for_a_room);
 
-const ROUNDS: u32 = 8;
+const ROUNDS: u32 = 10;
 
 /// The invitation dave, outside, mails to the room: `day` 10:00-11:00.
 fn external_request(uid: &str, day: &str) -> String {
@@ -68,11 +72,15 @@ fn answer_to_dave(sink: &SmtpSink, uid: &str) -> String {
     }
 }
 
-/// `agora deliver` of dave's invitation to the room, with the relay settings so
-/// that the room's answer is queued for him.
-fn deliver_to_room(env: &StoreEnv, relay: &[String], message: &str) {
+/// `agora deliver` of dave's invitation to the room, with the relay on
+/// `smtp_port` configured (as the MTA's environment would) so that the room's
+/// answer is queued for him.
+fn deliver_to_room(env: &StoreEnv, smtp_port: u16, message: &str) {
     let mut command = env.command();
-    command.args(relay);
+    command.env("AGORA_SMTP_HOST", "127.0.0.1").env("AGORA_SMTP_PORT", smtp_port.to_string());
+    command.env("AGORA_SMTP_SECURITY", "none");
+    // The developer's own mail settings must not leak into the test.
+    command.env_remove("AGORA_SMTP_USERNAME").env_remove("AGORA_SMTP_PASSWORD").env_remove("AGORA_IMIP_SENDER");
     let out = deliver(&mut command, "room1@example.org", "dave@external.example", message);
     assert_eq!(out.status.code(), Some(0), "agora deliver: {}", String::from_utf8_lossy(&out.stderr));
 }
@@ -80,29 +88,31 @@ fn deliver_to_room(env: &StoreEnv, relay: &[String], message: &str) {
 fn deliver_and_caldav_race_for_a_room(backend: Backend) {
     let env = Arc::new(StoreEnv::new(backend));
     let sink = SmtpSink::start();
-    let relay = mail_args(sink.port);
-    let server = Arc::new(start_with_relay(&env, &relay));
+    let server = Arc::new(start_with_relay(&env, &mail_args(sink.port)));
     add_users(&env, &["alice"]);
     env.cli_ok(&["resource", "add", "room1", "--kind", "room", "--email", "room1@example.org"], None);
 
-    // How long one `agora deliver` runs (start, open the store, book): the PUT is
-    // sent at a different point of that time each round, so that rounds land
-    // at different moments of the other process's booking.
+    // How long one `agora deliver` runs (start, open the store, book, close).
     let started = Instant::now();
-    deliver_to_room(&env, &relay, &external_request("warm-up@external.example", "20310101"));
+    deliver_to_room(&env, sink.port, &external_request("warm-up@external.example", "20310101"));
     let run = started.elapsed();
     assert_eq!(answer_to_dave(&sink, "warm-up@external.example"), "ACCEPTED");
 
+    // When to send the PUT after starting `agora deliver`: a binary search for the
+    // moment both book at once. After a round the PUT won it goes later, after one
+    // `agora deliver` won earlier, by half the last step each time, so the later
+    // rounds land within a millisecond or two of that moment.
+    let (mut delay, mut step) = (run / 2, run / 4);
     for round in 0..ROUNDS {
         let day = format!("203003{:02}", round + 1);
         let (ext, loc) = (format!("ext-{round}@external.example"), format!("loc-{round}"));
         let barrier = Arc::new(Barrier::new(2));
         let mail = external_request(&ext, &day);
         let mta = {
-            let (env, relay, barrier) = (env.clone(), relay.clone(), barrier.clone());
+            let (env, port, barrier) = (env.clone(), sink.port, barrier.clone());
             std::thread::spawn(move || {
                 barrier.wait();
-                deliver_to_room(&env, &relay, &mail);
+                deliver_to_room(&env, port, &mail);
             })
         };
         let href = format!("/calendars/alice/calendar/{loc}.ics");
@@ -111,7 +121,7 @@ fn deliver_and_caldav_race_for_a_room(backend: Backend) {
                 (server.clone(), barrier.clone(), href.clone(), local_event(&loc, &day));
             std::thread::spawn(move || {
                 barrier.wait();
-                std::thread::sleep(run * round / ROUNDS);
+                std::thread::sleep(delay);
                 request(&server, "alice", "PUT", &href, "0", "text/calendar; charset=utf-8", &body).status().as_u16()
             })
         };
@@ -134,6 +144,12 @@ fn deliver_and_caldav_race_for_a_room(backend: Backend) {
         let external_held = fb.contains(&format!("{day}T100000Z/{day}T110000Z"));
         let local_held = fb.contains(&format!("{day}T103000Z/{day}T113000Z"));
         assert!(external_held != local_held, "round {round}: the room holds exactly one booking: {fb}");
+        eprintln!(
+            "round {round}: PUT after {delay:?}, {} won",
+            if external_held { "agora deliver" } else { "the PUT" }
+        );
+        delay = if local_held { delay + step } else { delay.saturating_sub(step) };
+        step = (step / 2).max(Duration::from_millis(1));
 
         // Each organiser was told, and the loser was told DECLINED.
         let alices = request(&server, "alice", "GET", &href, "0", "text/plain", "").text().unwrap();
