@@ -94,7 +94,8 @@ macro_rules! sql_scheduling_store {
                                 ),
                                 None => (booking.new_at.0, booking.new_at.1, WriteCondition::IfNoneMatchAny),
                             };
-                            Booked::Accepted(Box::new(put_in(&mut tx, collection, name, booking.accepted, &condition, now).await?))
+                            let put = put_in(&mut tx, collection, name, booking.accepted, &condition, now).await?;
+                            Booked::Accepted(Box::new(put))
                         }
                         BookingDecision::Decline => {
                             let released = match &copy {
