@@ -69,8 +69,6 @@ pub struct Core {
     config: CoreConfig,
     homes: resources::HomeCache,
     subscriptions_changed: tokio::sync::Notify,
-    /// Serialises room and equipment bookings in this process.
-    bookings: tokio::sync::Mutex<()>,
 }
 
 impl Core {
@@ -86,14 +84,7 @@ impl Core {
         external: Option<Arc<dyn external::ExternalDirectory>>,
     ) -> Self {
         let auth = Arc::new(Authenticator::new(store.clone(), config.auth.clone(), external));
-        Core {
-            store,
-            auth,
-            config,
-            homes: Default::default(),
-            subscriptions_changed: Default::default(),
-            bookings: Default::default(),
-        }
+        Core { store, auth, config, homes: Default::default(), subscriptions_changed: Default::default() }
     }
 
     /// Resource operations on behalf of an authenticated user.

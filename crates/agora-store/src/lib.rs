@@ -8,7 +8,8 @@
 //!   [`ResourceStore`], one method per transaction; [`Store`] is their union.
 //! - [`resources`]: collections, objects, changes.
 //! - `scheduling_api`, `sql_scheduling`: [`SchedulingStore`], UID lookup across a
-//!   user's calendars, the outgoing iMIP queue and room-booking locks.
+//!   user's calendars, the outgoing iMIP queue and room bookings (check and write
+//!   in one transaction, serialised across processes).
 //! - `cache`: the credential epochs, collections and collection properties every
 //!   request reads, kept in memory and never stale within the process.
 //! - `sql`, `sql_resources`: the SQL shared by both backends, instantiated once per

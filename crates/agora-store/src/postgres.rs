@@ -38,6 +38,12 @@ impl Drop for PgStore {
 impl PgStore {
     const BACKEND: &'static str = "postgres";
     const REFRESH_STATISTICS: &'static str = "ANALYZE";
+    // Taken first in a booking's transaction, released by its commit or rollback
+    // (never left behind by a dropped connection, unlike a session lock), keyed
+    // by the resource: bookings of other rooms and other writes do not wait.
+    // Under READ COMMITTED each later statement sees what the previous holder
+    // committed. See docs/decisions.md (SERIALIZABLE was the alternative).
+    const BOOKING_LOCK: Option<&'static str> = Some("SELECT pg_advisory_xact_lock($1)");
 
     /// Connects to `url` and applies pending migrations (sqlx serialises concurrent
     /// migrators with an advisory lock).
@@ -112,24 +118,4 @@ async fn watch_foreign_writes(mut listener: PgListener, cache: Arc<HotCache>, in
 
 sql_store!(PgStore, Postgres);
 crate::sql_resources::sql_resource_store!(PgStore, Postgres);
-crate::sql_scheduling::sql_scheduling_store!(
-    PgStore,
-    Postgres,
-    async fn lock_booking(&self, key: i64) -> Result<BookingLock> {
-        let mut conn = self.pool.acquire().await?;
-        sqlx::query("SELECT pg_advisory_lock($1)").bind(key).execute(&mut *conn).await?;
-        Ok(BookingLock(Some(Box::new(crate::postgres::SessionLock(Some(conn))))))
-    }
-);
-
-/// A connection holding a session advisory lock. It is never returned to the
-/// pool: closing it ends the session, which releases the lock.
-pub(crate) struct SessionLock(pub(crate) Option<sqlx::pool::PoolConnection<Postgres>>);
-
-impl Drop for SessionLock {
-    fn drop(&mut self) {
-        if let Some(conn) = self.0.take() {
-            drop(conn.detach());
-        }
-    }
-}
+crate::sql_scheduling::sql_scheduling_store!(PgStore, Postgres);

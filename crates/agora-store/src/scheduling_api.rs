@@ -1,9 +1,12 @@
 //! The scheduling half of the storage interface (RFC 6638 / RFC 6047): finding a
-//! calendar user's copy of an event by UID, the outgoing iMIP queue, and a lock
-//! that serialises bookings of one room across server processes.
+//! calendar user's copy of an event by UID, the outgoing iMIP queue, and the
+//! booking of a room, whose "is it free, then book it" is one transaction across
+//! every process sharing the database.
+
+use std::ops::Range;
 
 use crate::error::Result;
-use crate::resources::{CollectionId, Object};
+use crate::resources::{CollectionId, NewObject, Object, PutOutcome};
 
 /// An iMIP message to queue.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,8 +75,53 @@ pub struct QueuedMail {
     pub created_at: i64,
 }
 
-/// Holds a booking lock until dropped (see [`SchedulingStore::lock_booking`]).
-pub struct BookingLock(#[allow(dead_code)] pub(crate) Option<Box<dyn Send + Sync>>);
+/// A room's (or a piece of equipment's) answer to a booking, decided by the
+/// caller from the other bookings it holds at the time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BookingDecision {
+    /// Free: the resource keeps the accepted copy.
+    Accept,
+    /// Taken: the resource holds no copy of this event.
+    Decline,
+}
+
+/// A booking for [`SchedulingStore::book`] to decide and record.
+#[derive(Debug, Clone)]
+pub struct Booking<'a> {
+    /// Names the resource for the lock that serialises its bookings across
+    /// processes (its principal id).
+    pub key: i64,
+    /// The resource's calendars: read for other bookings and searched for its
+    /// copy of this event.
+    pub calendars: &'a [CollectionId],
+    /// The UID of the event booked; the resource's copy of it is not among the
+    /// other bookings.
+    pub uid: &'a str,
+    /// The times the event takes: objects whose indexed span meets them are
+    /// handed to the decision. An empty range reads none.
+    pub span: Range<i64>,
+    /// The resource's copy, kept if accepted.
+    pub accepted: &'a NewObject,
+    /// Where the copy goes when the resource holds none yet: calendar and name.
+    pub new_at: (CollectionId, &'a str),
+}
+
+/// What [`SchedulingStore::book`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Booked {
+    /// The copy was written (over the resource's earlier copy, if any).
+    Accepted(Box<PutOutcome>),
+    /// Nothing was written; `released` tells whether the resource's earlier copy
+    /// (the meeting moved onto another booking) was deleted.
+    Declined {
+        /// An earlier copy was deleted.
+        released: bool,
+    },
+}
+
+/// Decides a booking from the resource's other bookings in its span. Runs inside
+/// the store's transaction: it must be quick and must not touch the store.
+pub type BookingRule<'a> = &'a (dyn Fn(&[Object]) -> BookingDecision + Send + Sync);
 
 /// Scheduling state.
 #[async_trait::async_trait]
@@ -99,8 +147,15 @@ pub trait SchedulingStore: Send + Sync + 'static {
     /// The queue, newest first (for the CLI and tests).
     async fn mail_queue(&self, limit: i64) -> Result<Vec<QueuedMail>>;
 
-    /// Serialises bookings of one calendar across processes sharing the database
-    /// (PostgreSQL session advisory lock); within one process the caller also
-    /// holds its own mutex. SQLite has one server process: nothing to do.
-    async fn lock_booking(&self, key: i64) -> Result<BookingLock>;
+    /// Books a resource in one transaction: takes the resource's booking lock,
+    /// reads its other bookings in `booking.span` and its current copy of the
+    /// event, asks `decide`, then writes the accepted copy (as `put_object` does:
+    /// index rows, change row, revision) or deletes the earlier copy when
+    /// declined. A concurrent booking of the same resource, by this process or
+    /// another on the same database, waits for the commit and then sees this one.
+    ///
+    /// The lock: SQLite's write lock, taken by `BEGIN IMMEDIATE` before the first
+    /// read (another process waits on `busy_timeout`); on PostgreSQL a
+    /// transaction-scoped advisory lock on `booking.key`, taken first.
+    async fn book(&self, booking: &Booking<'_>, decide: BookingRule<'_>, now: i64) -> Result<Booked>;
 }

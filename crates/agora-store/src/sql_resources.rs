@@ -417,12 +417,140 @@ macro_rules! sql_resource_store {
                 Ok(())
             }
 
+            /// Writes an object on an open write transaction: the checks of
+            /// `condition` and of the UID, the row, its instance index, the change
+            /// row and the collection's revision. `put_object` and bookings share it.
+            pub(super) async fn put_in(
+                conn: &mut Conn,
+                collection: CollectionId,
+                name: &str,
+                object: &NewObject,
+                condition: &WriteCondition,
+                now: i64,
+            ) -> Result<PutOutcome> {
+                // Both checks in one statement (each is a thread hop on SQLite, a
+                // round trip on PostgreSQL, made holding the write lock): the object
+                // at `name`, and another with the same UID (no UID without a row).
+                let found = sqlx::query(
+                    "SELECT id, name, etag, created_at, schedule_tag FROM objects WHERE collection_id = $1 AND name = $2 \
+                     UNION ALL SELECT id, name, etag, created_at, schedule_tag FROM objects \
+                     WHERE collection_id = $1 AND uid = $3 AND name <> $2",
+                )
+                .bind(collection)
+                .bind(name)
+                .bind(object.uid.as_deref())
+                .fetch_all(&mut *conn)
+                .await?;
+                let (mut current, mut other) = (None, None);
+                for row in found {
+                    if row.try_get::<&str, _>("name")? == name {
+                        current = Some(row);
+                    } else {
+                        other = Some(row.try_get::<String, _>("name")?);
+                    }
+                }
+                let current_etag: Option<String> = current.as_ref().map(|r| r.try_get("etag")).transpose()?;
+                let current_tag: Option<String> =
+                    current.as_ref().map(|r| r.try_get("schedule_tag")).transpose()?.flatten();
+                if !condition.allows(current_etag.as_deref()) || !condition.allows_schedule_tag(current_tag.as_deref()) {
+                    return Err(StoreError::PreconditionFailed);
+                }
+                if let Some(other) = other {
+                    return Err(StoreError::Conflict(Conflict::Uid(other)));
+                }
+                let revision = record_change(conn, collection, name, false, now).await?;
+                let size = object.data.len() as i64;
+                let (id, created_at) = match &current {
+                    Some(row) => {
+                        let id: i64 = row.try_get("id")?;
+                        let (inst_from, inst_to, inst_whole, inst_exact) = instance_sql::columns(object.instances.as_ref());
+                        sqlx::query(
+                            "UPDATE objects SET uid = $2, etag = $3, content_type = $4, data = $5, component = $6, \
+                             span_start = $7, span_end = $8, size = $9, modified_at = $10, revision = $11, class = $12, schedule_tag = $13, \
+                             inst_from = $14, inst_to = $15, inst_whole = $16, inst_exact = $17 WHERE id = $1",
+                        )
+                        .bind(id)
+                        .bind(object.uid.as_deref())
+                        .bind(&object.etag)
+                        .bind(&object.content_type)
+                        .bind(&object.data)
+                        .bind(object.component.as_deref())
+                        .bind(object.span_start)
+                        .bind(object.span_end)
+                        .bind(size)
+                        .bind(now)
+                        .bind(revision)
+                        .bind(object.class)
+                        .bind(object.schedule_tag.as_deref())
+                        .bind(inst_from)
+                        .bind(inst_to)
+                        .bind(inst_whole)
+                        .bind(inst_exact)
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(|e| StoreError::from_unique(e, Conflict::Uid(String::new())))?;
+                        instance_sql::write(conn, id, collection, object.instances.as_ref(), true).await?;
+                        (id, row.try_get("created_at")?)
+                    }
+                    None => (insert_object(conn, collection, name, object, now, revision).await?, now),
+                };
+                Ok(PutOutcome {
+                    created: current.is_none(),
+                    meta: ObjectMeta {
+                        id,
+                        collection_id: collection,
+                        name: name.to_owned(),
+                        uid: object.uid.clone(),
+                        etag: object.etag.clone(),
+                        content_type: object.content_type.clone(),
+                        component: object.component.clone(),
+                        size,
+                        created_at,
+                        modified_at: now,
+                        revision,
+                        class: object.class,
+                        schedule_tag: object.schedule_tag.clone(),
+                    },
+                })
+            }
+
+            /// Deletes an object on an open write transaction (condition, row,
+            /// change row, revision); returns whether it existed.
+            pub(super) async fn delete_in(
+                conn: &mut Conn,
+                collection: CollectionId,
+                name: &str,
+                condition: &WriteCondition,
+                now: i64,
+            ) -> Result<bool> {
+                let current = sqlx::query("SELECT etag, schedule_tag FROM objects WHERE collection_id = $1 AND name = $2")
+                    .bind(collection)
+                    .bind(name)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+                let etag: Option<String> = current.as_ref().map(|r| r.try_get("etag")).transpose()?;
+                let tag: Option<String> = current.as_ref().map(|r| r.try_get("schedule_tag")).transpose()?.flatten();
+                if !condition.allows(etag.as_deref()) || !condition.allows_schedule_tag(tag.as_deref()) {
+                    return Err(StoreError::PreconditionFailed);
+                }
+                if etag.is_none() {
+                    return Ok(false);
+                }
+                sqlx::query("DELETE FROM objects WHERE collection_id = $1 AND name = $2")
+                    .bind(collection)
+                    .bind(name)
+                    .execute(&mut *conn)
+                    .await?;
+                record_change(conn, collection, name, true, now).await?;
+                Ok(true)
+            }
+
             /// Objects of the collections whose span meets `[start, end]`, ordered by
             /// collection and name: three index ranges instead of one filtered walk
             /// of each collection — undated objects, open-ended ones that start
             /// before the window ends, and those that end after it starts.
-            async fn objects_spanning(
-                pool: &sqlx::Pool<$db>,
+            pub(super) async fn objects_spanning(
+                conn: &mut Conn,
                 collections: &[CollectionId],
                 start: Option<i64>,
                 end: Option<i64>,
@@ -440,7 +568,7 @@ macro_rules! sql_resource_store {
                          ORDER BY collection_id, name"
                     );
                     let q = sqlx::query(&sql).bind(start.unwrap_or(i64::MIN)).bind(end.unwrap_or(i64::MAX));
-                    for row in bind_ids(q, chunk).fetch_all(pool).await? {
+                    for row in bind_ids(q, chunk).fetch_all(&mut *conn).await? {
                         out.push(object_from_row(&row)?);
                     }
                 }
@@ -624,7 +752,7 @@ macro_rules! sql_resource_store {
                     end: Option<i64>,
                 ) -> Result<Vec<Object>> {
                     let _t = OpTimer::start("objects_in_span_of");
-                    objects_spanning(&self.pool, collections, start, end).await
+                    objects_spanning(&mut *self.pool.acquire().await?, collections, start, end).await
                 }
 
                 async fn subscribed_collections(&self) -> Result<Vec<Collection>> {
@@ -742,7 +870,7 @@ macro_rules! sql_resource_store {
                     end: Option<i64>,
                 ) -> Result<Vec<Object>> {
                     let _t = OpTimer::start("objects_in_span");
-                    objects_spanning(&self.pool, &[collection], start, end).await
+                    objects_spanning(&mut *self.pool.acquire().await?, &[collection], start, end).await
                 }
 
                 async fn objects_in_time(
@@ -825,91 +953,9 @@ macro_rules! sql_resource_store {
                 ) -> Result<PutOutcome> {
                     let _t = OpTimer::start("put_object");
                     let (mut tx, _w) = self.write_tx(Scope::Objects(&[collection])).await?;
-                    // Both checks in one statement (each is a thread hop on SQLite, a
-                    // round trip on PostgreSQL, made holding the write lock): the object
-                    // at `name`, and another with the same UID (no UID without a row).
-                    let found = sqlx::query(
-                        "SELECT id, name, etag, created_at, schedule_tag FROM objects WHERE collection_id = $1 AND name = $2 \
-                         UNION ALL SELECT id, name, etag, created_at, schedule_tag FROM objects \
-                         WHERE collection_id = $1 AND uid = $3 AND name <> $2",
-                    )
-                    .bind(collection)
-                    .bind(name)
-                    .bind(object.uid.as_deref())
-                    .fetch_all(&mut *tx)
-                    .await?;
-                    let (mut current, mut other) = (None, None);
-                    for row in found {
-                        if row.try_get::<&str, _>("name")? == name {
-                            current = Some(row);
-                        } else {
-                            other = Some(row.try_get::<String, _>("name")?);
-                        }
-                    }
-                    let current_etag: Option<String> = current.as_ref().map(|r| r.try_get("etag")).transpose()?;
-                    let current_tag: Option<String> =
-                        current.as_ref().map(|r| r.try_get("schedule_tag")).transpose()?.flatten();
-                    if !condition.allows(current_etag.as_deref()) || !condition.allows_schedule_tag(current_tag.as_deref()) {
-                        return Err(StoreError::PreconditionFailed);
-                    }
-                    if let Some(other) = other {
-                        return Err(StoreError::Conflict(Conflict::Uid(other)));
-                    }
-                    let revision = record_change(&mut tx, collection, name, false, now).await?;
-                    let size = object.data.len() as i64;
-                    let (id, created_at) = match &current {
-                        Some(row) => {
-                            let id: i64 = row.try_get("id")?;
-                            let (inst_from, inst_to, inst_whole, inst_exact) = instance_sql::columns(object.instances.as_ref());
-                            sqlx::query(
-                                "UPDATE objects SET uid = $2, etag = $3, content_type = $4, data = $5, component = $6, \
-                                 span_start = $7, span_end = $8, size = $9, modified_at = $10, revision = $11, class = $12, schedule_tag = $13, \
-                                 inst_from = $14, inst_to = $15, inst_whole = $16, inst_exact = $17 WHERE id = $1",
-                            )
-                            .bind(id)
-                            .bind(object.uid.as_deref())
-                            .bind(&object.etag)
-                            .bind(&object.content_type)
-                            .bind(&object.data)
-                            .bind(object.component.as_deref())
-                            .bind(object.span_start)
-                            .bind(object.span_end)
-                            .bind(size)
-                            .bind(now)
-                            .bind(revision)
-                            .bind(object.class)
-                            .bind(object.schedule_tag.as_deref())
-                            .bind(inst_from)
-                            .bind(inst_to)
-                            .bind(inst_whole)
-                            .bind(inst_exact)
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(|e| StoreError::from_unique(e, Conflict::Uid(String::new())))?;
-                            instance_sql::write(&mut tx, id, collection, object.instances.as_ref(), true).await?;
-                            (id, row.try_get("created_at")?)
-                        }
-                        None => (insert_object(&mut tx, collection, name, object, now, revision).await?, now),
-                    };
+                    let outcome = put_in(&mut tx, collection, name, object, condition, now).await?;
                     tx.commit().await?;
-                    Ok(PutOutcome {
-                        created: current.is_none(),
-                        meta: ObjectMeta {
-                            id,
-                            collection_id: collection,
-                            name: name.to_owned(),
-                            uid: object.uid.clone(),
-                            etag: object.etag.clone(),
-                            content_type: object.content_type.clone(),
-                            component: object.component.clone(),
-                            size,
-                            created_at,
-                            modified_at: now,
-                            revision,
-                            class: object.class,
-                            schedule_tag: object.schedule_tag.clone(),
-                        },
-                    })
+                    Ok(outcome)
                 }
 
                 async fn delete_object(
@@ -921,27 +967,11 @@ macro_rules! sql_resource_store {
                 ) -> Result<bool> {
                     let _t = OpTimer::start("delete_object");
                     let (mut tx, _w) = self.write_tx(Scope::Objects(&[collection])).await?;
-                    let current = sqlx::query("SELECT etag, schedule_tag FROM objects WHERE collection_id = $1 AND name = $2")
-                        .bind(collection)
-                        .bind(name)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    let etag: Option<String> = current.as_ref().map(|r| r.try_get("etag")).transpose()?;
-                    let tag: Option<String> = current.as_ref().map(|r| r.try_get("schedule_tag")).transpose()?.flatten();
-                    if !condition.allows(etag.as_deref()) || !condition.allows_schedule_tag(tag.as_deref()) {
-                        return Err(StoreError::PreconditionFailed);
+                    let deleted = delete_in(&mut tx, collection, name, condition, now).await?;
+                    if deleted {
+                        tx.commit().await?;
                     }
-                    if etag.is_none() {
-                        return Ok(false);
-                    }
-                    sqlx::query("DELETE FROM objects WHERE collection_id = $1 AND name = $2")
-                        .bind(collection)
-                        .bind(name)
-                        .execute(&mut *tx)
-                        .await?;
-                    record_change(&mut tx, collection, name, true, now).await?;
-                    tx.commit().await?;
-                    Ok(true)
+                    Ok(deleted)
                 }
 
                 async fn transfer_object(

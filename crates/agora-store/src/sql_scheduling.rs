@@ -1,12 +1,15 @@
 //! The scheduling SQL both backends share; `sql_scheduling_store!` implements
-//! [`crate::SchedulingStore`] except `lock_booking`, which differs per backend.
+//! [`crate::SchedulingStore`] for a backend that also provides `BOOKING_LOCK`,
+//! the statement (if any) that serialises a resource's bookings inside a write
+//! transaction.
 
 macro_rules! sql_scheduling_store {
-    ($store:ty, $db:ty, $lock:item) => {
+    ($store:ty, $db:ty) => {
         mod scheduling_sql {
             use super::*;
             use crate::resources::*;
             use crate::scheduling_api::*;
+            use super::resource_sql::{delete_in, objects_spanning, put_in};
             use crate::sql_resources::{META_COLUMNS, placeholders};
             use crate::timing::OpTimer;
             use sqlx::Row;
@@ -35,6 +38,23 @@ macro_rules! sql_scheduling_store {
                 })
             }
 
+            /// The objects with this UID in any of these collections, oldest first.
+            async fn with_uid(conn: &mut Conn, collections: &[CollectionId], uid: &str) -> Result<Vec<Object>> {
+                if collections.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let sql = format!(
+                    "SELECT {META_COLUMNS}, data FROM objects WHERE uid = $1 AND collection_id IN ({}) ORDER BY id",
+                    placeholders(2, collections.len())
+                );
+                let mut q = sqlx::query(&sql).bind(uid);
+                for id in collections {
+                    q = q.bind(*id);
+                }
+                let rows = q.fetch_all(&mut *conn).await?;
+                Ok(rows.iter().map(super::resource_sql::object_from_row).collect::<Result<_, _>>()?)
+            }
+
             #[async_trait::async_trait]
             impl crate::SchedulingStore for $store {
                 async fn objects_by_uid(&self, collections: &[CollectionId], uid: &str) -> Result<Vec<Object>> {
@@ -42,16 +62,54 @@ macro_rules! sql_scheduling_store {
                     if collections.is_empty() {
                         return Ok(Vec::new());
                     }
-                    let sql = format!(
-                        "SELECT {META_COLUMNS}, data FROM objects WHERE uid = $1 AND collection_id IN ({}) ORDER BY id",
-                        placeholders(2, collections.len())
-                    );
-                    let mut q = sqlx::query(&sql).bind(uid);
-                    for id in collections {
-                        q = q.bind(*id);
+                    with_uid(&mut *self.pool.acquire().await?, collections, uid).await
+                }
+
+                async fn book(&self, booking: &Booking<'_>, decide: BookingRule<'_>, now: i64) -> Result<Booked> {
+                    let _t = OpTimer::start("book");
+                    // Holds the write lock on SQLite from here (BEGIN IMMEDIATE).
+                    let (mut tx, _w) = self.write_tx(Scope::Objects(booking.calendars)).await?;
+                    if let Some(lock) = Self::BOOKING_LOCK {
+                        sqlx::query(lock).bind(booking.key).execute(&mut *tx).await?;
                     }
-                    let rows = q.fetch_all(&self.pool).await?;
-                    Ok(rows.iter().map(super::resource_sql::object_from_row).collect::<Result<_, _>>()?)
+                    // Read after the lock: whatever booking committed before it is seen.
+                    let copy = with_uid(&mut tx, booking.calendars, booking.uid).await?.into_iter().next();
+                    let others: Vec<Object> = if booking.span.is_empty() {
+                        Vec::new()
+                    } else {
+                        let (lo, hi) = (booking.span.start, booking.span.end);
+                        objects_spanning(&mut tx, booking.calendars, Some(lo), Some(hi))
+                            .await?
+                            .into_iter()
+                            .filter(|o| o.meta.uid.as_deref() != Some(booking.uid))
+                            .collect()
+                    };
+                    let booked = match decide(&others) {
+                        BookingDecision::Accept => {
+                            let (collection, name, condition) = match &copy {
+                                Some(o) => (
+                                    o.meta.collection_id,
+                                    o.meta.name.as_str(),
+                                    WriteCondition::IfMatch(vec![o.meta.etag.clone()]),
+                                ),
+                                None => (booking.new_at.0, booking.new_at.1, WriteCondition::IfNoneMatchAny),
+                            };
+                            let put = put_in(&mut tx, collection, name, booking.accepted, &condition, now).await?;
+                            Booked::Accepted(Box::new(put))
+                        }
+                        BookingDecision::Decline => {
+                            let released = match &copy {
+                                Some(o) => {
+                                    delete_in(&mut tx, o.meta.collection_id, &o.meta.name, &WriteCondition::Always, now)
+                                        .await?
+                                }
+                                None => false,
+                            };
+                            Booked::Declined { released }
+                        }
+                    };
+                    tx.commit().await?;
+                    Ok(booked)
                 }
 
                 async fn enqueue_mail(&self, mail: &NewMail, now: i64) -> Result<i64> {
@@ -138,8 +196,6 @@ macro_rules! sql_scheduling_store {
                         .await?;
                     Ok(rows.iter().map(mail_from_row).collect::<Result<_, _>>()?)
                 }
-
-                $lock
             }
         }
     };

@@ -52,6 +52,10 @@ impl SqliteStore {
     const BACKEND: &'static str = "sqlite";
     // <https://sqlite.org/pragma.html#pragma_optimize>: analyzes only what needs it.
     const REFRESH_STATISTICS: &'static str = "PRAGMA optimize";
+    // A booking's `BEGIN IMMEDIATE` takes the database's one write lock before its
+    // first read: every other booking, in this process (the writer connection's
+    // FIFO mutex) or another (`busy_timeout`), waits for its commit.
+    const BOOKING_LOCK: Option<&'static str> = None;
 
     /// Opens (creating if needed) the database file and applies pending migrations.
     pub async fn open(path: &Path, sync: Synchronous) -> Result<Self> {
@@ -124,11 +128,4 @@ async fn data_version(writer: &mut SqliteConnection) -> Result<Option<i64>> {
 
 sql_store!(SqliteStore, Sqlite);
 crate::sql_resources::sql_resource_store!(SqliteStore, Sqlite);
-crate::sql_scheduling::sql_scheduling_store!(
-    SqliteStore,
-    Sqlite,
-    // One server process owns a SQLite file; the core's own mutex serialises bookings.
-    async fn lock_booking(&self, _key: i64) -> Result<BookingLock> {
-        Ok(BookingLock(None))
-    }
-);
+crate::sql_scheduling::sql_scheduling_store!(SqliteStore, Sqlite);

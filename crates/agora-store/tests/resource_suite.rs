@@ -55,7 +55,6 @@ agora_testkit::on_both_stores!(
     grants_and_memberships,
     schedule_tags_and_uid_lookup,
     mail_queue_claims_retries_and_fails,
-    booking_locks_serialise,
     batched_reads_for_free_busy,
 );
 
@@ -549,25 +548,6 @@ async fn mail_queue_claims_retries_and_fails(o: Opened) {
         [(b, MailStatus::Failed), (a, MailStatus::Sent)]
     );
     assert_eq!(queue[0].attempts, 2);
-}
-
-async fn booking_locks_serialise(o: Opened) {
-    // On PostgreSQL a second holder waits for the first; on SQLite the lock is the
-    // core's in-process mutex and this only proves taking and dropping works.
-    let first = o.store.lock_booking(42).await.unwrap();
-    let store = o.store.clone();
-    let second = tokio::spawn(async move {
-        let _l = store.lock_booking(42).await.unwrap();
-        std::time::Instant::now()
-    });
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    let released = std::time::Instant::now();
-    drop(first);
-    let acquired = second.await.unwrap();
-    if o.store.backend() == "postgres" {
-        assert!(acquired >= released, "the second booking waited for the first");
-    }
-    drop(o.store.lock_booking(43).await.unwrap());
 }
 
 /// The reads free/busy makes for many attendees at once answer as the

@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use agora_testkit::smtp_sink::{Captured, SmtpSink};
@@ -20,27 +20,6 @@ agora_testkit::on_both_stores!(
 );
 
 const EVENT: &str = "/calendars/alice/calendar/x.ics";
-
-/// `agora serve` options sending through a plain relay on `smtp_port`, retrying
-/// after 1 s, 2 s… so that the tests stay short.
-fn mail_args(smtp_port: u16) -> Vec<String> {
-    ["--smtp-host", "127.0.0.1", "--smtp-port", &smtp_port.to_string(), "--smtp-security", "none"]
-        .into_iter()
-        .chain(["--smtp-timeout-seconds", "5", "--mail-retry-base-seconds", "1"])
-        .map(str::to_owned)
-        .collect()
-}
-
-fn start(env: &StoreEnv, args: &[String]) -> Server {
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    Server::start_with(env, &args, |cmd| {
-        // The developer's own mail settings must not leak into the test.
-        for var in ["AGORA_SMTP_HOST", "AGORA_SMTP_PORT", "AGORA_SMTP_SECURITY", "AGORA_SMTP_USERNAME"] {
-            cmd.env_remove(var);
-        }
-        cmd.env_remove("AGORA_SMTP_PASSWORD").env_remove("AGORA_LMTP_LISTEN").env_remove("AGORA_IMIP_SENDER");
-    })
-}
 
 /// An iCalendar object with CRLF line ends from lines joined by `\n`.
 fn ics(lines: &str) -> String {
@@ -188,7 +167,7 @@ fn invitation_is_mailed_and_answers_arrive_by_lmtp(backend: Backend) {
     args.extend(["--lmtp-listen".to_owned(), format!("127.0.0.1:{lmtp_port}")]);
     // Only the local MTA's Authentication-Results count (RFC 8601 §5).
     args.extend(["--imip-trusted-authserv-id".to_owned(), "mx.example.org".to_owned()]);
-    let server = start(&env, &args);
+    let server = start_with_relay(&env, &args);
     add_users(&env, &["alice"]);
 
     // Outgoing: the invitation goes to carol through the relay.
@@ -322,26 +301,9 @@ fn invitation_is_mailed_and_answers_arrive_by_lmtp(backend: Backend) {
     assert!(text.contains("RDATE:20300112T100000Z") && text.contains("DTSTART:20300105T100000Z"), "{text}");
 }
 
-/// `agora deliver` with `message` on standard input.
-fn deliver(command: &mut Command, recipient: &str, sender: &str, message: &str) -> Output {
-    use std::io::Write;
-    let mut child = command
-        .args(["deliver", "--recipient", recipient, "--sender", sender])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    // A command that fails early may not read its input.
-    let _ = input.write_all(message.as_bytes());
-    drop(input);
-    child.wait_with_output().unwrap()
-}
-
 fn deliver_command_reports_with_exit_codes(backend: Backend) {
     let env = StoreEnv::new(backend);
-    let server = start(&env, &[]);
+    let server = start_with_relay(&env, &[]);
     add_users(&env, &["alice"]);
     let request = |uid: &str| {
         ics(&format!(
@@ -422,7 +384,7 @@ fn queue_survives_a_restart_and_reports_failures(backend: Backend) {
     // No relay yet on this port: every attempt fails to connect.
     let smtp_port = agora_testkit::free_port();
     let args = mail_args(smtp_port);
-    let server = start(&env, &args);
+    let server = start_with_relay(&env, &args);
     add_users(&env, &["alice"]);
     put(&server, EVENT, &invitation("imip-1@example.org", "carol@external.example"));
     wait_for_queue(&env, "a failed attempt", |rows| rows.iter().any(|(status, n, _)| status == "queued" && *n >= 1));
@@ -432,7 +394,7 @@ fn queue_survives_a_restart_and_reports_failures(backend: Backend) {
 
     // The relay comes back, then the server: the message goes out, once.
     let sink = SmtpSink::start_on(smtp_port);
-    let server = start(&env, &args);
+    let server = start_with_relay(&env, &args);
     let mails = sink.wait_for(1, Duration::from_secs(10));
     assert_eq!(mails.len(), 1, "the queued message after the restart");
     check_invitation_mail(&mails[0]);

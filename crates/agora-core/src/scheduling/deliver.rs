@@ -3,9 +3,9 @@
 //! line with it. Rooms and equipment answer by themselves.
 
 use agora_ical::TzSpec;
-use agora_ical::freebusy::busy_periods;
+use agora_ical::freebusy::{Period, busy_periods};
 use agora_ical::itip::{self, Method, Outgoing};
-use agora_store::{Collection, Object, Principal, WriteCondition};
+use agora_store::{Booked, Booking, BookingDecision, Collection, Object, Principal, WriteCondition};
 
 use super::{BOOKING_HORIZON, address, answers_itself, new_object_name, new_schedule_tag, now};
 use crate::Core;
@@ -198,9 +198,11 @@ impl Core {
     }
 
     /// A room or piece of equipment answers by itself: accepted when every
-    /// instance (within two years) is free, declined otherwise. One booking at a
-    /// time per resource (this process's mutex and, on PostgreSQL, an advisory
-    /// lock across processes), so two simultaneous requests cannot both win.
+    /// instance (within two years) is free, declined otherwise. The check and the
+    /// write are one store transaction under the room's booking lock
+    /// ([`agora_store::SchedulingStore::book`]), so two simultaneous requests, from
+    /// this process or another on the same database (`agora deliver` run by the
+    /// MTA, a second server), cannot both win. The answer is sent after the commit.
     async fn book(
         &self,
         room: &Principal,
@@ -208,60 +210,70 @@ impl Core {
         copy: String,
         existing: Option<(Collection, Object)>,
     ) -> Result<()> {
-        let _local = self.bookings.lock().await;
-        let _shared = self.store.lock_booking(room.id).await?;
-        // Re-read under the lock: a concurrent booking may have just landed.
         let uid = itip::scheduling(&copy).map(|s| s.uid).unwrap_or_default();
-        let existing = match existing {
-            Some(_) => self.copy_of(room, &uid).await?,
-            None => None,
+        let calendars = self.calendars_of(room).await?;
+        let Some(default) = self.default_calendar(room).await? else {
+            return Err(CoreError::NotFound { what: "calendar", name: room.name.clone() });
         };
-        let free = self.is_free(room, &copy, &uid).await?;
-        let partstat = if free { "ACCEPTED" } else { "DECLINED" };
-        let answered = itip::set_partstat(&copy, address, partstat);
-        if free {
-            self.save_copy(room, answered.clone(), existing, Some(new_schedule_tag())).await?;
-        } else if let Some((c, o)) = existing {
-            // The meeting moved onto another booking: the room is no longer held.
-            self.store.delete_object(c.id, &o.meta.name, &WriteCondition::Always, now()).await?;
-        }
-        drop(_shared);
+        let accepted_text = itip::set_partstat(&copy, address, "ACCEPTED");
+        // The copy stays where it is, if the room holds one; validated for that calendar.
+        let home = existing.as_ref().map_or(&default, |(c, _)| c);
+        let mut accepted = crate::resources::validate::calendar(home, accepted_text.clone().into_bytes(), None)?;
+        accepted.schedule_tag = Some(new_schedule_tag());
+        let wanted = wanted_periods(&copy);
+        let span = match (wanted.iter().map(|p| p.start).min(), wanted.iter().map(|p| p.end).max()) {
+            (Some(lo), Some(hi)) => lo..hi,
+            // Takes no time: nothing to check.
+            _ => 0..0,
+        };
+        let ids: Vec<_> = calendars.iter().map(|c| c.id).collect();
+        let name = new_object_name();
+        let booking = Booking {
+            key: room.id,
+            calendars: &ids,
+            uid: &uid,
+            span: span.clone(),
+            accepted: &accepted,
+            new_at: (default.id, &name),
+        };
+        let decide = move |others: &[Object]| {
+            if others.iter().any(|o| overlaps(o, &wanted, &span)) {
+                BookingDecision::Decline
+            } else {
+                BookingDecision::Accept
+            }
+        };
+        let booked = self.store.book(&booking, &decide, now()).await?;
+        let (partstat, answered) = match booked {
+            Booked::Accepted(_) => ("ACCEPTED", accepted_text),
+            Booked::Declined { .. } => ("DECLINED", itip::set_partstat(&copy, address, "DECLINED")),
+        };
         tracing::info!(room = %room.name, uid = %uid, partstat, "resource answered");
         if let Some(reply) = itip::reply_from_copy(&answered, address, now()) {
             self.dispatch(room, &[reply], None).await;
         }
         Ok(())
     }
+}
 
-    /// Whether none of the event's instances overlaps another booking.
-    async fn is_free(&self, room: &Principal, event: &str, uid: &str) -> Result<bool> {
-        let utc = TzSpec::utc();
-        // From the booking's own first instance (a meeting years ahead, or one
-        // booked after the fact, is checked like any other), over the horizon.
-        let span = agora_ical::CalendarObject::parse(event.as_bytes())
-            .ok()
-            .and_then(|o| agora_ical::object_span(&o, &utc))
-            .filter(|s| s.start > i64::MIN);
-        let start = span.map_or(now() - 86_400, |s| s.start);
-        let end =
-            start.saturating_add(BOOKING_HORIZON).min(span.and_then(|s| s.end).unwrap_or(i64::MAX).saturating_add(1));
-        let wanted = busy_periods(event.as_bytes(), start, end, &utc, MAX_BOOKING_INSTANCES);
-        let (Some(lo), Some(hi)) = (wanted.iter().map(|p| p.start).min(), wanted.iter().map(|p| p.end).max()) else {
-            return Ok(true);
-        };
-        for c in self.calendars_of(room).await? {
-            for o in self.store.objects_in_span(c.id, Some(lo), Some(hi)).await? {
-                if o.meta.uid.as_deref() == Some(uid) {
-                    continue;
-                }
-                let taken = busy_periods(&o.data, lo, hi, &utc, MAX_BOOKING_INSTANCES);
-                if taken.iter().any(|t| wanted.iter().any(|w| w.start < t.end && t.start < w.end)) {
-                    return Ok(false);
-                }
-            }
-        }
-        Ok(true)
-    }
+/// The busy periods a booking asks for: from its own first instance (a meeting
+/// years ahead, or one booked after the fact, is checked like any other), over
+/// the booking horizon.
+fn wanted_periods(event: &str) -> Vec<Period> {
+    let utc = TzSpec::utc();
+    let span = agora_ical::CalendarObject::parse(event.as_bytes())
+        .ok()
+        .and_then(|o| agora_ical::object_span(&o, &utc))
+        .filter(|s| s.start > i64::MIN);
+    let start = span.map_or(now() - 86_400, |s| s.start);
+    let end = start.saturating_add(BOOKING_HORIZON).min(span.and_then(|s| s.end).unwrap_or(i64::MAX).saturating_add(1));
+    busy_periods(event.as_bytes(), start, end, &utc, MAX_BOOKING_INSTANCES)
+}
+
+/// Whether another booking takes any of the wanted periods (all within `span`).
+fn overlaps(other: &Object, wanted: &[Period], span: &std::ops::Range<i64>) -> bool {
+    let taken = busy_periods(&other.data, span.start, span.end, &TzSpec::utc(), MAX_BOOKING_INSTANCES);
+    taken.iter().any(|t| wanted.iter().any(|w| w.start < t.end && t.start < w.end))
 }
 
 fn as_text(o: &Object) -> String {

@@ -243,3 +243,41 @@ pub fn send(server: &Server, user: &str, method: &str, path: &str, content_type:
     let r = request(server, user, method, path, "1", content_type, body);
     (r.status().as_u16(), r.text().unwrap())
 }
+
+/// `agora serve` (and `agora deliver`) options sending through a plain relay on
+/// `smtp_port`, retrying after 1 s, 2 s… so that the tests stay short.
+pub fn mail_args(smtp_port: u16) -> Vec<String> {
+    ["--smtp-host", "127.0.0.1", "--smtp-port", &smtp_port.to_string(), "--smtp-security", "none"]
+        .into_iter()
+        .chain(["--smtp-timeout-seconds", "5", "--mail-retry-base-seconds", "1"])
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Starts `agora serve` with `args`, none of the developer's own mail settings.
+pub fn start_with_relay(env: &StoreEnv, args: &[String]) -> Server {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    Server::start_with(env, &args, |cmd| {
+        // The developer's own mail settings must not leak into the test.
+        for var in ["AGORA_SMTP_HOST", "AGORA_SMTP_PORT", "AGORA_SMTP_SECURITY", "AGORA_SMTP_USERNAME"] {
+            cmd.env_remove(var);
+        }
+        cmd.env_remove("AGORA_SMTP_PASSWORD").env_remove("AGORA_LMTP_LISTEN").env_remove("AGORA_IMIP_SENDER");
+    })
+}
+
+/// `agora deliver` with `message` on standard input.
+pub fn deliver(command: &mut Command, recipient: &str, sender: &str, message: &str) -> Output {
+    let mut child = command
+        .args(["deliver", "--recipient", recipient, "--sender", sender])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    // A command that fails early may not read its input.
+    let _ = input.write_all(message.as_bytes());
+    drop(input);
+    child.wait_with_output().unwrap()
+}
