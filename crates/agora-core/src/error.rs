@@ -113,6 +113,8 @@ impl From<StoreError> for CoreError {
                 Conflict::Locked(root) => CoreError::Locked(vec![root]),
             },
             StoreError::PreconditionFailed => CoreError::PreconditionFailed,
+            StoreError::Locked(roots) => CoreError::Locked(roots),
+            StoreError::QuotaExceeded => CoreError::Rule(Rule::QuotaExceeded),
             other => CoreError::Store(other),
         }
     }

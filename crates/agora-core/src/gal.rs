@@ -145,12 +145,23 @@ impl Core {
         let mut done = Refreshed::default();
         for (name, object) in &wanted {
             if existing.get(name) != Some(&object.etag) {
-                self.store.put_object(collection, name, object, &WriteCondition::Always, now()).await?;
+                self.store
+                    .put_object(
+                        collection,
+                        name,
+                        object,
+                        &WriteCondition::Always,
+                        &agora_store::WriteRules::NONE,
+                        now(),
+                    )
+                    .await?;
                 done.written += 1;
             }
         }
         for name in existing.keys().filter(|n| !wanted.contains_key(*n)) {
-            self.store.delete_object(collection, name, &WriteCondition::Always, now()).await?;
+            self.store
+                .delete_object(collection, name, &WriteCondition::Always, &agora_store::WriteRules::NONE, now())
+                .await?;
             done.removed += 1;
         }
         Ok(done)

@@ -71,7 +71,10 @@ async fn windows_running_out_are_extended(e: Env) {
         schedule_tag: None,
         instances: Some(stale),
     };
-    e.store.put_object(e.calendar.id, "weekly.ics", &object, &WriteCondition::Always, now).await.unwrap();
+    e.store
+        .put_object(e.calendar.id, "weekly.ics", &object, &WriteCondition::Always, &agora_store::WriteRules::NONE, now)
+        .await
+        .unwrap();
     let ahead = agora_core::instances::AHEAD;
     assert_eq!(e.store.objects_to_index(now + ahead, 10).await.unwrap().len(), 1);
     let next_year = (now + 365 * 86_400, now + 365 * 86_400 + week);

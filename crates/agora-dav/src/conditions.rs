@@ -14,18 +14,14 @@ use crate::error::HttpError;
 use crate::paths::{self, Target};
 use crate::resolve::{Dav, Resource};
 
-/// The decoded store path of a resource, as locks name it (collections end with `/`).
+/// The decoded store path of a resource, as locks name it (collections end with
+/// `/`); the core maps a sharee's mount to the owner's path.
 pub async fn lock_path(dav: &Dav<'_>, r: &Resource) -> Result<Option<String>, HttpError> {
-    // Locks belong to the owner's URL: a share seen through a sharee's mount is
-    // the same resource, and its locks must hold there too.
-    async fn canonical(dav: &Dav<'_>, c: &agora_store::Collection) -> Result<String, HttpError> {
-        Ok(if c.share_id.is_some() { dav.res.original_path(c).await? } else { c.path.clone() })
-    }
     Ok(match r {
-        Resource::Collection(c) => Some(canonical(dav, c).await?),
-        Resource::Object(c, o) => Some(format!("{}{}", canonical(dav, c).await?, o.name)),
+        Resource::Collection(c) => Some(dav.res.lock_path(c, "").await?),
+        Resource::Object(c, o) => Some(dav.res.lock_path(c, &o.name).await?),
         Resource::Missing { path, parent: Some(c) } if path.starts_with(&c.path) => {
-            Some(format!("{}{}", canonical(dav, c).await?, &path[c.path.len()..]))
+            Some(dav.res.lock_path(c, &path[c.path.len()..]).await?)
         }
         Resource::Missing { path, .. } => Some(path.clone()),
         _ => None,
@@ -100,11 +96,18 @@ async fn state_of(dav: &Dav<'_>, r: &Resource) -> Result<(Option<String>, Vec<St
     Ok((etag, tokens))
 }
 
-/// The guard of every write (RFC 4918 §7): the If header holds; every lock
-/// covering the resource has its token submitted; when the request adds or
-/// removes a member (`membership`), so has a lock on the parent collection, which
-/// protects its membership even at depth 0 (§7.4); and for `recursive`
-/// operations (DELETE or MOVE of a collection), so has every lock below.
+/// Evaluates the If header (412 when it is false) and hands its lock tokens to
+/// the core, whose writes check every lock they touch inside their transaction
+/// (PUT, DELETE, COPY, MOVE).
+pub async fn submit(dav: &Dav<'_>, headers: &HeaderMap, request_path: &str, r: &Resource) -> Result<(), HttpError> {
+    let submitted = evaluate(dav, headers, request_path, r).await?;
+    dav.res.submit_lock_tokens(submitted);
+    Ok(())
+}
+
+/// [`submit`], then the core's lock rule ahead of a write it does not check
+/// in its transaction (PROPPATCH, MKCOL, LOCK of an unmapped URL): `recursive`
+/// for operations on a whole tree, `membership` when a member is added or removed.
 pub async fn check_write(
     dav: &Dav<'_>,
     headers: &HeaderMap,
@@ -112,26 +115,10 @@ pub async fn check_write(
     r: &Resource,
     recursive: bool,
     membership: bool,
-) -> Result<Vec<String>, HttpError> {
-    let submitted = evaluate(dav, headers, request_path, r).await?;
-    if let Some(path) = lock_path(dav, r).await? {
-        guard_path(dav, &path, &submitted, recursive, membership).await?;
-    }
-    Ok(submitted)
-}
-
-/// The lock part of [`check_write`] for a decoded path (also used for the
-/// destination of COPY and MOVE).
-pub async fn guard_path(
-    dav: &Dav<'_>,
-    path: &str,
-    submitted: &[String],
-    recursive: bool,
-    membership: bool,
 ) -> Result<(), HttpError> {
-    dav.res.check_locks(path, submitted, recursive).await?;
-    if membership && let Some(parent) = agora_core::resources::parent_of(path) {
-        dav.res.check_locks(&parent, submitted, false).await?;
+    submit(dav, headers, request_path, r).await?;
+    if let Some(path) = lock_path(dav, r).await? {
+        dav.res.check_locks(&path, recursive, membership).await?;
     }
     Ok(())
 }

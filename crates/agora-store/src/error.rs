@@ -33,6 +33,13 @@ pub enum StoreError {
     /// A conditional write's condition (If-Match / If-None-Match) does not hold.
     #[error("precondition failed")]
     PreconditionFailed,
+    /// Locks whose tokens the write did not submit protect what it changes
+    /// (their roots); see [`crate::WriteRules`].
+    #[error("locked")]
+    Locked(Vec<String>),
+    /// The write would take its owner past the quota ([`crate::WriteRules`]).
+    #[error("quota exceeded")]
+    QuotaExceeded,
     /// The store URL or data directory is unusable.
     #[error("{0}")]
     Config(String),

@@ -116,6 +116,28 @@ async fn watch_foreign_writes(mut listener: PgListener, cache: Arc<HotCache>, in
     }
 }
 
+/// Serialises, across processes, writes with the LOCKs and quota checks that
+/// concern them (transaction advisory locks, released at commit or rollback):
+/// writes take their keys shared, so they never wait for one another; a LOCK
+/// takes its keys exclusive. See `WriteRules` and `sql_resources::path_keys`.
+pub(crate) async fn serialize(
+    conn: &mut sqlx::PgConnection,
+    keys: &[(i32, i32)],
+    exclusive: bool,
+) -> Result<(), sqlx::Error> {
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let (classes, ids): (Vec<i32>, Vec<i32>) = keys.iter().copied().unzip();
+    let sql = if exclusive {
+        "SELECT count(pg_advisory_xact_lock(c, k)) FROM unnest($1::int4[], $2::int4[]) AS t(c, k)"
+    } else {
+        "SELECT count(pg_advisory_xact_lock_shared(c, k)) FROM unnest($1::int4[], $2::int4[]) AS t(c, k)"
+    };
+    sqlx::query(sql).bind(classes).bind(ids).execute(conn).await?;
+    Ok(())
+}
+
 sql_store!(PgStore, Postgres);
 crate::sql_resources::sql_resource_store!(PgStore, Postgres);
 crate::sql_scheduling::sql_scheduling_store!(PgStore, Postgres);

@@ -51,7 +51,7 @@ pub trait ResourceStore: Send + Sync + 'static {
 
     /// Deletes a collection with everything below it; records the removal in its
     /// parent's change log. Returns whether it existed.
-    async fn delete_collection(&self, id: CollectionId, now: i64) -> Result<bool>;
+    async fn delete_collection(&self, id: CollectionId, rules: &crate::WriteRules, now: i64) -> Result<bool>;
 
     /// Dead properties of a collection (Clark name, verbatim XML), ordered by name.
     async fn collection_properties(&self, id: CollectionId) -> Result<Vec<(String, String)>>;
@@ -125,6 +125,7 @@ pub trait ResourceStore: Send + Sync + 'static {
         name: &str,
         object: &NewObject,
         condition: &WriteCondition,
+        rules: &crate::WriteRules,
         now: i64,
     ) -> Result<PutOutcome>;
 
@@ -134,6 +135,7 @@ pub trait ResourceStore: Send + Sync + 'static {
         collection: CollectionId,
         name: &str,
         condition: &WriteCondition,
+        rules: &crate::WriteRules,
         now: i64,
     ) -> Result<bool>;
 
@@ -154,6 +156,7 @@ pub trait ResourceStore: Send + Sync + 'static {
         object: &NewObject,
         delete_source: bool,
         overwrite: bool,
+        rules: &crate::WriteRules,
         now: i64,
     ) -> Result<PutOutcome>;
 
@@ -167,6 +170,7 @@ pub trait ResourceStore: Send + Sync + 'static {
         new_path: &str,
         new_parent: CollectionId,
         overwrite: bool,
+        rules: &crate::WriteRules,
         now: i64,
     ) -> Result<bool>;
 
@@ -186,6 +190,7 @@ pub trait ResourceStore: Send + Sync + 'static {
         recursive: bool,
         overwrite: bool,
         shaping: &CopyShaping,
+        rules: &crate::WriteRules,
         now: i64,
     ) -> Result<bool>;
 

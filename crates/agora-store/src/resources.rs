@@ -485,3 +485,46 @@ pub struct ShapedObject {
     /// What the copy holds instead; `None` leaves it out.
     pub replacement: Option<NewObject>,
 }
+
+/// What a client's write must still find true inside its transaction, besides its
+/// condition: no lock it did not submit the token of (RFC 4918 §7), and room in
+/// its owner's quota (RFC 4331). The domain decides which paths and whose quota;
+/// the store checks them on the open transaction, so a LOCK or another write
+/// landing between a check and the write cannot slip through.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WriteRules {
+    /// The paths the write touches.
+    pub locks: Vec<LockCheck>,
+    /// The lock tokens the request submitted.
+    pub tokens: Vec<String>,
+    /// Who writes: a lock is passed only with its own owner's token.
+    pub principal: Option<PrincipalId>,
+    /// Whose stored bytes may not grow past the limit.
+    pub quota: Option<QuotaCheck>,
+}
+
+impl WriteRules {
+    /// A write the server makes (deliveries, the directory, feeds): no rule.
+    pub const NONE: WriteRules = WriteRules { locks: Vec::new(), tokens: Vec::new(), principal: None, quota: None };
+}
+
+/// One path a write touches (locks are stored by path; collections end with `/`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockCheck {
+    /// The path.
+    pub path: String,
+    /// Locks anywhere below count too (DELETE or MOVE of a collection).
+    pub recursive: bool,
+    /// Only when the write adds or removes a member here (a lock on a collection
+    /// protects its membership even at depth 0, RFC 4918 §7.4).
+    pub membership: bool,
+}
+
+/// The quota a write must respect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuotaCheck {
+    /// The principal whose objects count.
+    pub owner: PrincipalId,
+    /// Bytes they may store.
+    pub limit: i64,
+}

@@ -24,6 +24,47 @@ where
     q
 }
 
+/// A path and each of its ancestors (`a/b/c` → `a/b/c`, `a/b/`, `a/`): the
+/// places a lock covering it may be rooted.
+pub(crate) fn lock_roots(path: &str) -> Vec<String> {
+    let mut roots = vec![path.to_owned()];
+    let mut cut = path.trim_end_matches('/');
+    while let Some(i) = cut.rfind('/') {
+        cut = &cut[..i];
+        roots.push(format!("{cut}/"));
+    }
+    roots
+}
+
+/// Keys that serialise, across processes, a write with the LOCKs that could
+/// protect what it touches (see `serialize` of each backend): one per path and
+/// ancestor, FNV-1a of the path folded to 32 bits, sorted (one order for all,
+/// so two writers never wait on each other in a circle).
+pub(crate) fn path_keys<'a>(paths: impl Iterator<Item = &'a str>) -> Vec<(i32, i32)> {
+    /// The advisory-lock class of path keys.
+    const PATHS: i32 = 7;
+    let mut keys: Vec<(i32, i32)> = paths
+        .flat_map(lock_roots)
+        .map(|p| {
+            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+            for b in p.bytes() {
+                h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+            }
+            (PATHS, (h ^ (h >> 32)) as u32 as i32)
+        })
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// The key that serialises quota checks of one owner.
+pub(crate) fn owner_key(owner: crate::PrincipalId) -> (i32, i32) {
+    /// The advisory-lock class of owner keys.
+    const OWNERS: i32 = 8;
+    (OWNERS, (owner ^ (owner >> 32)) as u32 as i32)
+}
+
 pub(crate) fn decode_collection_kind(s: &str) -> Result<crate::CollectionKind, sqlx::Error> {
     crate::CollectionKind::parse(s).ok_or_else(|| sqlx::Error::Decode(format!("unknown collection kind {s:?}").into()))
 }
@@ -33,7 +74,9 @@ macro_rules! sql_resource_store {
         mod resource_sql {
             use super::*;
             use crate::resources::*;
-            use crate::sql_resources::{COLLECTION_COLUMNS, META_COLUMNS, bind_ids, decode_collection_kind, placeholders};
+            use crate::sql_resources::{
+                COLLECTION_COLUMNS, META_COLUMNS, bind_ids, decode_collection_kind, lock_roots, owner_key, path_keys, placeholders,
+            };
             use sqlx::Row;
 
             type Conn = <$db as sqlx::Database>::Connection;
@@ -417,6 +460,103 @@ macro_rules! sql_resource_store {
                 Ok(())
             }
 
+            /// The unexpired locks rooted at any of `roots`, or below `below`.
+            pub(super) async fn locks_at(
+                conn: &mut Conn,
+                roots: &[String],
+                below: &[String],
+                now: i64,
+            ) -> Result<Vec<Lock>, sqlx::Error> {
+                let mut sql = format!(
+                    "SELECT token, path, depth_infinity, exclusive, owner_xml, principal_id, timeout_secs, expires_at \
+                     FROM locks WHERE expires_at > $1 AND (path IN ({})",
+                    placeholders(2, roots.len())
+                );
+                let mut next = roots.len() + 2;
+                for _ in below {
+                    sql.push_str(&format!(" OR substr(path, 1, CAST(${} AS INTEGER)) = ${}", next, next + 1));
+                    next += 2;
+                }
+                sql.push(')');
+                let mut q = sqlx::query(&sql).bind(now);
+                for r in roots {
+                    q = q.bind(r);
+                }
+                for b in below {
+                    let prefix = if b.ends_with('/') { b.clone() } else { format!("{b}/") };
+                    q = q.bind(prefix.chars().count() as i64).bind(prefix);
+                }
+                let rows = q.fetch_all(&mut *conn).await?;
+                rows.iter().map(lock_from_row).collect()
+            }
+
+            /// Bytes of the objects in `owner`'s collections.
+            pub(super) async fn usage_in(conn: &mut Conn, owner: PrincipalId) -> Result<i64, sqlx::Error> {
+                let used: Option<i64> = sqlx::query_scalar(
+                    "SELECT CAST(SUM(o.size) AS BIGINT) FROM objects o JOIN collections c ON o.collection_id = c.id \
+                     WHERE c.owner_id = $1",
+                )
+                .bind(owner)
+                .fetch_one(&mut *conn)
+                .await?;
+                Ok(used.unwrap_or(0))
+            }
+
+            /// The first half of [`WriteRules`], at the start of a write
+            /// transaction: wait for LOCKs of the paths it touches and for other
+            /// writes against the same quota (a no-op where the backend already
+            /// serialises writes), and read the usage the quota is checked against.
+            pub(super) async fn begin_rules(conn: &mut Conn, rules: &WriteRules) -> Result<Option<i64>> {
+                let keys = path_keys(rules.locks.iter().map(|l| l.path.as_str()));
+                super::serialize(conn, &keys, false).await?;
+                match &rules.quota {
+                    Some(q) => {
+                        super::serialize(conn, &[owner_key(q.owner)], true).await?;
+                        Ok(Some(usage_in(conn, q.owner).await?))
+                    }
+                    None => Ok(None),
+                }
+            }
+
+            /// The second half, after the write and before the commit: every lock
+            /// on what it touched has its token submitted by its owner (membership
+            /// checks only when a member was added or removed), and the quota holds
+            /// unless the write did not grow the owner's usage.
+            pub(super) async fn end_rules(
+                conn: &mut Conn,
+                rules: &WriteRules,
+                membership_changed: bool,
+                used_before: Option<i64>,
+                now: i64,
+            ) -> Result<()> {
+                let checks: Vec<&LockCheck> =
+                    rules.locks.iter().filter(|c| membership_changed || !c.membership).collect();
+                if !checks.is_empty() {
+                    let roots: Vec<String> = checks.iter().flat_map(|c| lock_roots(&c.path)).collect();
+                    let below: Vec<String> = checks.iter().filter(|c| c.recursive).map(|c| c.path.clone()).collect();
+                    let mut blocking: Vec<String> = Vec::new();
+                    for lock in locks_at(conn, &roots, &below, now).await? {
+                        let applies = checks.iter().any(|c| {
+                            lock.covers(&c.path) || (c.recursive && lock.path.starts_with(&c.path))
+                        });
+                        let passed = rules.tokens.contains(&lock.token) && rules.principal == Some(lock.principal_id);
+                        if applies && !passed && !blocking.contains(&lock.path) {
+                            blocking.push(lock.path);
+                        }
+                    }
+                    if !blocking.is_empty() {
+                        return Err(StoreError::Locked(blocking));
+                    }
+                }
+                if let (Some(q), Some(before)) = (&rules.quota, used_before) {
+                    let after = usage_in(conn, q.owner).await?;
+                    if after > before && after > q.limit {
+                        return Err(StoreError::QuotaExceeded);
+                    }
+                }
+                Ok(())
+            }
+
             /// Writes an object on an open write transaction: the checks of
             /// `condition` and of the UID, the row, its instance index, the change
             /// row and the collection's revision. `put_object` and bookings share it.
@@ -765,9 +905,10 @@ macro_rules! sql_resource_store {
                     Ok(rows.iter().map(collection_from_row).collect::<Result<_, _>>()?)
                 }
 
-                async fn delete_collection(&self, id: CollectionId, now: i64) -> Result<bool> {
+                async fn delete_collection(&self, id: CollectionId, rules: &WriteRules, now: i64) -> Result<bool> {
                     let _t = OpTimer::start("delete_collection");
                     let (mut tx, _w) = self.write_tx(Scope::All).await?;
+                    let used = begin_rules(&mut tx, rules).await?;
                     let row = sqlx::query("SELECT parent_id, path FROM collections WHERE id = $1")
                         .bind(id)
                         .fetch_optional(&mut *tx)
@@ -780,6 +921,7 @@ macro_rules! sql_resource_store {
                         let name = path.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
                         record_change(&mut tx, parent, &format!("{name}/"), true, now).await?;
                     }
+                    end_rules(&mut tx, rules, true, used, now).await?;
                     tx.commit().await?;
                     Ok(true)
                 }
@@ -949,11 +1091,14 @@ macro_rules! sql_resource_store {
                     name: &str,
                     object: &NewObject,
                     condition: &WriteCondition,
+                    rules: &WriteRules,
                     now: i64,
                 ) -> Result<PutOutcome> {
                     let _t = OpTimer::start("put_object");
                     let (mut tx, _w) = self.write_tx(Scope::Objects(&[collection])).await?;
+                    let used = begin_rules(&mut tx, rules).await?;
                     let outcome = put_in(&mut tx, collection, name, object, condition, now).await?;
+                    end_rules(&mut tx, rules, outcome.created, used, now).await?;
                     tx.commit().await?;
                     Ok(outcome)
                 }
@@ -963,12 +1108,15 @@ macro_rules! sql_resource_store {
                     collection: CollectionId,
                     name: &str,
                     condition: &WriteCondition,
+                    rules: &WriteRules,
                     now: i64,
                 ) -> Result<bool> {
                     let _t = OpTimer::start("delete_object");
                     let (mut tx, _w) = self.write_tx(Scope::Objects(&[collection])).await?;
+                    let used = begin_rules(&mut tx, rules).await?;
                     let deleted = delete_in(&mut tx, collection, name, condition, now).await?;
                     if deleted {
+                        end_rules(&mut tx, rules, true, used, now).await?;
                         tx.commit().await?;
                     }
                     Ok(deleted)
@@ -983,10 +1131,12 @@ macro_rules! sql_resource_store {
                     object: &NewObject,
                     delete_source: bool,
                     overwrite: bool,
+                    rules: &WriteRules,
                     now: i64,
                 ) -> Result<PutOutcome> {
                     let _t = OpTimer::start("transfer_object");
                     let (mut tx, _w) = self.write_tx(Scope::Objects(&[src, dst])).await?;
+                    let used = begin_rules(&mut tx, rules).await?;
                     let source: Option<i64> = sqlx::query_scalar("SELECT id FROM objects WHERE collection_id = $1 AND name = $2")
                         .bind(src)
                         .bind(src_name)
@@ -1035,6 +1185,7 @@ macro_rules! sql_resource_store {
                         let xml: String = row.try_get("xml")?;
                         set_property(&mut tx, "object_properties", "object_id", id, &name, &xml).await?;
                     }
+                    end_rules(&mut tx, rules, true, used, now).await?;
                     tx.commit().await?;
                     Ok(PutOutcome {
                         created: existing.is_none(),
@@ -1062,10 +1213,12 @@ macro_rules! sql_resource_store {
                     new_path: &str,
                     new_parent: CollectionId,
                     overwrite: bool,
+                    rules: &WriteRules,
                     now: i64,
                 ) -> Result<bool> {
                     let _t = OpTimer::start("move_collection");
                     let (mut tx, _w) = self.write_tx(Scope::All).await?;
+                    let used = begin_rules(&mut tx, rules).await?;
                     let row = sqlx::query("SELECT path, parent_id FROM collections WHERE id = $1")
                         .bind(id)
                         .fetch_optional(&mut *tx)
@@ -1095,6 +1248,7 @@ macro_rules! sql_resource_store {
                         record_change(&mut tx, parent, &format!("{}/", last_segment(&old)), true, now).await?;
                     }
                     record_change(&mut tx, new_parent, &format!("{}/", last_segment(new_path)), false, now).await?;
+                    end_rules(&mut tx, rules, true, used, now).await?;
                     tx.commit().await?;
                     Ok(replaced)
                 }
@@ -1107,10 +1261,12 @@ macro_rules! sql_resource_store {
                     recursive: bool,
                     overwrite: bool,
                     shaping: &CopyShaping,
+                    rules: &WriteRules,
                     now: i64,
                 ) -> Result<bool> {
                     let _t = OpTimer::start("copy_collection");
                     let (mut tx, _w) = self.write_tx(Scope::All).await?;
+                    let used = begin_rules(&mut tx, rules).await?;
                     let root = sqlx::query(&format!("SELECT {COLLECTION_COLUMNS} FROM collections WHERE id = $1"))
                         .bind(id)
                         .fetch_optional(&mut *tx)
@@ -1168,6 +1324,7 @@ macro_rules! sql_resource_store {
                         }
                     }
                     record_change(&mut tx, new_parent, &format!("{}/", last_segment(new_path)), false, now).await?;
+                    end_rules(&mut tx, rules, true, used, now).await?;
                     tx.commit().await?;
                     Ok(replaced)
                 }
@@ -1263,6 +1420,8 @@ macro_rules! sql_resource_store {
                 async fn create_lock(&self, lock: &Lock, now: i64) -> Result<()> {
                     let _t = OpTimer::start("create_lock");
                     let (mut tx, _w) = self.write_tx(Scope::All).await?;
+                    // Writes under this path wait, and this waits for them (WriteRules).
+                    super::serialize(&mut tx, &path_keys(std::iter::once(lock.path.as_str())), true).await?;
                     sqlx::query("DELETE FROM locks WHERE expires_at <= $1").bind(now).execute(&mut *tx).await?;
                     let rows = sqlx::query(
                         "SELECT token, path, depth_infinity, exclusive, owner_xml, principal_id, timeout_secs, expires_at FROM locks",

@@ -126,6 +126,17 @@ async fn data_version(writer: &mut SqliteConnection) -> Result<Option<i64>> {
     Ok(sqlx::query_scalar::<_, i64>("PRAGMA data_version").fetch_all(writer).await?.first().copied())
 }
 
+/// Nothing to do: every write transaction starts with `BEGIN IMMEDIATE`, which
+/// takes the database's write lock, so writes and LOCKs of every process are
+/// already serialised (the PostgreSQL backend needs advisory locks for this).
+pub(crate) async fn serialize(
+    _conn: &mut sqlx::SqliteConnection,
+    _keys: &[(i32, i32)],
+    _exclusive: bool,
+) -> Result<(), sqlx::Error> {
+    Ok(())
+}
+
 sql_store!(SqliteStore, Sqlite);
 crate::sql_resources::sql_resource_store!(SqliteStore, Sqlite);
 crate::sql_scheduling::sql_scheduling_store!(SqliteStore, Sqlite);

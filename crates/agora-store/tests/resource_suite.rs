@@ -123,7 +123,14 @@ async fn objects_round_trip_their_bytes(o: Opened) {
     let bytes = "BEGIN:VCALENDAR\r\nX-ODD;X-P=\"a,b\":é\r\nEND:VCALENDAR\r\n";
     let put = o
         .store
-        .put_object(c.id, "a b.ics", &NewObject { class: 2, ..event("u1", bytes) }, &WriteCondition::Always, 10)
+        .put_object(
+            c.id,
+            "a b.ics",
+            &NewObject { class: 2, ..event("u1", bytes) },
+            &WriteCondition::Always,
+            &agora_store::WriteRules::NONE,
+            10,
+        )
         .await
         .unwrap();
     assert_eq!(put.meta.class, 2);
@@ -135,7 +142,11 @@ async fn objects_round_trip_their_bytes(o: Opened) {
     assert!(o.store.object(c.id, "missing.ics").await.unwrap().is_none());
     assert_eq!(o.store.object_meta(c.id, "a b.ics").await.unwrap().unwrap(), put.meta);
     assert!(o.store.object_meta(c.id, "missing.ics").await.unwrap().is_none());
-    let again = o.store.put_object(c.id, "a b.ics", &event("u1", "v2"), &WriteCondition::Always, 11).await.unwrap();
+    let again = o
+        .store
+        .put_object(c.id, "a b.ics", &event("u1", "v2"), &WriteCondition::Always, &agora_store::WriteRules::NONE, 11)
+        .await
+        .unwrap();
     assert!(!again.created);
     assert_eq!(again.meta.created_at, 10);
     assert!(again.meta.revision > put.meta.revision);
@@ -150,59 +161,105 @@ async fn conditional_writes(o: Opened) {
     let c = work(&o).await;
     let s = &o.store;
     let none = WriteCondition::IfNoneMatchAny;
-    s.put_object(c.id, "e.ics", &event("u1", "v1"), &none, 1).await.unwrap();
+    s.put_object(c.id, "e.ics", &event("u1", "v1"), &none, &agora_store::WriteRules::NONE, 1).await.unwrap();
     assert!(matches!(
-        s.put_object(c.id, "e.ics", &event("u1", "v2"), &none, 2).await,
+        s.put_object(c.id, "e.ics", &event("u1", "v2"), &none, &agora_store::WriteRules::NONE, 2).await,
         Err(StoreError::PreconditionFailed)
     ));
     let stale = WriteCondition::IfMatch(vec!["etag-old".into()]);
     assert!(matches!(
-        s.put_object(c.id, "e.ics", &event("u1", "v2"), &stale, 2).await,
+        s.put_object(c.id, "e.ics", &event("u1", "v2"), &stale, &agora_store::WriteRules::NONE, 2).await,
         Err(StoreError::PreconditionFailed)
     ));
     let fresh = WriteCondition::IfMatch(vec!["etag-v1".into()]);
-    s.put_object(c.id, "e.ics", &event("u1", "v2"), &fresh, 3).await.unwrap();
+    s.put_object(c.id, "e.ics", &event("u1", "v2"), &fresh, &agora_store::WriteRules::NONE, 3).await.unwrap();
     assert_eq!(s.object(c.id, "e.ics").await.unwrap().unwrap().data, b"v2", "the failed writes changed nothing");
     let any = WriteCondition::IfMatch(vec!["*".into()]);
     assert!(matches!(
-        s.put_object(c.id, "new.ics", &event("u2", "x"), &any, 4).await,
+        s.put_object(c.id, "new.ics", &event("u2", "x"), &any, &agora_store::WriteRules::NONE, 4).await,
         Err(StoreError::PreconditionFailed)
     ));
-    assert!(matches!(s.delete_object(c.id, "e.ics", &stale, 5).await, Err(StoreError::PreconditionFailed)));
-    assert!(s.delete_object(c.id, "e.ics", &WriteCondition::IfMatch(vec!["etag-v2".into()]), 5).await.unwrap());
-    assert!(!s.delete_object(c.id, "e.ics", &WriteCondition::Always, 6).await.unwrap());
+    assert!(matches!(
+        s.delete_object(c.id, "e.ics", &stale, &agora_store::WriteRules::NONE, 5).await,
+        Err(StoreError::PreconditionFailed)
+    ));
+    assert!(
+        s.delete_object(
+            c.id,
+            "e.ics",
+            &WriteCondition::IfMatch(vec!["etag-v2".into()]),
+            &agora_store::WriteRules::NONE,
+            5
+        )
+        .await
+        .unwrap()
+    );
+    assert!(!s.delete_object(c.id, "e.ics", &WriteCondition::Always, &agora_store::WriteRules::NONE, 6).await.unwrap());
 }
 
 async fn uid_conflicts_name_the_existing_object(o: Opened) {
     let c = work(&o).await;
     let s = &o.store;
-    s.put_object(c.id, "first.ics", &event("same-uid", "a"), &WriteCondition::Always, 1).await.unwrap();
-    let err = s.put_object(c.id, "second.ics", &event("same-uid", "b"), &WriteCondition::Always, 2).await;
+    s.put_object(
+        c.id,
+        "first.ics",
+        &event("same-uid", "a"),
+        &WriteCondition::Always,
+        &agora_store::WriteRules::NONE,
+        1,
+    )
+    .await
+    .unwrap();
+    let err = s
+        .put_object(
+            c.id,
+            "second.ics",
+            &event("same-uid", "b"),
+            &WriteCondition::Always,
+            &agora_store::WriteRules::NONE,
+            2,
+        )
+        .await;
     assert!(matches!(err, Err(StoreError::Conflict(Conflict::Uid(ref n))) if n == "first.ics"), "{err:?}");
     assert!(s.object(c.id, "second.ics").await.unwrap().is_none());
     // A deleted object never blocks re-creating its UID.
-    s.delete_object(c.id, "first.ics", &WriteCondition::Always, 3).await.unwrap();
-    s.put_object(c.id, "second.ics", &event("same-uid", "b"), &WriteCondition::Always, 4).await.unwrap();
+    s.delete_object(c.id, "first.ics", &WriteCondition::Always, &agora_store::WriteRules::NONE, 3).await.unwrap();
+    s.put_object(
+        c.id,
+        "second.ics",
+        &event("same-uid", "b"),
+        &WriteCondition::Always,
+        &agora_store::WriteRules::NONE,
+        4,
+    )
+    .await
+    .unwrap();
     // The same UID in another collection is fine.
     s.create_collection(&calendar(o.owner, "home"), 5).await.unwrap();
     let home = s.collection("calendars/alice/home/").await.unwrap().unwrap();
-    s.put_object(home.id, "x.ics", &event("same-uid", "c"), &WriteCondition::Always, 6).await.unwrap();
+    s.put_object(home.id, "x.ics", &event("same-uid", "c"), &WriteCondition::Always, &agora_store::WriteRules::NONE, 6)
+        .await
+        .unwrap();
 }
 
 /// Both checks run in one statement: the condition still decides first.
 async fn the_condition_is_checked_before_the_uid(o: Opened) {
     let c = work(&o).await;
     let s = &o.store;
-    s.put_object(c.id, "a.ics", &event("uid-a", "a"), &WriteCondition::Always, 1).await.unwrap();
-    s.put_object(c.id, "b.ics", &event("uid-b", "b"), &WriteCondition::Always, 2).await.unwrap();
+    s.put_object(c.id, "a.ics", &event("uid-a", "a"), &WriteCondition::Always, &agora_store::WriteRules::NONE, 1)
+        .await
+        .unwrap();
+    s.put_object(c.id, "b.ics", &event("uid-b", "b"), &WriteCondition::Always, &agora_store::WriteRules::NONE, 2)
+        .await
+        .unwrap();
     let none = WriteCondition::IfNoneMatchAny;
-    let both = s.put_object(c.id, "b.ics", &event("uid-a", "x"), &none, 3).await;
+    let both = s.put_object(c.id, "b.ics", &event("uid-a", "x"), &none, &agora_store::WriteRules::NONE, 3).await;
     assert!(matches!(both, Err(StoreError::PreconditionFailed)), "{both:?}");
     let fresh = WriteCondition::IfMatch(vec!["etag-b".into()]);
-    let uid = s.put_object(c.id, "b.ics", &event("uid-a", "x"), &fresh, 4).await;
+    let uid = s.put_object(c.id, "b.ics", &event("uid-a", "x"), &fresh, &agora_store::WriteRules::NONE, 4).await;
     assert!(matches!(uid, Err(StoreError::Conflict(Conflict::Uid(ref n))) if n == "a.ics"), "{uid:?}");
     // Rewriting an object under its own UID is no conflict.
-    s.put_object(c.id, "b.ics", &event("uid-b", "b2"), &fresh, 5).await.unwrap();
+    s.put_object(c.id, "b.ics", &event("uid-b", "b2"), &fresh, &agora_store::WriteRules::NONE, 5).await.unwrap();
 }
 
 /// A write whose caller goes away at any point (a client that hung up) is
@@ -213,16 +270,35 @@ async fn abandoned_writes_leave_nothing_behind(o: Opened) {
     for i in 0..40u64 {
         let name = format!("gone-{i}.ics");
         let object = event(&format!("u{i}"), "x");
-        let write = s.put_object(c.id, &name, &object, &WriteCondition::Always, 1);
+        let rules = agora_store::WriteRules::NONE;
+        let write = s.put_object(c.id, &name, &object, &WriteCondition::Always, &rules, 1);
         let _ = tokio::time::timeout(std::time::Duration::from_micros(25 * i), write).await;
         // The next write to the collection waits for the abandoned one to end
         // (its COMMIT may still be on its way to PostgreSQL when it is dropped).
-        s.put_object(c.id, "after.ics", &event("after", "y"), &WriteCondition::Always, 2).await.unwrap();
+        s.put_object(
+            c.id,
+            "after.ics",
+            &event("after", "y"),
+            &WriteCondition::Always,
+            &agora_store::WriteRules::NONE,
+            2,
+        )
+        .await
+        .unwrap();
         let stored = s.object(c.id, &name).await.unwrap();
         let (changes, _) = s.changes_since(c.id, 0, None).await.unwrap();
         assert_eq!(stored.is_some(), changes.iter().any(|ch| ch.name == name), "{name}: object and change row agree");
     }
-    s.put_object(c.id, "last.ics", &event("last", "z"), &WriteCondition::IfNoneMatchAny, 3).await.unwrap();
+    s.put_object(
+        c.id,
+        "last.ics",
+        &event("last", "z"),
+        &WriteCondition::IfNoneMatchAny,
+        &agora_store::WriteRules::NONE,
+        3,
+    )
+    .await
+    .unwrap();
     assert_eq!(s.object(c.id, "last.ics").await.unwrap().unwrap().data, b"z");
 }
 
@@ -232,12 +308,16 @@ async fn sync_changes_and_tombstones(o: Opened) {
     let (changes, start) = s.changes_since(c.id, 0, None).await.unwrap();
     assert!(changes.is_empty());
     for name in ["a.ics", "b.ics", "c.ics"] {
-        s.put_object(c.id, name, &event(name, name), &WriteCondition::Always, 1).await.unwrap();
+        s.put_object(c.id, name, &event(name, name), &WriteCondition::Always, &agora_store::WriteRules::NONE, 1)
+            .await
+            .unwrap();
     }
     let (_, after_three) = s.changes_since(c.id, 0, None).await.unwrap();
     assert_eq!(after_three, start + 3);
-    s.put_object(c.id, "a.ics", &event("a.ics", "a2"), &WriteCondition::Always, 2).await.unwrap();
-    s.delete_object(c.id, "b.ics", &WriteCondition::Always, 3).await.unwrap();
+    s.put_object(c.id, "a.ics", &event("a.ics", "a2"), &WriteCondition::Always, &agora_store::WriteRules::NONE, 2)
+        .await
+        .unwrap();
+    s.delete_object(c.id, "b.ics", &WriteCondition::Always, &agora_store::WriteRules::NONE, 3).await.unwrap();
     let (changes, now) = s.changes_since(c.id, after_three, None).await.unwrap();
     assert_eq!(now, after_three + 2);
     let summary: Vec<_> = changes.iter().map(|c| (c.name.as_str(), c.deleted, c.object.is_some())).collect();
@@ -272,12 +352,19 @@ async fn collections_nest_and_delete_recursively(o: Opened) {
     assert!(matches!(err, Err(StoreError::Conflict(Conflict::Path(_)))));
     let err = s.create_collection(&plain("calendars/alice/x/y/", "calendars/alice/x/"), 3).await;
     assert!(matches!(err, Err(StoreError::Conflict(Conflict::NoParent(_)))));
-    s.put_object(sub.id, "file.txt", &NewObject { uid: None, ..event("", "f") }, &WriteCondition::Always, 4)
-        .await
-        .unwrap();
+    s.put_object(
+        sub.id,
+        "file.txt",
+        &NewObject { uid: None, ..event("", "f") },
+        &WriteCondition::Always,
+        &agora_store::WriteRules::NONE,
+        4,
+    )
+    .await
+    .unwrap();
     let (home_changes, _) = s.changes_since(home.id, 0, None).await.unwrap();
     assert!(home_changes.iter().any(|c| c.name == "dir/" && !c.deleted));
-    assert!(s.delete_collection(top.id, 5).await.unwrap());
+    assert!(s.delete_collection(top.id, &agora_store::WriteRules::NONE, 5).await.unwrap());
     assert!(s.collection("calendars/alice/dir/sub/").await.unwrap().is_none());
     assert!(s.object(sub.id, "file.txt").await.unwrap().is_none());
     let (home_changes, _) = s.changes_since(home.id, 0, None).await.unwrap();
@@ -302,7 +389,10 @@ async fn proppatch_is_all_or_nothing_per_call(o: Opened) {
     .unwrap();
     let props = s.collection_properties(c.id).await.unwrap();
     assert_eq!(props, [("{http://apple.com/ns/ical/}calendar-color".to_string(), color.to_string())]);
-    let put = s.put_object(c.id, "o.ics", &event("u", "x"), &WriteCondition::Always, 1).await.unwrap();
+    let put = s
+        .put_object(c.id, "o.ics", &event("u", "x"), &WriteCondition::Always, &agora_store::WriteRules::NONE, 1)
+        .await
+        .unwrap();
     s.patch_object(put.meta.id, &[PropertyChange::Set("{urn:x}p".into(), "<p xmlns=\"urn:x\">1</p>".into())])
         .await
         .unwrap();
@@ -324,7 +414,7 @@ async fn instance_lookup(o: Opened) {
     };
     let all = (i64::MIN, i64::MAX);
     let put = |name: &'static str, object: NewObject| async move {
-        s.put_object(c.id, name, &object, &WriteCondition::Always, 1).await.unwrap();
+        s.put_object(c.id, name, &object, &WriteCondition::Always, &agora_store::WriteRules::NONE, 1).await.unwrap();
     };
     // Weekly 1-hour instances at 0, week, 2 weeks.
     put(
@@ -381,15 +471,26 @@ async fn instance_lookup(o: Opened) {
         ["weekly.ics"]
     );
     // COPY carries them.
-    s.copy_collection(c.id, "calendars/alice/copy/", c.parent_id.unwrap(), false, false, &Default::default(), 2)
-        .await
-        .unwrap();
+    s.copy_collection(
+        c.id,
+        "calendars/alice/copy/",
+        c.parent_id.unwrap(),
+        false,
+        false,
+        &Default::default(),
+        &agora_store::WriteRules::NONE,
+        2,
+    )
+    .await
+    .unwrap();
     let copy = s.collection("calendars/alice/copy/").await.unwrap().unwrap();
     assert_eq!(
         names(&s.objects_in_time(copy.id, Some(40 * week), Some(41 * week), true).await.unwrap().matched),
         ["weekly.ics"]
     );
-    assert!(s.delete_object(c.id, "weekly.ics", &WriteCondition::Always, 3).await.unwrap());
+    assert!(
+        s.delete_object(c.id, "weekly.ics", &WriteCondition::Always, &agora_store::WriteRules::NONE, 3).await.unwrap()
+    );
     assert!(s.objects_in_time(c.id, Some(40 * week), Some(41 * week), true).await.unwrap().matched.is_empty());
     assert_eq!(
         names(&s.objects_in_time(copy.id, Some(40 * week), Some(41 * week), true).await.unwrap().matched),
@@ -404,13 +505,16 @@ async fn instance_reindexing(o: Opened) {
     let s = &o.store;
     let windowed = InstancePieces { pieces: vec![(50, 60)], exact: true, from: 0, to: 100 };
     let object = NewObject { instances: Some(windowed), ..event("endless", "v1") };
-    s.put_object(c.id, "endless.ics", &object, &WriteCondition::Always, 1).await.unwrap();
+    s.put_object(c.id, "endless.ics", &object, &WriteCondition::Always, &agora_store::WriteRules::NONE, 1)
+        .await
+        .unwrap();
     let whole = InstancePieces { pieces: vec![(5, 6)], exact: true, from: i64::MIN, to: i64::MAX };
     s.put_object(
         c.id,
         "once.ics",
         &NewObject { instances: Some(whole), ..event("once", "v1") },
         &WriteCondition::Always,
+        &agora_store::WriteRules::NONE,
         1,
     )
     .await
@@ -437,10 +541,46 @@ async fn span_lookup(o: Opened) {
         span_end: end,
         ..event(uid, uid)
     };
-    s.put_object(c.id, "early.ics", &with_span("early", Some(0), Some(10)), &WriteCondition::Always, 1).await.unwrap();
-    s.put_object(c.id, "late.ics", &with_span("late", Some(100), Some(110)), &WriteCondition::Always, 1).await.unwrap();
-    s.put_object(c.id, "endless.ics", &with_span("endless", Some(50), None), &WriteCondition::Always, 1).await.unwrap();
-    s.put_object(c.id, "undated.ics", &with_span("undated", None, None), &WriteCondition::Always, 1).await.unwrap();
+    s.put_object(
+        c.id,
+        "early.ics",
+        &with_span("early", Some(0), Some(10)),
+        &WriteCondition::Always,
+        &agora_store::WriteRules::NONE,
+        1,
+    )
+    .await
+    .unwrap();
+    s.put_object(
+        c.id,
+        "late.ics",
+        &with_span("late", Some(100), Some(110)),
+        &WriteCondition::Always,
+        &agora_store::WriteRules::NONE,
+        1,
+    )
+    .await
+    .unwrap();
+    s.put_object(
+        c.id,
+        "endless.ics",
+        &with_span("endless", Some(50), None),
+        &WriteCondition::Always,
+        &agora_store::WriteRules::NONE,
+        1,
+    )
+    .await
+    .unwrap();
+    s.put_object(
+        c.id,
+        "undated.ics",
+        &with_span("undated", None, None),
+        &WriteCondition::Always,
+        &agora_store::WriteRules::NONE,
+        1,
+    )
+    .await
+    .unwrap();
     let names = |v: Vec<Object>| v.into_iter().map(|o| o.meta.name).collect::<Vec<_>>();
     assert_eq!(names(s.objects_in_span(c.id, Some(20), Some(60)).await.unwrap()), ["endless.ics", "undated.ics"]);
     assert_eq!(names(s.objects_in_span(c.id, Some(5), Some(6)).await.unwrap()), ["early.ics", "undated.ics"]);
@@ -488,23 +628,58 @@ async fn grants_and_memberships(o: Opened) {
 async fn schedule_tags_and_uid_lookup(o: Opened) {
     let c = work(&o).await;
     let tagged = NewObject { schedule_tag: Some("t1".into()), ..event("meet", "v1") };
-    o.store.put_object(c.id, "m.ics", &tagged, &WriteCondition::Always, 10).await.unwrap();
+    o.store
+        .put_object(c.id, "m.ics", &tagged, &WriteCondition::Always, &agora_store::WriteRules::NONE, 10)
+        .await
+        .unwrap();
     assert_eq!(o.store.object_meta(c.id, "m.ics").await.unwrap().unwrap().schedule_tag.as_deref(), Some("t1"));
     // RFC 6638 §8.3: a write with a stale Schedule-Tag is refused and changes nothing.
     let stale = o
         .store
-        .put_object(c.id, "m.ics", &event("meet", "v2"), &WriteCondition::IfScheduleTagMatch("t0".into()), 11)
+        .put_object(
+            c.id,
+            "m.ics",
+            &event("meet", "v2"),
+            &WriteCondition::IfScheduleTagMatch("t0".into()),
+            &agora_store::WriteRules::NONE,
+            11,
+        )
         .await;
     assert!(matches!(stale, Err(StoreError::PreconditionFailed)), "{stale:?}");
     let absent = o
         .store
-        .put_object(c.id, "new.ics", &event("n", "x"), &WriteCondition::IfScheduleTagMatch("t1".into()), 11)
+        .put_object(
+            c.id,
+            "new.ics",
+            &event("n", "x"),
+            &WriteCondition::IfScheduleTagMatch("t1".into()),
+            &agora_store::WriteRules::NONE,
+            11,
+        )
         .await;
     assert!(matches!(absent, Err(StoreError::PreconditionFailed)), "the object must exist");
     let next = NewObject { schedule_tag: Some("t2".into()), ..event("meet", "v3") };
-    o.store.put_object(c.id, "m.ics", &next, &WriteCondition::IfScheduleTagMatch("t1".into()), 12).await.unwrap();
+    o.store
+        .put_object(
+            c.id,
+            "m.ics",
+            &next,
+            &WriteCondition::IfScheduleTagMatch("t1".into()),
+            &agora_store::WriteRules::NONE,
+            12,
+        )
+        .await
+        .unwrap();
     assert!(matches!(
-        o.store.delete_object(c.id, "m.ics", &WriteCondition::IfScheduleTagMatch("t1".into()), 13).await,
+        o.store
+            .delete_object(
+                c.id,
+                "m.ics",
+                &WriteCondition::IfScheduleTagMatch("t1".into()),
+                &agora_store::WriteRules::NONE,
+                13
+            )
+            .await,
         Err(StoreError::PreconditionFailed)
     ));
     let found = o.store.objects_by_uid(&[c.id], "meet").await.unwrap();
@@ -513,7 +688,18 @@ async fn schedule_tags_and_uid_lookup(o: Opened) {
     assert_eq!(found[0].meta.schedule_tag.as_deref(), Some("t2"));
     assert!(o.store.objects_by_uid(&[c.id], "other").await.unwrap().is_empty());
     assert!(o.store.objects_by_uid(&[], "meet").await.unwrap().is_empty());
-    assert!(o.store.delete_object(c.id, "m.ics", &WriteCondition::IfScheduleTagMatch("t2".into()), 14).await.unwrap());
+    assert!(
+        o.store
+            .delete_object(
+                c.id,
+                "m.ics",
+                &WriteCondition::IfScheduleTagMatch("t2".into()),
+                &agora_store::WriteRules::NONE,
+                14
+            )
+            .await
+            .unwrap()
+    );
 }
 
 async fn mail_queue_claims_retries_and_fails(o: Opened) {
@@ -603,14 +789,46 @@ async fn batched_reads_for_free_busy(o: Opened) {
         ..event(uid, uid)
     };
     for c in [work.id, main.id] {
-        s.put_object(c, "early.ics", &with_span("early", Some(0), Some(10)), &WriteCondition::Always, 1).await.unwrap();
-        s.put_object(c, "late.ics", &with_span("late", Some(100), Some(110)), &WriteCondition::Always, 1)
-            .await
-            .unwrap();
-        s.put_object(c, "endless.ics", &with_span("endless", Some(50), None), &WriteCondition::Always, 1)
-            .await
-            .unwrap();
-        s.put_object(c, "undated.ics", &with_span("undated", None, None), &WriteCondition::Always, 1).await.unwrap();
+        s.put_object(
+            c,
+            "early.ics",
+            &with_span("early", Some(0), Some(10)),
+            &WriteCondition::Always,
+            &agora_store::WriteRules::NONE,
+            1,
+        )
+        .await
+        .unwrap();
+        s.put_object(
+            c,
+            "late.ics",
+            &with_span("late", Some(100), Some(110)),
+            &WriteCondition::Always,
+            &agora_store::WriteRules::NONE,
+            1,
+        )
+        .await
+        .unwrap();
+        s.put_object(
+            c,
+            "endless.ics",
+            &with_span("endless", Some(50), None),
+            &WriteCondition::Always,
+            &agora_store::WriteRules::NONE,
+            1,
+        )
+        .await
+        .unwrap();
+        s.put_object(
+            c,
+            "undated.ics",
+            &with_span("undated", None, None),
+            &WriteCondition::Always,
+            &agora_store::WriteRules::NONE,
+            1,
+        )
+        .await
+        .unwrap();
     }
     let key = |v: Vec<Object>| v.into_iter().map(|o| (o.meta.collection_id, o.meta.name)).collect::<Vec<_>>();
     for (start, end) in

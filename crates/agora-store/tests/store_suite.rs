@@ -264,14 +264,21 @@ async fn another_process_writes_are_seen(o: Opened) {
         schedule_tag: None,
         instances: None,
     };
-    a.put_object(c.id, "one.ics", &object, &WriteCondition::Always, 2).await.unwrap();
+    a.put_object(c.id, "one.ics", &object, &WriteCondition::Always, &agora_store::WriteRules::NONE, 2).await.unwrap();
     let after_own = a.collection(path).await.unwrap().unwrap().revision;
     assert!(after_own > c.revision, "a write of this process moves the ctag at once");
 
     // Another process's writes, soon.
-    b.put_object(c.id, "two.ics", &NewObject { uid: Some("u2".into()), ..object.clone() }, &WriteCondition::Always, 3)
-        .await
-        .unwrap();
+    b.put_object(
+        c.id,
+        "two.ics",
+        &NewObject { uid: Some("u2".into()), ..object.clone() },
+        &WriteCondition::Always,
+        &agora_store::WriteRules::NONE,
+        3,
+    )
+    .await
+    .unwrap();
     eventually("the other process's object write", async || {
         a.collection(path).await.unwrap().unwrap().revision > after_own
     })
@@ -281,7 +288,7 @@ async fn another_process_writes_are_seen(o: Opened) {
     b.patch_collection(c.id, &[PropertyChange::Remove("{urn:x}p".into())], 4).await.unwrap();
     eventually("the other process's property change", async || a.collection_properties(c.id).await.unwrap().is_empty())
         .await;
-    b.delete_collection(c.id, 5).await.unwrap();
+    b.delete_collection(c.id, &agora_store::WriteRules::NONE, 5).await.unwrap();
     eventually("the other process's deletion", async || a.collection(path).await.unwrap().is_none()).await;
     b.close().await;
 }

@@ -52,11 +52,17 @@ impl Resources<'_> {
             }
             let existing = self.store().objects_by_uid(&[c.id], &uid).await?.into_iter().next();
             let name = existing.map_or_else(|| format!("{}.{ext}", &etag(uid.as_bytes())[..20]), |o| o.meta.name);
-            if let Err(e) = self.check_quota(c, &name, object.data.len() as i64).await {
-                done.skipped.push((uid, e.to_string()));
-                continue;
-            }
-            let outcome = self.store().put_object(c.id, &name, &object, &WriteCondition::Always, now()).await?;
+            // The same locks and quota as a PUT, checked inside the write.
+            let rules = self.write_rules(Self::lock_checks(&self.lock_path(c, &name).await?, false), Some(c.owner_id));
+            let written = self.store().put_object(c.id, &name, &object, &WriteCondition::Always, &rules, now()).await;
+            let outcome = match written {
+                Ok(outcome) => outcome,
+                Err(e @ (agora_store::StoreError::Locked(_) | agora_store::StoreError::QuotaExceeded)) => {
+                    done.skipped.push((uid, crate::CoreError::from(e).to_string()));
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            };
             if outcome.created {
                 done.created += 1;
             } else {

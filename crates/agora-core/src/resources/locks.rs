@@ -2,7 +2,7 @@
 //! the rule every write obeys — a resource covered by a lock may only be changed
 //! by a request that submits that lock's token.
 
-use agora_store::{Lock, WriteCondition};
+use agora_store::{Collection, Lock, LockCheck, PrincipalId, QuotaCheck, WriteCondition, WriteRules};
 use rand::RngCore;
 
 use super::{Access, Resources};
@@ -94,17 +94,60 @@ impl Resources<'_> {
         Ok(locks)
     }
 
-    /// The write rule: every lock covering `path` (and, for `recursive`
-    /// operations such as DELETE or MOVE of a collection, every lock below it) must
-    /// have its token among `submitted`, and be the user's own.
-    pub async fn check_locks(&self, path: &str, submitted: &[String], recursive: bool) -> Result<()> {
-        let locks = self.store().locks_near(path, recursive, now()).await?;
-        let blocking: Vec<String> = locks
-            .into_iter()
-            .filter(|l| l.covers(path) || (recursive && l.path.starts_with(path)))
-            .filter(|l| !submitted.contains(&l.token) || l.principal_id != self.who.principal_id)
-            .map(|l| l.path)
-            .collect();
+    /// Records the lock tokens the request submitted (its `If` header, RFC 4918
+    /// §10.4): every write of this request checks its locks against them.
+    pub fn submit_lock_tokens(&self, tokens: Vec<String>) {
+        *self.submitted.lock().unwrap_or_else(|e| e.into_inner()) = tokens;
+    }
+
+    /// The path locks know a member of `c` by (`member` empty: `c` itself): a
+    /// share seen through a sharee's mount is the owner's resource, and its
+    /// locks hold whichever URL is written through.
+    pub async fn lock_path(&self, c: &Collection, member: &str) -> Result<String> {
+        let base = if c.share_id.is_some() { self.original_path(c).await? } else { c.path.clone() };
+        Ok(format!("{base}{member}"))
+    }
+
+    /// The write rule (RFC 4918 §7), decided here for every write: each lock
+    /// covering `path` (and, when `recursive` — DELETE or MOVE of a collection —
+    /// each lock below it) must have its token submitted by its own owner; when
+    /// the write adds or removes a member, so must a lock on the parent
+    /// collection, which protects its membership even at depth 0 (§7.4).
+    pub(crate) fn lock_checks(path: &str, recursive: bool) -> Vec<LockCheck> {
+        let mut checks = vec![LockCheck { path: path.to_owned(), recursive, membership: false }];
+        if let Some(parent) = super::parent_of(path) {
+            checks.push(LockCheck { path: parent, recursive: false, membership: true });
+        }
+        checks
+    }
+
+    /// The rules a client's write takes into its transaction: the locks of
+    /// `checks` against the submitted tokens, and the quota of `quota_owner`.
+    pub(crate) fn write_rules(&self, checks: Vec<LockCheck>, quota_owner: Option<PrincipalId>) -> WriteRules {
+        WriteRules {
+            locks: checks,
+            tokens: self.submitted.lock().unwrap_or_else(|e| e.into_inner()).clone(),
+            principal: Some(self.who.principal_id),
+            quota: quota_owner
+                .and_then(|owner| self.core.config.user_quota_bytes.map(|q| QuotaCheck { owner, limit: q as i64 })),
+        }
+    }
+
+    /// The write rule checked ahead of a write the store does not check itself
+    /// (PROPPATCH, MKCOL, LOCK on an unmapped URL): see [`Self::lock_checks`].
+    /// `membership`: the write adds or removes a member of the parent.
+    pub async fn check_locks(&self, path: &str, recursive: bool, membership: bool) -> Result<()> {
+        let submitted = self.submitted.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let mut blocking: Vec<String> = Vec::new();
+        for check in Self::lock_checks(path, recursive).into_iter().filter(|c| membership || !c.membership) {
+            for l in self.store().locks_near(&check.path, check.recursive, now()).await? {
+                let applies = l.covers(&check.path) || (check.recursive && l.path.starts_with(&check.path));
+                let passed = submitted.contains(&l.token) && l.principal_id == self.who.principal_id;
+                if applies && !passed && !blocking.contains(&l.path) {
+                    blocking.push(l.path);
+                }
+            }
+        }
         if blocking.is_empty() { Ok(()) } else { Err(CoreError::Locked(blocking)) }
     }
 

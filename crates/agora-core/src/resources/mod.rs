@@ -94,11 +94,19 @@ pub struct Resources<'a> {
     /// Principals already read during this request, by id: a listing names the
     /// same owner on every member.
     principals: Mutex<HashMap<PrincipalId, agora_store::Principal>>,
+    /// The lock tokens the request submitted (see [`Self::submit_lock_tokens`]).
+    submitted: Mutex<Vec<String>>,
 }
 
 impl<'a> Resources<'a> {
     pub(crate) fn new(core: &'a Core, who: &'a Identity) -> Self {
-        Resources { core, who, seen: Mutex::new(HashMap::new()), principals: Mutex::new(HashMap::new()) }
+        Resources {
+            core,
+            who,
+            seen: Mutex::new(HashMap::new()),
+            principals: Mutex::new(HashMap::new()),
+            submitted: Mutex::new(Vec::new()),
+        }
     }
 
     pub(crate) fn store(&self) -> &dyn Store {
@@ -419,7 +427,8 @@ impl<'a> Resources<'a> {
             return Err(CoreError::Forbidden(format!("/{} cannot be deleted", c.path)));
         }
         self.authorize_unbind(c).await?;
-        self.store().delete_collection(c.id, now()).await?;
+        let rules = self.write_rules(Self::lock_checks(&c.path, true), None);
+        self.store().delete_collection(c.id, &rules, now()).await?;
         Ok(())
     }
 
@@ -446,11 +455,12 @@ impl<'a> Resources<'a> {
     ) -> Result<Written> {
         self.authorize(c, Access::Write).await?;
         let object = validate::prepare(c, data, content_type, self.core.config.max_resource_size)?;
-        self.check_quota(c, name, object.data.len() as i64).await?;
+        // Locks and quota are checked inside the write's transaction.
+        let rules = self.write_rules(Self::lock_checks(&self.lock_path(c, name).await?, false), Some(c.owner_id));
         let (outcome, rewritten) = if c.kind == CollectionKind::Calendar {
-            self.put_scheduled(c, name, object, condition).await?
+            self.put_scheduled(c, name, object, condition, &rules).await?
         } else {
-            (self.store().put_object(c.id, name, &object, condition, now()).await?, false)
+            (self.store().put_object(c.id, name, &object, condition, &rules, now()).await?, false)
         };
         Ok(Written { created: outcome.created, meta: outcome.meta, rewritten })
     }
@@ -470,7 +480,8 @@ impl<'a> Resources<'a> {
             CollectionKind::Calendar => self.store().object(c.id, name).await?.map(|o| o.data),
             _ => None,
         };
-        if !self.store().delete_object(c.id, name, condition, now()).await? {
+        let rules = self.write_rules(Self::lock_checks(&self.lock_path(c, name).await?, true), None);
+        if !self.store().delete_object(c.id, name, condition, &rules, now()).await? {
             return Err(CoreError::NotFound { what: "resource", name: format!("/{}{name}", c.path) });
         }
         if let Some(old) = old {
@@ -503,9 +514,14 @@ impl<'a> Resources<'a> {
             .ok_or_else(|| CoreError::NotFound { what: "resource", name: format!("/{}{}", src.path, object.name) })?;
         let prepared =
             validate::prepare(dst, current.data, Some(&current.meta.content_type), self.core.config.max_resource_size)?;
+        let mut checks = Self::lock_checks(&self.lock_path(dst, dst_name).await?, true);
+        if delete_source {
+            checks.extend(Self::lock_checks(&self.lock_path(src, &object.name).await?, true));
+        }
+        let rules = self.write_rules(checks, Some(dst.owner_id));
         Ok(self
             .store()
-            .transfer_object(src.id, &object.name, dst.id, dst_name, &prepared, delete_source, overwrite, now())
+            .transfer_object(src.id, &object.name, dst.id, dst_name, &prepared, delete_source, overwrite, &rules, now())
             .await?)
     }
 
@@ -544,7 +560,10 @@ impl<'a> Resources<'a> {
             return Err(CoreError::Forbidden("a collection can only be moved within its owner's homes".into()));
         }
         Ok(if delete_source {
-            self.store().move_collection(c.id, dst_path, parent.id, overwrite, now()).await?
+            let mut checks = Self::lock_checks(&c.path, true);
+            checks.extend(Self::lock_checks(dst_path, true));
+            let rules = self.write_rules(checks, None);
+            self.store().move_collection(c.id, dst_path, parent.id, overwrite, &rules, now()).await?
         } else {
             self.copy_collection(c, dst_path, &parent, recursive, overwrite).await?
         })
@@ -556,19 +575,6 @@ impl<'a> Resources<'a> {
         let used = self.store().usage(c.owner_id).await?;
         let available = self.core.config.user_quota_bytes.map(|q| (q as i64 - used).max(0));
         Ok((used, available))
-    }
-
-    /// Refuses a write that would take the owner of `c` over quota (RFC 4331 §6).
-    /// Refuses a write of `size` bytes to `name` in `c` that would take the owner
-    /// past the quota (RFC 4331), counting what it replaces.
-    async fn check_quota(&self, c: &Collection, name: &str, size: i64) -> Result<()> {
-        let Some(quota) = self.core.config.user_quota_bytes else { return Ok(()) };
-        let replaced = self.store().object_meta(c.id, name).await?.map(|m| m.size).unwrap_or(0);
-        let growth = size - replaced;
-        if growth > 0 && self.store().usage(c.owner_id).await? + growth > quota as i64 {
-            return Err(Rule::QuotaExceeded.into());
-        }
-        Ok(())
     }
 
     /// Applies a PROPPATCH to an object.

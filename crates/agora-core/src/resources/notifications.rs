@@ -120,7 +120,10 @@ impl Resources<'_> {
             schedule_tag: None,
             instances: None,
         };
-        let put = self.store().put_object(c.id, name, &object, &WriteCondition::Always, now()).await?;
+        let put = self
+            .store()
+            .put_object(c.id, name, &object, &WriteCondition::Always, &agora_store::WriteRules::NONE, now())
+            .await?;
         // CalendarServer's notificationtype, read by clients in the listing.
         let kind_xml = format!(
             "<CS:notificationtype xmlns:CS=\"{CS}\"><CS:{kind} shared-type=\"{shared}\"/></CS:notificationtype>"
@@ -136,7 +139,9 @@ impl Resources<'_> {
 
     async fn remove_notification(&self, user: PrincipalId, name: &str) -> Result<()> {
         if let Some(c) = self.notifications_of(user).await? {
-            self.store().delete_object(c.id, name, &WriteCondition::Always, now()).await?;
+            self.store()
+                .delete_object(c.id, name, &WriteCondition::Always, &agora_store::WriteRules::NONE, now())
+                .await?;
         }
         Ok(())
     }

@@ -248,11 +248,12 @@ impl Resources<'_> {
         overwrite: bool,
     ) -> Result<bool> {
         let mut attempts = 0;
+        let rules = self.write_rules(Self::lock_checks(dst_path, true), Some(parent.owner_id));
         loop {
             let shaping = self.copy_shaping(c, recursive).await?;
             match self
                 .store()
-                .copy_collection(c.id, dst_path, parent.id, recursive, overwrite, &shaping, crate::now())
+                .copy_collection(c.id, dst_path, parent.id, recursive, overwrite, &shaping, &rules, crate::now())
                 .await
             {
                 Err(agora_store::StoreError::PreconditionFailed) if !shaping.restricted.is_empty() && attempts < 3 => {

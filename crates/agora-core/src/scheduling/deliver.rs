@@ -100,7 +100,7 @@ impl Core {
             Some(o) => WriteCondition::IfMatch(vec![o.meta.etag.clone()]),
             None => WriteCondition::IfNoneMatchAny,
         };
-        self.store.put_object(c.id, name, &object, &condition, now()).await?;
+        self.store.put_object(c.id, name, &object, &condition, &agora_store::WriteRules::NONE, now()).await?;
         Ok(())
     }
 
@@ -147,7 +147,15 @@ impl Core {
             Method::Cancel => {
                 if let Some((c, o)) = &existing {
                     if answers_itself(to) {
-                        self.store.delete_object(c.id, &o.meta.name, &WriteCondition::Always, now()).await?;
+                        self.store
+                            .delete_object(
+                                c.id,
+                                &o.meta.name,
+                                &WriteCondition::Always,
+                                &agora_store::WriteRules::NONE,
+                                now(),
+                            )
+                            .await?;
                         return Ok(());
                     }
                     match itip::apply_cancel(text, &as_text(o)) {

@@ -135,7 +135,7 @@ impl Core {
             let mut object = crate::resources::validate::calendar(&c, updated.into_bytes(), None)?;
             object.schedule_tag = o.meta.schedule_tag.clone();
             let condition = agora_store::WriteCondition::IfMatch(vec![o.meta.etag.clone()]);
-            match self.store.put_object(c.id, name, &object, &condition, now()).await {
+            match self.store.put_object(c.id, name, &object, &condition, &agora_store::WriteRules::NONE, now()).await {
                 Ok(_) | Err(agora_store::StoreError::PreconditionFailed) => {}
                 Err(e) => return Err(e.into()),
             }

@@ -3,7 +3,7 @@
 //! write is scheduled as the owner's, exactly once per attendee.
 
 use agora_ical::itip::{self, Outgoing, Scheduling};
-use agora_store::{Collection, NewObject, Principal, PutOutcome, WriteCondition};
+use agora_store::{Collection, NewObject, Principal, PutOutcome, WriteCondition, WriteRules};
 
 use super::{address, now};
 use crate::error::Result;
@@ -34,17 +34,18 @@ impl Resources<'_> {
         name: &str,
         mut object: NewObject,
         condition: &WriteCondition,
+        rules: &WriteRules,
     ) -> Result<(PutOutcome, bool)> {
         let text = String::from_utf8_lossy(&object.data).into_owned();
         let Some(sched) = itip::scheduling(&text) else {
-            return Ok((self.store().put_object(c.id, name, &object, condition, now()).await?, false));
+            return Ok((self.store().put_object(c.id, name, &object, condition, rules, now()).await?, false));
         };
         let owner = self.principal(c.owner_id).await?;
         // An event the owner neither organises nor attends (an invitation copied
         // from elsewhere) is stored as it is, without reading what it replaces.
         let Some(role) = role(&owner, &sched) else {
             object.schedule_tag = None;
-            return Ok((self.store().put_object(c.id, name, &object, condition, now()).await?, false));
+            return Ok((self.store().put_object(c.id, name, &object, condition, rules, now()).await?, false));
         };
         let old = self.store().object(c.id, name).await?;
         let old_text = old.as_ref().map(|o| String::from_utf8_lossy(&o.data).into_owned());
@@ -63,7 +64,7 @@ impl Resources<'_> {
                     object = crate::resources::validate::calendar(c, stored.into_bytes(), None)?;
                     object.schedule_tag = tag;
                 }
-                let put = self.store().put_object(c.id, name, &object, condition, now()).await?;
+                let put = self.store().put_object(c.id, name, &object, condition, rules, now()).await?;
                 let origin = format!("{}{name}", c.path);
                 self.core.dispatch(&owner, &outcome.messages, Some(&origin)).await;
                 Ok((put, changed))
@@ -75,7 +76,7 @@ impl Resources<'_> {
                 if let Some(o) = &old {
                     object.schedule_tag = o.meta.schedule_tag.clone().or(object.schedule_tag.take());
                 }
-                let put = self.store().put_object(c.id, name, &object, condition, now()).await?;
+                let put = self.store().put_object(c.id, name, &object, condition, rules, now()).await?;
                 // A copy the attendee creates is an import (their client already
                 // answered, or the organiser is not scheduling through us).
                 if let Some(old_text) = &old_text

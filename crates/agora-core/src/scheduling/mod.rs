@@ -97,7 +97,14 @@ impl Core {
             instances: None,
         };
         self.store
-            .put_object(inbox.id, &new_object_name(), &object, &agora_store::WriteCondition::IfNoneMatchAny, now())
+            .put_object(
+                inbox.id,
+                &new_object_name(),
+                &object,
+                &agora_store::WriteCondition::IfNoneMatchAny,
+                &agora_store::WriteRules::NONE,
+                now(),
+            )
             .await?;
         Ok(())
     }

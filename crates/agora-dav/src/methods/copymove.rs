@@ -54,14 +54,9 @@ pub async fn copy_or_move(dav: &Dav<'_>, req: Request) -> Result<Response, HttpE
     if matches!(source, Resource::Missing { .. }) {
         return Err(HttpError::NotFound);
     }
-    let submitted = if is_move {
-        conditions::check_write(dav, headers, req.uri().path(), &source, true, true).await?
-    } else {
-        conditions::evaluate(dav, headers, req.uri().path(), &source).await?
-    };
-    // The destination is written: its locks (and its parent's) apply too.
-    let dst_lock_path = if matches!(source, Resource::Collection(_)) { format!("{dst}/") } else { dst.clone() };
-    conditions::guard_path(dav, &dst_lock_path, &submitted, true, true).await?;
+    // The core checks the locks of the destination (and, for MOVE, of the
+    // source) inside the write.
+    conditions::submit(dav, headers, req.uri().path(), &source).await?;
     let source_lock_path = conditions::lock_path(dav, &source).await?;
     let replaced = match source {
         Resource::Object(c, meta) => {

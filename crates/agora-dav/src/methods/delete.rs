@@ -28,7 +28,7 @@ pub async fn delete(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> 
         },
     };
     if !matches!(resource, Resource::Missing { .. }) {
-        conditions::check_write(dav, req.headers(), req.uri().path(), &resource, true, true).await?;
+        conditions::submit(dav, req.headers(), req.uri().path(), &resource).await?;
     }
     let lock_path = conditions::lock_path(dav, &resource).await?;
     match resource {

@@ -77,7 +77,8 @@ pub async fn lock(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> {
         (Resource::Collection(_) | Resource::Object(..), Some(p)) => (p, false),
         (Resource::Missing { path, parent: Some(c) }, Some(p)) if !path.ends_with('/') => {
             let name = &path[c.path.len()..];
-            conditions::check_write(dav, &parts.headers, &path_href(path), &resource, false, true).await?;
+            // The empty resource is written like any PUT: the parent's locks hold.
+            conditions::submit(dav, &parts.headers, &path_href(path), &resource).await?;
             dav.res.create_empty(c, name).await?;
             (p, true)
         }

@@ -16,8 +16,8 @@ use crate::resolve::{Dav, Resource};
 /// Creates or replaces an object, honouring If-Match / If-None-Match.
 pub async fn put(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> {
     let resource = dav.resolve(req.uri().path(), Access::Write).await?;
-    let creating = matches!(resource, Resource::Missing { .. });
-    conditions::check_write(dav, req.headers(), req.uri().path(), &resource, false, creating).await?;
+    // The core checks locks and quota inside the write.
+    conditions::submit(dav, req.headers(), req.uri().path(), &resource).await?;
     let (collection, name) = match resource {
         Resource::Object(c, meta) => (c, meta.name),
         Resource::Missing { parent: Some(c), path } if !path.ends_with('/') => {
