@@ -164,4 +164,21 @@ mod tests {
         let parsed = calcard::icalendar::ICalendar::parse(&feed).expect("a valid stream");
         assert_eq!(parsed.components.len(), 1 + 1 + 1 + 2);
     }
+
+    #[test]
+    fn split_reads_uids_and_zones_by_the_content_rules() {
+        // Lower-case TZID, a TZID parameter followed by another parameter, a folded
+        // UID and a quoted parameter holding ':' before the UID's value.
+        let stream = "BEGIN:VCALENDAR\r\nbegin:vtimezone\r\ntzid:Europe/Paris\r\nEND:VTIMEZONE\r\n\
+                      BEGIN:VTIMEZONE\r\nTZID:America/New_York\r\nEND:VTIMEZONE\r\n\
+                      BEGIN:VEVENT\r\nUID;X-P=\"a:b\":real\r\nDTSTART;TZID=Europe/Paris;VALUE=DATE-TIME:20261201T100000\r\nEND:VEVENT\r\n\
+                      BEGIN:VTODO\r\nU\r\n ID:t\r\nEND:VTODO\r\nEND:VCALENDAR\r\n";
+        let objects = split(stream);
+        assert_eq!(objects.iter().map(|(u, _)| u.as_str()).collect::<Vec<_>>(), ["real", "t"]);
+        let (_, event) = &objects[0];
+        assert!(event.contains("tzid:Europe/Paris") && !event.contains("America/New_York"), "{event}");
+        assert!(!objects[1].1.contains("VTIMEZONE"), "{}", objects[1].1);
+        let feed = merge("x", std::slice::from_ref(event));
+        assert_eq!(feed.to_ascii_uppercase().matches("BEGIN:VTIMEZONE").count(), 1, "{feed}");
+    }
 }

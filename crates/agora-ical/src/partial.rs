@@ -126,4 +126,23 @@ mod tests {
         let out = select(TEXT, &events_only);
         assert!(!out.contains("VTIMEZONE") && out.contains("BEGIN:VALARM") && out.contains("X-A;X-P=1:kept"), "{out}");
     }
+
+    #[test]
+    fn names_and_values_as_the_calendar_means_them() {
+        // A folded or lower-case name is still the property; a quoted parameter
+        // holding ':' does not end the parameters (the old scanner cut there).
+        let text = "\u{feff}BEGIN:VCALENDAR\nBEGIN:VEVENT\nSUMM\n ARY:Folded\nattendee;CN=\"Smith: Bob\":mailto:b@x\n\
+                    uid:u\nEND:VEVENT\nEND:VCALENDAR\n";
+        let sel = CompSelect {
+            comps: vec![CompSelect {
+                props: vec![("SUMMARY".into(), false), ("UID".into(), false), ("ATTENDEE".into(), true)],
+                ..comp("VEVENT")
+            }],
+            ..comp("VCALENDAR")
+        };
+        assert_eq!(
+            select(text, &sel),
+            "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMM\r\n ARY:Folded\r\nATTENDEE;CN=\"Smith: Bob\":\r\nuid:u\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        );
+    }
 }

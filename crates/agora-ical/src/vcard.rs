@@ -274,4 +274,16 @@ mod tests {
         assert_eq!(super::split_cards(stream)[1].0, *uid, "the same card gets the same UID");
         assert!(super::parse_vcard(text.as_bytes()).is_ok());
     }
+
+    #[test]
+    fn split_reads_folded_and_parameterised_uids() {
+        let stream = "begin:vcard\nVERSION:3.0\nU\n ID;X-P=\"a:b\":folded-1\nFN:Ann\nend:vcard\n";
+        let cards = super::split_cards(stream);
+        assert_eq!(cards.len(), 1);
+        assert_eq!(cards[0].0, "folded-1");
+        assert_eq!(
+            cards[0].1,
+            "begin:vcard\r\nVERSION:3.0\r\nU\r\n ID;X-P=\"a:b\":folded-1\r\nFN:Ann\r\nend:vcard\r\n"
+        );
+    }
 }
