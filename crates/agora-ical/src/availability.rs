@@ -39,7 +39,7 @@ pub fn unavailable(text: &str, start: i64, end: i64) -> Vec<Period> {
     if start >= end {
         return Vec::new();
     }
-    let Some(root) = content::parse(text.trim_start_matches('\u{feff}')).filter(|r| r.name == "VCALENDAR") else {
+    let Some(root) = content::parse(text).filter(|r| r.name == "VCALENDAR") else {
         return Vec::new();
     };
     let zones = zones_text(&root);
@@ -143,41 +143,15 @@ fn synthetic(zones: &str, comps: &[&Node]) -> String {
 pub(crate) fn zones_text(root: &Node) -> String {
     let mut s = String::new();
     for z in root.comps("VTIMEZONE") {
-        node_text(z, &mut s);
+        content::write_node(z, &mut s);
     }
     s
 }
 
-fn node_text(n: &Node, out: &mut String) {
-    out.push_str(&format!("BEGIN:{}\r\n", n.name));
-    for l in &n.lines {
-        out.push_str(&line_as(l, &l.name));
-    }
-    for c in &n.children {
-        node_text(c, out);
-    }
-    out.push_str(&format!("END:{}\r\n", n.name));
-}
-
-/// A content line (with CRLF) renamed to `name`, parameter values quoted where needed.
+/// A content line (with CRLF) renamed to `name`.
 pub(crate) fn line_as(l: &Line, name: &str) -> String {
-    let mut s = name.to_string();
-    for (p, values) in &l.params {
-        s.push(';');
-        s.push_str(p);
-        s.push('=');
-        for (i, v) in values.iter().enumerate() {
-            if i > 0 {
-                s.push(',');
-            }
-            // RFC 5545 §3.1: DQUOTE cannot appear inside a parameter value.
-            let v = v.replace('"', "");
-            if v.contains([':', ';', ',']) { s.push_str(&format!("\"{v}\"")) } else { s.push_str(&v) }
-        }
-    }
-    s.push(':');
-    s.push_str(&l.value);
-    s.push_str("\r\n");
+    let mut s = String::new();
+    content::write_line(&Line { name: name.to_owned(), ..l.clone() }, &mut s);
     s
 }
 

@@ -2,33 +2,58 @@
 //! objects, for published calendars (webcal feeds): every VTIMEZONE once, then
 //! every event, task and journal, each copied line for line from its object;
 //! [`split`] does the reverse for subscribed feeds: one object per UID (a series
-//! with its overrides together) with the time zones it names.
+//! with its overrides together) with the time zones it names. Both read lines
+//! with [`crate::content`] and copy them as stored (folding kept, CRLF ends).
 
-/// The top-level components of a VCALENDAR text, each as its lines (folding kept),
-/// with their component name.
-fn top_components(text: &str) -> Vec<(String, String)> {
+use crate::content;
+
+/// A top-level component of a VCALENDAR text (a child of the VCALENDAR).
+#[derive(Debug, Default)]
+struct Component {
+    /// Upper-cased component name.
+    kind: String,
+    /// Its lines as stored (folding kept), CRLF line ends.
+    text: String,
+    /// Its own UID (not a nested alarm's), when not empty.
+    uid: Option<String>,
+    /// Its own TZID (a VTIMEZONE's).
+    tzid: Option<String>,
+    /// The TZID parameters of its lines, nested components included.
+    zones_used: Vec<String>,
+}
+
+/// The top-level components of a VCALENDAR text, read by [`crate::content`].
+fn top_components(text: &str) -> Vec<Component> {
     let mut out = Vec::new();
     let mut depth = 0usize;
-    let mut current = String::new();
-    let mut name = String::new();
-    for line in text.split_inclusive('\n') {
-        let upper = line.trim_end().to_ascii_uppercase();
-        if let Some(comp) = upper.strip_prefix("BEGIN:") {
+    let mut current: Option<Component> = None;
+    for logical in content::logical_lines(text) {
+        let line = logical.parse().ok();
+        let name = line.as_ref().map_or("", |l| l.name.as_str());
+        if name == "BEGIN" {
             depth += 1;
             if depth == 2 {
-                name = comp.to_owned();
-                current.clear();
+                let kind = line.as_ref().map_or(String::new(), |l| l.value.trim().to_ascii_uppercase());
+                current = Some(Component { kind, ..Component::default() });
             }
         }
-        if depth >= 2 {
-            current.push_str(line);
-            if !line.ends_with('\n') {
-                current.push_str("\r\n");
+        if let Some(c) = current.as_mut().filter(|_| depth >= 2) {
+            logical.write_crlf(&mut c.text);
+            if let Some(l) = &line {
+                let value = l.value.trim();
+                match name {
+                    "UID" if depth == 2 && c.uid.is_none() && !value.is_empty() => c.uid = Some(value.to_owned()),
+                    "TZID" if depth == 2 && c.tzid.is_none() => c.tzid = Some(value.to_owned()),
+                    _ => {}
+                }
+                c.zones_used.extend(l.param_values("TZID").unwrap_or_default().iter().cloned());
             }
         }
-        if upper.starts_with("END:") {
-            if depth == 2 {
-                out.push((name.clone(), std::mem::take(&mut current)));
+        if name == "END" {
+            if depth == 2
+                && let Some(c) = current.take()
+            {
+                out.push(c);
             }
             depth = depth.saturating_sub(1);
         }
@@ -36,35 +61,31 @@ fn top_components(text: &str) -> Vec<(String, String)> {
     out
 }
 
-fn tzid_of(component: &str) -> Option<String> {
-    component.split('\n').find_map(|l| l.trim_end().strip_prefix("TZID:").map(|v| v.trim().to_owned()))
-}
-
 /// Splits a stream into calendar object resources, one per UID, in stream order:
-/// `(uid, text)`. Components without a UID (invalid in a stream) are left out.
+/// `(uid, text)`, each with the VTIMEZONEs its TZID parameters name. Components
+/// without a UID (invalid in a stream) are left out.
 pub fn split(text: &str) -> Vec<(String, String)> {
     let components = top_components(text);
-    let zones: Vec<(String, &String)> =
-        components.iter().filter(|(k, _)| k == "VTIMEZONE").filter_map(|(_, c)| tzid_of(c).map(|id| (id, c))).collect();
-    let mut groups: Vec<(String, String)> = Vec::new();
-    for (kind, component) in &components {
-        if kind == "VTIMEZONE" {
-            continue;
-        }
-        let Some(uid) = uid_of(component) else { continue };
-        match groups.iter_mut().find(|(u, _)| *u == uid) {
-            Some((_, body)) => body.push_str(component),
-            None => groups.push((uid, component.clone())),
+    let zones: Vec<&Component> = components.iter().filter(|c| c.kind == "VTIMEZONE" && c.tzid.is_some()).collect();
+    // (uid, body, TZIDs used), in stream order.
+    let mut groups: Vec<(String, String, Vec<&str>)> = Vec::new();
+    for c in components.iter().filter(|c| c.kind != "VTIMEZONE") {
+        let Some(uid) = &c.uid else { continue };
+        let used = c.zones_used.iter().map(String::as_str);
+        match groups.iter_mut().find(|(u, _, _)| u == uid) {
+            Some((_, body, zones)) => {
+                body.push_str(&c.text);
+                zones.extend(used);
+            }
+            None => groups.push((uid.clone(), c.text.clone(), used.collect())),
         }
     }
     groups
         .into_iter()
-        .map(|(uid, body)| {
+        .map(|(uid, body, used)| {
             let mut out = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Agora//Subscription//EN\r\n");
-            for (tzid, zone) in &zones {
-                if body.contains(&format!("TZID={tzid}:")) || body.contains(&format!("TZID=\"{tzid}\":")) {
-                    out.push_str(zone);
-                }
+            for zone in zones.iter().filter(|z| z.tzid.as_deref().is_some_and(|id| used.contains(&id))) {
+                out.push_str(&zone.text);
             }
             out.push_str(&body);
             out.push_str("END:VCALENDAR\r\n");
@@ -73,41 +94,21 @@ pub fn split(text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The UID of a top-level component (its own line, not a nested alarm's).
-fn uid_of(component: &str) -> Option<String> {
-    let mut depth = 0usize;
-    for line in component.split('\n') {
-        let line = line.trim_end();
-        let upper = line.to_ascii_uppercase();
-        if upper.starts_with("BEGIN:") {
-            depth += 1;
-        } else if upper.starts_with("END:") {
-            depth = depth.saturating_sub(1);
-        } else if depth == 1 && upper.starts_with("UID") {
-            let value = line.split_once(':')?.1.trim();
-            if !value.is_empty() && matches!(upper.as_bytes().get(3), Some(b':' | b';')) {
-                return Some(value.to_owned());
-            }
-        }
-    }
-    None
-}
-
 /// Builds the feed: `name` becomes X-WR-CALNAME; objects that fail to parse into
 /// components contribute nothing.
 pub fn merge(name: &str, objects: &[String]) -> String {
     let mut zones: Vec<(String, String)> = Vec::new();
     let mut body = String::new();
     for object in objects {
-        for (kind, component) in top_components(object) {
-            if kind == "VTIMEZONE" {
-                if let Some(tzid) = tzid_of(&component)
-                    && !zones.iter().any(|(id, _)| *id == tzid)
-                {
-                    zones.push((tzid, component));
+        for c in top_components(object) {
+            match c.tzid {
+                Some(tzid) if c.kind == "VTIMEZONE" => {
+                    if !zones.iter().any(|(id, _)| *id == tzid) {
+                        zones.push((tzid, c.text));
+                    }
                 }
-            } else {
-                body.push_str(&component);
+                _ if c.kind == "VTIMEZONE" => {}
+                _ => body.push_str(&c.text),
             }
         }
     }
@@ -162,5 +163,22 @@ mod tests {
         assert!(feed.contains("X-WR-CALNAME:Équipe\\; projets") && feed.contains("SUMMARY:Long\r\n  folded"), "{feed}");
         let parsed = calcard::icalendar::ICalendar::parse(&feed).expect("a valid stream");
         assert_eq!(parsed.components.len(), 1 + 1 + 1 + 2);
+    }
+
+    #[test]
+    fn split_reads_uids_and_zones_by_the_content_rules() {
+        // Lower-case TZID, a TZID parameter followed by another parameter, a folded
+        // UID and a quoted parameter holding ':' before the UID's value.
+        let stream = "BEGIN:VCALENDAR\r\nbegin:vtimezone\r\ntzid:Europe/Paris\r\nEND:VTIMEZONE\r\n\
+                      BEGIN:VTIMEZONE\r\nTZID:America/New_York\r\nEND:VTIMEZONE\r\n\
+                      BEGIN:VEVENT\r\nUID;X-P=\"a:b\":real\r\nDTSTART;TZID=Europe/Paris;VALUE=DATE-TIME:20261201T100000\r\nEND:VEVENT\r\n\
+                      BEGIN:VTODO\r\nU\r\n ID:t\r\nEND:VTODO\r\nEND:VCALENDAR\r\n";
+        let objects = split(stream);
+        assert_eq!(objects.iter().map(|(u, _)| u.as_str()).collect::<Vec<_>>(), ["real", "t"]);
+        let (_, event) = &objects[0];
+        assert!(event.contains("tzid:Europe/Paris") && !event.contains("America/New_York"), "{event}");
+        assert!(!objects[1].1.contains("VTIMEZONE"), "{}", objects[1].1);
+        let feed = merge("x", std::slice::from_ref(event));
+        assert_eq!(feed.to_ascii_uppercase().matches("BEGIN:VTIMEZONE").count(), 1, "{feed}");
     }
 }

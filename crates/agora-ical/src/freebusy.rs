@@ -275,7 +275,7 @@ pub struct FbRequest {
 /// one ATTENDEE, DTSTART and DTEND (UTC per RFC 5545 §3.6.4; a TZID or a DURATION are
 /// tolerated), DTEND after DTSTART; UID optional. The error names what is missing or bad.
 pub fn parse_request(text: &str) -> Result<FbRequest, String> {
-    let root = content::parse(text.trim_start_matches('\u{feff}')).ok_or("not iCalendar data")?;
+    let root = content::parse(text).ok_or("not iCalendar data")?;
     if root.name != "VCALENDAR" {
         return Err("no VCALENDAR".into());
     }

@@ -15,6 +15,14 @@
 //! * `series` — RRULE ∪ RDATE − EXDATE with overrides (incl. THISANDFUTURE) inside a window.
 //! * `ranges`, `query` — the §9.9 tables, [`overlaps`], [`alarms_overlap`], [`expand`], [`object_span`].
 //! * `expand_ical` — [`expand_to_ical`] for `CALDAV:expand` (§9.6.5).
+//! * [`content`] — the one content-line reader and writer (RFC 5545 §3.1, RFC 6350
+//!   §3.2, RFC 6868): logical lines (unfolding, with each line's stored text), one
+//!   parsed line, a lenient and a strict component tree, serialization. Every module
+//!   that reads the text as written uses it: [`filter`] (text-match), [`itip`],
+//!   [`partial`] (`calendar-data` selection), [`feed`] (merge and split),
+//!   [`vcard::split_cards`], [`json`] (jCal/jCard), [`availability`], [`freebusy`],
+//!   and agora-imip's description of a message. Meaning (values, recurrence,
+//!   validation, [`privacy`]) comes from calcard's tree in [`CalendarObject`].
 //!
 //! # Design
 //! * All instants are Unix seconds UTC (`i64`). Recurrences are expanded in the

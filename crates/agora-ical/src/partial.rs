@@ -2,6 +2,8 @@
 //! properties a `calendar-data` request names, copied from the stored text line
 //! by line (folding and parameters as stored), with `novalue` properties emptied.
 
+use crate::content::{self, Line};
+
 /// A `<C:comp>` selection.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CompSelect {
@@ -26,46 +28,32 @@ enum Scope<'a> {
     Drop,
 }
 
-/// The logical lines of a text: each with its continuation lines, as stored.
-fn logical_lines(text: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for line in text.split_inclusive('\n') {
-        if (line.starts_with(' ') || line.starts_with('\t')) && !out.is_empty() {
-            out.last_mut().expect("checked").push_str(line);
-        } else {
-            out.push(line.to_owned());
-        }
-    }
-    out
-}
-
-fn name_of(line: &str) -> String {
-    let end = line.find([';', ':']).unwrap_or(line.len());
-    line[..end].trim().to_ascii_uppercase()
-}
-
-/// Applies a selection to stored iCalendar text.
+/// Applies a selection to stored iCalendar text. Lines are read by
+/// [`crate::content`] (so a folded or lower-case name, or a quoted parameter
+/// holding `:`, is seen as the calendar says) and copied as stored, folding
+/// kept, with CRLF line ends. A line that cannot be read is kept only where
+/// everything is (`allprop`, inside `allcomp`).
 pub fn select(text: &str, top: &CompSelect) -> String {
     let mut out = String::with_capacity(text.len());
     let mut stack: Vec<Scope> = Vec::new();
-    for line in logical_lines(text) {
-        let name = name_of(&line);
-        let value = || line.split_once(':').map(|(_, v)| v.trim().to_ascii_uppercase()).unwrap_or_default();
+    for logical in content::logical_lines(text) {
+        let line = logical.parse().ok();
+        let name = line.as_ref().map_or("", |l| l.name.as_str());
         if name == "BEGIN" {
-            let comp = value();
+            let comp = line.as_ref().map_or("", |l| l.value.trim());
             let scope = match stack.last() {
                 None if comp.eq_ignore_ascii_case(&top.name) => Scope::Select(top),
                 None => Scope::Drop,
                 Some(Scope::Drop) => Scope::Drop,
                 Some(Scope::All) => Scope::All,
                 Some(Scope::Select(sel)) if sel.allcomp => Scope::All,
-                Some(Scope::Select(sel)) => match sel.comps.iter().find(|c| c.name.eq_ignore_ascii_case(&comp)) {
+                Some(Scope::Select(sel)) => match sel.comps.iter().find(|c| c.name.eq_ignore_ascii_case(comp)) {
                     Some(child) => Scope::Select(child),
                     None => Scope::Drop,
                 },
             };
             if !matches!(scope, Scope::Drop) {
-                out.push_str(&line);
+                logical.write_crlf(&mut out);
             }
             stack.push(scope);
             continue;
@@ -74,24 +62,20 @@ pub fn select(text: &str, top: &CompSelect) -> String {
             if let Some(scope) = stack.pop()
                 && !matches!(scope, Scope::Drop)
             {
-                out.push_str(&line);
+                logical.write_crlf(&mut out);
             }
             continue;
         }
         match stack.last() {
-            Some(Scope::All) => out.push_str(&line),
-            Some(Scope::Select(sel)) if sel.allprop => out.push_str(&line),
+            Some(Scope::All) => logical.write_crlf(&mut out),
+            Some(Scope::Select(sel)) if sel.allprop => logical.write_crlf(&mut out),
             Some(Scope::Select(sel)) => {
-                if let Some((_, novalue)) = sel.props.iter().find(|(p, _)| p.eq_ignore_ascii_case(&name)) {
-                    if *novalue {
-                        // Keep name and parameters, drop the value (§9.6.4).
-                        let unfolded: String = line.replace("\r\n ", "").replace("\n ", "");
-                        let cut = unfolded.find(':').map(|i| i + 1).unwrap_or(unfolded.len());
-                        out.push_str(&unfolded[..cut]);
-                        out.push_str("\r\n");
-                    } else {
-                        out.push_str(&line);
-                    }
+                let novalue = sel.props.iter().find(|(p, _)| p.eq_ignore_ascii_case(name)).map(|(_, n)| *n);
+                match (novalue, &line) {
+                    // Keep name and parameters, drop the value (§9.6.4).
+                    (Some(true), Some(l)) => content::write_line(&Line { value: String::new(), ..l.clone() }, &mut out),
+                    (Some(false), _) => logical.write_crlf(&mut out),
+                    _ => {}
                 }
             }
             _ => {}
@@ -141,5 +125,24 @@ mod tests {
         };
         let out = select(TEXT, &events_only);
         assert!(!out.contains("VTIMEZONE") && out.contains("BEGIN:VALARM") && out.contains("X-A;X-P=1:kept"), "{out}");
+    }
+
+    #[test]
+    fn names_and_values_as_the_calendar_means_them() {
+        // A folded or lower-case name is still the property; a quoted parameter
+        // holding ':' does not end the parameters (the old scanner cut there).
+        let text = "\u{feff}BEGIN:VCALENDAR\nBEGIN:VEVENT\nSUMM\n ARY:Folded\nattendee;CN=\"Smith: Bob\":mailto:b@x\n\
+                    uid:u\nEND:VEVENT\nEND:VCALENDAR\n";
+        let sel = CompSelect {
+            comps: vec![CompSelect {
+                props: vec![("SUMMARY".into(), false), ("UID".into(), false), ("ATTENDEE".into(), true)],
+                ..comp("VEVENT")
+            }],
+            ..comp("VCALENDAR")
+        };
+        assert_eq!(
+            select(text, &sel),
+            "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMM\r\n ARY:Folded\r\nATTENDEE;CN=\"Smith: Bob\":\r\nuid:u\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        );
     }
 }

@@ -11,6 +11,8 @@
 use calcard::vcard::{VCard, VCardEntry, VCardKind, VCardProperty, VCardValue, VCardVersion};
 use calcard::{Entry, Parser};
 
+use crate::content;
+
 /// Why a body is not an acceptable address object resource.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VcardError {
@@ -66,7 +68,8 @@ pub struct CardInfo {
 
 fn parse_one(bytes: &[u8]) -> Result<(VCard, Version), VcardError> {
     let text = std::str::from_utf8(bytes).map_err(|_| VcardError::Invalid("vCard data must be UTF-8".into()))?;
-    if !text.trim_start().get(..11).is_some_and(|b| b.eq_ignore_ascii_case("BEGIN:VCARD")) {
+    let first = content::logical_lines(text).next().and_then(|l| l.parse().ok());
+    if !first.is_some_and(|l| l.name == "BEGIN" && l.value.trim().eq_ignore_ascii_case("VCARD")) {
         return Err(VcardError::Invalid("the data does not start with BEGIN:VCARD".into()));
     }
     let mut parser = Parser::new(text);
@@ -150,47 +153,55 @@ pub fn convert(bytes: &[u8], to: Version) -> Result<Option<String>, VcardError> 
 }
 
 /// Splits a vCard stream (an export holding many cards) into one text per card,
-/// `(uid, text)`, in stream order, each copied line for line. A card without a
-/// UID gets one derived from its content (so importing the same file again finds
-/// it), written after its VERSION line.
+/// `(uid, text)`, in stream order, each copied line for line (folding kept, CRLF
+/// line ends; lines read by [`crate::content`]). A card without a UID gets one
+/// derived from its content (so importing the same file again finds it), written
+/// after its VERSION line.
 pub fn split_cards(text: &str) -> Vec<(String, String)> {
+    /// A card being copied: its text, its UID, where a UID line would go.
+    struct Card {
+        text: String,
+        uid: Option<String>,
+        after_version: Option<usize>,
+    }
     let mut out = Vec::new();
-    let mut current: Option<String> = None;
-    for line in text.split_inclusive('\n') {
-        let upper = line.trim_end().to_ascii_uppercase();
-        if upper == "BEGIN:VCARD" {
-            current = Some(String::new());
+    let mut current: Option<Card> = None;
+    for logical in content::logical_lines(text) {
+        let line = logical.parse().ok();
+        let is = |name: &str, value: &str| {
+            line.as_ref().is_some_and(|l| l.name == name && l.value.trim().eq_ignore_ascii_case(value))
+        };
+        if is("BEGIN", "VCARD") {
+            current = Some(Card { text: String::new(), uid: None, after_version: None });
         }
         let Some(card) = current.as_mut() else { continue };
-        card.push_str(line.trim_end_matches(['\r', '\n']));
-        card.push_str("\r\n");
-        if upper == "END:VCARD" {
-            let card = current.take().unwrap_or_default();
-            out.push(with_uid(card));
+        logical.write_crlf(&mut card.text);
+        match line.as_ref().map(|l| (l.name.as_str(), l.value.trim())) {
+            Some(("UID", uid)) if card.uid.is_none() && !uid.is_empty() => card.uid = Some(uid.to_owned()),
+            Some(("VERSION", _)) if card.after_version.is_none() => card.after_version = Some(card.text.len()),
+            _ => {}
+        }
+        if is("END", "VCARD") {
+            let Some(Card { text, uid, after_version }) = current.take() else { continue };
+            out.push(match uid {
+                Some(uid) => (uid, text),
+                None => with_derived_uid(text, after_version),
+            });
         }
     }
     out
 }
 
-fn with_uid(card: String) -> (String, String) {
-    let uid = card.split("\r\n").find_map(|l| {
-        let (name, value) = l.split_once(':')?;
-        let name = name.split(';').next()?.rsplit('.').next()?;
-        name.eq_ignore_ascii_case("UID").then(|| value.trim().to_owned())
-    });
-    if let Some(uid) = uid.filter(|u| !u.is_empty()) {
-        return (uid, card);
-    }
+/// Gives a card without UID one derived from its text, inserted at `at` (after
+/// VERSION) or else after BEGIN.
+fn with_derived_uid(card: String, at: Option<usize>) -> (String, String) {
     // SHA-256 rather than std's hasher, whose output may change between Rust
     // releases: the same card must get the same UID on every import.
     use sha2::Digest;
     let digest = sha2::Sha256::digest(card.as_bytes());
     let uid = format!("agora-import-{}", digest[..8].iter().map(|b| format!("{b:02x}")).collect::<String>());
-    let mut lines: Vec<&str> = card.split_inclusive("\r\n").collect();
-    let version = lines.iter().position(|l| l.to_ascii_uppercase().starts_with("VERSION:"));
-    let uid_line = format!("UID:{uid}\r\n");
-    lines.insert(version.map_or(1, |v| v + 1), &uid_line);
-    let out = lines.concat();
+    let at = at.or_else(|| card.find('\n').map(|i| i + 1)).unwrap_or(card.len());
+    let out = format!("{}UID:{uid}\r\n{}", &card[..at], &card[at..]);
     (uid, out)
 }
 
@@ -262,5 +273,17 @@ mod tests {
         assert_eq!(text, &format!("BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{uid}\r\nFN:Bob\r\nEND:VCARD\r\n"));
         assert_eq!(super::split_cards(stream)[1].0, *uid, "the same card gets the same UID");
         assert!(super::parse_vcard(text.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn split_reads_folded_and_parameterised_uids() {
+        let stream = "begin:vcard\nVERSION:3.0\nU\n ID;X-P=\"a:b\":folded-1\nFN:Ann\nend:vcard\n";
+        let cards = super::split_cards(stream);
+        assert_eq!(cards.len(), 1);
+        assert_eq!(cards[0].0, "folded-1");
+        assert_eq!(
+            cards[0].1,
+            "begin:vcard\r\nVERSION:3.0\r\nU\r\n ID;X-P=\"a:b\":folded-1\r\nFN:Ann\r\nend:vcard\r\n"
+        );
     }
 }

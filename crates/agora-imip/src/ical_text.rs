@@ -1,30 +1,12 @@
-//! Just enough iCalendar reading (RFC 5545 §3.1) to describe an iTIP message to a
-//! person: the METHOD and the properties of its main component. This is not a
-//! validator; anything it does not understand is skipped.
+//! What describing an iTIP message to a person needs from it: the METHOD and the
+//! properties of its main component, read with agora-ical's content-line reader
+//! (the one reader of iCalendar text in Agora). This is not a validator; anything
+//! it does not understand is skipped.
 
-/// One content line: `NAME;PARAM=value:VALUE` (RFC 5545 §3.1).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Property {
-    /// Upper-cased property name.
-    pub name: String,
-    /// Parameters with upper-cased names and unquoted values (multiple values
-    /// kept comma-separated).
-    pub params: Vec<(String, String)>,
-    /// The raw value, still escaped.
-    pub value: String,
-}
+use agora_ical::content::{self, Line};
 
-impl Property {
-    /// The value of parameter `name` (upper-case).
-    pub fn param(&self, name: &str) -> Option<&str> {
-        self.params.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
-    }
-
-    /// The value as TEXT (RFC 5545 §3.3.11), unescaped.
-    pub fn text(&self) -> String {
-        unescape_text(&self.value)
-    }
-}
+/// One property line (RFC 5545 §3.1) as [`agora_ical::content`] reads it.
+pub(crate) type Property = Line;
 
 /// What the description needs from an iTIP object.
 #[derive(Debug, Default, Clone)]
@@ -40,45 +22,17 @@ pub(crate) struct Calendar {
 impl Calendar {
     /// Reads `text`; never fails, an unreadable object gives an empty `Calendar`.
     pub fn read(text: &str) -> Calendar {
-        let mut method = None;
-        // (kind, properties) of every top-level component under VCALENDAR.
-        let mut components: Vec<(String, Vec<Property>)> = Vec::new();
-        let mut stack: Vec<String> = Vec::new();
-        for line in unfold(text) {
-            let Some(prop) = parse_line(&line) else { continue };
-            match prop.name.as_str() {
-                "BEGIN" => {
-                    let kind = prop.value.trim().to_ascii_uppercase();
-                    if stack.len() == 1 && stack[0] == "VCALENDAR" && is_main_kind(&kind) {
-                        components.push((kind.clone(), Vec::new()));
-                    }
-                    stack.push(kind);
-                }
-                "END" => {
-                    stack.pop();
-                }
-                _ => match stack.len() {
-                    1 if prop.name == "METHOD" => method = Some(prop.value.trim().to_ascii_uppercase()),
-                    2 if is_main_kind(&stack[1]) => {
-                        if let Some((_, props)) = components.last_mut() {
-                            props.push(prop);
-                        }
-                    }
-                    _ => {}
-                },
-            }
+        let Some(root) = content::parse(text) else { return Calendar::default() };
+        let method = root.props("METHOD").next().map(|m| m.value.trim().to_ascii_uppercase());
+        if root.name != "VCALENDAR" {
+            return Calendar { method, props: Vec::new() };
         }
+        let mut components: Vec<_> = root.children.into_iter().filter(|c| is_main_kind(&c.name)).collect();
         let main = components
             .iter()
-            .position(|(_, props)| !props.iter().any(|p| p.name == "RECURRENCE-ID"))
-            .or(if components.is_empty() { None } else { Some(0) });
-        match main {
-            Some(i) => {
-                let (_, props) = components.swap_remove(i);
-                Calendar { method, props }
-            }
-            None => Calendar { method, props: Vec::new() },
-        }
+            .position(|c| c.props("RECURRENCE-ID").next().is_none())
+            .or((!components.is_empty()).then_some(0));
+        Calendar { method, props: main.map(|i| components.swap_remove(i).lines).unwrap_or_default() }
     }
 
     /// The first property called `name`.
@@ -99,84 +53,6 @@ impl Calendar {
 
 fn is_main_kind(kind: &str) -> bool {
     matches!(kind, "VEVENT" | "VTODO" | "VJOURNAL" | "VFREEBUSY")
-}
-
-/// Splits into logical lines, joining folded ones (RFC 5545 §3.1: a CRLF followed by
-/// a space or tab is removed). Bare LF line ends are tolerated.
-pub(crate) fn unfold(text: &str) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    for raw in text.split('\n') {
-        let raw = raw.strip_suffix('\r').unwrap_or(raw);
-        if let Some(rest) = raw.strip_prefix([' ', '\t'])
-            && let Some(last) = lines.last_mut()
-        {
-            last.push_str(rest);
-            continue;
-        }
-        if !raw.is_empty() {
-            lines.push(raw.to_string());
-        }
-    }
-    lines
-}
-
-/// Parses one unfolded content line; `None` when it has no `:`.
-pub(crate) fn parse_line(line: &str) -> Option<Property> {
-    // The name ends at the first ';' or ':'.
-    let name_end = line.find([';', ':'])?;
-    let name = line[..name_end].trim().to_ascii_uppercase();
-    if name.is_empty() {
-        return None;
-    }
-    let mut params = Vec::new();
-    let mut rest = &line[name_end..];
-    while let Some(after) = rest.strip_prefix(';') {
-        let eq = after.find(['=', ':', ';'])?;
-        if after.as_bytes().get(eq) != Some(&b'=') {
-            // A parameter without value: skip it.
-            rest = &after[eq..];
-            continue;
-        }
-        let pname = after[..eq].trim().to_ascii_uppercase();
-        let (value, remaining) = param_values(&after[eq + 1..])?;
-        params.push((pname, value));
-        rest = remaining;
-    }
-    let value = rest.strip_prefix(':')?;
-    Some(Property { name, params, value: value.to_string() })
-}
-
-/// Reads `value *("," value)` where a value may be a DQUOTE'd string (which may
-/// contain `;`, `:` and `,`); returns the values joined by `,` and what follows.
-fn param_values(s: &str) -> Option<(String, &str)> {
-    let mut out = String::new();
-    let mut in_quotes = false;
-    for (i, c) in s.char_indices() {
-        match c {
-            '"' => in_quotes = !in_quotes,
-            ';' | ':' if !in_quotes => return Some((out, &s[i..])),
-            _ => out.push(c),
-        }
-    }
-    None
-}
-
-/// Undoes TEXT escaping (RFC 5545 §3.3.11): `\\`, `\;`, `\,`, `\n`, `\N`.
-pub(crate) fn unescape_text(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    let mut chars = value.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('n' | 'N') => out.push('\n'),
-            Some(other) => out.push(other),
-            None => out.push('\\'),
-        }
-    }
-    out
 }
 
 /// A CAL-ADDRESS without its `mailto:` scheme (compared case-insensitively).
@@ -215,6 +91,21 @@ BEGIN:VALARM\r\nSUMMARY:alarm\r\nEND:VALARM\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
         let cal = Calendar::read("\u{0};;;:\n:\n\tBEGIN\nEND:VCALENDAR\nBEGIN:;x\n");
         assert!(cal.method.is_none());
         assert!(cal.props.is_empty());
-        assert!(parse_line("NAME;P=\"unterminated:value").is_none());
+        assert!(content::parse_line("NAME;P=\"unterminated:value").is_err());
+    }
+
+    #[test]
+    fn reads_what_the_calendar_means_not_how_it_is_spelled() {
+        // Lower-case names, a folded name, a quoted parameter holding ':' and RFC 6868
+        // escapes: the shared reader sees the same properties as calcard.
+        let cal = Calendar::read(
+            "\u{feff}begin:vcalendar\nmethod:reply\nbegin:vevent\nsumm\n ary:Hi\n\
+             attendee;cn=\"Bob: the ^'boss^'\";partstat=declined:MAILTO:b@x\nend:vevent\nend:vcalendar\n",
+        );
+        assert_eq!(cal.method.as_deref(), Some("REPLY"));
+        assert_eq!(cal.text("SUMMARY").as_deref(), Some("Hi"));
+        let att = cal.prop("ATTENDEE").unwrap();
+        assert_eq!((att.param("CN"), att.param("PARTSTAT")), (Some("Bob: the \"boss\""), Some("declined")));
+        assert_eq!(strip_mailto(&att.value), "b@x");
     }
 }

@@ -10,6 +10,10 @@
 //! - [`lmtp`]: an LMTP server (RFC 2033) through which the local MTA delivers
 //!   e-mail for Agora's addresses.
 //! - [`smtp`]: submission of outgoing messages to a relay.
+//!
+//! The iCalendar text of a message is read with `agora_ical::content`, the one
+//! content-line reader of Agora, only to describe it to a person (subject and
+//! text part); the calendar part itself is passed on as it is.
 
 mod auth_results;
 mod describe;

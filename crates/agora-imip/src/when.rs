@@ -101,7 +101,7 @@ fn weekday(year: i32, month: u8, day: u8) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ical_text::parse_line;
+    use agora_ical::content::parse_line;
 
     fn show(line: &str) -> String {
         describe(&parse_line(line).unwrap())

@@ -10,7 +10,7 @@ use super::inbox::{parse_with, same_uid};
 use super::instance::{date_params, derive_override};
 use super::tree::{
     DESCRIPTIVE_PROPS, address, attendee_line, attendee_set, date_key, date_list_keys, differs, find, keyed,
-    merge_zones, param, prop, remove, sequence, set_param, set_value,
+    merge_zones, prop, remove, sequence, set_param, set_value,
 };
 use super::types::{ItipError, Method, Outgoing};
 use crate::content::{Line, Node, serialize};
@@ -36,12 +36,12 @@ pub(crate) fn added_instances(old: &Node, new: &Node) -> Option<Vec<Line>> {
     }
     let mut added = Vec::new();
     for line in new.props("RDATE") {
-        if param(line, "VALUE").is_some_and(|v| v.eq_ignore_ascii_case("PERIOD")) {
+        if line.param("VALUE").is_some_and(|v| v.eq_ignore_ascii_case("PERIOD")) {
             return None;
         }
         for v in line.value.split(',').map(str::trim) {
-            if !before.contains(&date_key(v, param(line, "TZID"))) {
-                added.push(Line { name: "RDATE".into(), params: date_params(line), value: v.to_owned() });
+            if !before.contains(&date_key(v, line.param("TZID"))) {
+                added.push(Line::new("RDATE", date_params(line), v));
             }
         }
     }
@@ -59,7 +59,7 @@ pub(crate) fn add_for(stored: &Node, added: &[Line], addr: &str, now: i64) -> Op
     let master = &stored.children[find(&keys, &None)?];
     let mut comps = Vec::new();
     for line in added {
-        let key = Some(date_key(&line.value, param(line, "TZID")));
+        let key = Some(date_key(&line.value, line.param("TZID")));
         let mut instance = match find(&keys, &key) {
             Some(i) => stored.children[i].clone(),
             None => derive_override(master, line),
@@ -105,8 +105,8 @@ pub fn apply_add(add: &str, existing: &str) -> Result<String, ItipError> {
         let comp = &a.children[i];
         let start =
             prop(comp, "DTSTART").ok_or_else(|| ItipError::Malformed("an ADD component has no DTSTART".into()))?;
-        let key = date_key(&start.value, param(start, "TZID"));
-        let at = Line { name: "RDATE".into(), params: date_params(start), value: start.value.trim().to_owned() };
+        let key = date_key(&start.value, start.param("TZID"));
+        let at = Line::new("RDATE", date_params(start), start.value.trim().to_owned());
         let master = &mut ex.children[m];
         lift_exdate(master, &key);
         if !date_list_keys(master, "RDATE").contains(&key) {
@@ -134,7 +134,7 @@ pub fn apply_add(add: &str, existing: &str) -> Result<String, ItipError> {
 /// Removes the EXDATE value with this key (the instance comes back).
 fn lift_exdate(master: &mut Node, key: &str) {
     for line in master.lines.iter_mut().filter(|l| l.name == "EXDATE") {
-        let tzid = param(line, "TZID").map(str::to_owned);
+        let tzid = line.param("TZID").map(str::to_owned);
         let kept: Vec<&str> = line.value.split(',').filter(|v| date_key(v, tzid.as_deref()) != key).collect();
         line.value = kept.join(",");
     }

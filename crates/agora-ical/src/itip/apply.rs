@@ -5,8 +5,8 @@ use super::address::normalise_address;
 use super::inbox::same_uid;
 use super::instance::derive_override;
 use super::tree::{
-    address, attendee_line, attendee_lines_mut, find, is_schedulable, keyed, param, parse_calendar, partstat, prop,
-    sequence, set_param, value,
+    address, attendee_line, attendee_lines_mut, find, is_schedulable, keyed, parse_calendar, partstat, prop, sequence,
+    set_param, value,
 };
 use super::types::{ItipError, Method};
 use crate::content::serialize;
@@ -68,7 +68,7 @@ pub fn apply_reply(organizer_copy: &str, reply: &str) -> Result<(String, String)
         if sequence(rc) < sequence(t) {
             return Err(ItipError::Stale);
         }
-        let delegated = param(line, "DELEGATED-TO").map(str::to_owned);
+        let delegated = line.param("DELEGATED-TO").map(str::to_owned);
         for l in attendee_lines_mut(t, &who) {
             set_param(l, "PARTSTAT", &ps);
             set_param(l, "SCHEDULE-STATUS", "2.0");

@@ -21,7 +21,7 @@ pub(crate) fn for_sending(comp: &Node, now: i64) -> Node {
 /// A complete message: VCALENDAR with METHOD, the VTIMEZONEs of `source` that
 /// `comps` reference, then `comps`.
 pub(crate) fn message(method: Method, recipient: &str, source: &Node, comps: Vec<Node>) -> Outgoing {
-    let line = |name: &str, value: &str| Line { name: name.into(), params: Vec::new(), value: value.into() };
+    let line = |name: &str, value: &str| Line::new(name, Vec::new(), value);
     let mut children = zones_for(source, &comps);
     children.extend(comps);
     let root = Node {

@@ -5,7 +5,7 @@ use super::address::normalise_address;
 use super::instance::date_params;
 use super::tree::{
     TIME_PROPS, attendee_line, attendee_lines_mut, date_key, differs, exdate_keys, find, is_schedulable, keyed,
-    line_date_key, merge_zones, param, parse_calendar, prop, remove, sequence, set_line, set_param, set_value, value,
+    line_date_key, merge_zones, parse_calendar, prop, remove, sequence, set_line, set_param, set_value, value,
 };
 use super::types::{ItipError, Method};
 use crate::content::{Line, Node, serialize};
@@ -88,9 +88,9 @@ fn carry(comp: &mut Node, ex: &Node, me: &str, exact: bool) {
         differs(ex, comp, &TIME_PROPS)
     } else {
         let rid = prop(comp, "RECURRENCE-ID").map(line_date_key);
-        prop(comp, "DTSTART").map(|s| date_key(&s.value, param(s, "TZID"))) != rid
+        prop(comp, "DTSTART").map(|s| date_key(&s.value, s.param("TZID"))) != rid
     };
-    let kept = attendee_line(ex, me).and_then(|l| param(l, "PARTSTAT").map(str::to_owned));
+    let kept = attendee_line(ex, me).and_then(|l| l.param("PARTSTAT").map(str::to_owned));
     for line in attendee_lines_mut(comp, me) {
         match (&kept, rescheduled) {
             (Some(p), false) => set_param(line, "PARTSTAT", p),
@@ -139,7 +139,7 @@ pub fn apply_cancel(cancel: &str, existing: &str) -> Result<String, ItipError> {
                 let m = &mut ex.children[m];
                 if !exdate_keys(m).contains(k) {
                     let params = date_params(rid);
-                    m.lines.push(Line { name: "EXDATE".into(), params, value: rid.value.trim().to_owned() });
+                    m.lines.push(Line::new("EXDATE", params, rid.value.trim().to_owned()));
                 }
             }
         }

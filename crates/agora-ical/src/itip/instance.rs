@@ -3,7 +3,7 @@
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 
-use super::tree::{param, parse_local, prop, remove, set_line};
+use super::tree::{parse_local, prop, remove, set_line};
 use crate::content::{Line, Node};
 use crate::zone::TzSpec;
 
@@ -26,7 +26,7 @@ fn read(line: &Line) -> Option<(NaiveDateTime, Form)> {
         return Some((parse_local(local)?, Form::Utc));
     }
     let t = parse_local(&v)?;
-    Some(match param(line, "TZID") {
+    Some(match line.param("TZID") {
         Some(z) => (t, Form::Zoned(z.to_owned())),
         None => (t, Form::Floating),
     })
@@ -89,7 +89,7 @@ pub(crate) fn derive_override(master: &Node, rid: &Line) -> Node {
     }
     let value = rid.value.split(',').next().unwrap_or_default().trim().to_owned();
     let params = date_params(rid);
-    let start_line = Line { name: "DTSTART".into(), params: params.clone(), value: value.clone() };
+    let start_line = Line::new("DTSTART", params.clone(), value.clone());
     let new_start = read(&start_line);
     let old_start = prop(master, "DTSTART").and_then(read);
     for end_name in ["DTEND", "DUE"] {
@@ -99,22 +99,19 @@ pub(crate) fn derive_override(master: &Node, rid: &Line) -> Node {
         // 1 h across DST). Otherwise keep the exact length as a DURATION.
         if os.1 == oe.1 && ns.1 == oe.1 {
             let end = ns.0 + (oe.0 - os.0);
-            set_line(
-                &mut node,
-                Line { name: end_name.into(), params: end_line.params.clone(), value: write(end, &ns.1) },
-            );
+            set_line(&mut node, Line::new(end_name, end_line.params.clone(), write(end, &ns.1)));
         } else if end_name == "DTEND" {
             remove(&mut node, "DTEND");
             let secs = instant(&oe) - instant(os);
-            set_line(&mut node, Line { name: "DURATION".into(), params: Vec::new(), value: duration_text(secs) });
+            set_line(&mut node, Line::new("DURATION", Vec::new(), duration_text(secs)));
         } else {
             let end = ns.0 + Duration::seconds(instant(&oe) - instant(os));
-            set_line(&mut node, Line { name: end_name.into(), params: params.clone(), value: write(end, &ns.1) });
+            set_line(&mut node, Line::new(end_name, params.clone(), write(end, &ns.1)));
         }
     }
     set_line(&mut node, start_line);
     let at = node.lines.iter().position(|l| l.name == "DTSTART").map_or(node.lines.len(), |i| i + 1);
-    node.lines.insert(at, Line { name: "RECURRENCE-ID".into(), params, value });
+    node.lines.insert(at, Line::new("RECURRENCE-ID", params, value));
     node
 }
 
@@ -132,11 +129,7 @@ mod tests {
     #[test]
     fn instance_keeps_the_length_in_the_masters_form() {
         let m = master("DTSTART;TZID=Europe/Paris:20250101T090000\r\nDTEND;TZID=Europe/Paris:20250101T103000\r\n");
-        let rid = Line {
-            name: "RECURRENCE-ID".into(),
-            params: vec![("TZID".into(), vec!["Europe/Paris".into()])],
-            value: "20250105T090000".into(),
-        };
+        let rid = Line::new("RECURRENCE-ID", vec![("TZID".into(), vec!["Europe/Paris".into()])], "20250105T090000");
         let o = derive_override(&m, &rid);
         assert_eq!(prop(&o, "DTSTART").unwrap().value, "20250105T090000");
         assert_eq!(prop(&o, "DTEND").unwrap().value, "20250105T103000");
@@ -147,7 +140,7 @@ mod tests {
     #[test]
     fn a_utc_instance_of_a_zoned_series_gets_a_duration() {
         let m = master("DTSTART;TZID=Europe/Paris:20250101T090000\r\nDTEND;TZID=Europe/Paris:20250101T100000\r\n");
-        let rid = Line { name: "RECURRENCE-ID".into(), params: vec![], value: "20250105T080000Z".into() };
+        let rid = Line::new("RECURRENCE-ID", vec![], "20250105T080000Z");
         let o = derive_override(&m, &rid);
         assert_eq!(prop(&o, "DTSTART").unwrap().value, "20250105T080000Z");
         assert!(prop(&o, "DTEND").is_none());

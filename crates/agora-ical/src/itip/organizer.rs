@@ -6,8 +6,8 @@ use super::build::{for_sending, message};
 use super::instance::date_params;
 use super::tree::{
     DESCRIPTIVE_PROPS, SEQUENCE_PROPS, TIME_PROPS, address, attendee_line, attendee_set, date_key, differs,
-    exdate_keys, exdates_removed, find, is_cancelled, is_schedulable, keyed, object_organizer, param, parse_calendar,
-    prop, remove_param, sequence, set_param, set_value,
+    exdate_keys, exdates_removed, find, is_cancelled, is_schedulable, keyed, object_organizer, parse_calendar, prop,
+    remove_param, sequence, set_param, set_value,
 };
 use super::types::{Agent, Method, OrganizerOutcome, Outgoing};
 use crate::content::{Line, Node, serialize};
@@ -84,7 +84,7 @@ fn server_scheduled(root: &Node) -> Option<bool> {
         return None;
     }
     let org = object_organizer(root)?;
-    Some(Agent::parse(param(org, "SCHEDULE-AGENT")) == Agent::Server)
+    Some(Agent::parse(org.param("SCHEDULE-AGENT")) == Agent::Server)
 }
 
 /// Compares each new component with its old counterpart.
@@ -125,7 +125,7 @@ fn compare(new_root: &Node, old_root: Option<&Node>) -> Vec<Change> {
             (None, Some(k)) => match find(&old_keys, &None) {
                 Some(m) => {
                     let m_node = &old_root.children[m];
-                    let moved = prop(n, "DTSTART").is_some_and(|s| date_key(&s.value, param(s, "TZID")) != *k)
+                    let moved = prop(n, "DTSTART").is_some_and(|s| date_key(&s.value, s.param("TZID")) != *k)
                         || differs(m_node, n, &["DTEND", "DURATION", "DUE"]) && !has_same_length(m_node, n);
                     let status = differs(m_node, n, &["STATUS"]);
                     let sig = moved
@@ -157,8 +157,8 @@ fn has_same_length(master: &Node, over: &Node) -> bool {
     let len = |n: &Node| {
         let start = prop(n, "DTSTART")?;
         let end = prop(n, "DTEND").or_else(|| prop(n, "DUE"))?;
-        let s = date_key(&start.value, param(start, "TZID"));
-        let e = date_key(&end.value, param(end, "TZID"));
+        let s = date_key(&start.value, start.param("TZID"));
+        let e = date_key(&end.value, end.param("TZID"));
         Some(e.strip_prefix('U')?.parse::<i64>().ok()? - s.strip_prefix('U')?.parse::<i64>().ok()?)
     };
     match (len(master), len(over)) {
@@ -194,12 +194,12 @@ fn adjust(new_root: &mut Node, old_root: &Node, changes: &[Change], organizer: &
                 continue;
             }
             // Attendees the organizer's client schedules itself keep what that client wrote.
-            if Agent::parse(param(line, "SCHEDULE-AGENT")) != Agent::Server {
+            if Agent::parse(line.param("SCHEDULE-AGENT")) != Agent::Server {
                 continue;
             }
             if let Some(old_line) = attendee_line(base, &addr) {
                 for p in ["PARTSTAT", "SCHEDULE-STATUS"] {
-                    match param(old_line, p) {
+                    match old_line.param(p) {
                         Some(v) => set_param(line, p, v),
                         None => remove_param(line, p),
                     }
@@ -228,7 +228,7 @@ fn recipients<'a>(nodes: impl Iterator<Item = &'a Node>, organizer: &str, skip: 
             if addr == organizer || out.contains(&addr) || skip.contains(&addr) {
                 continue;
             }
-            if Agent::parse(param(line, "SCHEDULE-AGENT")) == Agent::Server {
+            if Agent::parse(line.param("SCHEDULE-AGENT")) == Agent::Server {
                 out.push(addr);
             } else {
                 skip.push(addr);
@@ -242,7 +242,7 @@ fn recipients<'a>(nodes: impl Iterator<Item = &'a Node>, organizer: &str, skip: 
 fn forced(root: &Node, comps: &[(Key, usize)], addr: &str) -> bool {
     comps.iter().any(|&(_, i)| {
         root.children[i].props("ATTENDEE").any(|l| {
-            address(l) == addr && param(l, "SCHEDULE-FORCE-SEND").is_some_and(|v| v.eq_ignore_ascii_case("REQUEST"))
+            address(l) == addr && l.param("SCHEDULE-FORCE-SEND").is_some_and(|v| v.eq_ignore_ascii_case("REQUEST"))
         })
     })
 }
@@ -264,7 +264,7 @@ fn request_for(stored: &Node, addr: &str, now: i64) -> Option<Outgoing> {
                 keys.iter().filter(|(k, o)| k.is_some() && attendee_line(&stored.children[*o], addr).is_none())
             {
                 if let Some(rid) = prop(&stored.children[*o], "RECURRENCE-ID") {
-                    c.lines.push(Line { name: "EXDATE".into(), params: date_params(rid), value: rid.value.clone() });
+                    c.lines.push(Line::new("EXDATE", date_params(rid), rid.value.clone()));
                 }
             }
         }
@@ -426,7 +426,7 @@ fn only_added_instances(original: &Node, old_root: &Node, changes: &[Change]) ->
     let old_keys = keyed(old_root);
     let added =
         added_instances(&old_root.children[find(&old_keys, &None)?], &original.children[find(&new_keys, &None)?])?;
-    let added_keys: Vec<Key> = added.iter().map(|l| Some(date_key(&l.value, param(l, "TZID")))).collect();
+    let added_keys: Vec<Key> = added.iter().map(|l| Some(date_key(&l.value, l.param("TZID")))).collect();
     if old_keys.iter().any(|(k, _)| find(&new_keys, k).is_none()) {
         return None;
     }

@@ -6,8 +6,8 @@ use super::address::normalise_address;
 use super::build::message;
 use super::instance::derive_override;
 use super::tree::{
-    address, attendee_line, exdate_keys, find, is_cancelled, is_schedulable, keyed, object_organizer, param,
-    parse_calendar, partstat, prop, remove_param, set_param, set_value, strip_schedule_params,
+    address, attendee_line, exdate_keys, find, is_cancelled, is_schedulable, keyed, object_organizer, parse_calendar,
+    partstat, prop, remove_param, set_param, set_value, strip_schedule_params,
 };
 use super::types::{Agent, Method, Outgoing};
 use crate::content::{Line, Node};
@@ -51,7 +51,7 @@ pub fn attendee_reply(old: Option<&str>, new: Option<&str>, attendee: &str, now:
             .or_else(|| key.as_ref().and(old_comp(&None)))
             .and_then(|o| attendee_line(o, &me))
             .map_or_else(|| "NEEDS-ACTION".to_owned(), partstat);
-        let force = param(line, "SCHEDULE-FORCE-SEND").is_some_and(|v| v.eq_ignore_ascii_case("REPLY"));
+        let force = line.param("SCHEDULE-FORCE-SEND").is_some_and(|v| v.eq_ignore_ascii_case("REPLY"));
         if partstat(line) != before || force {
             comps.push(reply_component(c, &me, None, now));
         }
@@ -63,8 +63,7 @@ pub fn attendee_reply(old: Option<&str>, new: Option<&str>, attendee: &str, now:
             let before = exdate_keys(old_master);
             for line in master.props("EXDATE") {
                 for v in line.value.split(',') {
-                    let single =
-                        Line { name: "RECURRENCE-ID".into(), params: line.params.clone(), value: v.to_owned() };
+                    let single = Line::new("RECURRENCE-ID", line.params.clone(), v);
                     let k = super::tree::line_date_key(&single);
                     if before.contains(&k) || find(&keys, &Some(k.clone())).is_some() {
                         continue;
@@ -105,11 +104,11 @@ fn organizer_for(root: &Node, me: &str) -> Option<String> {
         return None;
     }
     let org = object_organizer(root)?;
-    if Agent::parse(param(org, "SCHEDULE-AGENT")) != Agent::Server || address(org) == me {
+    if Agent::parse(org.param("SCHEDULE-AGENT")) != Agent::Server || address(org) == me {
         return None;
     }
     let mine = keyed(root).iter().find_map(|&(_, i)| attendee_line(&root.children[i], me).cloned())?;
-    (Agent::parse(param(&mine, "SCHEDULE-AGENT")) == Agent::Server).then(|| address(org))
+    (Agent::parse(mine.param("SCHEDULE-AGENT")) == Agent::Server).then(|| address(org))
 }
 
 /// One REPLY component: what Google and Microsoft 365 need to accept it (UID,
@@ -121,7 +120,7 @@ pub(crate) fn reply_component(comp: &Node, me: &str, partstat: Option<&str>, now
     for name in keep {
         c.lines.extend(comp.props(name).take(1).cloned());
         if name == "UID" {
-            c.lines.push(Line { name: "DTSTAMP".into(), params: Vec::new(), value: format_utc(now) });
+            c.lines.push(Line::new("DTSTAMP", Vec::new(), format_utc(now)));
         }
     }
     if prop(&c, "SEQUENCE").is_none() {

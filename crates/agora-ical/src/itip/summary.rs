@@ -1,8 +1,7 @@
 //! [`scheduling`]: what implicit scheduling needs from a stored object.
 
 use super::tree::{
-    address, attendees_of, is_schedulable, keyed, main_components, object_organizer, param, parse_calendar, sequence,
-    value,
+    address, attendees_of, is_schedulable, keyed, main_components, object_organizer, parse_calendar, sequence, value,
 };
 use super::types::{Agent, Scheduling};
 use crate::content::unescape;
@@ -25,8 +24,8 @@ pub fn scheduling(text: &str) -> Option<Scheduling> {
     Some(Scheduling {
         uid: value(first, "UID").map(|u| u.trim().to_owned()).unwrap_or_default(),
         organizer: address(organizer),
-        organizer_agent: Agent::parse(param(organizer, "SCHEDULE-AGENT")),
-        organizer_cn: param(organizer, "CN").map(str::to_owned),
+        organizer_agent: Agent::parse(organizer.param("SCHEDULE-AGENT")),
+        organizer_cn: organizer.param("CN").map(str::to_owned),
         attendees: attendees_of(nodes),
         summary: order.iter().find_map(|&i| value(&root.children[i], "SUMMARY")).map(unescape),
         sequence: comps.iter().map(|&i| sequence(&root.children[i])).max().unwrap_or(0),

@@ -42,11 +42,6 @@ pub(crate) fn is_schedulable(root: &Node) -> bool {
     main_components(root).first().is_some_and(|&i| matches!(root.children[i].name.as_str(), "VEVENT" | "VTODO"))
 }
 
-/// The first value of a parameter.
-pub(crate) fn param<'a>(line: &'a Line, name: &str) -> Option<&'a str> {
-    line.params.iter().find(|(n, _)| n == name).and_then(|(_, v)| v.first()).map(String::as_str)
-}
-
 /// Sets a parameter to one value (replacing it in place, else appending).
 pub(crate) fn set_param(line: &mut Line, name: &str, value: &str) {
     match line.params.iter_mut().find(|(n, _)| n == name) {
@@ -73,7 +68,7 @@ pub(crate) fn value<'a>(node: &'a Node, name: &str) -> Option<&'a str> {
 /// Sets a single-valued property (value and no parameters), in place if present,
 /// else after UID (or at the end).
 pub(crate) fn set_value(node: &mut Node, name: &str, value: &str) {
-    let line = Line { name: name.to_owned(), params: Vec::new(), value: value.to_owned() };
+    let line = Line::new(name, Vec::new(), value);
     set_line(node, line);
 }
 
@@ -139,7 +134,7 @@ pub(crate) fn parse_local(v: &str) -> Option<NaiveDateTime> {
 
 /// The key of one line holding a single date value (RECURRENCE-ID).
 pub(crate) fn line_date_key(line: &Line) -> String {
-    date_key(&line.value, param(line, "TZID"))
+    date_key(&line.value, line.param("TZID"))
 }
 
 /// The component key: `None` for the master, the RECURRENCE-ID key for an override.
@@ -155,7 +150,7 @@ pub(crate) fn exdate_keys(node: &Node) -> BTreeSet<String> {
 /// The keys of every value of a date-list property (EXDATE, RDATE).
 pub(crate) fn date_list_keys(node: &Node, name: &str) -> BTreeSet<String> {
     node.props(name)
-        .flat_map(|l| l.value.split(',').map(move |v| date_key(v, param(l, "TZID"))).collect::<Vec<_>>())
+        .flat_map(|l| l.value.split(',').map(move |v| date_key(v, l.param("TZID"))).collect::<Vec<_>>())
         .collect()
 }
 
@@ -194,7 +189,7 @@ pub(crate) fn attendee_lines_mut<'a>(node: &'a mut Node, addr: &'a str) -> impl 
 
 /// The upper-cased PARTSTAT of an ATTENDEE line (NEEDS-ACTION when absent).
 pub(crate) fn partstat(line: &Line) -> String {
-    param(line, "PARTSTAT").map_or_else(|| "NEEDS-ACTION".to_owned(), |p| p.trim().to_ascii_uppercase())
+    line.param("PARTSTAT").map_or_else(|| "NEEDS-ACTION".to_owned(), |p| p.trim().to_ascii_uppercase())
 }
 
 /// The [`Attendee`] view of an ATTENDEE line.
@@ -202,10 +197,10 @@ pub(crate) fn attendee_of(line: &Line) -> Attendee {
     Attendee {
         address: address(line),
         partstat: partstat(line),
-        agent: Agent::parse(param(line, "SCHEDULE-AGENT")),
-        cutype: param(line, "CUTYPE").map_or_else(|| "INDIVIDUAL".to_owned(), |c| c.trim().to_ascii_uppercase()),
-        force_send: param(line, "SCHEDULE-FORCE-SEND").map(str::to_owned),
-        cn: param(line, "CN").map(str::to_owned),
+        agent: Agent::parse(line.param("SCHEDULE-AGENT")),
+        cutype: line.param("CUTYPE").map_or_else(|| "INDIVIDUAL".to_owned(), |c| c.trim().to_ascii_uppercase()),
+        force_send: line.param("SCHEDULE-FORCE-SEND").map(str::to_owned),
+        cn: line.param("CN").map(str::to_owned),
     }
 }
 
@@ -233,7 +228,7 @@ pub(crate) fn attendee_set(node: &Node) -> BTreeSet<String> {
 fn fingerprint(node: &Node, names: &[&str]) -> Vec<String> {
     let mut out = Vec::new();
     for line in node.lines.iter().filter(|l| names.contains(&l.name.as_str())) {
-        let tzid = param(line, "TZID");
+        let tzid = line.param("TZID");
         match line.name.as_str() {
             "DTSTART" | "DTEND" | "DUE" | "EXDATE" | "RDATE" => {
                 for v in line.value.split(',') {
@@ -266,7 +261,7 @@ pub(crate) fn exdates_removed(old: &Node, new: &Node) -> bool {
 /// Every TZID parameter used in a component (and its sub-components).
 pub(crate) fn tzids(node: &Node, out: &mut BTreeSet<String>) {
     for line in &node.lines {
-        if let Some(z) = param(line, "TZID") {
+        if let Some(z) = line.param("TZID") {
             out.insert(z.to_owned());
         }
     }

@@ -3,9 +3,9 @@
 use serde_json::{Value, json};
 
 use super::JsonError;
-use super::lines::{self, Comp, Prop, is_name};
 use super::props::{jprop, params_from_json, params_to_json, values_from_json, values_to_json, write};
 use super::values::is_duration;
+use crate::content::{self, Line, Node, is_name};
 
 /// The default value type of an iCalendar property (RFC 5545 §3.7–3.8, RFC 7986
 /// §5); `None` for X- and unregistered properties.
@@ -39,8 +39,8 @@ fn is_structured(name: &str) -> bool {
 }
 
 /// The jCal type: the VALUE parameter, else the default refined by the value's form.
-fn value_type(p: &Prop) -> String {
-    if let Some(v) = p.param("VALUE").and_then(|v| v.first()) {
+fn value_type(p: &Line) -> String {
+    if let Some(v) = p.param("VALUE") {
         return v.to_ascii_lowercase();
     }
     let first = p.value.split(',').next().unwrap_or_default();
@@ -55,13 +55,15 @@ fn value_type(p: &Prop) -> String {
             }
         }
         "TRIGGER" if !first.is_empty() && !is_duration(first) => "date-time",
-        "ATTACH" if p.param("ENCODING").is_some_and(|e| e.iter().any(|e| e.eq_ignore_ascii_case("BASE64"))) => "binary",
+        "ATTACH" if p.param_values("ENCODING").is_some_and(|e| e.iter().any(|e| e.eq_ignore_ascii_case("BASE64"))) => {
+            "binary"
+        }
         name => default_type(name).unwrap_or("unknown"),
     }
     .to_owned()
 }
 
-fn prop_to_json(p: &Prop) -> Result<Value, JsonError> {
+fn prop_to_json(p: &Line) -> Result<Value, JsonError> {
     let ty = value_type(p);
     let values = values_to_json(&p.name, &ty, &p.value, is_structured(&p.name), false, is_multi(&p.name))?;
     let mut arr = vec![
@@ -73,9 +75,9 @@ fn prop_to_json(p: &Prop) -> Result<Value, JsonError> {
     Ok(Value::Array(arr))
 }
 
-fn comp_to_json(c: &Comp) -> Result<Value, JsonError> {
-    let props = c.props.iter().map(prop_to_json).collect::<Result<Vec<_>, _>>()?;
-    let comps = c.comps.iter().map(comp_to_json).collect::<Result<Vec<_>, _>>()?;
+fn comp_to_json(c: &Node) -> Result<Value, JsonError> {
+    let props = c.lines.iter().map(prop_to_json).collect::<Result<Vec<_>, _>>()?;
+    let comps = c.children.iter().map(comp_to_json).collect::<Result<Vec<_>, _>>()?;
     Ok(json!([c.name.to_ascii_lowercase(), props, comps]))
 }
 
@@ -86,7 +88,7 @@ fn comp_to_json(c: &Comp) -> Result<Value, JsonError> {
 /// component other than `VCALENDAR`, and values JSON cannot carry (a non-numeric
 /// INTEGER or FLOAT, a BOOLEAN other than TRUE/FALSE, a RECUR without FREQ).
 pub fn icalendar_to_jcal(text: &str) -> Result<Value, JsonError> {
-    let comps = lines::parse(text)?;
+    let comps = content::parse_all(text)?;
     if let Some(other) = comps.iter().find(|c| c.name != "VCALENDAR") {
         return Err(JsonError::text(0, format!("top-level component {} is not VCALENDAR", other.name)));
     }
@@ -118,14 +120,14 @@ fn write_comp(out: &mut String, v: &Value) -> Result<(), JsonError> {
         return Err(JsonError::shape(format!("bad component name {name:?}")));
     }
     let name = name.to_ascii_uppercase();
-    lines::write_line(out, None, "BEGIN", &[], &name);
+    content::write_line(&Line::new("BEGIN", Vec::new(), name.as_str()), out);
     for p in props {
         write_prop(out, p)?;
     }
     for c in comps {
         write_comp(out, c)?;
     }
-    lines::write_line(out, None, "END", &[], &name);
+    content::write_line(&Line::new("END", Vec::new(), name), out);
     Ok(())
 }
 

@@ -3,8 +3,8 @@
 use serde_json::{Value, json};
 
 use super::JsonError;
-use super::lines::{self, Comp, Prop};
 use super::props::{jprop, params_from_json, params_to_json, values_from_json, values_to_json, write};
+use crate::content::{self, Line, Node};
 
 /// The default value type of a vCard 4.0 property (RFC 6350 §6, RFC 6474, RFC
 /// 6715, RFC 8605), plus the vCard 3.0 text properties; `None` for X- and
@@ -57,13 +57,14 @@ fn has_scheme(s: &str) -> bool {
 
 /// vCard 3.0 → 4.0 forms: inline binary as a `data:` URI, `GEO:lat;lon` as a
 /// `geo:` URI, `TYPE="a,b"` as two TYPE values.
-fn upgrade(p: &Prop) -> Prop {
+fn upgrade(p: &Line) -> Line {
     let mut p = p.clone();
     for (_, values) in p.params.iter_mut().filter(|(n, _)| n == "TYPE") {
         *values = values.iter().flat_map(|v| v.split(',')).map(str::to_owned).collect();
     }
-    let binary =
-        p.param("ENCODING").is_some_and(|e| e.iter().any(|e| matches!(e.as_str(), "b" | "B" | "BASE64" | "base64")));
+    let binary = p
+        .param_values("ENCODING")
+        .is_some_and(|e| e.iter().any(|e| matches!(e.as_str(), "b" | "B" | "BASE64" | "base64")));
     let class = match p.name.as_str() {
         "PHOTO" | "LOGO" => Some("image"),
         "SOUND" => Some("audio"),
@@ -71,7 +72,7 @@ fn upgrade(p: &Prop) -> Prop {
         _ => None,
     };
     if let (true, Some(class)) = (binary, class) {
-        let media = p.param("TYPE").and_then(|t| t.first()).map(|t| t.to_ascii_lowercase());
+        let media = p.param("TYPE").map(|t| t.to_ascii_lowercase());
         let mime = match media {
             Some(m) if m.contains('/') => m,
             Some(m) => format!("{class}/{m}"),
@@ -88,8 +89,8 @@ fn upgrade(p: &Prop) -> Prop {
 }
 
 /// The jCard type: the VALUE parameter, else the default refined by the value's form.
-fn value_type(p: &Prop) -> String {
-    match p.param("VALUE").and_then(|v| v.first()).map(|v| v.to_ascii_lowercase()) {
+fn value_type(p: &Line) -> String {
+    match p.param("VALUE").map(|v| v.to_ascii_lowercase()) {
         Some(v) => v,
         None if p.name == "TZ" && is_offset(&p.value) => "utc-offset".to_owned(),
         None if p.name == "UID" && !has_scheme(&p.value) => "text".to_owned(),
@@ -97,7 +98,7 @@ fn value_type(p: &Prop) -> String {
     }
 }
 
-fn prop_to_json(p: &Prop) -> Result<Value, JsonError> {
+fn prop_to_json(p: &Line) -> Result<Value, JsonError> {
     let p = upgrade(p);
     let ty = value_type(&p);
     let mut params = params_to_json(&p.params, &["VALUE"]);
@@ -110,12 +111,12 @@ fn prop_to_json(p: &Prop) -> Result<Value, JsonError> {
     Ok(Value::Array(arr))
 }
 
-fn card_to_json(c: &Comp) -> Result<Value, JsonError> {
-    if let Some(child) = c.comps.first() {
+fn card_to_json(c: &Node) -> Result<Value, JsonError> {
+    if let Some(child) = c.children.first() {
         return Err(JsonError::text(0, format!("nested {} in a vCard", child.name)));
     }
     let mut props = vec![json!(["version", {}, "text", "4.0"])];
-    for p in c.props.iter().filter(|p| p.name != "VERSION") {
+    for p in c.lines.iter().filter(|p| p.name != "VERSION") {
         props.push(prop_to_json(p)?);
     }
     Ok(json!(["vcard", props]))
@@ -130,7 +131,7 @@ fn card_to_json(c: &Comp) -> Result<Value, JsonError> {
 /// lines, unbalanced `BEGIN`/`END`, a top-level component other than `VCARD`, and
 /// values JSON cannot carry (a non-numeric INTEGER or FLOAT, a bad BOOLEAN).
 pub fn vcard_to_jcard(text: &str) -> Result<Value, JsonError> {
-    let comps = lines::parse(text)?;
+    let comps = content::parse_all(text)?;
     if let Some(other) = comps.iter().find(|c| c.name != "VCARD") {
         return Err(JsonError::text(0, format!("top-level component {} is not VCARD", other.name)));
     }
@@ -163,14 +164,14 @@ fn write_card(out: &mut String, v: &Value) -> Result<(), JsonError> {
     if !name.eq_ignore_ascii_case("vcard") {
         return Err(JsonError::shape(format!("{name:?} is not \"vcard\"")));
     }
-    lines::write_line(out, None, "BEGIN", &[], "VCARD");
-    lines::write_line(out, None, "VERSION", &[], "4.0");
+    content::write_line(&Line::new("BEGIN", Vec::new(), "VCARD"), out);
+    content::write_line(&Line::new("VERSION", Vec::new(), "4.0"), out);
     for p in props {
         if jprop(p)?.name != "version" {
             write_prop(out, p)?;
         }
     }
-    lines::write_line(out, None, "END", &[], "VCARD");
+    content::write_line(&Line::new("END", Vec::new(), "VCARD"), out);
     Ok(())
 }
 

@@ -46,7 +46,6 @@
 
 mod jcal;
 mod jcard;
-mod lines;
 mod props;
 mod recur;
 mod values;
@@ -111,6 +110,12 @@ impl std::fmt::Display for JsonError {
 }
 
 impl std::error::Error for JsonError {}
+
+impl From<crate::content::ContentError> for JsonError {
+    fn from(e: crate::content::ContentError) -> Self {
+        JsonError::text(e.line, e.kind.to_string())
+    }
+}
 
 /// Parses a jCal body (bytes as received) into iCalendar text.
 pub fn jcal_bytes_to_icalendar(body: &[u8]) -> Result<String, JsonError> {

@@ -4,8 +4,8 @@
 use serde_json::{Map, Value};
 
 use super::JsonError;
-use super::lines::{self, is_name};
 use super::values::{from_json, split_unescaped, to_json};
+use crate::content::{self, Line, is_name};
 
 /// The parameters as a jCal/jCard object: lower-case names, one value as a string,
 /// several as an array. Parameters named in `skip` (upper-case) are left out.
@@ -144,6 +144,12 @@ pub(crate) fn write(
     if let Some(g) = group.filter(|g| !is_name(g)) {
         return Err(JsonError::value(name, format!("bad group name {g:?}")));
     }
-    lines::write_line(out, group, &name.to_ascii_uppercase(), params, value);
+    let line = Line {
+        group: group.map(str::to_owned),
+        name: name.to_ascii_uppercase(),
+        params: params.to_vec(),
+        value: value.to_owned(),
+    };
+    content::write_line(&line, out);
     Ok(())
 }

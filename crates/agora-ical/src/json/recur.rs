@@ -99,7 +99,7 @@ pub(crate) fn from_json(prop: &str, v: &Value) -> Result<String, JsonError> {
     keys.sort_by_key(|k| (ORDER.iter().position(|o| o == k).unwrap_or(ORDER.len()), k.as_str()));
     let mut parts = Vec::with_capacity(keys.len());
     for key in keys {
-        if !super::lines::is_name(key) {
+        if !crate::content::is_name(key) {
             return Err(JsonError::value(prop, format!("bad rule part name {key:?}")));
         }
         let value = match &map[key] {
