@@ -1,4 +1,6 @@
-//! The `If` header (RFC 4918 §10.4) and the lock check every write makes.
+//! The `If` header (RFC 4918 §10.4). The lock rule every write obeys is the
+//! core's: the tokens submitted here are handed to it, and each write checks
+//! the locks it touches inside its own transaction.
 //!
 //! The header is a disjunction of lists, each a conjunction of conditions on a
 //! resource (the request URI, or the one its tag names): a state token is true
@@ -102,23 +104,5 @@ async fn state_of(dav: &Dav<'_>, r: &Resource) -> Result<(Option<String>, Vec<St
 pub async fn submit(dav: &Dav<'_>, headers: &HeaderMap, request_path: &str, r: &Resource) -> Result<(), HttpError> {
     let submitted = evaluate(dav, headers, request_path, r).await?;
     dav.res.submit_lock_tokens(submitted);
-    Ok(())
-}
-
-/// [`submit`], then the core's lock rule ahead of a write it does not check
-/// in its transaction (PROPPATCH, MKCOL, LOCK of an unmapped URL): `recursive`
-/// for operations on a whole tree, `membership` when a member is added or removed.
-pub async fn check_write(
-    dav: &Dav<'_>,
-    headers: &HeaderMap,
-    request_path: &str,
-    r: &Resource,
-    recursive: bool,
-    membership: bool,
-) -> Result<(), HttpError> {
-    submit(dav, headers, request_path, r).await?;
-    if let Some(path) = lock_path(dav, r).await? {
-        dav.res.check_locks(&path, recursive, membership).await?;
-    }
     Ok(())
 }

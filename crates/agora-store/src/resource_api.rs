@@ -14,7 +14,7 @@ pub trait ResourceStore: Send + Sync + 'static {
 
     /// Creates one collection, or fails with [`crate::Conflict::Path`]. Records the
     /// new member in its parent's change log.
-    async fn create_collection(&self, new: &NewCollection, now: i64) -> Result<Collection>;
+    async fn create_collection(&self, new: &NewCollection, rules: &crate::WriteRules, now: i64) -> Result<Collection>;
 
     /// The collection at a decoded path (ending with `/`).
     async fn collection(&self, path: &str) -> Result<Option<Collection>>;
@@ -57,7 +57,13 @@ pub trait ResourceStore: Send + Sync + 'static {
     async fn collection_properties(&self, id: CollectionId) -> Result<Vec<(String, String)>>;
 
     /// Applies PROPPATCH operations to a collection, all or nothing.
-    async fn patch_collection(&self, id: CollectionId, changes: &[PropertyChange], now: i64) -> Result<()>;
+    async fn patch_collection(
+        &self,
+        id: CollectionId,
+        changes: &[PropertyChange],
+        rules: &crate::WriteRules,
+        now: i64,
+    ) -> Result<()>;
 
     /// Object metadata of a collection's members, ordered by name.
     async fn object_metas(&self, collection: CollectionId) -> Result<Vec<ObjectMeta>>;
@@ -198,7 +204,13 @@ pub trait ResourceStore: Send + Sync + 'static {
     async fn object_properties(&self, object_id: i64) -> Result<Vec<(String, String)>>;
 
     /// Applies PROPPATCH operations to an object, all or nothing.
-    async fn patch_object(&self, object_id: i64, changes: &[PropertyChange]) -> Result<()>;
+    async fn patch_object(
+        &self,
+        object_id: i64,
+        changes: &[PropertyChange],
+        rules: &crate::WriteRules,
+        now: i64,
+    ) -> Result<()>;
 
     /// Members changed after revision `since`, oldest first, at most `limit`, and
     /// the collection's current revision.

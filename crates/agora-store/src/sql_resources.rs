@@ -762,9 +762,10 @@ macro_rules! sql_resource_store {
                     Ok(())
                 }
 
-                async fn create_collection(&self, new: &NewCollection, now: i64) -> Result<Collection> {
+                async fn create_collection(&self, new: &NewCollection, rules: &WriteRules, now: i64) -> Result<Collection> {
                     let _t = OpTimer::start("create_collection");
                     let (mut tx, _w) = self.write_tx(Scope::All).await?;
+                    let used = begin_rules(&mut tx, rules).await?;
                     if collection_id_at(&mut tx, &new.path).await?.is_some() {
                         return Err(StoreError::Conflict(Conflict::Path(new.path.clone())));
                     }
@@ -788,6 +789,7 @@ macro_rules! sql_resource_store {
                         .fetch_one(&mut *tx)
                         .await?;
                     let created = collection_from_row(&row)?;
+                    end_rules(&mut tx, rules, true, used, now).await?;
                     tx.commit().await?;
                     Ok(created)
                 }
@@ -938,15 +940,23 @@ macro_rules! sql_resource_store {
                     Ok(props)
                 }
 
-                async fn patch_collection(&self, id: CollectionId, changes: &[PropertyChange], now: i64) -> Result<()> {
+                async fn patch_collection(
+                    &self,
+                    id: CollectionId,
+                    changes: &[PropertyChange],
+                    rules: &WriteRules,
+                    now: i64,
+                ) -> Result<()> {
                     let _t = OpTimer::start("patch_collection");
                     let (mut tx, _w) = self.write_tx(Scope::All).await?;
+                    let used = begin_rules(&mut tx, rules).await?;
                     apply_changes(&mut tx, "collection_properties", "collection_id", id, changes).await?;
                     sqlx::query("UPDATE collections SET modified_at = $2 WHERE id = $1")
                         .bind(id)
                         .bind(now)
                         .execute(&mut *tx)
                         .await?;
+                    end_rules(&mut tx, rules, false, used, now).await?;
                     tx.commit().await?;
                     Ok(())
                 }
@@ -1334,10 +1344,18 @@ macro_rules! sql_resource_store {
                     Ok(properties(&self.pool, "object_properties", "object_id", object_id).await?)
                 }
 
-                async fn patch_object(&self, object_id: i64, changes: &[PropertyChange]) -> Result<()> {
+                async fn patch_object(
+                    &self,
+                    object_id: i64,
+                    changes: &[PropertyChange],
+                    rules: &WriteRules,
+                    now: i64,
+                ) -> Result<()> {
                     let _t = OpTimer::start("patch_object");
                     let (mut tx, _w) = self.write_tx(Scope::Nothing).await?;
+                    let used = begin_rules(&mut tx, rules).await?;
                     apply_changes(&mut tx, "object_properties", "object_id", object_id, changes).await?;
+                    end_rules(&mut tx, rules, false, used, now).await?;
                     tx.commit().await?;
                     Ok(())
                 }

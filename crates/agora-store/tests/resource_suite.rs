@@ -235,7 +235,7 @@ async fn uid_conflicts_name_the_existing_object(o: Opened) {
     .await
     .unwrap();
     // The same UID in another collection is fine.
-    s.create_collection(&calendar(o.owner, "home"), 5).await.unwrap();
+    s.create_collection(&calendar(o.owner, "home"), &agora_store::WriteRules::NONE, 5).await.unwrap();
     let home = s.collection("calendars/alice/home/").await.unwrap().unwrap();
     s.put_object(home.id, "x.ics", &event("same-uid", "c"), &WriteCondition::Always, &agora_store::WriteRules::NONE, 6)
         .await
@@ -345,12 +345,26 @@ async fn collections_nest_and_delete_recursively(o: Opened) {
         grants: Vec::new(),
     };
     let home = s.collection("calendars/alice/").await.unwrap().unwrap();
-    let top = s.create_collection(&plain("calendars/alice/dir/", "calendars/alice/"), 1).await.unwrap();
-    let sub = s.create_collection(&plain("calendars/alice/dir/sub/", "calendars/alice/dir/"), 2).await.unwrap();
+    let top = s
+        .create_collection(&plain("calendars/alice/dir/", "calendars/alice/"), &agora_store::WriteRules::NONE, 1)
+        .await
+        .unwrap();
+    let sub = s
+        .create_collection(
+            &plain("calendars/alice/dir/sub/", "calendars/alice/dir/"),
+            &agora_store::WriteRules::NONE,
+            2,
+        )
+        .await
+        .unwrap();
     assert_eq!(sub.parent_id, Some(top.id));
-    let err = s.create_collection(&plain("calendars/alice/dir/", "calendars/alice/"), 3).await;
+    let err = s
+        .create_collection(&plain("calendars/alice/dir/", "calendars/alice/"), &agora_store::WriteRules::NONE, 3)
+        .await;
     assert!(matches!(err, Err(StoreError::Conflict(Conflict::Path(_)))));
-    let err = s.create_collection(&plain("calendars/alice/x/y/", "calendars/alice/x/"), 3).await;
+    let err = s
+        .create_collection(&plain("calendars/alice/x/y/", "calendars/alice/x/"), &agora_store::WriteRules::NONE, 3)
+        .await;
     assert!(matches!(err, Err(StoreError::Conflict(Conflict::NoParent(_)))));
     s.put_object(
         sub.id,
@@ -383,6 +397,7 @@ async fn proppatch_is_all_or_nothing_per_call(o: Opened) {
             PropertyChange::Set("{http://apple.com/ns/ical/}calendar-color".into(), color.into()),
             PropertyChange::Remove("{DAV:}displayname".into()),
         ],
+        &agora_store::WriteRules::NONE,
         9,
     )
     .await
@@ -393,9 +408,14 @@ async fn proppatch_is_all_or_nothing_per_call(o: Opened) {
         .put_object(c.id, "o.ics", &event("u", "x"), &WriteCondition::Always, &agora_store::WriteRules::NONE, 1)
         .await
         .unwrap();
-    s.patch_object(put.meta.id, &[PropertyChange::Set("{urn:x}p".into(), "<p xmlns=\"urn:x\">1</p>".into())])
-        .await
-        .unwrap();
+    s.patch_object(
+        put.meta.id,
+        &[PropertyChange::Set("{urn:x}p".into(), "<p xmlns=\"urn:x\">1</p>".into())],
+        &agora_store::WriteRules::NONE,
+        5,
+    )
+    .await
+    .unwrap();
     assert_eq!(s.object_properties(put.meta.id).await.unwrap().len(), 1);
 }
 

@@ -285,7 +285,9 @@ async fn another_process_writes_are_seen(o: Opened) {
     .await;
     b.set_password(alice.id, "new-hash").await.unwrap();
     assert_eq!(a.auth_epoch(alice.id).await.unwrap(), Some(epoch + 1), "credential changes count at once");
-    b.patch_collection(c.id, &[PropertyChange::Remove("{urn:x}p".into())], 4).await.unwrap();
+    b.patch_collection(c.id, &[PropertyChange::Remove("{urn:x}p".into())], &agora_store::WriteRules::NONE, 4)
+        .await
+        .unwrap();
     eventually("the other process's property change", async || a.collection_properties(c.id).await.unwrap().is_empty())
         .await;
     b.delete_collection(c.id, &agora_store::WriteRules::NONE, 5).await.unwrap();

@@ -350,12 +350,16 @@ impl<'a> Resources<'a> {
     /// sharee changes only their own view (RFC: each sharee's display name, colour
     /// and alarms are their own).
     pub async fn patch_collection(&self, c: &Collection, changes: &[PropertyChange]) -> Result<()> {
+        let lock_path = self.lock_path(c, "").await?;
         if let Some(share) = c.share_id {
             self.authorize(c, Access::ReadFreeBusy).await?;
+            // The sharee's own names for the share: the owner's locks still hold.
+            self.check_locks(&lock_path, false, false).await?;
             return Ok(self.store().patch_share(share, changes).await?);
         }
         self.authorize(c, Access::Write).await?;
-        Ok(self.store().patch_collection(c.id, changes, now()).await?)
+        let rules = self.write_rules(Self::lock_checks(&lock_path, false), None);
+        Ok(self.store().patch_collection(c.id, changes, &rules, now()).await?)
     }
 
     /// Creates a collection (MKCOL, MKCALENDAR, extended MKCOL) below `parent_path`.
@@ -412,7 +416,9 @@ impl<'a> Resources<'a> {
             source,
             grants: Vec::new(),
         };
-        Ok(self.store().create_collection(&new, now()).await?)
+        // A server-filled collection (a subscription) is made for the user like theirs.
+        let rules = self.write_rules(Self::lock_checks(path, false), None);
+        Ok(self.store().create_collection(&new, &rules, now()).await?)
     }
 
     /// Deletes a collection with its contents. Homes and schedule boxes stay.
@@ -580,7 +586,8 @@ impl<'a> Resources<'a> {
     /// Applies a PROPPATCH to an object.
     pub async fn patch_object(&self, c: &Collection, object: &ObjectMeta, changes: &[PropertyChange]) -> Result<()> {
         self.authorize(c, Access::Write).await?;
-        Ok(self.store().patch_object(object.id, changes).await?)
+        let rules = self.write_rules(Self::lock_checks(&self.lock_path(c, &object.name).await?, false), None);
+        Ok(self.store().patch_object(object.id, changes, &rules, now()).await?)
     }
 }
 

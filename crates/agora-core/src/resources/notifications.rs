@@ -132,6 +132,8 @@ impl Resources<'_> {
             .patch_object(
                 put.meta.id,
                 &[agora_store::PropertyChange::Set(format!("{{{CS}}}notificationtype"), kind_xml)],
+                &agora_store::WriteRules::NONE,
+                now(),
             )
             .await?;
         Ok(())

@@ -20,7 +20,8 @@ pub async fn mkcol(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> {
     let is_mkcalendar = req.method().as_str() == "MKCALENDAR";
     let resource = dav.resolve(req.uri().path(), Access::Write).await?;
     if matches!(resource, Resource::Missing { parent: Some(_), .. }) {
-        conditions::check_write(dav, req.headers(), req.uri().path(), &resource, false, true).await?;
+        // The core checks the parent's locks inside the write.
+        conditions::submit(dav, req.headers(), req.uri().path(), &resource).await?;
     }
     let path = match resource {
         Resource::Missing { path, parent: Some(_) } => {

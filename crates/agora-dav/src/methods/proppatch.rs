@@ -28,7 +28,8 @@ pub async fn proppatch(dav: &Dav<'_>, req: Request) -> Result<Response, HttpErro
     if matches!(resource, Resource::Missing { .. }) {
         return Err(HttpError::NotFound);
     }
-    conditions::check_write(dav, &parts.headers, &path, &resource, false, false).await?;
+    // The core checks the locks inside the write.
+    conditions::submit(dav, &parts.headers, &path, &resource).await?;
     if let Resource::Proxy(owner, write) = &resource {
         return set_delegates(dav, owner, *write, &resource.href(), ops).await;
     }
