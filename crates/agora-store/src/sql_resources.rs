@@ -1407,30 +1407,9 @@ macro_rules! sql_resource_store {
                     }
                     let _t = OpTimer::start("locks_near");
                     let stamp = self.cache.stamp();
-                    // Candidate roots: the path and each ancestor; plus, when asked,
-                    // everything below. Paths are short, so the list is small.
-                    let mut roots = vec![path.to_owned()];
-                    let mut cut = path.trim_end_matches('/');
-                    while let Some(i) = cut.rfind('/') {
-                        cut = &cut[..i];
-                        roots.push(format!("{cut}/"));
-                    }
-                    let sql = format!(
-                        "SELECT token, path, depth_infinity, exclusive, owner_xml, principal_id, timeout_secs, expires_at \
-                         FROM locks WHERE expires_at > $1 AND (path IN ({}){})",
-                        placeholders(2, roots.len()),
-                        if descendants { format!(" OR substr(path, 1, CAST(${} AS INTEGER)) = ${}", roots.len() + 2, roots.len() + 3) } else { String::new() }
-                    );
-                    let mut q = sqlx::query(&sql).bind(now);
-                    for r in &roots {
-                        q = q.bind(r);
-                    }
-                    if descendants {
-                        let prefix = if path.ends_with('/') { path.to_owned() } else { format!("{path}/") };
-                        q = q.bind(prefix.chars().count() as i64).bind(prefix);
-                    }
-                    let rows = q.fetch_all(&self.pool).await?;
-                    let locks = rows.iter().map(lock_from_row).collect::<Result<Vec<_>, sqlx::Error>>()?;
+                    let below = if descendants { vec![path.to_owned()] } else { Vec::new() };
+                    let mut conn = self.pool.acquire().await?;
+                    let locks = locks_at(&mut conn, &lock_roots(path), &below, now).await?;
                     self.cache.put_locks(path, descendants, locks.clone(), stamp);
                     Ok(locks)
                 }
