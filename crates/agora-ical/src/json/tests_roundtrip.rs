@@ -219,3 +219,27 @@ fn error_messages() {
     let e = jcal_to_icalendar(&json!(["vcalendar", [], [["vevent"]]])).unwrap_err();
     assert!(matches!(e, JsonError::Shape(_)) && e.to_string().starts_with("not a jCal/jCard value: "));
 }
+
+/// Found by fuzz/fuzz_targets/jcal.rs: `VALUE=BINARY` without `ENCODING` gave
+/// jCal without `encoding`, the text written back had `ENCODING=BASE64`, and
+/// the jCal of that text had it: the round trip changed the jCal.
+#[test]
+fn binary_without_encoding_round_trips() {
+    let text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:b\r\n\
+        ATTACH;X-A=1;VALUE=BINARY:aGVsbG8=\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let first = icalendar_to_jcal(text).unwrap();
+    let again = icalendar_to_jcal(&jcal_to_icalendar(&first).unwrap()).unwrap();
+    assert_eq!(again, first);
+    assert_eq!(first[2][0][1][1][1]["encoding"], json!("BASE64"));
+}
+
+/// Found by fuzz/fuzz_targets/jcard.rs: a raw CR inside a text value went to
+/// jCard as CR, came back as `\n`, and the next jCard had LF.
+#[test]
+fn raw_cr_in_text_round_trips() {
+    let text = "BEGIN:VCARD\r\nVERSION:4.0\r\nUID:u\r\nNOTE:a\rb\r\nEND:VCARD\r\n";
+    let first = vcard_to_jcard(text).unwrap();
+    assert_eq!(first[1][2][3], json!("a\nb"));
+    let again = vcard_to_jcard(&jcard_to_vcard(&first).unwrap()).unwrap();
+    assert_eq!(again, first);
+}
