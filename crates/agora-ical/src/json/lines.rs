@@ -43,6 +43,13 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Comp>, JsonError> {
     let mut unfolded: Vec<(usize, String)> = Vec::new();
     for (n, raw) in text.split('\n').enumerate() {
         let raw = raw.strip_suffix('\r').unwrap_or(raw);
+        // Control characters other than HTAB are not allowed in a content line
+        // (RFC 5545 §3.1, RFC 6350 §3.3). A bare CR or a NUL read into JSON
+        // could not be written back as it was (the fuzz targets jcal and
+        // jcard found such round trips changing the value).
+        if let Some(c) = raw.chars().find(|c| c.is_control() && *c != '\t') {
+            return Err(JsonError::text(n + 1, format!("control character U+{:04X} in a content line", c as u32)));
+        }
         match (raw.strip_prefix([' ', '\t']), unfolded.last_mut()) {
             (Some(rest), Some((_, last))) => last.push_str(rest),
             _ if raw.trim().is_empty() => {}

@@ -7,8 +7,7 @@ use serde_json::{Number, Value};
 use super::JsonError;
 use super::recur;
 
-/// Undoes TEXT escapes (`\\` `\;` `\,` `\n`/`\N`; any other escaped character is kept);
-/// a raw CR becomes a line break.
+/// Undoes TEXT escapes (`\\` `\;` `\,` `\n`/`\N`; any other escaped character is kept).
 pub(crate) fn unescape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars();
@@ -19,10 +18,6 @@ pub(crate) fn unescape(s: &str) -> String {
                 Some(o) => out.push(o),
                 None => out.push('\\'),
             },
-            // A raw CR (not allowed in a value, RFC 5545 §3.1, but tolerated) is
-            // a line break, as `escape` writes it: reading it as such keeps
-            // text → JSON → text → JSON stable.
-            ('\r', false) => out.push('\n'),
             (c, false) => out.push(c),
         }
     }
