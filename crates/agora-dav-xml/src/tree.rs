@@ -132,9 +132,10 @@ fn check_char_refs(raw: &str) -> Result<(), XmlError> {
 }
 
 pub(crate) fn parse_document(body: &[u8], limits: &Limits) -> Result<Option<XElem>, XmlError> {
-    if let Ok(text) = std::str::from_utf8(body) {
-        check_char_refs(text)?;
-    }
+    // On the whole body, even when it is not UTF-8 (bytes that are not UTF-8
+    // may sit in a processing instruction the reader skips): a reference the
+    // check misses would be kept in a dead property that cannot be read back.
+    check_char_refs(&String::from_utf8_lossy(body))?;
     if let Some(i) = body.iter().position(|b| *b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) {
         return Err(XmlError::Malformed(format!(
             "control character 0x{:02X} at byte {i} is not allowed in XML",

@@ -199,3 +199,12 @@ fn characters_xml_forbids_are_refused() {
         assert!(matches!(parse_proppatch(body.as_bytes(), &limits), Err(XmlError::Malformed(_))), "{body}");
     }
 }
+
+/// Found by fuzz/fuzz_targets/proppatch.rs: in a body that is not UTF-8 (bytes
+/// in a processing instruction) the check of character references was skipped,
+/// so `&#;` reached a dead property that could not be parsed again.
+#[test]
+fn bad_char_ref_in_a_non_utf8_body_is_refused() {
+    let body = b"<?\xe1\xff?><D:propertyupdate xmlns:D=\"DAV:\" xmlns:Z=\"s\x7f\"><D:set><D:prop>e><Z:x &#=\"\"></Z:x></D:prop></D:set>mo</D:propertyupdate>";
+    assert!(parse_proppatch(body, &Limits::default()).is_err());
+}

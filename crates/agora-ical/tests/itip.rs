@@ -1049,3 +1049,12 @@ mod no_panics {
         }
     }
 }
+
+/// Found by fuzz/fuzz_targets/itip.rs: `UID:` with an empty value was taken as
+/// the message's UID.
+#[test]
+fn empty_uid_is_no_uid() {
+    let text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID: \r\n\
+        DTSTAMP:20260101T000000Z\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:b@x.example\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    assert!(parse_message(text).is_err());
+}

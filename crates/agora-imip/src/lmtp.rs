@@ -13,9 +13,11 @@ mod line_reader;
 mod session;
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
@@ -111,7 +113,7 @@ pub async fn serve(
             accepted = listener.accept() => match accepted {
                 Ok((stream, peer)) => {
                     tracing::debug!(%peer, "LMTP connection");
-                    sessions.spawn(session::run(stream, peer, Arc::clone(&handler), Arc::clone(&config), stopping.clone()));
+                    sessions.spawn(session::run(Box::new(stream), peer, Arc::clone(&handler), Arc::clone(&config), stopping.clone()));
                 }
                 Err(error) => {
                     // E.g. out of file descriptors: wait a little rather than spin.
@@ -128,6 +130,20 @@ pub async fn serve(
         log_end(done);
     }
     tracing::debug!("LMTP server stopped");
+}
+
+/// Runs one LMTP session on an already accepted connection (any byte stream:
+/// a socket the caller accepted, or an in-memory stream in tests and fuzzing),
+/// until the client quits or the stream ends. `peer` is only logged.
+pub async fn serve_connection(
+    stream: impl AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    peer: SocketAddr,
+    handler: Arc<dyn LmtpHandler>,
+    config: LmtpConfig,
+) {
+    // Never stopped from outside: the sender lives until the session ends.
+    let (_stop, stopping) = watch::channel(false);
+    session::run(Box::new(stream), peer, handler, Arc::new(config), stopping).await;
 }
 
 fn log_end(done: Result<(), tokio::task::JoinError>) {

@@ -157,3 +157,12 @@ fn random_bytes_never_panic() {
     let parsed = incoming::parse(&gmail).unwrap();
     assert_eq!(parsed.calendars, vec![fixture_text("gmail.ics")], "the inline calendar comes before the cut");
 }
+
+/// Found by fuzz/fuzz_targets/imip_message.rs: this nesting of multipart and
+/// message/rfc822 parts trips a debug assertion inside mail-parser; the
+/// message must be refused, not panic.
+#[test]
+fn multipart_without_subtype_inside_rfc822_is_refused_not_a_panic() {
+    let mail = b"\x01\x00ceived:Versin: 1.0\r\nContent-Type: multipart/; boundary=\"b1\"\r\n\r\n--b1\rtE;CUTY\nContent-Type: message/rfc822\r\n\r\nFVQ\xff\xff\xffpW0FMRU5EQVINCg==--b1\r\nContent-Type: message/rfc822\r\n\r\nFrm xextar\r\n\r\nBEGIN:VCAL:VCALENDAR\r\n--b1--\r\n";
+    assert!(incoming::parse(mail).is_err());
+}

@@ -24,6 +24,11 @@ pub enum ContentErrorKind {
     NotClosed(String),
     /// There is no component at all.
     NoComponent,
+    /// A control character other than HTAB (a bare CR, a NUL) in a content line
+    /// (RFC 5545 §3.1, RFC 6350 §3.3): strict reading refuses it, since what is
+    /// read could not be written back as it was (the jcal and jcard fuzz
+    /// targets found such round trips changing the value).
+    Control(char),
 }
 
 /// A fault in iCalendar or vCard text.
@@ -45,6 +50,7 @@ impl std::fmt::Display for ContentErrorKind {
             ContentErrorKind::PropertyOutside => f.write_str("property outside a component"),
             ContentErrorKind::NotClosed(name) => write!(f, "{name} is not closed"),
             ContentErrorKind::NoComponent => f.write_str("no component"),
+            ContentErrorKind::Control(c) => write!(f, "control character U+{:04X} in a content line", *c as u32),
         }
     }
 }
@@ -91,6 +97,15 @@ fn build(text: &str, mode: Mode) -> Result<Vec<Node>, ContentError> {
     let mut top = Vec::new();
     for logical in logical_lines(text) {
         let fault = |kind| ContentError { line: logical.number, kind };
+        if strict
+            && let Some(c) = logical
+                .raw
+                .split('\n')
+                .map(|l| l.strip_suffix('\r').unwrap_or(l))
+                .find_map(|l| l.chars().find(|c| c.is_control() && *c != '\t'))
+        {
+            return Err(fault(ContentErrorKind::Control(c)));
+        }
         let line = match logical.parse() {
             Ok(line) => line,
             Err(e) if strict => return Err(fault(ContentErrorKind::Line(e))),

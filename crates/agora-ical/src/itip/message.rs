@@ -17,7 +17,12 @@ pub fn parse_message(text: &str) -> Result<Message, ItipError> {
     }
     let mut uid: Option<String> = None;
     for c in &comps {
-        let u = value(c, "UID").map(str::trim).ok_or_else(|| ItipError::Malformed("component without UID".into()))?;
+        // An empty UID is no UID (found by the itip fuzz target): it would
+        // match every other object stored without one.
+        let u = value(c, "UID")
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .ok_or_else(|| ItipError::Malformed("component without UID".into()))?;
         match &uid {
             Some(first) if first != u => return Err(ItipError::Malformed("more than one UID".into())),
             Some(_) => {}

@@ -66,11 +66,14 @@ fn value_type(p: &Line) -> String {
 fn prop_to_json(p: &Line) -> Result<Value, JsonError> {
     let ty = value_type(p);
     let values = values_to_json(&p.name, &ty, &p.value, is_structured(&p.name), false, is_multi(&p.name))?;
-    let mut arr = vec![
-        Value::String(p.name.to_ascii_lowercase()),
-        Value::Object(params_to_json(&p.params, &["VALUE"])),
-        Value::String(ty),
-    ];
+    let mut params = params_to_json(&p.params, &["VALUE"]);
+    // A binary value is always written back with ENCODING=BASE64 (RFC 5545
+    // §3.3.1 requires it); saying so here too keeps a round trip stable when
+    // the text had `VALUE=BINARY` alone.
+    if ty == "binary" && !params.contains_key("encoding") {
+        params.insert("encoding".to_owned(), Value::String("BASE64".to_owned()));
+    }
+    let mut arr = vec![Value::String(p.name.to_ascii_lowercase()), Value::Object(params), Value::String(ty)];
     arr.extend(values);
     Ok(Value::Array(arr))
 }

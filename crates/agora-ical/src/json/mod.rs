@@ -41,6 +41,9 @@
 //!   UTF-8 sequence. A carriage return inside a TEXT value is written as `\n`
 //!   (and dropped from parameter values); other non-text values with a line
 //!   break are refused.
+//! * A content line holding a control character other than HTAB (a bare CR, a
+//!   NUL) is refused (RFC 5545 §3.1, RFC 6350 §3.3): it could not be written
+//!   back unchanged.
 //! * iCalendar properties that follow a sub-component in the text are moved
 //!   before the sub-components (jCal keeps the two lists apart).
 

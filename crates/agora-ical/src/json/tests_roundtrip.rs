@@ -219,3 +219,30 @@ fn error_messages() {
     let e = jcal_to_icalendar(&json!(["vcalendar", [], [["vevent"]]])).unwrap_err();
     assert!(matches!(e, JsonError::Shape(_)) && e.to_string().starts_with("not a jCal/jCard value: "));
 }
+
+/// Found by fuzz/fuzz_targets/jcal.rs: `VALUE=BINARY` without `ENCODING` gave
+/// jCal without `encoding`, the text written back had `ENCODING=BASE64`, and
+/// the jCal of that text had it: the round trip changed the jCal.
+#[test]
+fn binary_without_encoding_round_trips() {
+    let text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:b\r\n\
+        ATTACH;X-A=1;VALUE=BINARY:aGVsbG8=\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let first = icalendar_to_jcal(text).unwrap();
+    let again = icalendar_to_jcal(&jcal_to_icalendar(&first).unwrap()).unwrap();
+    assert_eq!(again, first);
+    assert_eq!(first[2][0][1][1][1]["encoding"], json!("BASE64"));
+}
+
+/// Found by fuzz/fuzz_targets/jcard.rs and jcal.rs: a raw CR (or NUL) inside
+/// a line went to JSON as it was and came back as `\n`, or was refused on the
+/// way back in a DTSTART: such lines are refused when read.
+#[test]
+fn control_characters_in_a_line_are_refused() {
+    let card = "BEGIN:VCARD\r\nVERSION:4.0\r\nUID:u\r\nNOTE:a\rb\r\nEND:VCARD\r\n";
+    assert!(vcard_to_jcard(card).is_err());
+    let event =
+        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:u\r\nDTSTART:20260101T10\r0000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    assert!(icalendar_to_jcal(event).is_err());
+    assert!(icalendar_to_jcal(&event.replace('\r', "").replace("T10", "T10\0")).is_err());
+    assert!(vcard_to_jcard("BEGIN:VCARD\r\nVERSION:4.0\r\nNOTE:tab\tok\r\nEND:VCARD\r\n").is_ok());
+}

@@ -3,9 +3,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use tokio::io::{AsyncWriteExt, BufReader};
-use tokio::net::TcpStream;
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, BufReader, ReadHalf, WriteHalf};
 use tokio::sync::watch;
 
 use super::command::{self, Command};
@@ -20,9 +18,17 @@ const MAX_ERRORS: u32 = 20;
 /// Longest reply text taken from a handler's refusal.
 const MAX_REPLY_TEXT: usize = 400;
 
+/// The connection, boxed so that a session runs on TCP and on in-memory streams
+/// (tests, fuzzing) alike.
+type Stream = Box<dyn Connection>;
+
+/// What a session reads from and writes to.
+pub(super) trait Connection: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Connection for T {}
+
 struct Session {
-    reader: BufReader<OwnedReadHalf>,
-    writer: OwnedWriteHalf,
+    reader: BufReader<ReadHalf<Stream>>,
+    writer: WriteHalf<Stream>,
     peer: SocketAddr,
     handler: Arc<dyn LmtpHandler>,
     config: Arc<LmtpConfig>,
@@ -44,13 +50,13 @@ enum Flow {
 
 /// Runs one session to its end; I/O errors just end it.
 pub(super) async fn run(
-    stream: TcpStream,
+    stream: Stream,
     peer: SocketAddr,
     handler: Arc<dyn LmtpHandler>,
     config: Arc<LmtpConfig>,
     stopping: watch::Receiver<bool>,
 ) {
-    let (reader, writer) = stream.into_split();
+    let (reader, writer) = tokio::io::split(stream);
     let mut session = Session {
         reader: BufReader::new(reader),
         writer,
