@@ -1,5 +1,7 @@
-//! The background re-index of the instance index (`Core::index_instances`), on
-//! SQLite and PostgreSQL.
+//! The server's maintenance of stored objects, on SQLite and PostgreSQL: the
+//! background re-index of the instance index (`Core::index_instances`) and the
+//! classification of objects stored before CLASS was read from the parsed
+//! object (`Core::classify_objects`, migration 0017).
 
 use std::sync::Arc;
 
@@ -47,7 +49,7 @@ async fn env(backend: Backend) -> Env {
     Env { core: Core::new(store.clone(), CoreConfig::default()), store, calendar, _dir: dir }
 }
 
-agora_testkit::on_both_stores!(async env; windows_running_out_are_extended);
+agora_testkit::on_both_stores!(async env; windows_running_out_are_extended, stored_objects_are_classified_from_their_parsed_form);
 
 const WEEKLY: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:weekly\r\n\
     DTSTAMP:20260101T000000Z\r\nDTSTART:20200106T090000Z\r\nDTEND:20200106T100000Z\r\nRRULE:FREQ=WEEKLY\r\n\
@@ -88,4 +90,44 @@ async fn windows_running_out_are_extended(e: Env) {
     let after = e.store.objects_in_time(e.calendar.id, Some(next_year.0), Some(next_year.1), false).await.unwrap();
     assert_eq!(after.matched.len(), 1, "a weekly event has an instance in any week");
     assert!(after.to_test.is_empty());
+}
+
+/// Objects the migration marked unclassified (-1) get the class of their parsed
+/// form, whatever its spelling; bytes that no longer parse stay hidden.
+async fn stored_objects_are_classified_from_their_parsed_form(e: Env) {
+    let event = |uid: &str, class: &str| {
+        format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:{uid}\r\n\
+             DTSTAMP:20260101T000000Z\r\nDTSTART:20260106T090000Z\r\n{class}SUMMARY:s\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        )
+    };
+    let cases = [
+        ("open", event("open", ""), 0),
+        ("mixed-case", event("mixed-case", "Class:PRIVATE\r\n"), 2),
+        ("folded", event("folded", "class;X-A=1:CONFI\r\n DENTIAL\r\n"), 1),
+        ("unknown", event("unknown", "CLASS:X-SECRET\r\n"), 2),
+        ("broken", "BEGIN:VCALENDAR\r\nnot iCalendar".to_owned(), 2),
+    ];
+    for (name, data, _) in &cases {
+        let object = NewObject {
+            uid: Some((*name).into()),
+            etag: format!("etag-{name}"),
+            content_type: "text/calendar".into(),
+            data: data.as_bytes().to_vec(),
+            component: Some("VEVENT".into()),
+            span_start: None,
+            span_end: None,
+            class: -1,
+            schedule_tag: None,
+            instances: None,
+        };
+        let always = WriteCondition::Always;
+        e.store.put_object(e.calendar.id, name, &object, &always, &WriteRules::NONE, 1).await.unwrap();
+    }
+    assert_eq!(e.core.classify_objects().await.unwrap(), cases.len());
+    for (name, _, class) in &cases {
+        let meta = e.store.object_meta(e.calendar.id, name).await.unwrap().unwrap();
+        assert_eq!(meta.class, *class, "{name}");
+    }
+    assert_eq!(e.core.classify_objects().await.unwrap(), 0, "nothing left to classify");
 }
