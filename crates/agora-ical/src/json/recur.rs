@@ -59,8 +59,14 @@ pub(crate) fn to_json(prop: &str, raw: &str) -> Result<Value, JsonError> {
         let (key, v) =
             part.split_once('=').ok_or_else(|| JsonError::value(prop, format!("rule part {part:?} has no '='")))?;
         let key = key.trim().to_ascii_lowercase();
-        if key.is_empty() || map.contains_key(&key) {
-            return Err(JsonError::value(prop, format!("empty or repeated rule part {key:?}")));
+        // The same rule as `from_json`, so a rule read from text is one jCal can
+        // carry back (the jcal fuzz target found `BYMON~TH=10` accepted here and
+        // refused there).
+        if !crate::content::is_name(&key) {
+            return Err(JsonError::value(prop, format!("bad rule part name {key:?}")));
+        }
+        if map.contains_key(&key) {
+            return Err(JsonError::value(prop, format!("repeated rule part {key:?}")));
         }
         if ["count", "interval"].contains(&key.as_str()) && v.parse::<u64>().is_err() {
             return Err(JsonError::value(prop, format!("{key} must be a positive integer, not {v:?}")));

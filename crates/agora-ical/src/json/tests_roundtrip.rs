@@ -246,3 +246,39 @@ fn control_characters_in_a_line_are_refused() {
     assert!(icalendar_to_jcal(&event.replace('\r', "").replace("T10", "T10\0")).is_err());
     assert!(vcard_to_jcard("BEGIN:VCARD\r\nVERSION:4.0\r\nNOTE:tab\tok\r\nEND:VCARD\r\n").is_ok());
 }
+
+/// Found by fuzz/fuzz_targets/jcal.rs: an RRULE part whose name is not a name
+/// (`BYMON~TH`) went to jCal and was refused on the way back; both directions now
+/// refuse it.
+#[test]
+fn rule_part_with_a_bad_name_is_refused_both_ways() {
+    let event = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:u\r\n\
+        DTSTART:20260101T100000Z\r\nRRULE:FREQ=YEARLY;BYMON~TH=10\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let err = icalendar_to_jcal(event).unwrap_err();
+    assert!(err.to_string().contains("BYMON~TH") || err.to_string().contains("bymon~th"), "{err}");
+    let good = event.replace("BYMON~TH", "BYMONTH");
+    let jcal = icalendar_to_jcal(&good).unwrap();
+    assert_eq!(icalendar_to_jcal(&jcal_to_icalendar(&jcal).unwrap()).unwrap(), jcal);
+}
+
+/// Found by fuzz/fuzz_targets/jcard.rs: a garbled date-and-or-time
+/// (`-EMBER:urn:uHOTO;X:group`, a `T` in it) went to jCard as it was and came
+/// back without its last `:` (read as a time), so the second round trip changed
+/// the card. Values that do not convert exactly are kept as they are both ways.
+#[test]
+fn garbled_date_value_round_trips() {
+    let card = "BEGIN:VCARD\r\nVERSION:4.0\r\nUID:u\r\nFN:a\r\n\
+        BDAY:-EMBER:urn:uHOTO;X:group\r\nEND:VCARD\r\n";
+    let first = vcard_to_jcard(card).unwrap();
+    let back = jcard_to_vcard(&first).unwrap();
+    assert!(back.contains("\r\nBDAY:-EMBER:urn:uHOTO;X:group\r\n"), "{back}");
+    assert_eq!(vcard_to_jcard(&back).unwrap(), first);
+    // A jCard value that is not one the text form gives is written as it is.
+    let jcard = json!(["vcard", [["version", {}, "text", "4.0"], ["bday", {}, "date-and-or-time", "x:yTa:b"]]]);
+    let text = jcard_to_vcard(&jcard).unwrap();
+    assert!(text.contains("\r\nBDAY:x:yTa:b\r\n"), "{text}");
+    assert_eq!(jcard_to_vcard(&vcard_to_jcard(&text).unwrap()).unwrap(), text);
+    // Real values still convert both ways.
+    let real = json!(["vcard", [["version", {}, "text", "4.0"], ["bday", {}, "date-and-or-time", "--04-12T10:22"]]]);
+    assert!(jcard_to_vcard(&real).unwrap().contains("\r\nBDAY:--0412T1022\r\n"));
+}
