@@ -29,8 +29,17 @@ fn selection(choice: u8) -> CompSelect {
 }
 
 /// Every line of `picked` is, in order, a line of `text`, or a line of `text`
-/// cut after its colon (a `novalue` property).
+/// cut after its colon (a `novalue` property). Lines are compared as the content
+/// reader copies them: CRLF-ended, empty lines left out (even between a line and
+/// its continuation, which the reader joins).
 fn assert_from(text: &str, picked: &str) {
+    let text: String = text
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .filter(|l| !l.is_empty())
+        .map(|l| format!("{l}\r\n"))
+        .collect();
+    let text = text.as_str();
     let unfolded: String = text.replace("\r\n ", "").replace("\n ", "").replace("\r\n\t", "").replace("\n\t", "");
     let mut rest = text;
     for line in picked.split_inclusive('\n') {

@@ -282,3 +282,25 @@ fn garbled_date_value_round_trips() {
     let real = json!(["vcard", [["version", {}, "text", "4.0"], ["bday", {}, "date-and-or-time", "--04-12T10:22"]]]);
     assert!(jcard_to_vcard(&real).unwrap().contains("\r\nBDAY:--0412T1022\r\n"));
 }
+
+/// Found by fuzz/fuzz_targets/jcal.rs and jcard.rs: a utc-offset that is not
+/// one (`-0500:`, `+0200ayX:+0100`) lost its `:` on the way back from JSON, so
+/// the next jCard read `-0500` as `-05:00`. Such values are kept as they are.
+#[test]
+fn garbled_utc_offset_round_trips() {
+    let card = "BEGIN:VCARD\r\nVERSION:4.0\r\nUID:u\r\nTZ;VALUE=utc-offset:-0500:\r\nEND:VCARD\r\n";
+    let first = vcard_to_jcard(card).unwrap();
+    let back = jcard_to_vcard(&first).unwrap();
+    assert!(back.contains("\r\nTZ;VALUE=utc-offset:-0500:\r\n"), "{back}");
+    assert_eq!(vcard_to_jcard(&back).unwrap(), first);
+    let event = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VTIMEZONE\r\nTZID:Z\r\nBEGIN:STANDARD\r\n\
+        DTSTART:19701025T030000\r\nTZOFFSETFROM:+0200ayX:+0100\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\n\
+        END:VTIMEZONE\r\nEND:VCALENDAR\r\n";
+    let first = icalendar_to_jcal(event).unwrap();
+    let back = jcal_to_icalendar(&first).unwrap();
+    assert!(back.contains("\r\nTZOFFSETFROM:+0200ayX:+0100\r\n"), "{back}");
+    assert_eq!(icalendar_to_jcal(&back).unwrap(), first);
+    // A real offset still converts both ways.
+    assert!(first.to_string().contains(r#""tzoffsetto",{},"utc-offset","+01:00""#), "{first}");
+    assert!(back.contains("\r\nTZOFFSETTO:+0100\r\n"), "{back}");
+}

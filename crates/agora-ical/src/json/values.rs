@@ -89,11 +89,24 @@ fn time_ext(t: &str) -> String {
         Some(p) => rest.split_at(p),
         None => (rest, ""),
     };
-    format!("{}{}{}", &t[..lead], colonize(main), offset_ext(zone))
+    format!("{}{}{}", &t[..lead], colonize(main), offset_ext_raw(zone))
 }
 
-/// `+0100` → `+01:00`, `-053015` → `-05:30:15`; `Z` and other text are kept.
-pub(crate) fn offset_ext(z: &str) -> String {
+/// `+0100` → `+01:00`, `-053015` → `-05:30:15`; `Z` and other text are kept, as
+/// is text [`offset_basic`] would not give back (see [`dt_ext`]).
+fn offset_ext(z: &str) -> String {
+    let ext = offset_ext_raw(z);
+    if ext.replace(':', "") == z { ext } else { z.to_owned() }
+}
+
+/// `+01:00` → `+0100`; text [`offset_ext`] would not give back is kept (the jcard
+/// fuzz target found `-0500:` written back as `-0500`, then read as `-05:00`).
+fn offset_basic(z: &str) -> String {
+    let basic = z.replace(':', "");
+    if offset_ext_raw(&basic) == z { basic } else { z.to_owned() }
+}
+
+fn offset_ext_raw(z: &str) -> String {
     match z.strip_prefix(['+', '-']) {
         Some(digits) => format!("{}{}", &z[..1], colonize(digits)),
         None => z.to_owned(),
@@ -193,7 +206,7 @@ pub(crate) fn from_json(prop: &str, ty: &str, v: &Value) -> Result<String, JsonE
         ("text", Value::String(s)) => return Ok(escape(s)),
         ("date" | "date-time" | "date-and-or-time" | "timestamp", Value::String(s)) => dt_basic(s, false),
         ("time", Value::String(s)) => dt_basic(s, true),
-        ("utc-offset", Value::String(s)) => s.replace(':', ""),
+        ("utc-offset", Value::String(s)) => offset_basic(s),
         ("integer", Value::Number(n)) => match n.is_i64() || n.is_u64() {
             true => n.to_string(),
             false => return Err(bad()),
