@@ -46,8 +46,10 @@ fn part_value(key: &str, v: &str) -> Value {
     if key == "until" {
         return Value::String(dt_ext(v, false));
     }
+    // Only the canonical spelling becomes a number (`05`, `+5`, `-0` stay strings),
+    // so the text written back from the jCal is the text read.
     match v.parse::<i64>() {
-        Ok(n) if NUMERIC.contains(&key) => Value::Number(n.into()),
+        Ok(n) if NUMERIC.contains(&key) && n.to_string() == v => Value::Number(n.into()),
         _ => Value::String(v.to_owned()),
     }
 }
@@ -71,7 +73,13 @@ pub(crate) fn to_json(prop: &str, raw: &str) -> Result<Value, JsonError> {
         if ["count", "interval"].contains(&key.as_str()) && v.parse::<u64>().is_err() {
             return Err(JsonError::value(prop, format!("{key} must be a positive integer, not {v:?}")));
         }
-        let value = match v.split(',').collect::<Vec<_>>().as_slice() {
+        let values: Vec<&str> = v.split(',').collect();
+        // What `from_json` cannot write back (the jcal fuzz target found
+        // `FREQ=WEEKLYayOUNT=5`, a lost `;`, carried to jCal and refused there).
+        if let Some(bad) = values.iter().find(|v| v.is_empty() || v.contains('=')) {
+            return Err(JsonError::value(prop, format!("bad value {bad:?} for rule part {key}")));
+        }
+        let value = match values.as_slice() {
             [one] => part_value(&key, one),
             _ if SINGLE.contains(&key.as_str()) => {
                 return Err(JsonError::value(prop, format!("{key} takes one value")));
@@ -105,7 +113,8 @@ pub(crate) fn from_json(prop: &str, v: &Value) -> Result<String, JsonError> {
     keys.sort_by_key(|k| (ORDER.iter().position(|o| o == k).unwrap_or(ORDER.len()), k.as_str()));
     let mut parts = Vec::with_capacity(keys.len());
     for key in keys {
-        if !crate::content::is_name(key) {
+        // RFC 7265 §3.6.10: the keys are the lower-cased rule part names.
+        if !crate::content::is_name(key) || key.bytes().any(|b| b.is_ascii_uppercase()) {
             return Err(JsonError::value(prop, format!("bad rule part name {key:?}")));
         }
         let value = match &map[key] {

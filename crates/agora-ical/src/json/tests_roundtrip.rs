@@ -304,3 +304,27 @@ fn garbled_utc_offset_round_trips() {
     assert!(first.to_string().contains(r#""tzoffsetto",{},"utc-offset","+01:00""#), "{first}");
     assert!(back.contains("\r\nTZOFFSETTO:+0100\r\n"), "{back}");
 }
+
+/// Found by fuzz/fuzz_targets/jcal.rs: `FREQ=WEEKLYayOUNT=5` (a rule part with
+/// `=` in its value) went to jCal and was refused on the way back. Also what the
+/// same round trips could not keep: a number spelt `05` (now a string, written
+/// back as it was) and an upper-case key in jCal (refused, RFC 7265 §3.6.10).
+#[test]
+fn rule_values_jcal_cannot_carry_back_are_refused() {
+    let event = |rule: &str| {
+        format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:u\r\n\
+             DTSTART:20260101T100000Z\r\nRRULE:{rule}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        )
+    };
+    assert!(icalendar_to_jcal(&event("FREQ=WEEKLYayOUNT=5")).is_err());
+    assert!(icalendar_to_jcal(&event("FREQ=WEEKLY;BYDAY=MO,,TU")).is_err());
+    let text = event("FREQ=MONTHLY;BYMONTHDAY=05,-0,7");
+    let jcal = icalendar_to_jcal(&text).unwrap();
+    assert_eq!(jcal[2][0][1][2][3]["bymonthday"], json!(["05", "-0", 7]));
+    let back = jcal_to_icalendar(&jcal).unwrap();
+    assert!(back.contains("\r\nRRULE:FREQ=MONTHLY;BYMONTHDAY=05,-0,7\r\n"), "{back}");
+    let mut upper = jcal.clone();
+    upper[2][0][1][2][3]["FREQ"] = json!("DAILY");
+    assert!(jcal_to_icalendar(&upper).is_err());
+}
