@@ -147,13 +147,17 @@ fn write_prop(out: &mut String, v: &Value) -> Result<(), JsonError> {
         Some(other) => return Err(JsonError::value(&p.name, format!("bad group {other}"))),
     };
     let name = p.name.to_ascii_uppercase();
-    let mut params = Vec::new();
-    if p.ty != "unknown" && default_type(&name) != Some(p.ty.as_str()) {
-        params.push(("VALUE".to_owned(), vec![p.ty.clone()]));
-    }
-    params.extend(params_from_json(&p.name, p.params, &["group", "value"])?);
+    let params = params_from_json(&p.name, p.params, &["group", "value"])?;
     let value = values_from_json(&p.name, &p.ty, p.values)?;
-    write(out, group, &name, &params, &value)
+    let mut line = Line { group: group.map(str::to_owned), name, params, value };
+    // VALUE is written when the type is not the property's default, and also when
+    // reading the line without it would give another type: the reader refines the
+    // default by the value's form (the jcard fuzz target found `["uid", {}, "uri",
+    // "A"]` written as `UID:A`, read back as text).
+    if p.ty != "unknown" && (default_type(&line.name) != Some(p.ty.as_str()) || value_type(&line) != p.ty) {
+        line.params.insert(0, ("VALUE".to_owned(), vec![p.ty.clone()]));
+    }
+    write(out, group, &line.name, &line.params, &line.value)
 }
 
 fn write_card(out: &mut String, v: &Value) -> Result<(), JsonError> {

@@ -328,3 +328,19 @@ fn rule_values_jcal_cannot_carry_back_are_refused() {
     upper[2][0][1][2][3]["FREQ"] = json!("DAILY");
     assert!(jcal_to_icalendar(&upper).is_err());
 }
+
+/// Found by fuzz/fuzz_targets/jcard.rs: `["uid", {}, "uri", "A"]` was written as
+/// `UID:A` (uri is UID's default type), which reads back as text (a UID without
+/// a scheme), so the second text gained `VALUE=text`. VALUE is now written when
+/// the reader would infer another type.
+#[test]
+fn value_type_the_reader_would_not_infer_is_written() {
+    let jcard =
+        json!(["vcard", [["version", {}, "text", "4.0"], ["uid", {}, "uri", "A"], ["tz", {}, "text", "+0100"]]]);
+    let text = jcard_to_vcard(&jcard).unwrap();
+    assert!(text.contains("\r\nUID;VALUE=uri:A\r\n"), "{text}");
+    assert!(text.contains("\r\nTZ;VALUE=text:+0100\r\n"), "{text}");
+    assert_eq!(vcard_to_jcard(&text).unwrap(), jcard);
+    let usual = json!(["vcard", [["version", {}, "text", "4.0"], ["uid", {}, "uri", "urn:uuid:1"]]]);
+    assert!(jcard_to_vcard(&usual).unwrap().contains("\r\nUID:urn:uuid:1\r\n"));
+}
