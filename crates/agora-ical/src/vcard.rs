@@ -261,6 +261,22 @@ mod tests {
         assert!(parse_vcard(V3.replace("Bureau", "Bu\treau").as_bytes()).is_ok());
     }
 
+    /// Found by fuzz/fuzz_targets/vcard.rs: `TEL;ui=PE="a,b":…` (a DQUOTE in an
+    /// unquoted parameter value, RFC 6350 §3.3) was accepted, and calcard's 3.0
+    /// conversion wrote it as `ui="PE=\"a,b"`, which no reader accepts.
+    #[test]
+    fn quote_inside_an_unquoted_parameter_is_refused() {
+        let card = V3.replace("X-CUSTOM;X-P=1:kept", "TEL;ui=PE=\"a,b\":tel:+33-1");
+        match parse_vcard(card.as_bytes()) {
+            Err(VcardError::Invalid(m)) => {
+                assert_eq!(m, "invalid vCard data: line 9: '\"' inside an unquoted parameter value")
+            }
+            other => panic!("expected Invalid, got {other:?}"),
+        }
+        let quoted = V3.replace("X-CUSTOM;X-P=1:kept", "TEL;X-P=\"a,b\":tel:+33-1");
+        assert!(convert(quoted.as_bytes(), Version::V4).unwrap().is_some());
+    }
+
     #[test]
     fn three_to_four_and_back_keeps_labels_and_unknown_properties() {
         let v4 = convert(V3.as_bytes(), Version::V4).unwrap().expect("converted");

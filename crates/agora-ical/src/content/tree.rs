@@ -106,7 +106,8 @@ fn build(text: &str, mode: Mode) -> Result<Vec<Node>, ContentError> {
         {
             return Err(fault(ContentErrorKind::Control(c)));
         }
-        let line = match logical.parse() {
+        let parsed = if strict { logical.parse_strict() } else { logical.parse() };
+        let line = match parsed {
             Ok(line) => line,
             Err(e) if strict => return Err(fault(ContentErrorKind::Line(e))),
             Err(_) => continue,
