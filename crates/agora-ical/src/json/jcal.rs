@@ -110,7 +110,7 @@ fn write_prop(out: &mut String, v: &Value) -> Result<(), JsonError> {
     if p.ty == "binary" && !params.iter().any(|(n, _)| n == "ENCODING") {
         params.push(("ENCODING".to_owned(), vec!["BASE64".to_owned()]));
     }
-    let value = values_from_json(&p.name, &p.ty, p.values)?;
+    let value = values_from_json(&p.name, &p.ty, p.values, is_structured(&name), is_multi(&name))?;
     write(out, None, &name, &params, &value)
 }
 

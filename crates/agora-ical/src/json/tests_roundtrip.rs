@@ -344,3 +344,32 @@ fn value_type_the_reader_would_not_infer_is_written() {
     let usual = json!(["vcard", [["version", {}, "text", "4.0"], ["uid", {}, "uri", "urn:uuid:1"]]]);
     assert!(jcard_to_vcard(&usual).unwrap().contains("\r\nUID:urn:uuid:1\r\n"));
 }
+
+/// Found by fuzz/fuzz_targets/jcal.rs: `["dto", {}, "float", [1.5, 2.5]]` (a
+/// structured value for a property that has none) was written `DTO;VALUE=FLOAT:1.5;2.5`,
+/// which reads back as one bad float. Structured and several values are now
+/// written only where the reader reads them back so.
+#[test]
+fn structured_value_for_a_plain_property_is_refused() {
+    let jcal = |prop: Value| {
+        json!(["vcalendar", [["version", {}, "text", "2.0"]], [["vevent", [["uid", {}, "text", "u"], prop], []]]])
+    };
+    assert!(jcal_to_icalendar(&jcal(json!(["dto", {}, "float", [1.5, 2.5]]))).is_err());
+    assert!(jcal_to_icalendar(&jcal(json!(["summary", {}, "text", "a", "b"]))).is_err());
+    let geo = jcal_to_icalendar(&jcal(json!(["geo", {}, "float", [1.5, 2.5]]))).unwrap();
+    assert!(geo.contains("\r\nGEO:1.5;2.5\r\n"), "{geo}");
+    let cats = jcal_to_icalendar(&jcal(json!(["categories", {}, "text", "a", "b"]))).unwrap();
+    assert!(cats.contains("\r\nCATEGORIES:a,b\r\n"), "{cats}");
+}
+
+/// Found by fuzz/fuzz_targets/jcard.rs: a vCard parameter `GROUP` became jCard's
+/// `group` parameter and came back as the group prefix (RFC 7095 §3.3.1.2); it is
+/// refused.
+#[test]
+fn group_parameter_is_refused_in_jcard() {
+    let card = "BEGIN:VCARD\r\nVERSION:4.0\r\nUID:u\r\nTEL;group=uT.ri:tel:1\r\nEND:VCARD\r\n";
+    assert!(vcard_to_jcard(card).unwrap_err().to_string().contains("GROUP"));
+    let grouped = "BEGIN:VCARD\r\nVERSION:4.0\r\nUID:u\r\nitem1.TEL:tel:1\r\nEND:VCARD\r\n";
+    let jcard = vcard_to_jcard(grouped).unwrap();
+    assert_eq!(jcard[1][2][1]["group"], json!("item1"));
+}
