@@ -110,6 +110,17 @@ fn malformed_lines_are_typed_errors() {
     }
 }
 
+/// Found by fuzz/fuzz_targets/vcard.rs: the lenient reader joins a continuation
+/// to its line across empty lines, calcard does not; strict reading refuses it.
+#[test]
+fn empty_line_before_a_continuation_is_refused_strictly() {
+    let card = "BEGIN:VCARD\r\nEMAIL:a@x\r\n\r\n\tb\r\nEND:VCARD\r\n";
+    assert_eq!(parse(card).unwrap().lines[0].value, "a@xb");
+    let err = parse_all(card).unwrap_err();
+    assert_eq!((err.line, err.kind), (2, ContentErrorKind::EmptyLineInFold));
+    assert!(parse_all("BEGIN:VCARD\r\nEMAIL:a@x\r\n b\r\n\r\nEND:VCARD\r\n").is_ok());
+}
+
 /// Found by fuzz/fuzz_targets/vcard.rs (see `parse_line_strict`).
 #[test]
 fn quote_inside_an_unquoted_parameter_value_is_refused_strictly() {

@@ -165,6 +165,13 @@ pub(crate) fn write(
         params: params.to_vec(),
         value: value.to_owned(),
     };
-    content::write_line(&line, out);
+    // What the strict reader refuses (RFC 5545 §3.1, RFC 6350 §3.3) is not
+    // written: the jcal and jcard fuzz targets found a DEL in a JSON string
+    // written into a line that could not be read back.
+    let text = content::line_text(&line);
+    if let Some(c) = text.chars().find(|c| c.is_control() && *c != '\t') {
+        return Err(JsonError::value(name, format!("control character U+{:04X} in a value or parameter", c as u32)));
+    }
+    content::fold_into(&text, out);
     Ok(())
 }

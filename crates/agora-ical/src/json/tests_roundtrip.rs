@@ -373,3 +373,16 @@ fn group_parameter_is_refused_in_jcard() {
     let jcard = vcard_to_jcard(grouped).unwrap();
     assert_eq!(jcard[1][2][1]["group"], json!("item1"));
 }
+
+/// Found by fuzz/fuzz_targets/jcal.rs and jcard.rs: a DEL (U+007F) in a JSON
+/// string was written into a line the strict reader then refused. Control
+/// characters other than HTAB are refused when writing.
+#[test]
+fn control_character_from_json_is_refused() {
+    let card = json!(["vcard", [["version", {}, "text", "4.0"], ["x-a", {}, "unknown", "a\u{7f}b"]]]);
+    assert!(jcard_to_vcard(&card).unwrap_err().to_string().contains("U+007F"));
+    let card = json!(["vcard", [["version", {}, "text", "4.0"], ["note", {"x-p": "a\u{1}"}, "text", "n"]]]);
+    assert!(jcard_to_vcard(&card).is_err());
+    let tab = json!(["vcard", [["version", {}, "text", "4.0"], ["note", {}, "text", "a\tb"]]]);
+    assert!(jcard_to_vcard(&tab).is_ok());
+}
