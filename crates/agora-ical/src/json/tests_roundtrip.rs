@@ -386,3 +386,25 @@ fn control_character_from_json_is_refused() {
     let tab = json!(["vcard", [["version", {}, "text", "4.0"], ["note", {}, "text", "a\tb"]]]);
     assert!(jcard_to_vcard(&tab).is_ok());
 }
+
+/// Found by fuzz/fuzz_targets/jcal.rs: `["trigger", {}, "duration", "5PT15M"]`
+/// was written `TRIGGER:5PT15M`, which reads back as a date-time (it does not
+/// start with `P`). VALUE is now written when the reader would infer another type.
+#[test]
+fn jcal_value_type_the_reader_would_not_infer_is_written() {
+    let jcal = json!([
+        "vcalendar",
+        [["version", {}, "text", "2.0"]],
+        [[
+            "vevent",
+            [["uid", {}, "text", "u"]],
+            [["valarm", [["trigger", {}, "duration", "5PT15M"], ["action", {}, "text", "DISPLAY"]], []]]
+        ]]
+    ]);
+    let text = jcal_to_icalendar(&jcal).unwrap();
+    assert!(text.contains("\r\nTRIGGER;VALUE=DURATION:5PT15M\r\n"), "{text}");
+    assert_eq!(jcal_to_icalendar(&icalendar_to_jcal(&text).unwrap()).unwrap(), text);
+    let usual = jcal.to_string().replace("5PT15M", "-PT15M");
+    let text = jcal_to_icalendar(&serde_json::from_str(&usual).unwrap()).unwrap();
+    assert!(text.contains("\r\nTRIGGER:-PT15M\r\n"), "{text}");
+}
