@@ -112,7 +112,10 @@ fn write_prop(out: &mut String, v: &Value) -> Result<(), JsonError> {
     // the line without it would infer another type from the value's form (the
     // jcal fuzz target found a duration `5PT15M` in TRIGGER read back as a
     // date-time, since it does not start with `P`).
-    if p.ty != "unknown" && (default_type(&line.name) != Some(p.ty.as_str()) || value_type(&line) != p.ty) {
+    // `unknown` for a property with a known type is kept as VALUE=UNKNOWN, else
+    // the line would read back typed (the jcal fuzz target: GEO `"r"`).
+    let differs = default_type(&line.name) != Some(p.ty.as_str()) || value_type(&line) != p.ty;
+    if differs && (p.ty != "unknown" || default_type(&line.name).is_some()) {
         line.params.insert(0, ("VALUE".to_owned(), vec![p.ty.to_ascii_uppercase()]));
     }
     write(out, None, &line.name, &line.params, &line.value)

@@ -72,7 +72,9 @@ fn upgrade(p: &Line) -> Line {
         _ => None,
     };
     if let (true, Some(class)) = (binary, class) {
-        let media = p.param("TYPE").map(|t| t.to_ascii_lowercase());
+        // A TYPE with a line break (RFC 6868 `^n`) cannot go into the URI (the
+        // jcard fuzz target found one): such a type is not a media type.
+        let media = p.param("TYPE").map(|t| t.to_ascii_lowercase()).filter(|t| !t.contains(char::is_control));
         let mime = match media {
             Some(m) if m.contains('/') => m,
             Some(m) => format!("{class}/{m}"),
@@ -160,7 +162,10 @@ fn write_prop(out: &mut String, v: &Value) -> Result<(), JsonError> {
     // reading the line without it would give another type: the reader refines the
     // default by the value's form (the jcard fuzz target found `["uid", {}, "uri",
     // "A"]` written as `UID:A`, read back as text).
-    if p.ty != "unknown" && (default_type(&line.name) != Some(p.ty.as_str()) || value_type(&line) != p.ty) {
+    // `unknown` for a property with a known type is kept as VALUE=UNKNOWN, else
+    // the line would read back typed (the jcal fuzz target: GEO `"r"`).
+    let differs = default_type(&line.name) != Some(p.ty.as_str()) || value_type(&line) != p.ty;
+    if differs && (p.ty != "unknown" || default_type(&line.name).is_some()) {
         line.params.insert(0, ("VALUE".to_owned(), vec![p.ty.clone()]));
     }
     write(out, group, &line.name, &line.params, &line.value)

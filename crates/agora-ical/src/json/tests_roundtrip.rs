@@ -408,3 +408,36 @@ fn jcal_value_type_the_reader_would_not_infer_is_written() {
     let text = jcal_to_icalendar(&serde_json::from_str(&usual).unwrap()).unwrap();
     assert!(text.contains("\r\nTRIGGER:-PT15M\r\n"), "{text}");
 }
+
+/// Found by fuzz/fuzz_targets/jcal.rs and jcard.rs: a string for a float
+/// (`["geo", {}, "float", ["r", 1]]`) was written as it was and refused when read
+/// back; a vCard 3.0 PHOTO whose TYPE held a line break (`^n`) went into the
+/// `data:` URI and could not be written back.
+#[test]
+fn values_that_cannot_be_read_back_are_not_written() {
+    let jcal = json!([
+        "vcalendar",
+        [["version", {}, "text", "2.0"]],
+        [["vevent", [["uid", {}, "text", "u"], ["geo", {}, "float", ["r", 1]]], []]]
+    ]);
+    assert!(jcal_to_icalendar(&jcal).is_err());
+    let card = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:u\r\nPHOTO;ENCODING=b;TYPE=a^nb:aGk=\r\nEND:VCARD\r\n";
+    let jcard = vcard_to_jcard(card).unwrap();
+    assert_eq!(jcard[1][2][3], json!("data:application/octet-stream;base64,aGk="));
+    assert!(jcard_to_vcard(&jcard).is_ok());
+}
+
+/// Found by fuzz/fuzz_targets/jcal.rs: `["geo", {}, "unknown", "r"]` was written
+/// `GEO:r`, which reads back as a (bad) float. `unknown` for a property with a
+/// known type is written with VALUE=UNKNOWN and read back as unknown.
+#[test]
+fn unknown_type_of_a_known_property_round_trips() {
+    let jcal = json!([
+        "vcalendar",
+        [["version", {}, "text", "2.0"]],
+        [["vevent", [["uid", {}, "text", "u"], ["geo", {}, "unknown", "r"], ["x-a", {}, "unknown", "s"]], []]]
+    ]);
+    let text = jcal_to_icalendar(&jcal).unwrap();
+    assert!(text.contains("\r\nGEO;VALUE=UNKNOWN:r\r\nX-A:s\r\n"), "{text}");
+    assert_eq!(icalendar_to_jcal(&text).unwrap(), jcal);
+}

@@ -213,6 +213,9 @@ pub(crate) fn from_json(prop: &str, ty: &str, v: &Value) -> Result<String, JsonE
         },
         ("float", Value::Number(n)) => n.as_f64().ok_or_else(bad)?.to_string(),
         ("boolean", Value::Bool(b)) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
+        // A string for a numeric or boolean type would be written as it is and
+        // refused when read back (the jcal fuzz target: `"r"` as a GEO float).
+        ("integer" | "float" | "boolean", _) => return Err(bad()),
         (_, Value::String(s)) => s.clone(),
         (_, Value::Number(n)) => n.to_string(),
         (_, Value::Bool(b)) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
