@@ -117,12 +117,20 @@ pub(crate) fn from_json(prop: &str, v: &Value) -> Result<String, JsonError> {
         if !crate::content::is_name(key) || key.bytes().any(|b| b.is_ascii_uppercase()) {
             return Err(JsonError::value(prop, format!("bad rule part name {key:?}")));
         }
+        // The rules `to_json` reads text by (the jcal fuzz target found
+        // `"count": ["TU", "TH"]` written and then refused when read back).
+        if SINGLE.contains(&key.as_str()) && map[key].as_array().is_some_and(|a| a.len() > 1) {
+            return Err(JsonError::value(prop, format!("{key} takes one value")));
+        }
         let value = match &map[key] {
             Value::Array(items) if !items.is_empty() => {
                 items.iter().map(|i| scalar(prop, key, i)).collect::<Result<Vec<_>, _>>()?.join(",")
             }
             other => scalar(prop, key, other)?,
         };
+        if ["count", "interval"].contains(&key.as_str()) && value.parse::<u64>().is_err() {
+            return Err(JsonError::value(prop, format!("{key} must be a positive integer, not {value:?}")));
+        }
         parts.push(format!("{}={value}", key.to_ascii_uppercase()));
     }
     Ok(parts.join(";"))

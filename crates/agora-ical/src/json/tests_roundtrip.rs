@@ -441,3 +441,27 @@ fn unknown_type_of_a_known_property_round_trips() {
     assert!(text.contains("\r\nGEO;VALUE=UNKNOWN:r\r\nX-A:s\r\n"), "{text}");
     assert_eq!(icalendar_to_jcal(&text).unwrap(), jcal);
 }
+
+/// Found by fuzz/fuzz_targets/jcal.rs: `"count": ["TU", "TH"]` was written
+/// `COUNT=TU,TH` and refused when read back; jCal is now held to the same rules.
+#[test]
+fn rule_parts_are_checked_from_jcal_as_from_text() {
+    let jcal = |rule: Value| {
+        json!([
+            "vcalendar",
+            [["version", {}, "text", "2.0"]],
+            [[
+                "vevent",
+                [
+                    ["uid", {}, "text", "u"],
+                    ["dtstart", {}, "date-time", "2026-01-01T10:00:00Z"],
+                    ["rrule", {}, "recur", rule]
+                ],
+                []
+            ]]
+        ])
+    };
+    assert!(jcal_to_icalendar(&jcal(json!({"freq": "DAILY", "count": ["TU", "TH"]}))).is_err());
+    assert!(jcal_to_icalendar(&jcal(json!({"freq": "DAILY", "interval": "x"}))).is_err());
+    assert!(jcal_to_icalendar(&jcal(json!({"freq": "DAILY", "count": 3}))).is_ok());
+}
