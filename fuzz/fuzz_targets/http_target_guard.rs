@@ -332,8 +332,8 @@ fuzz_target!(|data: &[u8]| {
         assert!(String::from_utf8_lossy(&guarded_output).contains("400 Bad Request"));
     }
     // And the guard works: every inspected request with a fragment was refused.
-    for i in 0..plain.len() {
-        if plain[i].1 <= view.gave_up && fragment_at(i).is_some() {
+    for (i, request) in plain.iter().enumerate() {
+        if request.1 <= view.gave_up && fragment_at(i).is_some() {
             assert!(k <= i, "request {i} has a fragment in its target but was served");
         }
     }

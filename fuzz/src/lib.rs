@@ -67,3 +67,10 @@ impl AsyncWrite for MemStream {
 pub fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_time().build().expect("runtime")
 }
+
+/// A text's logical lines unfolded (RFC 5545 §3.1, RFC 6350 §3.2), one per line,
+/// as `agora_ical::content` reads them: what a value such as a UID is looked for
+/// in (a UID folded over several physical lines is not a substring of the text).
+pub fn unfolded(text: &str) -> String {
+    agora_ical::content::logical_lines(text).map(|l| format!("{}\n", l.unfolded())).collect()
+}

@@ -38,6 +38,12 @@ impl CalendarObject {
     /// Parses and validates; see [`crate::parse_calendar`] for the rules.
     pub fn parse(bytes: &[u8]) -> Result<CalendarObject, IcalError> {
         let text = std::str::from_utf8(bytes).map_err(|_| IcalError::Invalid("not UTF-8".into()))?;
+        // calcard is lenient where RFC 5545 §3.1 is not: it takes a line without
+        // `:` (`EXDATE;`), a name like `UID,` and missing or mismatched END lines,
+        // and then writes text no reader accepts. Every other reader of stored
+        // objects (query filters, iTIP, partial retrieval, jCal) is `content`, so
+        // what it refuses strictly is refused here, with its line number.
+        crate::content::parse_all(text).map_err(|e| IcalError::Invalid(e.to_string()))?;
         let mut parser = Parser::new(text);
         let ical = match parser.entry() {
             Entry::ICalendar(ical) => ical,
@@ -211,4 +217,58 @@ fn check_component(kind: ComponentKind, c: &Comp, has_method: bool) -> Result<()
         return bad("RRULE or RDATE without DTSTART");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EVENT: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:u1\r\n\
+        DTSTAMP:20260101T000000Z\r\nDTSTART:20260101T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+
+    fn refusal(text: &str) -> String {
+        match CalendarObject::parse(text.as_bytes()) {
+            Err(IcalError::Invalid(m)) => m,
+            other => panic!("expected Invalid, got {other:?}"),
+        }
+    }
+
+    /// Found by fuzz/fuzz_targets/ical_object.rs and ical_partial.rs: calcard took
+    /// `EXDATE;` (no colon) and then wrote text Agora's reader refuses.
+    #[test]
+    fn line_without_colon_is_refused() {
+        assert!(CalendarObject::parse(EVENT.as_bytes()).is_ok());
+        let m = refusal(&EVENT.replace("UID:u1\r\n", "UID:u1\r\nEXDATE;\r\n"));
+        assert_eq!(m, "line 6: unterminated parameter");
+        let m = refusal(&EVENT.replace("UID:u1\r\n", "UID:u1\r\nEXDATE\r\n"));
+        assert_eq!(m, "line 6: content line without ':'");
+    }
+
+    /// Found by the same targets: calcard closed components without (or with the
+    /// wrong) END line.
+    #[test]
+    fn missing_or_garbled_end_is_refused() {
+        let m = refusal(&EVENT.replace("END:VEVENT\r\n", ""));
+        assert!(m.contains("VEVENT is not closed") || m.contains("END:VCALENDAR closes VEVENT"), "{m}");
+        let m = refusal(&EVENT.replace("END:VEVENT", "END:VEVNT"));
+        assert_eq!(m, "line 8: END:VEVNT closes VEVENT");
+        let m = refusal(EVENT.trim_end_matches("END:VCALENDAR\r\n"));
+        assert_eq!(m, "VCALENDAR is not closed");
+    }
+
+    /// Found by fuzz/fuzz_targets/itip.rs: calcard read `UID,:x` as the UID, the
+    /// content reader (which iTIP uses) skipped the line, so the organizer's
+    /// messages had no UID. The object is now refused.
+    #[test]
+    fn uid_line_with_a_bad_name_is_refused() {
+        let m = refusal(&EVENT.replace("UID:u1", "UID,:u1"));
+        assert_eq!(m, "line 5: bad property name");
+    }
+
+    /// Control characters other than HTAB (RFC 5545 §3.1), as the strict reader refuses them.
+    #[test]
+    fn control_character_in_a_parameter_is_refused() {
+        let m = refusal(&EVENT.replace("DTSTART:", "DTSTART;X-P=a\u{3}\0b:"));
+        assert_eq!(m, "line 7: control character U+0003 in a content line");
+    }
 }

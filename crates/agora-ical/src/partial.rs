@@ -2,7 +2,7 @@
 //! properties a `calendar-data` request names, copied from the stored text line
 //! by line (folding and parameters as stored), with `novalue` properties emptied.
 
-use crate::content::{self, Line};
+use crate::content;
 
 /// A `<C:comp>` selection.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -73,7 +73,14 @@ pub fn select(text: &str, top: &CompSelect) -> String {
                 let novalue = sel.props.iter().find(|(p, _)| p.eq_ignore_ascii_case(name)).map(|(_, n)| *n);
                 match (novalue, &line) {
                     // Keep name and parameters, drop the value (§9.6.4).
-                    (Some(true), Some(l)) => content::write_line(&Line { value: String::new(), ..l.clone() }, &mut out),
+                    // The line as stored, cut after the `:` that starts the value (the
+                    // value is a suffix of the unfolded line): re-serialising it would
+                    // rewrite parameters (the ical_partial fuzz target found a bare
+                    // `;SETFROM` written back as `;TYPE=SETFROM`).
+                    (Some(true), Some(l)) => {
+                        let unfolded = logical.unfolded();
+                        content::fold_into(&unfolded[..unfolded.len() - l.value.len()], &mut out);
+                    }
                     (Some(false), _) => logical.write_crlf(&mut out),
                     _ => {}
                 }
@@ -127,6 +134,23 @@ mod tests {
         assert!(!out.contains("VTIMEZONE") && out.contains("BEGIN:VALARM") && out.contains("X-A;X-P=1:kept"), "{out}");
     }
 
+    /// Found by fuzz/fuzz_targets/ical_partial.rs: a `novalue` property was
+    /// re-serialised, so a bare parameter (`;SETFROM`) came back as `;TYPE=SETFROM`,
+    /// a line the object does not have. It is now the stored line cut after its `:`.
+    #[test]
+    fn novalue_keeps_the_line_as_stored() {
+        let text = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:u\r\nDTSTART;TZID=Z;SETFROM;X-Q=\"a:b\":20260101T100000\r\n\
+                    END:VEVENT\r\nEND:VCALENDAR\r\n";
+        let sel = CompSelect {
+            comps: vec![CompSelect { props: vec![("DTSTART".into(), true)], ..comp("VEVENT") }],
+            ..comp("VCALENDAR")
+        };
+        assert_eq!(
+            select(text, &sel),
+            "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;TZID=Z;SETFROM;X-Q=\"a:b\":\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        );
+    }
+
     #[test]
     fn names_and_values_as_the_calendar_means_them() {
         // A folded or lower-case name is still the property; a quoted parameter
@@ -142,7 +166,7 @@ mod tests {
         };
         assert_eq!(
             select(text, &sel),
-            "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMM\r\n ARY:Folded\r\nATTENDEE;CN=\"Smith: Bob\":\r\nuid:u\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+            "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMM\r\n ARY:Folded\r\nattendee;CN=\"Smith: Bob\":\r\nuid:u\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
         );
     }
 }

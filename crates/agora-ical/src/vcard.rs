@@ -72,6 +72,10 @@ fn parse_one(bytes: &[u8]) -> Result<(VCard, Version), VcardError> {
     if !first.is_some_and(|l| l.name == "BEGIN" && l.value.trim().eq_ignore_ascii_case("VCARD")) {
         return Err(VcardError::Invalid("the data does not start with BEGIN:VCARD".into()));
     }
+    // As for iCalendar (`CalendarObject::parse`): calcard accepts lines RFC 6350
+    // §3.3 refuses and may then write a card no reader accepts; the strict reader
+    // every other module uses decides what is vCard text.
+    content::parse_all(text).map_err(|e| VcardError::Invalid(format!("invalid vCard data: {e}")))?;
     let mut parser = Parser::new(text);
     let card = match parser.entry() {
         Entry::VCard(card) => card,
@@ -233,6 +237,44 @@ mod tests {
         assert!(matches!(parse_vcard(b"\xff\xfe"), Err(VcardError::Invalid(_))));
         let no_version = V3.replace("VERSION:3.0\r\n", "");
         assert!(matches!(parse_vcard(no_version.as_bytes()), Err(VcardError::Invalid(_))));
+    }
+
+    /// calcard's leniency (the vcard fuzz target: its 3.0 ↔ 4.0 conversion then
+    /// wrote cards no reader accepts): what the strict content reader refuses is
+    /// refused, with the line.
+    #[test]
+    fn what_the_strict_reader_refuses_is_refused() {
+        let refused = |text: String| match parse_vcard(text.as_bytes()) {
+            Err(VcardError::Invalid(m)) => m,
+            other => panic!("expected Invalid, got {other:?}"),
+        };
+        assert_eq!(refused(V3.replace("FN:", "FN;")), "invalid vCard data: line 4: unterminated parameter");
+        assert_eq!(refused(V3.replace("END:VCARD\r\n", "")), "invalid vCard data: VCARD is not closed");
+        assert_eq!(
+            refused(V3.replace("END:VCARD", "END:VCARX")),
+            "invalid vCard data: line 10: END:VCARX closes VCARD"
+        );
+        assert_eq!(
+            refused(V3.replace("Bureau", "Bu\u{1}reau")),
+            "invalid vCard data: line 8: control character U+0001 in a content line"
+        );
+        assert!(parse_vcard(V3.replace("Bureau", "Bu\treau").as_bytes()).is_ok());
+    }
+
+    /// Found by fuzz/fuzz_targets/vcard.rs: `TEL;ui=PE="a,b":…` (a DQUOTE in an
+    /// unquoted parameter value, RFC 6350 §3.3) was accepted, and calcard's 3.0
+    /// conversion wrote it as `ui="PE=\"a,b"`, which no reader accepts.
+    #[test]
+    fn quote_inside_an_unquoted_parameter_is_refused() {
+        let card = V3.replace("X-CUSTOM;X-P=1:kept", "TEL;ui=PE=\"a,b\":tel:+33-1");
+        match parse_vcard(card.as_bytes()) {
+            Err(VcardError::Invalid(m)) => {
+                assert_eq!(m, "invalid vCard data: line 9: '\"' inside an unquoted parameter value")
+            }
+            other => panic!("expected Invalid, got {other:?}"),
+        }
+        let quoted = V3.replace("X-CUSTOM;X-P=1:kept", "TEL;X-P=\"a,b\":tel:+33-1");
+        assert!(convert(quoted.as_bytes(), Version::V4).unwrap().is_some());
     }
 
     #[test]

@@ -21,6 +21,9 @@ pub enum LineError {
     UnterminatedQuote,
     /// Something other than `,` `;` `:` follows a quoted parameter value.
     AfterQuote,
+    /// A DQUOTE inside an unquoted parameter value (RFC 5545 §3.1 and RFC 6350
+    /// §3.3 `SAFE-CHAR` excludes it); only [`parse_line_strict`] refuses it.
+    QuoteInValue,
 }
 
 impl std::fmt::Display for LineError {
@@ -32,6 +35,7 @@ impl std::fmt::Display for LineError {
             LineError::UnterminatedParam => "unterminated parameter",
             LineError::UnterminatedQuote => "unterminated quote",
             LineError::AfterQuote => "text after a quoted parameter value",
+            LineError::QuoteInValue => "'\"' inside an unquoted parameter value",
         })
     }
 }
@@ -70,6 +74,11 @@ impl<'a> Logical<'a> {
     /// Parses the unfolded line.
     pub fn parse(&self) -> Result<Line, LineError> {
         parse_line(&self.unfolded())
+    }
+
+    /// Parses the unfolded line with [`parse_line_strict`].
+    pub fn parse_strict(&self) -> Result<Line, LineError> {
+        parse_line_strict(&self.unfolded())
     }
 
     /// Appends the line as stored (folding kept), each physical line ended by CRLF.
@@ -144,6 +153,17 @@ pub fn is_name(s: &str) -> bool {
 
 /// Parses one unfolded content line.
 pub fn parse_line(l: &str) -> Result<Line, LineError> {
+    parse_line_mode(l, false)
+}
+
+/// [`parse_line`], also refusing a DQUOTE inside an unquoted parameter value
+/// (`X-P=a"b`), which the lenient reader keeps: calcard writes such a value back
+/// as `"a\"b"`, which no reader accepts (found by the vcard fuzz target).
+pub fn parse_line_strict(l: &str) -> Result<Line, LineError> {
+    parse_line_mode(l, true)
+}
+
+fn parse_line_mode(l: &str, strict: bool) -> Result<Line, LineError> {
     let name_end = l.find([';', ':']).ok_or(LineError::NoColon)?;
     let (group, name) = match l[..name_end].rsplit_once('.') {
         Some((g, name)) => (Some(g), name),
@@ -180,6 +200,9 @@ pub fn parse_line(l: &str) -> Result<Line, LineError> {
                 }
             } else {
                 let end = l[j..].find([',', ';', ':']).map_or(l.len(), |p| p + j);
+                if strict && l[j..end].contains('"') {
+                    return Err(LineError::QuoteInValue);
+                }
                 values.push(caret_decode(&l[j..end]));
                 j = end;
             }

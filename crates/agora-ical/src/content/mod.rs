@@ -26,6 +26,8 @@
 //!   escapes (`^n` `^'` `^^`) are decoded. A repeated parameter (`TYPE=a;TYPE=b`)
 //!   adds its values to the first. A parameter without `=` (vCard 2.1
 //!   `TEL;CELL:`) is a TYPE value.
+//! * Strict reading ([`parse_all`], [`parse_line_strict`]) also refuses a DQUOTE
+//!   inside an unquoted parameter value and control characters other than HTAB.
 //! * The value is everything after the `:` that ends the parameters, as written
 //!   (TEXT escapes kept; [`unescape`] undoes them).
 //!
@@ -39,7 +41,7 @@ mod lex;
 mod tree;
 mod write;
 
-pub use lex::{LineError, Logical, LogicalLines, is_name, logical_lines, parse_line, unescape};
+pub use lex::{LineError, Logical, LogicalLines, is_name, logical_lines, parse_line, parse_line_strict, unescape};
 pub use tree::{ContentError, ContentErrorKind, parse, parse_all};
 pub use write::{fold_into, line_text, serialize, write_line, write_node};
 

@@ -110,6 +110,28 @@ fn malformed_lines_are_typed_errors() {
     }
 }
 
+/// Found by fuzz/fuzz_targets/vcard.rs: the lenient reader joins a continuation
+/// to its line across empty lines, calcard does not; strict reading refuses it.
+#[test]
+fn empty_line_before_a_continuation_is_refused_strictly() {
+    let card = "BEGIN:VCARD\r\nEMAIL:a@x\r\n\r\n\tb\r\nEND:VCARD\r\n";
+    assert_eq!(parse(card).unwrap().lines[0].value, "a@xb");
+    let err = parse_all(card).unwrap_err();
+    assert_eq!((err.line, err.kind), (2, ContentErrorKind::EmptyLineInFold));
+    assert!(parse_all("BEGIN:VCARD\r\nEMAIL:a@x\r\n b\r\n\r\nEND:VCARD\r\n").is_ok());
+}
+
+/// Found by fuzz/fuzz_targets/vcard.rs (see `parse_line_strict`).
+#[test]
+fn quote_inside_an_unquoted_parameter_value_is_refused_strictly() {
+    let line = "TEL;X-P=PE\"a,b\":tel:1";
+    assert_eq!(parse_line(line).unwrap().param_values("X-P").unwrap(), ["PE\"a", "b\""]);
+    assert_eq!(parse_line_strict(line), Err(LineError::QuoteInValue));
+    assert!(parse_line_strict("TEL;X-P=\"a,b\";Y=c:tel:1").is_ok());
+    let card = format!("BEGIN:VCARD\r\n{line}\r\nEND:VCARD\r\n");
+    assert_eq!(parse_all(&card).unwrap_err().kind, ContentErrorKind::Line(LineError::QuoteInValue));
+}
+
 #[test]
 fn lenient_tree_skips_what_strict_refuses() {
     let text = "X-BEFORE:1\r\nBEGIN:VCALENDAR\r\nX BAD:1\r\nBEGIN:VEVENT\r\nUID:u\r\nEND:VTODO\r\nEND:VCALENDAR\r\n";

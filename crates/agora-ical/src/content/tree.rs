@@ -29,6 +29,10 @@ pub enum ContentErrorKind {
     /// read could not be written back as it was (the jcal and jcard fuzz
     /// targets found such round trips changing the value).
     Control(char),
+    /// An empty line between a line and its continuation: the lenient reader
+    /// joins them, calcard does not (the vcard fuzz target found calcard's
+    /// conversion then writing the continuation as a line of its own).
+    EmptyLineInFold,
 }
 
 /// A fault in iCalendar or vCard text.
@@ -51,6 +55,7 @@ impl std::fmt::Display for ContentErrorKind {
             ContentErrorKind::NotClosed(name) => write!(f, "{name} is not closed"),
             ContentErrorKind::NoComponent => f.write_str("no component"),
             ContentErrorKind::Control(c) => write!(f, "control character U+{:04X} in a content line", *c as u32),
+            ContentErrorKind::EmptyLineInFold => f.write_str("empty line before a continuation line"),
         }
     }
 }
@@ -106,7 +111,13 @@ fn build(text: &str, mode: Mode) -> Result<Vec<Node>, ContentError> {
         {
             return Err(fault(ContentErrorKind::Control(c)));
         }
-        let line = match logical.parse() {
+        // A logical line's text ends with its last continuation, so an empty
+        // physical line inside it lies before a continuation.
+        if strict && logical.raw.trim_end_matches(['\r', '\n']).split('\n').any(|l| l.is_empty() || l == "\r") {
+            return Err(fault(ContentErrorKind::EmptyLineInFold));
+        }
+        let parsed = if strict { logical.parse_strict() } else { logical.parse() };
+        let line = match parsed {
             Ok(line) => line,
             Err(e) if strict => return Err(fault(ContentErrorKind::Line(e))),
             Err(_) => continue,

@@ -102,16 +102,23 @@ pub fn icalendar_to_jcal(text: &str) -> Result<Value, JsonError> {
 fn write_prop(out: &mut String, v: &Value) -> Result<(), JsonError> {
     let p = jprop(v)?;
     let name = p.name.to_ascii_uppercase();
-    let mut params = Vec::new();
-    if p.ty != "unknown" && default_type(&name) != Some(p.ty.as_str()) {
-        params.push(("VALUE".to_owned(), vec![p.ty.to_ascii_uppercase()]));
-    }
-    params.extend(params_from_json(&p.name, p.params, &["value"])?);
+    let mut params = params_from_json(&p.name, p.params, &["value"])?;
     if p.ty == "binary" && !params.iter().any(|(n, _)| n == "ENCODING") {
         params.push(("ENCODING".to_owned(), vec!["BASE64".to_owned()]));
     }
-    let value = values_from_json(&p.name, &p.ty, p.values)?;
-    write(out, None, &name, &params, &value)
+    let value = values_from_json(&p.name, &p.ty, p.values, is_structured(&name), is_multi(&name))?;
+    let mut line = Line { group: None, name, params, value };
+    // VALUE is written when the type is not the default, and also when reading
+    // the line without it would infer another type from the value's form (the
+    // jcal fuzz target found a duration `5PT15M` in TRIGGER read back as a
+    // date-time, since it does not start with `P`).
+    // `unknown` for a property with a known type is kept as VALUE=UNKNOWN, else
+    // the line would read back typed (the jcal fuzz target: GEO `"r"`).
+    let differs = default_type(&line.name) != Some(p.ty.as_str()) || value_type(&line) != p.ty;
+    if differs && (p.ty != "unknown" || default_type(&line.name).is_some()) {
+        line.params.insert(0, ("VALUE".to_owned(), vec![p.ty.to_ascii_uppercase()]));
+    }
+    write(out, None, &line.name, &line.params, &line.value)
 }
 
 fn write_comp(out: &mut String, v: &Value) -> Result<(), JsonError> {

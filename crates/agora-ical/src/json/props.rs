@@ -110,11 +110,26 @@ pub(crate) fn values_to_json(
 
 /// JSON value(s) → raw text: arrays (except a period) are structured values whose
 /// components join with `;` and whose nested arrays join with `,`; several values
-/// join with `,`.
-pub(crate) fn values_from_json(prop: &str, ty: &str, values: &[Value]) -> Result<String, JsonError> {
+/// join with `,`. As [`values_to_json`] reads them back: a structured value only
+/// where `structured`, several values only where `multi` (the jcal fuzz target
+/// found `["dto", {}, "float", [1.5, 2.5]]` written as `1.5;2.5`, which reads back
+/// as one float that is not one).
+pub(crate) fn values_from_json(
+    prop: &str,
+    ty: &str,
+    values: &[Value],
+    structured: bool,
+    multi: bool,
+) -> Result<String, JsonError> {
+    if values.len() > 1 && !(multi && ty != "unknown") {
+        return Err(JsonError::value(prop, "several values for a property that takes one"));
+    }
     let mut out = Vec::with_capacity(values.len());
     for v in values {
         out.push(match v {
+            Value::Array(_) if ty != "period" && !(structured && ty != "unknown") => {
+                return Err(JsonError::value(prop, format!("a structured value {v} for a property that has none")));
+            }
             Value::Array(comps) if ty != "period" => {
                 let mut parts = Vec::with_capacity(comps.len());
                 for c in comps {
@@ -150,6 +165,13 @@ pub(crate) fn write(
         params: params.to_vec(),
         value: value.to_owned(),
     };
-    content::write_line(&line, out);
+    // What the strict reader refuses (RFC 5545 §3.1, RFC 6350 §3.3) is not
+    // written: the jcal and jcard fuzz targets found a DEL in a JSON string
+    // written into a line that could not be read back.
+    let text = content::line_text(&line);
+    if let Some(c) = text.chars().find(|c| c.is_control() && *c != '\t') {
+        return Err(JsonError::value(name, format!("control character U+{:04X} in a value or parameter", c as u32)));
+    }
+    content::fold_into(&text, out);
     Ok(())
 }

@@ -46,8 +46,10 @@ fn part_value(key: &str, v: &str) -> Value {
     if key == "until" {
         return Value::String(dt_ext(v, false));
     }
+    // Only the canonical spelling becomes a number (`05`, `+5`, `-0` stay strings),
+    // so the text written back from the jCal is the text read.
     match v.parse::<i64>() {
-        Ok(n) if NUMERIC.contains(&key) => Value::Number(n.into()),
+        Ok(n) if NUMERIC.contains(&key) && n.to_string() == v => Value::Number(n.into()),
         _ => Value::String(v.to_owned()),
     }
 }
@@ -59,13 +61,25 @@ pub(crate) fn to_json(prop: &str, raw: &str) -> Result<Value, JsonError> {
         let (key, v) =
             part.split_once('=').ok_or_else(|| JsonError::value(prop, format!("rule part {part:?} has no '='")))?;
         let key = key.trim().to_ascii_lowercase();
-        if key.is_empty() || map.contains_key(&key) {
-            return Err(JsonError::value(prop, format!("empty or repeated rule part {key:?}")));
+        // The same rule as `from_json`, so a rule read from text is one jCal can
+        // carry back (the jcal fuzz target found `BYMON~TH=10` accepted here and
+        // refused there).
+        if !crate::content::is_name(&key) {
+            return Err(JsonError::value(prop, format!("bad rule part name {key:?}")));
+        }
+        if map.contains_key(&key) {
+            return Err(JsonError::value(prop, format!("repeated rule part {key:?}")));
         }
         if ["count", "interval"].contains(&key.as_str()) && v.parse::<u64>().is_err() {
             return Err(JsonError::value(prop, format!("{key} must be a positive integer, not {v:?}")));
         }
-        let value = match v.split(',').collect::<Vec<_>>().as_slice() {
+        let values: Vec<&str> = v.split(',').collect();
+        // What `from_json` cannot write back (the jcal fuzz target found
+        // `FREQ=WEEKLYayOUNT=5`, a lost `;`, carried to jCal and refused there).
+        if let Some(bad) = values.iter().find(|v| v.is_empty() || v.contains('=')) {
+            return Err(JsonError::value(prop, format!("bad value {bad:?} for rule part {key}")));
+        }
+        let value = match values.as_slice() {
             [one] => part_value(&key, one),
             _ if SINGLE.contains(&key.as_str()) => {
                 return Err(JsonError::value(prop, format!("{key} takes one value")));
@@ -99,8 +113,14 @@ pub(crate) fn from_json(prop: &str, v: &Value) -> Result<String, JsonError> {
     keys.sort_by_key(|k| (ORDER.iter().position(|o| o == k).unwrap_or(ORDER.len()), k.as_str()));
     let mut parts = Vec::with_capacity(keys.len());
     for key in keys {
-        if !crate::content::is_name(key) {
+        // RFC 7265 §3.6.10: the keys are the lower-cased rule part names.
+        if !crate::content::is_name(key) || key.bytes().any(|b| b.is_ascii_uppercase()) {
             return Err(JsonError::value(prop, format!("bad rule part name {key:?}")));
+        }
+        // The rules `to_json` reads text by (the jcal fuzz target found
+        // `"count": ["TU", "TH"]` written and then refused when read back).
+        if SINGLE.contains(&key.as_str()) && map[key].as_array().is_some_and(|a| a.len() > 1) {
+            return Err(JsonError::value(prop, format!("{key} takes one value")));
         }
         let value = match &map[key] {
             Value::Array(items) if !items.is_empty() => {
@@ -108,6 +128,9 @@ pub(crate) fn from_json(prop: &str, v: &Value) -> Result<String, JsonError> {
             }
             other => scalar(prop, key, other)?,
         };
+        if ["count", "interval"].contains(&key.as_str()) && value.parse::<u64>().is_err() {
+            return Err(JsonError::value(prop, format!("{key} must be a positive integer, not {value:?}")));
+        }
         parts.push(format!("{}={value}", key.to_ascii_uppercase()));
     }
     Ok(parts.join(";"))

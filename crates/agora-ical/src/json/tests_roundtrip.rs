@@ -246,3 +246,222 @@ fn control_characters_in_a_line_are_refused() {
     assert!(icalendar_to_jcal(&event.replace('\r', "").replace("T10", "T10\0")).is_err());
     assert!(vcard_to_jcard("BEGIN:VCARD\r\nVERSION:4.0\r\nNOTE:tab\tok\r\nEND:VCARD\r\n").is_ok());
 }
+
+/// Found by fuzz/fuzz_targets/jcal.rs: an RRULE part whose name is not a name
+/// (`BYMON~TH`) went to jCal and was refused on the way back; both directions now
+/// refuse it.
+#[test]
+fn rule_part_with_a_bad_name_is_refused_both_ways() {
+    let event = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:u\r\n\
+        DTSTART:20260101T100000Z\r\nRRULE:FREQ=YEARLY;BYMON~TH=10\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let err = icalendar_to_jcal(event).unwrap_err();
+    assert!(err.to_string().contains("BYMON~TH") || err.to_string().contains("bymon~th"), "{err}");
+    let good = event.replace("BYMON~TH", "BYMONTH");
+    let jcal = icalendar_to_jcal(&good).unwrap();
+    assert_eq!(icalendar_to_jcal(&jcal_to_icalendar(&jcal).unwrap()).unwrap(), jcal);
+}
+
+/// Found by fuzz/fuzz_targets/jcard.rs: a garbled date-and-or-time
+/// (`-EMBER:urn:uHOTO;X:group`, a `T` in it) went to jCard as it was and came
+/// back without its last `:` (read as a time), so the second round trip changed
+/// the card. Values that do not convert exactly are kept as they are both ways.
+#[test]
+fn garbled_date_value_round_trips() {
+    let card = "BEGIN:VCARD\r\nVERSION:4.0\r\nUID:u\r\nFN:a\r\n\
+        BDAY:-EMBER:urn:uHOTO;X:group\r\nEND:VCARD\r\n";
+    let first = vcard_to_jcard(card).unwrap();
+    let back = jcard_to_vcard(&first).unwrap();
+    assert!(back.contains("\r\nBDAY:-EMBER:urn:uHOTO;X:group\r\n"), "{back}");
+    assert_eq!(vcard_to_jcard(&back).unwrap(), first);
+    // A jCard value that is not one the text form gives is written as it is.
+    let jcard = json!(["vcard", [["version", {}, "text", "4.0"], ["bday", {}, "date-and-or-time", "x:yTa:b"]]]);
+    let text = jcard_to_vcard(&jcard).unwrap();
+    assert!(text.contains("\r\nBDAY:x:yTa:b\r\n"), "{text}");
+    assert_eq!(jcard_to_vcard(&vcard_to_jcard(&text).unwrap()).unwrap(), text);
+    // Real values still convert both ways.
+    let real = json!(["vcard", [["version", {}, "text", "4.0"], ["bday", {}, "date-and-or-time", "--04-12T10:22"]]]);
+    assert!(jcard_to_vcard(&real).unwrap().contains("\r\nBDAY:--0412T1022\r\n"));
+}
+
+/// Found by fuzz/fuzz_targets/jcal.rs and jcard.rs: a utc-offset that is not
+/// one (`-0500:`, `+0200ayX:+0100`) lost its `:` on the way back from JSON, so
+/// the next jCard read `-0500` as `-05:00`. Such values are kept as they are.
+#[test]
+fn garbled_utc_offset_round_trips() {
+    let card = "BEGIN:VCARD\r\nVERSION:4.0\r\nUID:u\r\nTZ;VALUE=utc-offset:-0500:\r\nEND:VCARD\r\n";
+    let first = vcard_to_jcard(card).unwrap();
+    let back = jcard_to_vcard(&first).unwrap();
+    assert!(back.contains("\r\nTZ;VALUE=utc-offset:-0500:\r\n"), "{back}");
+    assert_eq!(vcard_to_jcard(&back).unwrap(), first);
+    let event = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VTIMEZONE\r\nTZID:Z\r\nBEGIN:STANDARD\r\n\
+        DTSTART:19701025T030000\r\nTZOFFSETFROM:+0200ayX:+0100\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\n\
+        END:VTIMEZONE\r\nEND:VCALENDAR\r\n";
+    let first = icalendar_to_jcal(event).unwrap();
+    let back = jcal_to_icalendar(&first).unwrap();
+    assert!(back.contains("\r\nTZOFFSETFROM:+0200ayX:+0100\r\n"), "{back}");
+    assert_eq!(icalendar_to_jcal(&back).unwrap(), first);
+    // A real offset still converts both ways.
+    assert!(first.to_string().contains(r#""tzoffsetto",{},"utc-offset","+01:00""#), "{first}");
+    assert!(back.contains("\r\nTZOFFSETTO:+0100\r\n"), "{back}");
+}
+
+/// Found by fuzz/fuzz_targets/jcal.rs: `FREQ=WEEKLYayOUNT=5` (a rule part with
+/// `=` in its value) went to jCal and was refused on the way back. Also what the
+/// same round trips could not keep: a number spelt `05` (now a string, written
+/// back as it was) and an upper-case key in jCal (refused, RFC 7265 §3.6.10).
+#[test]
+fn rule_values_jcal_cannot_carry_back_are_refused() {
+    let event = |rule: &str| {
+        format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:u\r\n\
+             DTSTART:20260101T100000Z\r\nRRULE:{rule}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        )
+    };
+    assert!(icalendar_to_jcal(&event("FREQ=WEEKLYayOUNT=5")).is_err());
+    assert!(icalendar_to_jcal(&event("FREQ=WEEKLY;BYDAY=MO,,TU")).is_err());
+    let text = event("FREQ=MONTHLY;BYMONTHDAY=05,-0,7");
+    let jcal = icalendar_to_jcal(&text).unwrap();
+    assert_eq!(jcal[2][0][1][2][3]["bymonthday"], json!(["05", "-0", 7]));
+    let back = jcal_to_icalendar(&jcal).unwrap();
+    assert!(back.contains("\r\nRRULE:FREQ=MONTHLY;BYMONTHDAY=05,-0,7\r\n"), "{back}");
+    let mut upper = jcal.clone();
+    upper[2][0][1][2][3]["FREQ"] = json!("DAILY");
+    assert!(jcal_to_icalendar(&upper).is_err());
+}
+
+/// Found by fuzz/fuzz_targets/jcard.rs: `["uid", {}, "uri", "A"]` was written as
+/// `UID:A` (uri is UID's default type), which reads back as text (a UID without
+/// a scheme), so the second text gained `VALUE=text`. VALUE is now written when
+/// the reader would infer another type.
+#[test]
+fn value_type_the_reader_would_not_infer_is_written() {
+    let jcard =
+        json!(["vcard", [["version", {}, "text", "4.0"], ["uid", {}, "uri", "A"], ["tz", {}, "text", "+0100"]]]);
+    let text = jcard_to_vcard(&jcard).unwrap();
+    assert!(text.contains("\r\nUID;VALUE=uri:A\r\n"), "{text}");
+    assert!(text.contains("\r\nTZ;VALUE=text:+0100\r\n"), "{text}");
+    assert_eq!(vcard_to_jcard(&text).unwrap(), jcard);
+    let usual = json!(["vcard", [["version", {}, "text", "4.0"], ["uid", {}, "uri", "urn:uuid:1"]]]);
+    assert!(jcard_to_vcard(&usual).unwrap().contains("\r\nUID:urn:uuid:1\r\n"));
+}
+
+/// Found by fuzz/fuzz_targets/jcal.rs: `["dto", {}, "float", [1.5, 2.5]]` (a
+/// structured value for a property that has none) was written `DTO;VALUE=FLOAT:1.5;2.5`,
+/// which reads back as one bad float. Structured and several values are now
+/// written only where the reader reads them back so.
+#[test]
+fn structured_value_for_a_plain_property_is_refused() {
+    let jcal = |prop: Value| {
+        json!(["vcalendar", [["version", {}, "text", "2.0"]], [["vevent", [["uid", {}, "text", "u"], prop], []]]])
+    };
+    assert!(jcal_to_icalendar(&jcal(json!(["dto", {}, "float", [1.5, 2.5]]))).is_err());
+    assert!(jcal_to_icalendar(&jcal(json!(["summary", {}, "text", "a", "b"]))).is_err());
+    let geo = jcal_to_icalendar(&jcal(json!(["geo", {}, "float", [1.5, 2.5]]))).unwrap();
+    assert!(geo.contains("\r\nGEO:1.5;2.5\r\n"), "{geo}");
+    let cats = jcal_to_icalendar(&jcal(json!(["categories", {}, "text", "a", "b"]))).unwrap();
+    assert!(cats.contains("\r\nCATEGORIES:a,b\r\n"), "{cats}");
+}
+
+/// Found by fuzz/fuzz_targets/jcard.rs: a vCard parameter `GROUP` became jCard's
+/// `group` parameter and came back as the group prefix (RFC 7095 §3.3.1.2); it is
+/// refused.
+#[test]
+fn group_parameter_is_refused_in_jcard() {
+    let card = "BEGIN:VCARD\r\nVERSION:4.0\r\nUID:u\r\nTEL;group=uT.ri:tel:1\r\nEND:VCARD\r\n";
+    assert!(vcard_to_jcard(card).unwrap_err().to_string().contains("GROUP"));
+    let grouped = "BEGIN:VCARD\r\nVERSION:4.0\r\nUID:u\r\nitem1.TEL:tel:1\r\nEND:VCARD\r\n";
+    let jcard = vcard_to_jcard(grouped).unwrap();
+    assert_eq!(jcard[1][2][1]["group"], json!("item1"));
+}
+
+/// Found by fuzz/fuzz_targets/jcal.rs and jcard.rs: a DEL (U+007F) in a JSON
+/// string was written into a line the strict reader then refused. Control
+/// characters other than HTAB are refused when writing.
+#[test]
+fn control_character_from_json_is_refused() {
+    let card = json!(["vcard", [["version", {}, "text", "4.0"], ["x-a", {}, "unknown", "a\u{7f}b"]]]);
+    assert!(jcard_to_vcard(&card).unwrap_err().to_string().contains("U+007F"));
+    let card = json!(["vcard", [["version", {}, "text", "4.0"], ["note", {"x-p": "a\u{1}"}, "text", "n"]]]);
+    assert!(jcard_to_vcard(&card).is_err());
+    let tab = json!(["vcard", [["version", {}, "text", "4.0"], ["note", {}, "text", "a\tb"]]]);
+    assert!(jcard_to_vcard(&tab).is_ok());
+}
+
+/// Found by fuzz/fuzz_targets/jcal.rs: `["trigger", {}, "duration", "5PT15M"]`
+/// was written `TRIGGER:5PT15M`, which reads back as a date-time (it does not
+/// start with `P`). VALUE is now written when the reader would infer another type.
+#[test]
+fn jcal_value_type_the_reader_would_not_infer_is_written() {
+    let jcal = json!([
+        "vcalendar",
+        [["version", {}, "text", "2.0"]],
+        [[
+            "vevent",
+            [["uid", {}, "text", "u"]],
+            [["valarm", [["trigger", {}, "duration", "5PT15M"], ["action", {}, "text", "DISPLAY"]], []]]
+        ]]
+    ]);
+    let text = jcal_to_icalendar(&jcal).unwrap();
+    assert!(text.contains("\r\nTRIGGER;VALUE=DURATION:5PT15M\r\n"), "{text}");
+    assert_eq!(jcal_to_icalendar(&icalendar_to_jcal(&text).unwrap()).unwrap(), text);
+    let usual = jcal.to_string().replace("5PT15M", "-PT15M");
+    let text = jcal_to_icalendar(&serde_json::from_str(&usual).unwrap()).unwrap();
+    assert!(text.contains("\r\nTRIGGER:-PT15M\r\n"), "{text}");
+}
+
+/// Found by fuzz/fuzz_targets/jcal.rs and jcard.rs: a string for a float
+/// (`["geo", {}, "float", ["r", 1]]`) was written as it was and refused when read
+/// back; a vCard 3.0 PHOTO whose TYPE held a line break (`^n`) went into the
+/// `data:` URI and could not be written back.
+#[test]
+fn values_that_cannot_be_read_back_are_not_written() {
+    let jcal = json!([
+        "vcalendar",
+        [["version", {}, "text", "2.0"]],
+        [["vevent", [["uid", {}, "text", "u"], ["geo", {}, "float", ["r", 1]]], []]]
+    ]);
+    assert!(jcal_to_icalendar(&jcal).is_err());
+    let card = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:u\r\nPHOTO;ENCODING=b;TYPE=a^nb:aGk=\r\nEND:VCARD\r\n";
+    let jcard = vcard_to_jcard(card).unwrap();
+    assert_eq!(jcard[1][2][3], json!("data:application/octet-stream;base64,aGk="));
+    assert!(jcard_to_vcard(&jcard).is_ok());
+}
+
+/// Found by fuzz/fuzz_targets/jcal.rs: `["geo", {}, "unknown", "r"]` was written
+/// `GEO:r`, which reads back as a (bad) float. `unknown` for a property with a
+/// known type is written with VALUE=UNKNOWN and read back as unknown.
+#[test]
+fn unknown_type_of_a_known_property_round_trips() {
+    let jcal = json!([
+        "vcalendar",
+        [["version", {}, "text", "2.0"]],
+        [["vevent", [["uid", {}, "text", "u"], ["geo", {}, "unknown", "r"], ["x-a", {}, "unknown", "s"]], []]]
+    ]);
+    let text = jcal_to_icalendar(&jcal).unwrap();
+    assert!(text.contains("\r\nGEO;VALUE=UNKNOWN:r\r\nX-A:s\r\n"), "{text}");
+    assert_eq!(icalendar_to_jcal(&text).unwrap(), jcal);
+}
+
+/// Found by fuzz/fuzz_targets/jcal.rs: `"count": ["TU", "TH"]` was written
+/// `COUNT=TU,TH` and refused when read back; jCal is now held to the same rules.
+#[test]
+fn rule_parts_are_checked_from_jcal_as_from_text() {
+    let jcal = |rule: Value| {
+        json!([
+            "vcalendar",
+            [["version", {}, "text", "2.0"]],
+            [[
+                "vevent",
+                [
+                    ["uid", {}, "text", "u"],
+                    ["dtstart", {}, "date-time", "2026-01-01T10:00:00Z"],
+                    ["rrule", {}, "recur", rule]
+                ],
+                []
+            ]]
+        ])
+    };
+    assert!(jcal_to_icalendar(&jcal(json!({"freq": "DAILY", "count": ["TU", "TH"]}))).is_err());
+    assert!(jcal_to_icalendar(&jcal(json!({"freq": "DAILY", "interval": "x"}))).is_err());
+    assert!(jcal_to_icalendar(&jcal(json!({"freq": "DAILY", "count": 3}))).is_ok());
+}
