@@ -153,7 +153,19 @@ pub fn convert(bytes: &[u8], to: Version) -> Result<Option<String>, VcardError> 
         Version::V4 => VCardVersion::V4_0,
     };
     card.write_to(&mut out, version).map_err(|_| VcardError::Invalid("cannot write the vCard".into()))?;
-    Ok(Some(out))
+    // calcard's writer can turn a card it read leniently into text that is not
+    // a readable card (the vcard fuzz target found a property name our reader
+    // refuses): such a conversion fails, and callers serve the stored card.
+    match parse_vcard(out.as_bytes()) {
+        Ok(converted) if converted.version == to => Ok(Some(out)),
+        _ => {
+            let name = match to {
+                Version::V3 => "3.0",
+                Version::V4 => "4.0",
+            };
+            Err(VcardError::Invalid(format!("the card cannot be written as vCard {name}")))
+        }
+    }
 }
 
 /// Splits a vCard stream (an export holding many cards) into one text per card,
@@ -259,6 +271,22 @@ mod tests {
             "invalid vCard data: line 8: control character U+0001 in a content line"
         );
         assert!(parse_vcard(V3.replace("Bureau", "Bu\treau").as_bytes()).is_ok());
+    }
+
+    /// Found by fuzz/fuzz_targets/vcard.rs: a card read leniently came out of
+    /// calcard's 3.0 writer with a property name our reader refuses; such a
+    /// conversion now fails (the server serves the stored card instead).
+    #[test]
+    fn conversion_calcard_writes_unreadably_fails_instead() {
+        let input = include_bytes!("../../../fuzz/corpus/vcard/regress-calcard-conversion-bad-name");
+        parse_vcard(input).expect("the fuzz input is an accepted card");
+        let results = [convert(input, Version::V3), convert(input, Version::V4)];
+        assert!(results.iter().any(Result::is_err), "the unreadable conversion is refused: {results:?}");
+        for to in [Version::V3, Version::V4] {
+            if let Ok(Some(text)) = convert(input, to) {
+                assert!(parse_vcard(text.as_bytes()).is_ok(), "a conversion is a readable card: {text}");
+            }
+        }
     }
 
     /// Found by fuzz/fuzz_targets/vcard.rs: `TEL;ui=PE="a,b":…` (a DQUOTE in an
