@@ -36,6 +36,7 @@ mod sql;
 mod sql_instances;
 mod sql_resources;
 mod sql_scheduling;
+mod sql_writes;
 mod sqlite;
 mod sqlite_writer;
 mod timing;

@@ -294,7 +294,13 @@ pub trait ResourceStore: Send + Sync + 'static {
     async fn share_properties(&self, share: i64) -> Result<Vec<(String, String)>>;
 
     /// Applies PROPPATCH operations to a share's own properties.
-    async fn patch_share(&self, share: i64, changes: &[PropertyChange]) -> Result<()>;
+    async fn patch_share(
+        &self,
+        share: i64,
+        changes: &[PropertyChange],
+        rules: &crate::WriteRules,
+        now: i64,
+    ) -> Result<()>;
 
     /// A collection by id (the original, never a mount).
     async fn collection_by_id(&self, id: CollectionId) -> Result<Option<Collection>>;

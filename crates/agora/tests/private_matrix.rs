@@ -134,35 +134,18 @@ fn no_reader_obtains_hidden_details(backend: Backend) {
     let cal = "/calendars/alice/calendar/";
     let mut names = Vec::new();
     let mut confidential = Vec::new();
-    let mut hour = 8;
-    for (i, spelling) in PRIVATE_SPELLINGS.iter().enumerate() {
-        let name = format!("priv-{i}.ics");
-        let (status, body) = send(
-            &server,
-            "alice",
-            "PUT",
-            &format!("{cal}{name}"),
-            "text/calendar",
-            &event(&format!("priv-{i}"), spelling, hour),
-        );
+    let classified = PRIVATE_SPELLINGS.iter().enumerate().map(|(i, s)| (format!("priv-{i}"), *s));
+    let classified =
+        classified.chain(CONFIDENTIAL_SPELLINGS.iter().enumerate().map(|(i, s)| (format!("conf-{i}"), *s)));
+    for ((uid, spelling), hour) in classified.zip(8..) {
+        let name = format!("{uid}.ics");
+        let (status, body) =
+            send(&server, "alice", "PUT", &format!("{cal}{name}"), "text/calendar", &event(&uid, spelling, hour));
         assert_eq!(status, 201, "{spelling:?}: {body}");
+        if uid.starts_with("conf-") {
+            confidential.push(name.clone());
+        }
         names.push(name);
-        hour += 1;
-    }
-    for (i, spelling) in CONFIDENTIAL_SPELLINGS.iter().enumerate() {
-        let name = format!("conf-{i}.ics");
-        let (status, body) = send(
-            &server,
-            "alice",
-            "PUT",
-            &format!("{cal}{name}"),
-            "text/calendar",
-            &event(&format!("conf-{i}"), spelling, hour),
-        );
-        assert_eq!(status, 201, "{spelling:?}: {body}");
-        names.push(name.clone());
-        confidential.push(name);
-        hour += 1;
     }
     assert_eq!(
         send(

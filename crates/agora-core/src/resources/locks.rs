@@ -133,24 +133,6 @@ impl Resources<'_> {
         }
     }
 
-    /// The write rule checked ahead of a write the store does not check itself
-    /// (PROPPATCH, MKCOL, LOCK on an unmapped URL): see [`Self::lock_checks`].
-    /// `membership`: the write adds or removes a member of the parent.
-    pub async fn check_locks(&self, path: &str, recursive: bool, membership: bool) -> Result<()> {
-        let submitted = self.submitted.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        let mut blocking: Vec<String> = Vec::new();
-        for check in Self::lock_checks(path, recursive).into_iter().filter(|c| membership || !c.membership) {
-            for l in self.store().locks_near(&check.path, check.recursive, now()).await? {
-                let applies = l.covers(&check.path) || (check.recursive && l.path.starts_with(&check.path));
-                let passed = submitted.contains(&l.token) && l.principal_id == self.who.principal_id;
-                if applies && !passed && !blocking.contains(&l.path) {
-                    blocking.push(l.path);
-                }
-            }
-        }
-        if blocking.is_empty() { Ok(()) } else { Err(CoreError::Locked(blocking)) }
-    }
-
     /// Locks die with their resource.
     pub async fn forget_locks(&self, path: &str) -> Result<()> {
         Ok(self.store().delete_locks_below(path).await?)

@@ -350,15 +350,13 @@ impl<'a> Resources<'a> {
     /// sharee changes only their own view (RFC: each sharee's display name, colour
     /// and alarms are their own).
     pub async fn patch_collection(&self, c: &Collection, changes: &[PropertyChange]) -> Result<()> {
-        let lock_path = self.lock_path(c, "").await?;
+        // On a mount too: the owner's locks still hold over the sharee's names.
+        let rules = self.write_rules(Self::lock_checks(&self.lock_path(c, "").await?, false), None);
         if let Some(share) = c.share_id {
             self.authorize(c, Access::ReadFreeBusy).await?;
-            // The sharee's own names for the share: the owner's locks still hold.
-            self.check_locks(&lock_path, false, false).await?;
-            return Ok(self.store().patch_share(share, changes).await?);
+            return Ok(self.store().patch_share(share, changes, &rules, now()).await?);
         }
         self.authorize(c, Access::Write).await?;
-        let rules = self.write_rules(Self::lock_checks(&lock_path, false), None);
         Ok(self.store().patch_collection(c.id, changes, &rules, now()).await?)
     }
 
