@@ -57,6 +57,20 @@ pub enum Rule {
         /// The existing member's name.
         name: String,
     },
+    /// The object would replace one (named) with another UID (RFC 4791
+    /// §5.3.2.1, RFC 6352 §6.3.2.1: the same `no-uid-conflict` precondition).
+    #[error("{name:?} holds an object with another UID; a UID cannot change, create a new resource instead")]
+    UidChange {
+        /// The replaced member's name.
+        name: String,
+    },
+    /// The calendar user already has a scheduling object with this UID, at
+    /// `path` (RFC 6638 §3.2.4.1: one per UID among all their calendars).
+    #[error("/{path} is already this meeting in your calendars: change or move that one")]
+    UniqueSchedulingObject {
+        /// The stored path of the existing scheduling object.
+        path: String,
+    },
     /// The media type is not one the collection stores.
     #[error("unsupported media type for this collection: {0}")]
     SupportedData(String),
@@ -110,6 +124,7 @@ impl From<StoreError> for CoreError {
                 Conflict::Path(p) => CoreError::Exists(format!("/{p} already exists")),
                 Conflict::NoParent(p) => conflict(format!("the parent collection /{p} does not exist")),
                 Conflict::Uid(name) => CoreError::Rule(Rule::UidConflict { name }),
+                Conflict::UidChange(name) => CoreError::Rule(Rule::UidChange { name }),
                 Conflict::Locked(root) => CoreError::Locked(vec![root]),
             },
             StoreError::PreconditionFailed => CoreError::PreconditionFailed,

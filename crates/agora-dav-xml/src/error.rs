@@ -1,7 +1,7 @@
 //! The error every parser returns, and the limits every parser enforces.
 
-/// Why a request body (or `If` header) was refused. Every variant maps to
-/// `400 Bad Request` in the HTTP layer; `Display` gives a human message.
+/// Why a request body (or `If` header) was refused. Every variant but
+/// [`XmlError::InvalidFilter`] maps to `400 Bad Request` in the HTTP layer; `Display` gives a human message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum XmlError {
     /// The body is not well-formed (namespace-well-formed) XML, or uses a
@@ -22,6 +22,17 @@ pub enum XmlError {
         expected: &'static str,
         /// The root that was found, in Clark notation.
         found: String,
+    },
+    /// A report's filter that breaks RFC 4791 §9.7 / RFC 6352 §10.5 (nesting,
+    /// a time-range where none applies, conflicting tests, non-UTC times): the
+    /// HTTP layer answers 403 with `valid-filter` in the CalDAV or CardDAV
+    /// namespace instead of 400.
+    #[error("invalid filter: {reason}")]
+    InvalidFilter {
+        /// Whether the filter is CardDAV's.
+        card: bool,
+        /// What is wrong.
+        reason: String,
     },
     /// Well-formed XML that does not follow the grammar of the request.
     #[error("invalid request: {0}")]

@@ -70,11 +70,13 @@ pub use report::{
 pub use sharing::{ShareLevel, Sharee, SharingPost, parse_sharing};
 pub use write::{
     Content, DECLARED_NAMESPACES, MultistatusWriter, NeedPrivilege, Precondition, PropStat, PropValue, error_body,
-    push_response, reason_phrase, status_line,
+    error_body_with, push_response, reason_phrase, status_line,
 };
 
 /// The WebDAV namespace (RFC 4918).
 pub const NS_DAV: &str = "DAV:";
+/// Agora's own namespace (the `reason` of an error body).
+pub const NS_AGORA: &str = "urn:x-agora:ns";
 /// The CalDAV namespace (RFC 4791).
 pub const NS_CALDAV: &str = "urn:ietf:params:xml:ns:caldav";
 /// The CardDAV namespace (RFC 6352).

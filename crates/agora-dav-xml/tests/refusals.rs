@@ -16,6 +16,14 @@ fn invalid(body: &str) {
     }
 }
 
+/// A filter RFC 4791 §7.8 / RFC 6352 §8.6 refuse with `valid-filter`.
+fn invalid_filter(body: &str, card: bool) {
+    match report(body) {
+        Err(XmlError::InvalidFilter { card: c, reason }) => assert!(c == card && !reason.is_empty(), "{body}"),
+        other => panic!("expected InvalidFilter for {body}: {other:?}"),
+    }
+}
+
 fn query(filter: &str) -> String {
     format!(r#"<C:calendar-query {CAL}><D:prop><D:getetag/></D:prop><C:filter>{filter}</C:filter></C:calendar-query>"#)
 }
@@ -26,16 +34,55 @@ fn calendar_query_grammar() {
     invalid(&query(""));
     invalid(&query(r#"<C:comp-filter name="VCALENDAR"/><C:comp-filter name="VCALENDAR"/>"#));
     invalid(&query(r#"<C:comp-filter/>"#));
-    invalid(&query(
-        r#"<C:comp-filter name="VCALENDAR"><C:is-not-defined/><C:comp-filter name="VEVENT"/></C:comp-filter>"#,
-    ));
-    invalid(&query(
-        r#"<C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"><C:prop-filter name="X"><C:is-not-defined/><C:text-match>a</C:text-match></C:prop-filter></C:comp-filter></C:comp-filter>"#,
-    ));
-    invalid(&query(r#"<C:comp-filter name="VCALENDAR"><C:time-range/></C:comp-filter>"#));
+    invalid_filter(
+        &query(r#"<C:comp-filter name="VCALENDAR"><C:is-not-defined/><C:comp-filter name="VEVENT"/></C:comp-filter>"#),
+        false,
+    );
+    invalid_filter(
+        &query(
+            r#"<C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"><C:prop-filter name="X"><C:is-not-defined/><C:text-match>a</C:text-match></C:prop-filter></C:comp-filter></C:comp-filter>"#,
+        ),
+        false,
+    );
+    let event = |inner: &str| {
+        query(&format!(
+            r#"<C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT">{inner}</C:comp-filter></C:comp-filter>"#
+        ))
+    };
+    invalid_filter(&event("<C:time-range/>"), false);
     // RFC 4791 §9.9: time-range values MUST be UTC.
-    invalid(&query(r#"<C:comp-filter name="VCALENDAR"><C:time-range start="20060104T000000"/></C:comp-filter>"#));
-    invalid(&query(r#"<C:comp-filter name="VCALENDAR"><C:time-range start="20060104"/></C:comp-filter>"#));
+    invalid_filter(&event(r#"<C:time-range start="20060104T000000"/>"#), false);
+    invalid_filter(&event(r#"<C:time-range start="20060104"/>"#), false);
+    // §9.9 defines no time-range for VCALENDAR or time-zone components.
+    invalid_filter(
+        &query(r#"<C:comp-filter name="VCALENDAR"><C:time-range start="20060104T000000Z"/></C:comp-filter>"#),
+        false,
+    );
+    invalid_filter(
+        &query(
+            r#"<C:comp-filter name="VCALENDAR"><C:comp-filter name="VTIMEZONE"><C:comp-filter name="STANDARD"><C:time-range start="20060104T000000Z"/></C:comp-filter></C:comp-filter></C:comp-filter>"#,
+        ),
+        false,
+    );
+    // Components where RFC 5545 §3.6 does not put them.
+    for nesting in [
+        r#"<C:comp-filter name="VEVENT"/>"#,
+        r#"<C:comp-filter name="VCALENDAR"><C:comp-filter name="VALARM"/></C:comp-filter>"#,
+        r#"<C:comp-filter name="VCALENDAR"><C:comp-filter name="VJOURNAL"><C:comp-filter name="VALARM"/></C:comp-filter></C:comp-filter>"#,
+        r#"<C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"><C:comp-filter name="VEVENT"/></C:comp-filter></C:comp-filter>"#,
+        r#"<C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"><C:comp-filter name="VFOO"/></C:comp-filter></C:comp-filter>"#,
+    ] {
+        invalid_filter(&query(nesting), false);
+    }
+    // Experimental components anywhere, unknown IANA ones in VCALENDAR; names in any case.
+    for fine in [
+        r#"<C:comp-filter name="vcalendar"><C:comp-filter name="vevent"><C:comp-filter name="valarm"/></C:comp-filter></C:comp-filter>"#,
+        r#"<C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"><C:comp-filter name="X-ABC"/></C:comp-filter></C:comp-filter>"#,
+        r#"<C:comp-filter name="VCALENDAR"><C:comp-filter name="VPOLL"/></C:comp-filter>"#,
+        r#"<C:comp-filter name="VCALENDAR"><C:comp-filter name="VAVAILABILITY"><C:comp-filter name="AVAILABLE"/></C:comp-filter></C:comp-filter>"#,
+    ] {
+        assert!(matches!(report(&query(fine)), Ok(Report::CalendarQuery { .. })), "{fine}");
+    }
     invalid(&query(
         r#"<C:comp-filter name="VCALENDAR"><C:prop-filter name="S"><C:text-match negate-condition="maybe">x</C:text-match></C:prop-filter></C:comp-filter>"#,
     ));
@@ -43,12 +90,10 @@ fn calendar_query_grammar() {
     let r = report(&query(r#"<C:comp-filter name="VCALENDAR"><x:new xmlns:x="urn:x"/><C:future/></C:comp-filter>"#));
     assert!(matches!(r, Ok(Report::CalendarQuery { .. })));
     // An open-ended range is fine.
-    let Ok(Report::CalendarQuery { filter, .. }) =
-        report(&query(r#"<C:comp-filter name="VCALENDAR"><C:time-range end="19700101T000100Z"/></C:comp-filter>"#))
-    else {
+    let Ok(Report::CalendarQuery { filter, .. }) = report(&event(r#"<C:time-range end="19700101T000100Z"/>"#)) else {
         panic!()
     };
-    assert_eq!(filter.time_range, Some(TimeRange { start: None, end: Some(60) }));
+    assert_eq!(filter.comp_filters[0].time_range, Some(TimeRange { start: None, end: Some(60) }));
 }
 
 #[test]
@@ -113,9 +158,18 @@ fn addressbook_query_grammar() {
     invalid(&q(
         r#"<C:filter><C:prop-filter name="FN"><C:text-match match-type="regex">x</C:text-match></C:prop-filter></C:filter>"#,
     ));
-    invalid(&q(
-        r#"<C:filter><C:prop-filter name="FN"><C:is-not-defined/><C:text-match>x</C:text-match></C:prop-filter></C:filter>"#,
-    ));
+    invalid_filter(
+        &q(
+            r#"<C:filter><C:prop-filter name="FN"><C:is-not-defined/><C:text-match>x</C:text-match></C:prop-filter></C:filter>"#,
+        ),
+        true,
+    );
+    invalid_filter(
+        &q(
+            r#"<C:filter><C:prop-filter name="TEL"><C:param-filter name="TYPE"><C:is-not-defined/><C:text-match>x</C:text-match></C:param-filter></C:prop-filter></C:filter>"#,
+        ),
+        true,
+    );
     invalid(&q(r#"<C:filter/><C:limit><C:nresults>many</C:nresults></C:limit>"#));
     let Ok(Report::AddressbookQuery { filter, limit, .. }) = report(&q(
         r#"<C:filter><C:prop-filter name="FN"><C:text-match collation="i;klingon">x</C:text-match></C:prop-filter></C:filter>"#,

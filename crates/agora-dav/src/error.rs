@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use agora_core::{CoreError, Rule};
-use agora_dav_xml::{Precondition, XmlError, error_body};
+use agora_dav_xml::{Precondition, XmlError, error_body, error_body_with};
 use agora_store::CollectionKind;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -28,6 +28,8 @@ pub enum HttpError {
     UnsupportedMediaType(String),
     /// A failed DAV precondition with its status.
     Precondition(StatusCode, Precondition),
+    /// A failed DAV precondition with its status and the reason, for people.
+    Refused(StatusCode, Precondition, String),
     /// Nothing there: 404.
     NotFound,
     /// The method does not apply to this resource: 405 with Allow.
@@ -42,7 +44,15 @@ impl From<CoreError> for HttpError {
 
 impl From<XmlError> for HttpError {
     fn from(e: XmlError) -> Self {
-        HttpError::Xml(e)
+        match e {
+            // RFC 4791 §7.8 and RFC 6352 §8.6: a broken filter is a precondition.
+            XmlError::InvalidFilter { card, reason } => HttpError::Refused(
+                StatusCode::FORBIDDEN,
+                if card { Precondition::CardValidFilter } else { Precondition::ValidFilter },
+                reason,
+            ),
+            other => HttpError::Xml(other),
+        }
     }
 }
 
@@ -52,11 +62,17 @@ impl HttpError {
     pub fn from_rule(rule: Rule, kind: CollectionKind, href_of: impl Fn(&str) -> String) -> Self {
         let card = kind == CollectionKind::Addressbook;
         let forbidden = StatusCode::FORBIDDEN;
+        let reason = rule.to_string();
         let (status, p) = match rule {
-            Rule::UidConflict { name } if card => {
+            Rule::UidConflict { name } | Rule::UidChange { name } if card => {
                 (StatusCode::CONFLICT, Precondition::CardNoUidConflict(href_of(&name)))
             }
-            Rule::UidConflict { name } => (StatusCode::CONFLICT, Precondition::CalNoUidConflict(href_of(&name))),
+            Rule::UidConflict { name } | Rule::UidChange { name } => {
+                (StatusCode::CONFLICT, Precondition::CalNoUidConflict(href_of(&name)))
+            }
+            Rule::UniqueSchedulingObject { path } => {
+                (StatusCode::CONFLICT, Precondition::UniqueSchedulingObject(crate::paths::href(&path)))
+            }
             Rule::SupportedData(_) if card => (StatusCode::UNSUPPORTED_MEDIA_TYPE, Precondition::SupportedAddressData),
             Rule::SupportedData(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, Precondition::SupportedCalendarData),
             Rule::ValidData(_) | Rule::ObjectResource(_) if card => (forbidden, Precondition::ValidAddressData),
@@ -73,7 +89,7 @@ impl HttpError {
                 Precondition::Other(agora_dav_xml::PropName::dav("quota-not-exceeded")),
             ),
         };
-        HttpError::Precondition(status, p)
+        HttpError::Refused(status, p, reason)
     }
 }
 
@@ -111,6 +127,10 @@ impl IntoResponse for HttpError {
             HttpError::UnsupportedMediaType(m) => text(StatusCode::UNSUPPORTED_MEDIA_TYPE, m),
             HttpError::Precondition(status, p) => {
                 (status, [(header::CONTENT_TYPE, "application/xml; charset=utf-8")], error_body(&p)).into_response()
+            }
+            HttpError::Refused(status, p, reason) => {
+                let body = error_body_with(&p, Some(&reason));
+                (status, [(header::CONTENT_TYPE, "application/xml; charset=utf-8")], body).into_response()
             }
             HttpError::NotFound => text(StatusCode::NOT_FOUND, "no such resource"),
             HttpError::MethodNotAllowed(allow) => {

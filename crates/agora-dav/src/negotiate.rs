@@ -6,10 +6,14 @@ use agora_store::ObjectMeta;
 
 use crate::error::HttpError;
 
+/// A media type without its parameters, lower-cased (`Text/Calendar; charset=x` → `text/calendar`).
+pub fn essence(media_type: &str) -> String {
+    media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
+}
+
 /// The JSON media type of a stored media type, if there is one.
 pub fn json_type(stored: &str) -> Option<&'static str> {
-    let essence = stored.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    match essence.as_str() {
+    match essence(stored).as_str() {
         "text/calendar" => Some("application/calendar+json"),
         "text/vcard" => Some("application/vcard+json"),
         _ => None,

@@ -52,8 +52,15 @@ pub fn parse(raw: &str) -> Result<Target, BadPath> {
     for seg in raw.split('/').filter(|s| !s.is_empty()) {
         let decoded =
             percent_decode_str(seg).decode_utf8().map_err(|_| BadPath(format!("{raw:?} is not UTF-8 once decoded")))?;
-        if decoded == "." || decoded == ".." || decoded.contains('/') || decoded.chars().any(char::is_control) {
+        if decoded == "." || decoded == ".." || decoded.contains('/') {
             return Err(BadPath(format!("{raw:?} has a forbidden segment")));
+        }
+        // A name is shown in listings, logs and exported file names, where a
+        // newline or escape forges lines; clients choose names freely (RFC 4791
+        // §5.3.2), so one that derived a name from a UID holding a newline can
+        // pick another. The UID inside the object may hold anything.
+        if decoded.chars().any(char::is_control) {
+            return Err(BadPath(format!("{raw:?}: a resource name may not contain control characters (%00-%1F, %7F)")));
         }
         segments.push(decoded.into_owned());
     }

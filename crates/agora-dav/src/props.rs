@@ -187,6 +187,13 @@ pub fn live_value(dav: &Dav<'_>, r: &Resource, name: &PropName) -> Option<Conten
             }
             "principal-collection-set" => return hrefs(vec!["/principals/".into()]),
             "resourcetype" => return Some(resourcetype(r)),
+            // What GET answers for resources that are not objects (RFC 4918 §15.4, §15.5).
+            "getcontentlength" if !matches!(r, Resource::Object(..)) => {
+                return crate::methods::get::page(dav, r).and_then(|p| text(p.len().to_string()));
+            }
+            "getcontenttype" if !matches!(r, Resource::Object(..)) => {
+                return crate::methods::get::page(dav, r).and_then(|_| text(crate::methods::get::PAGE_TYPE));
+            }
             _ => {}
         }
     }

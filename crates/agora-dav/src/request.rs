@@ -54,7 +54,7 @@ pub fn require_xml(headers: &HeaderMap, body: &[u8]) -> Result<(), HttpError> {
     match headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) {
         None => Ok(()),
         Some(ct) => {
-            let essence = ct.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+            let essence = crate::negotiate::essence(ct);
             if essence == "application/xml" || essence == "text/xml" || essence.ends_with("+xml") {
                 Ok(())
             } else {

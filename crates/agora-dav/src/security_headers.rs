@@ -25,6 +25,8 @@ use axum::http::{HeaderName, HeaderValue, header};
 use axum::response::Response;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
+use crate::negotiate::essence;
+
 /// The policy of every response that sets none: nothing may be loaded, nothing
 /// may frame it, and a document it would make (none is meant to be one) could
 /// neither set a base URL nor submit a form.
@@ -100,11 +102,6 @@ const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'`')
     .remove(b'|')
     .remove(b'~');
-
-/// The lower-case `type/subtype` of a media type, without parameters.
-fn essence(media_type: &str) -> String {
-    media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
-}
 
 /// iCalendar (RFC 5545), jCal (RFC 7265), vCard (RFC 6350, and the `text/x-vcard`
 /// of vCard 2.1 and 3 clients) and jCard (RFC 7095): data calendar and address

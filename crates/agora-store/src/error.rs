@@ -18,6 +18,8 @@ pub enum Conflict {
     Path(String),
     /// Another member of the collection (named here) has the same UID.
     Uid(String),
+    /// The object named here has another UID than the one replacing it.
+    UidChange(String),
     /// The parent collection does not exist.
     NoParent(String),
     /// A conflicting lock holds the resource (its root path).

@@ -931,13 +931,18 @@ macro_rules! sql_resource_store {
                         .fetch_optional(&mut *tx)
                         .await?;
                     let Some(source) = source else { return Err(StoreError::PreconditionFailed) };
-                    let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM objects WHERE collection_id = $1 AND name = $2")
-                        .bind(dst)
-                        .bind(dst_name)
-                        .fetch_optional(&mut *tx)
-                        .await?;
+                    let existing: Option<(i64, Option<String>)> =
+                        sqlx::query_as("SELECT id, uid FROM objects WHERE collection_id = $1 AND name = $2")
+                            .bind(dst)
+                            .bind(dst_name)
+                            .fetch_optional(&mut *tx)
+                            .await?;
                     if existing.is_some() && !overwrite {
                         return Err(StoreError::PreconditionFailed);
+                    }
+                    let (existing, existing_uid) = existing.unzip();
+                    if crate::sql_writes::replaces_uid(existing_uid.flatten().as_deref(), object.uid.as_deref()) {
+                        return Err(StoreError::Conflict(Conflict::UidChange(dst_name.to_owned())));
                     }
                     if let Some(uid) = &object.uid {
                         let other: Option<String> = sqlx::query_scalar(

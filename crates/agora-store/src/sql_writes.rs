@@ -122,8 +122,8 @@ macro_rules! write_sql {
                 // round trip on PostgreSQL, made holding the write lock): the object
                 // at `name`, and another with the same UID (no UID without a row).
                 let found = sqlx::query(
-                    "SELECT id, name, etag, created_at, schedule_tag FROM objects WHERE collection_id = $1 AND name = $2 \
-                     UNION ALL SELECT id, name, etag, created_at, schedule_tag FROM objects \
+                    "SELECT id, name, etag, created_at, schedule_tag, uid FROM objects WHERE collection_id = $1 AND name = $2 \
+                     UNION ALL SELECT id, name, etag, created_at, schedule_tag, uid FROM objects \
                      WHERE collection_id = $1 AND uid = $3 AND name <> $2",
                 )
                 .bind(collection)
@@ -147,6 +147,10 @@ macro_rules! write_sql {
                 }
                 if let Some(other) = other {
                     return Err(StoreError::Conflict(Conflict::Uid(other)));
+                }
+                let current_uid: Option<String> = current.as_ref().map(|r| r.try_get("uid")).transpose()?.flatten();
+                if crate::sql_writes::replaces_uid(current_uid.as_deref(), object.uid.as_deref()) {
+                    return Err(StoreError::Conflict(Conflict::UidChange(name.to_owned())));
                 }
                 let revision = record_change(conn, collection, name, false, now).await?;
                 let size = object.data.len() as i64;
@@ -239,3 +243,11 @@ macro_rules! write_sql {
 }
 
 pub(crate) use write_sql;
+
+/// Whether writing an object with UID `new` where one with UID `old` is stored
+/// changes the UID. RFC 4791 §5.3.2.1 and RFC 6352 §6.3.2.1 let a UID stay with
+/// its resource: replacing it by another is refused with `no-uid-conflict`, for
+/// PUT and for COPY and MOVE with Overwrite alike (plain objects have no UID).
+pub(crate) fn replaces_uid(old: Option<&str>, new: Option<&str>) -> bool {
+    matches!((old, new), (Some(old), Some(new)) if old != new)
+}

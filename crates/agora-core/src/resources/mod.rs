@@ -516,8 +516,10 @@ impl<'a> Resources<'a> {
             .object(src, &object.name)
             .await?
             .ok_or_else(|| CoreError::NotFound { what: "resource", name: format!("/{}{}", src.path, object.name) })?;
-        let prepared =
+        let mut prepared =
             validate::prepare(dst, current.data, Some(&current.meta.content_type), self.core.config.max_resource_size)?;
+        prepared.schedule_tag =
+            self.transferred_scheduling((src, object), (dst, dst_name), &prepared, delete_source).await?;
         let mut checks = Self::lock_checks(&self.lock_path(dst, dst_name).await?, true);
         if delete_source {
             checks.extend(Self::lock_checks(&self.lock_path(src, &object.name).await?, true));

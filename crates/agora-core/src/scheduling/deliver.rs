@@ -9,7 +9,7 @@ use agora_store::{Booked, Booking, BookingDecision, Collection, Object, Principa
 
 use super::{BOOKING_HORIZON, address, answers_itself, new_object_name, new_schedule_tag, now};
 use crate::Core;
-use crate::error::{CoreError, Result};
+use crate::error::{CoreError, Result, Rule};
 
 /// Most instances one object contributes to a room's conflict check.
 const MAX_BOOKING_INSTANCES: usize = 5_000;
@@ -80,6 +80,33 @@ impl Core {
         let ids: Vec<_> = calendars.iter().map(|c| c.id).collect();
         let found = self.store.objects_by_uid(&ids, uid).await?.into_iter().next();
         Ok(found.and_then(|o| calendars.into_iter().find(|c| c.id == o.meta.collection_id).map(|c| (c, o))))
+    }
+
+    /// RFC 6638 §3.2.4.1: a user has one scheduling object per UID among their
+    /// calendars. Refuses a write of one at `(c, name)` when another exists
+    /// (one at `leaving`, which a MOVE removes in the same write, does not count).
+    pub(crate) async fn check_unique_scheduling(
+        &self,
+        p: &Principal,
+        uid: &str,
+        (c, name): (&Collection, &str),
+        leaving: Option<(&Collection, &str)>,
+    ) -> Result<()> {
+        let calendars = self.calendars_of(p).await?;
+        let ids: Vec<_> = calendars.iter().map(|c| c.id).collect();
+        let same = |o: &Object, (oc, on): (&Collection, &str)| o.meta.collection_id == oc.id && o.meta.name == on;
+        // Only scheduling objects carry a Schedule-Tag: copies of others' events
+        // the user neither organises nor attends do not count.
+        let other = self
+            .store
+            .objects_by_uid(&ids, uid)
+            .await?
+            .into_iter()
+            .find(|o| o.meta.schedule_tag.is_some() && !same(o, (c, name)) && !leaving.is_some_and(|l| same(o, l)));
+        match other.and_then(|o| calendars.iter().find(|k| k.id == o.meta.collection_id).map(|k| (k, o))) {
+            Some((k, o)) => Err(Rule::UniqueSchedulingObject { path: format!("{}{}", k.path, o.meta.name) }.into()),
+            None => Ok(()),
+        }
     }
 
     /// Writes a server-made version of a calendar object; `tag` is its new

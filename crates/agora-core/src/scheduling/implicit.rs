@@ -3,7 +3,9 @@
 //! write is scheduled as the owner's, exactly once per attendee.
 
 use agora_ical::itip::{self, Outgoing, Scheduling};
-use agora_store::{Collection, NewObject, Principal, PutOutcome, WriteCondition, WriteRules};
+use agora_store::{
+    Collection, CollectionKind, NewObject, ObjectMeta, Principal, PutOutcome, WriteCondition, WriteRules,
+};
 
 use super::{address, now};
 use crate::error::Result;
@@ -47,6 +49,7 @@ impl Resources<'_> {
             object.schedule_tag = None;
             return Ok((self.store().put_object(c.id, name, &object, condition, rules, now()).await?, false));
         };
+        self.core.check_unique_scheduling(&owner, &sched.uid, (c, name), None).await?;
         let old = self.store().object(c.id, name).await?;
         let old_text = old.as_ref().map(|o| String::from_utf8_lossy(&o.data).into_owned());
         object.schedule_tag = Some(super::new_schedule_tag());
@@ -87,6 +90,33 @@ impl Resources<'_> {
                 Ok((put, false))
             }
         }
+    }
+
+    /// A COPY or MOVE of `object` from `src` to `dst_name` in `dst`: when it is a
+    /// scheduling object of the destination's owner, it must be their only one
+    /// with its UID (RFC 6638 §3.2.4.1) and it carries a Schedule-Tag (kept by a
+    /// MOVE among the owner's calendars, new otherwise), which is returned.
+    pub(crate) async fn transferred_scheduling(
+        &self,
+        (src, src_meta): (&Collection, &ObjectMeta),
+        (dst, dst_name): (&Collection, &str),
+        object: &NewObject,
+        delete_source: bool,
+    ) -> Result<Option<String>> {
+        if dst.kind != CollectionKind::Calendar {
+            return Ok(None);
+        }
+        let Some(sched) = itip::scheduling(&String::from_utf8_lossy(&object.data)) else { return Ok(None) };
+        let owner = self.principal(dst.owner_id).await?;
+        if role(&owner, &sched).is_none() {
+            return Ok(None);
+        }
+        let leaving = delete_source.then_some((src, src_meta.name.as_str()));
+        self.core.check_unique_scheduling(&owner, &sched.uid, (dst, dst_name), leaving).await?;
+        Ok(Some(match &src_meta.schedule_tag {
+            Some(tag) if delete_source && src.owner_id == dst.owner_id => tag.clone(),
+            _ => super::new_schedule_tag(),
+        }))
     }
 
     /// After a client deleted a scheduling object: the organiser's deletion

@@ -65,7 +65,10 @@ fn prop_filter(e: &XElem, budget: &mut Budget) -> Result<CardPropFilter, XmlErro
         }
     }
     if f.is_not_defined && (!f.text_matches.is_empty() || !f.param_filters.is_empty()) {
-        return Err(XmlError::invalid(format!("prop-filter {}: is-not-defined excludes other tests", f.name)));
+        return Err(super::calendar_query::invalid_filter(
+            true,
+            format!("prop-filter {}: is-not-defined excludes other tests", f.name),
+        ));
     }
     Ok(f)
 }

@@ -60,6 +60,7 @@ pub(super) fn parse_query(root: &XElem, budget: &mut Budget) -> Result<Report, X
         return Err(XmlError::invalid("<C:filter> needs exactly one <C:comp-filter>"));
     };
     let filter = comp_filter(top, budget)?;
+    check_nesting(None, &filter)?;
     let text_of = |local| root.child(crate::NS_CALDAV, local).map(XElem::text);
     Ok(Report::CalendarQuery {
         props,
@@ -84,14 +85,14 @@ fn comp_filter(e: &XElem, budget: &mut Budget) -> Result<CompFilter, XmlError> {
     for child in e.elements().filter(|c| c.name.ns == crate::NS_CALDAV) {
         match child.name.local.as_str() {
             "is-not-defined" => f.is_not_defined = true,
-            "time-range" => f.time_range = Some(TimeRange::parse(child)?),
+            "time-range" => f.time_range = Some(TimeRange::parse(child).map_err(|e| filter_error(false, e))?),
             "prop-filter" => f.prop_filters.push(prop_filter(child, budget)?),
             "comp-filter" => f.comp_filters.push(comp_filter(child, budget)?),
             _ => {}
         }
     }
     if f.is_not_defined && (f.time_range.is_some() || !f.prop_filters.is_empty() || !f.comp_filters.is_empty()) {
-        return Err(XmlError::invalid(format!("comp-filter {}: is-not-defined excludes other tests", f.name)));
+        return Err(invalid_filter(false, format!("comp-filter {}: is-not-defined excludes other tests", f.name)));
     }
     Ok(f)
 }
@@ -103,7 +104,7 @@ fn prop_filter(e: &XElem, budget: &mut Budget) -> Result<PropFilter, XmlError> {
     for child in e.elements().filter(|c| c.name.ns == crate::NS_CALDAV) {
         match child.name.local.as_str() {
             "is-not-defined" => f.is_not_defined = true,
-            "time-range" => f.time_range = Some(TimeRange::parse(child)?),
+            "time-range" => f.time_range = Some(TimeRange::parse(child).map_err(|e| filter_error(false, e))?),
             "text-match" => f.text_match = Some(TextMatch::parse(child)?),
             "param-filter" => f.param_filters.push(param_filter(child, budget, crate::NS_CALDAV)?),
             _ => {}
@@ -111,7 +112,7 @@ fn prop_filter(e: &XElem, budget: &mut Budget) -> Result<PropFilter, XmlError> {
     }
     let others = f.time_range.is_some() as u8 + f.text_match.is_some() as u8;
     if others > 1 || (f.is_not_defined && (others > 0 || !f.param_filters.is_empty())) {
-        return Err(XmlError::invalid(format!("prop-filter {}: conflicting tests", f.name)));
+        return Err(invalid_filter(false, format!("prop-filter {}: conflicting tests", f.name)));
     }
     Ok(f)
 }
@@ -128,7 +129,68 @@ pub(super) fn param_filter(e: &XElem, budget: &mut Budget, ns: &str) -> Result<P
         }
     }
     if f.is_not_defined && f.text_match.is_some() {
-        return Err(XmlError::invalid(format!("param-filter {}: conflicting tests", f.name)));
+        return Err(invalid_filter(ns == crate::NS_CARDDAV, format!("param-filter {}: conflicting tests", f.name)));
     }
     Ok(f)
+}
+
+/// A filter refused with `valid-filter` (RFC 4791 §7.8, RFC 6352 §8.6).
+pub(super) fn invalid_filter(card: bool, reason: impl Into<String>) -> XmlError {
+    XmlError::InvalidFilter { card, reason: reason.into() }
+}
+
+/// A grammar error inside a filter (a time-range without bounds or with
+/// non-UTC times, §9.9) is a broken filter, not a broken body.
+fn filter_error(card: bool, e: XmlError) -> XmlError {
+    match e {
+        XmlError::Invalid(reason) => invalid_filter(card, reason),
+        other => other,
+    }
+}
+
+/// Which components a comp-filter may name inside which (RFC 5545 §3.6,
+/// RFC 7953 §3.1) and where a time-range means something (RFC 4791 §9.9: not
+/// on VCALENDAR, whose "instances" are undefined, nor on time-zone parts).
+/// Experimental `X-` components may appear anywhere, other unknown ones only
+/// in VCALENDAR (RFC 5545 §3.6 `iana-comp`): they match nothing, as absent
+/// components do.
+fn check_nesting(parent: Option<&str>, f: &CompFilter) -> Result<(), XmlError> {
+    let name = f.name.to_ascii_uppercase();
+    let allowed: &[&str] = match parent {
+        None => &["VCALENDAR"],
+        Some("VCALENDAR") => &["VEVENT", "VTODO", "VJOURNAL", "VFREEBUSY", "VTIMEZONE", "VAVAILABILITY"],
+        Some("VEVENT" | "VTODO") => &["VALARM"],
+        Some("VTIMEZONE") => &["STANDARD", "DAYLIGHT"],
+        Some("VAVAILABILITY") => &["AVAILABLE"],
+        Some(_) => &[],
+    };
+    const KNOWN: [&str; 11] = [
+        "VCALENDAR",
+        "VEVENT",
+        "VTODO",
+        "VJOURNAL",
+        "VFREEBUSY",
+        "VTIMEZONE",
+        "VALARM",
+        "STANDARD",
+        "DAYLIGHT",
+        "VAVAILABILITY",
+        "AVAILABLE",
+    ];
+    let experimental = name.starts_with("X-");
+    let unknown_in_calendar = parent == Some("VCALENDAR") && !KNOWN.contains(&name.as_str());
+    let placed = allowed.contains(&name.as_str()) || unknown_in_calendar || (parent.is_some() && experimental);
+    if !placed {
+        return Err(invalid_filter(
+            false,
+            match parent {
+                None => format!("the top-level comp-filter must be VCALENDAR, not {}", f.name),
+                Some(p) => format!("{} cannot be inside {p}", f.name),
+            },
+        ));
+    }
+    if f.time_range.is_some() && matches!(name.as_str(), "VCALENDAR" | "VTIMEZONE" | "STANDARD" | "DAYLIGHT") {
+        return Err(invalid_filter(false, format!("a time-range does not apply to {}", f.name)));
+    }
+    f.comp_filters.iter().try_for_each(|c| check_nesting(Some(&name), c))
 }

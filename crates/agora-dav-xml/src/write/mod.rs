@@ -3,7 +3,7 @@
 
 mod precondition;
 
-pub use precondition::{NeedPrivilege, Precondition, error_body};
+pub use precondition::{NeedPrivilege, Precondition, error_body, error_body_with};
 
 use std::io::{self, Write};
 
@@ -34,6 +34,15 @@ pub enum Content {
     /// `<D:collection/><C:calendar/>`. They may only use the prefixes of
     /// [`DECLARED_NAMESPACES`] or declare their own.
     Raw(String),
+    /// Text with a `content-type` attribute on the property element, e.g.
+    /// `<C:calendar-data content-type="application/calendar+json">` (RFC 7265
+    /// §6, RFC 7095 §6: a report's data names its media type when it is not the default).
+    Typed {
+        /// The media type, written as the `content-type` attribute.
+        content_type: String,
+        /// The text, escaped on write.
+        text: String,
+    },
     /// A whole property element written as is (a [`DeadProperty`]'s `xml`);
     /// the property name is not written again.
     ///
@@ -235,6 +244,11 @@ fn write_prop(out: &mut String, p: &PropValue) {
             push_text(out, t);
             close_tag(out, &p.name);
         }
+        Content::Typed { content_type, text } => {
+            open_tag_attrs(out, &p.name, &[("content-type", content_type)], false);
+            push_text(out, text);
+            close_tag(out, &p.name);
+        }
         Content::Hrefs(hrefs) => {
             open_tag(out, &p.name, hrefs.is_empty());
             if !hrefs.is_empty() {
@@ -260,6 +274,11 @@ fn declared_prefix(ns: &str) -> Option<&'static str> {
 /// Appends a start tag (or an empty-element tag), declaring the namespace on
 /// the element itself when it is not pre-declared.
 pub(crate) fn open_tag(out: &mut String, name: &PropName, empty: bool) {
+    open_tag_attrs(out, name, &[], empty);
+}
+
+/// [`open_tag`] with attributes (names without a prefix, values escaped).
+fn open_tag_attrs(out: &mut String, name: &PropName, attrs: &[(&str, &str)], empty: bool) {
     out.push('<');
     match declared_prefix(&name.ns) {
         Some(prefix) => {
@@ -278,6 +297,13 @@ pub(crate) fn open_tag(out: &mut String, name: &PropName, empty: bool) {
             push_attr(out, &name.ns);
             out.push('"');
         }
+    }
+    for (attr, value) in attrs {
+        out.push(' ');
+        out.push_str(attr);
+        out.push_str("=\"");
+        push_attr(out, value);
+        out.push('"');
     }
     out.push_str(if empty { "/>" } else { ">" });
 }

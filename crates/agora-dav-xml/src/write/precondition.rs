@@ -80,6 +80,11 @@ pub enum Precondition {
     AddressbookCollectionLocationOk,
     /// `CARD:max-resource-size`.
     CardMaxResourceSize,
+    /// `CARD:valid-filter` (RFC 6352 §8.6).
+    CardValidFilter,
+    /// `C:unique-scheduling-object-resource` (RFC 6638 §3.2.4.1) with the href
+    /// of the user's scheduling object that already has the UID.
+    UniqueSchedulingObject(String),
     /// `CARD:supported-filter` (RFC 6352 §8.6).
     CardSupportedFilter,
     /// `CARD:supported-collation` (RFC 6352 §8.3).
@@ -126,6 +131,8 @@ impl Precondition {
             AddressbookCollectionLocationOk => (NS_CARDDAV, "addressbook-collection-location-ok"),
             CardMaxResourceSize => (NS_CARDDAV, "max-resource-size"),
             CardSupportedFilter => (NS_CARDDAV, "supported-filter"),
+            CardValidFilter => (NS_CARDDAV, "valid-filter"),
+            UniqueSchedulingObject(_) => (NS_CALDAV, "unique-scheduling-object-resource"),
             CardSupportedCollation => (NS_CARDDAV, "supported-collation"),
             Other(name) => return name.clone(),
         };
@@ -138,7 +145,9 @@ impl Precondition {
         let name = self.name();
         let hrefs: &[String] = match self {
             Precondition::LockTokenSubmitted(h) | Precondition::NoConflictingLock(h) => h,
-            Precondition::CalNoUidConflict(h) | Precondition::CardNoUidConflict(h) => std::slice::from_ref(h),
+            Precondition::CalNoUidConflict(h)
+            | Precondition::CardNoUidConflict(h)
+            | Precondition::UniqueSchedulingObject(h) => std::slice::from_ref(h),
             _ => &[],
         };
         let empty = hrefs.is_empty() && !matches!(self, Precondition::NeedPrivileges(p) if !p.is_empty());
@@ -166,9 +175,23 @@ impl Precondition {
 /// answer: XML declaration, `<D:error>` with the namespace declarations and
 /// the condition element.
 pub fn error_body(condition: &Precondition) -> String {
+    error_body_with(condition, None)
+}
+
+/// [`error_body`] with a human-readable reason after the condition, in
+/// Agora's namespace (RFC 4918 §16 lets `<D:error>` carry other elements;
+/// clients that do not know it ignore it, people reading logs see why).
+pub fn error_body_with(condition: &Precondition, reason: Option<&str>) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     out.push_str(r#"<D:error xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav" xmlns:CARD="urn:ietf:params:xml:ns:carddav">"#);
     condition.write(&mut out);
+    if let Some(reason) = reason.filter(|r| !r.is_empty()) {
+        out.push_str("<A:reason xmlns:A=\"");
+        out.push_str(crate::NS_AGORA);
+        out.push_str("\">");
+        crate::escape::push_text(&mut out, reason);
+        out.push_str("</A:reason>");
+    }
     out.push_str("</D:error>");
     out
 }

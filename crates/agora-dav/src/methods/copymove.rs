@@ -58,6 +58,7 @@ pub async fn copy_or_move(dav: &Dav<'_>, req: Request) -> Result<Response, HttpE
     // source) inside the write.
     conditions::submit(dav, headers, req.uri().path(), &source).await?;
     let source_lock_path = conditions::lock_path(dav, &source).await?;
+    let is_collection = matches!(source, Resource::Collection(_));
     let replaced = match source {
         Resource::Object(c, meta) => {
             let src_path = format!("{}{}", c.path, meta.name);
@@ -109,5 +110,10 @@ pub async fn copy_or_move(dav: &Dav<'_>, req: Request) -> Result<Response, HttpE
     if is_move && let Some(path) = source_lock_path {
         dav.res.forget_locks(&path).await?;
     }
-    Ok(if replaced { StatusCode::NO_CONTENT } else { StatusCode::CREATED }.into_response())
+    if replaced {
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    }
+    // RFC 9110 §15.3.2: a 201 names what it created.
+    let created = paths::href(&if is_collection { format!("{dst}/") } else { dst });
+    Ok((StatusCode::CREATED, [(header::LOCATION, created)]).into_response())
 }

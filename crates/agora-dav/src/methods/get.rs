@@ -53,33 +53,45 @@ pub async fn get(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> {
             headers.push((header::CONTENT_TYPE, served));
             (StatusCode::OK, headers, body)
         }
-        Resource::Root => (
-            StatusCode::OK,
-            vec![(header::CONTENT_TYPE, "text/plain; charset=utf-8".into())],
-            format!("Agora {}: signed in as {}\n", env!("CARGO_PKG_VERSION"), dav.who.name).into_bytes(),
-        ),
-        Resource::Collection(c) => {
-            let (subs, objects) = dav.res.members(c).await?;
-            let mut listing = format!("/{}\n", c.path);
-            for s in subs {
-                listing.push_str(&format!("  {}/\n", s.name()));
-            }
-            for o in objects {
-                listing.push_str(&format!("  {}\n", o.name));
-            }
-            (StatusCode::OK, vec![(header::CONTENT_TYPE, "text/plain; charset=utf-8".into())], listing.into_bytes())
-        }
-        Resource::Principals | Resource::Principal(_) | Resource::Proxy(..) => (
-            StatusCode::OK,
-            vec![(header::CONTENT_TYPE, "text/plain; charset=utf-8".into())],
-            format!("{}\n", resource.href()).into_bytes(),
-        ),
         Resource::Missing { .. } => return Err(HttpError::NotFound),
+        other => {
+            let page = page(dav, other).unwrap_or_default();
+            (StatusCode::OK, vec![(header::CONTENT_TYPE, PAGE_TYPE.into())], page.into_bytes())
+        }
     };
     let mut headers = headers;
     headers.push((header::CONTENT_LENGTH, body.len().to_string()));
     let body = if head { Vec::new() } else { body };
     Ok((status, headers_map(headers), body).into_response())
+}
+
+/// The media type of [`page`].
+pub(crate) const PAGE_TYPE: &str = "text/plain; charset=utf-8";
+
+/// What GET answers for a resource that is not an object: one line saying what
+/// it is. It depends on the resource alone (never on its members), so that
+/// PROPFIND can report its `getcontentlength` (RFC 4918 §15.4) at no cost;
+/// members are listed by PROPFIND, not by GET.
+pub(crate) fn page(dav: &Dav<'_>, resource: &Resource) -> Option<String> {
+    use agora_store::CollectionKind as K;
+    Some(match resource {
+        Resource::Root => format!("Agora {}: signed in as {}\n", env!("CARGO_PKG_VERSION"), dav.who.name),
+        Resource::Collection(c) => {
+            let what = match c.kind {
+                K::Calendar => "a calendar: open it with a CalDAV client",
+                K::Addressbook => "an address book: open it with a CardDAV client",
+                K::CalendarHome => "a calendar home",
+                K::AddressbookHome => "an address book home",
+                K::Inbox => "a scheduling inbox",
+                K::Outbox => "a scheduling outbox",
+                K::Notifications => "notifications",
+                K::Plain => "a collection: list it with PROPFIND",
+            };
+            format!("{}: {what}\n", resource.href())
+        }
+        Resource::Principals | Resource::Principal(_) | Resource::Proxy(..) => format!("{}\n", resource.href()),
+        Resource::Object(..) | Resource::Missing { .. } => return None,
+    })
 }
 
 fn headers_map(list: Vec<(header::HeaderName, String)>) -> axum::http::HeaderMap {

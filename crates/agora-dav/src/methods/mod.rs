@@ -3,7 +3,7 @@
 mod acl;
 mod copymove;
 mod delete;
-mod get;
+pub(crate) mod get;
 mod lock;
 
 pub(crate) use lock::active as active_lock;

@@ -6,8 +6,8 @@ use super::build::{for_sending, message};
 use super::instance::date_params;
 use super::tree::{
     DESCRIPTIVE_PROPS, SEQUENCE_PROPS, TIME_PROPS, address, attendee_line, attendee_set, date_key, differs,
-    exdate_keys, exdates_removed, find, is_cancelled, is_schedulable, keyed, object_organizer, parse_calendar, prop,
-    remove_param, sequence, set_param, set_value,
+    exdate_keys, exdates_removed, find, is_cancelled, is_schedulable, keyed, object_organizer, parse_calendar,
+    partstat, prop, remove_param, sequence, set_param, set_value,
 };
 use super::types::{Agent, Method, OrganizerOutcome, Outgoing};
 use crate::content::{Line, Node, serialize};
@@ -115,10 +115,17 @@ fn compare(new_root: &Node, old_root: Option<&Node>) -> Vec<Change> {
                 // Added instances (ADD) leave the answers to the others standing.
                 let resched = (differs(o_node, n, &TIME_PROPS) || exdates_removed(o_node, n))
                     && (key.is_some() || added_instances(o_node, n).is_none());
+                // RFC 6638 §3.2.1.2 leaves "significant" to the server. Besides
+                // times, status, the descriptive properties and who takes part:
+                // a SEQUENCE the client raised (RFC 5546 §2.1.4: the organiser's
+                // own mark of a revision attendees must get), and the organiser's
+                // own participation, which attendees' clients show beside theirs.
                 let sig = seq
+                    || sequence(n) > sequence(o_node)
                     || differs(o_node, n, &DESCRIPTIVE_PROPS)
                     || attendee_set(o_node) != attendee_set(n)
-                    || prop(o_node, "ORGANIZER").map(address) != prop(n, "ORGANIZER").map(address);
+                    || prop(o_node, "ORGANIZER").map(address) != prop(n, "ORGANIZER").map(address)
+                    || organizer_partstat(o_node) != organizer_partstat(n);
                 (Some(o), seq, resched, sig)
             }
             // A new override: compare it with the instance as the master made it.
@@ -150,6 +157,12 @@ fn compare(new_root: &Node, old_root: Option<&Node>) -> Vec<Change> {
         }
     }
     out
+}
+
+/// The PARTSTAT of the ATTENDEE line naming the organiser, if there is one.
+fn organizer_partstat(node: &Node) -> Option<String> {
+    let organizer = address(prop(node, "ORGANIZER")?);
+    attendee_line(node, &organizer).map(partstat)
 }
 
 /// True when two components last equally long (an override keeps its instance's length).

@@ -11,10 +11,11 @@ use crate::methods::multistatus;
 use crate::paths;
 use crate::resolve::Dav;
 
-/// Runs the query on an address book.
+/// Runs the query on an address book, or on its member `only`.
 pub async fn run(
     dav: &Dav<'_>,
     c: &Collection,
+    only: Option<&str>,
     wanted: &PropRequest,
     filter: &CardFilter,
     limit: Option<u32>,
@@ -23,7 +24,11 @@ pub async fn run(
     let mut out = MultistatusWriter::begin(Vec::new()).expect("writing to memory");
     let mut count = 0usize;
     let mut truncated = false;
-    for object in dav.res.objects(c).await? {
+    let objects = match only {
+        Some(name) => dav.res.objects_named(c, &[name.to_owned()]).await?,
+        None => dav.res.objects(c).await?,
+    };
+    for object in objects {
         let text = String::from_utf8_lossy(&object.data);
         if !agora_ical::filter::card_matches(&text, &props, all) {
             continue;

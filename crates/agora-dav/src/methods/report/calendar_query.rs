@@ -50,22 +50,23 @@ pub async fn floating_zone(
     Ok(TzSpec::utc())
 }
 
-/// Runs the query on a calendar collection.
+/// Runs the query on a calendar collection, or on its member `only`; `zone` is
+/// the request's `timezone` and `timezone-id` (RFC 7809).
 pub async fn run(
     dav: &Dav<'_>,
     c: &Collection,
+    only: Option<&str>,
     wanted: &PropRequest,
     filter: &CompFilter,
-    timezone: Option<&str>,
-    timezone_id: Option<&str>,
+    (timezone, timezone_id): (Option<&str>, Option<&str>),
 ) -> Result<Response, HttpError> {
-    if !filter.name.eq_ignore_ascii_case("VCALENDAR") {
-        return Err(HttpError::Precondition(StatusCode::FORBIDDEN, Precondition::ValidFilter));
-    }
     let floating = floating_zone(dav, c, timezone, timezone_id).await?;
     let compiled = filters::comp(filter)?;
     // (object, whether the index already decided that it matches)
     let mut candidates: Vec<(agora_store::Object, bool)> = match filters::event_range_only(filter) {
+        _ if let Some(name) = only => {
+            dav.res.objects_named(c, &[name.to_owned()]).await?.into_iter().map(|o| (o, false)).collect()
+        }
         Some((start, end)) => {
             let found = dav.res.objects_in_time(c, start, end, super::wants_data(wanted)).await?;
             found.matched.into_iter().map(|o| (o, true)).chain(found.to_test.into_iter().map(|o| (o, false))).collect()

@@ -22,6 +22,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use crate::error::HttpError;
+use crate::negotiate::essence;
 use crate::props;
 use crate::request::{self, Depth};
 use crate::resolve::{Dav, Resource};
@@ -33,6 +34,13 @@ pub async fn report(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> 
     let body = request::body(body, dav.state.limits.max_request_bytes).await?;
     request::require_xml(&parts.headers, &body)?;
     let report = parse_report(&body, &dav.state.limits.xml)?;
+    if let Report::CalendarQuery { props, .. }
+    | Report::CalendarMultiget { props, .. }
+    | Report::AddressbookQuery { props, .. }
+    | Report::AddressbookMultiget { props, .. } = &report
+    {
+        check_data_formats(props)?;
+    }
     // RFC 3744 §9.2 and §9.3 define these two for Depth 0 only (the default).
     if matches!(report, Report::PrincipalMatch { .. } | Report::AclPrincipalPropSet { .. })
         && request::depth(&parts.headers, Depth::Zero)? != Depth::Zero
@@ -60,9 +68,25 @@ pub async fn report(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> 
         Report::AclPrincipalPropSet { props } => return acl_principal_prop_set::run(dav, &resource, &props).await,
         other => other,
     };
-    let Resource::Collection(collection) = resource else {
-        return Err(unsupported());
+    // RFC 4791 §7.8 and RFC 6352 §8.6: a query may name one object (Depth 0),
+    // and then answers for that object alone; multigets resolve their hrefs
+    // in the object's collection.
+    let (collection, only) = match resource {
+        Resource::Collection(c) => (c, None),
+        Resource::Object(c, meta)
+            if matches!(
+                report,
+                Report::CalendarQuery { .. }
+                    | Report::AddressbookQuery { .. }
+                    | Report::CalendarMultiget { .. }
+                    | Report::AddressbookMultiget { .. }
+            ) =>
+        {
+            (c, Some(meta.name))
+        }
+        _ => return Err(unsupported()),
     };
+    let only = only.as_deref();
     match report {
         Report::SyncCollection { sync_token, limit, props, .. } => {
             sync_collection::run(dav, &collection, sync_token.as_deref(), limit, props).await
@@ -76,16 +100,51 @@ pub async fn report(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> 
         Report::CalendarQuery { props, filter, timezone, timezone_id }
             if collection.kind == CollectionKind::Calendar =>
         {
-            calendar_query::run(dav, &collection, &props, &filter, timezone.as_deref(), timezone_id.as_deref()).await
+            let zone = (timezone.as_deref(), timezone_id.as_deref());
+            calendar_query::run(dav, &collection, only, &props, &filter, zone).await
         }
         Report::AddressbookQuery { props, filter, limit } if collection.kind == CollectionKind::Addressbook => {
-            addressbook_query::run(dav, &collection, &props, &filter, limit).await
+            addressbook_query::run(dav, &collection, only, &props, &filter, limit).await
         }
         Report::FreeBusyQuery { range } if collection.kind == CollectionKind::Calendar => {
             free_busy::run(dav, &collection, &range).await
         }
         _ => Err(unsupported()),
     }
+}
+
+/// Refuses a `calendar-data` or `address-data` request for a media type or
+/// version the server cannot produce (RFC 4791 §9.6 with the
+/// `supported-calendar-data` precondition, RFC 6352 §10.4 with
+/// `supported-address-data`), before any object is read.
+fn check_data_formats(wanted: &PropRequest) -> Result<(), HttpError> {
+    let refuse = |p: Precondition, what: String| Err(HttpError::Refused(StatusCode::FORBIDDEN, p, what));
+    if let Some(cd) = &wanted.calendar_data {
+        let media = cd.content_type.as_deref().map(essence);
+        if !matches!(media.as_deref(), None | Some("text/calendar" | "application/calendar+json")) {
+            let what = format!("calendar data is served as text/calendar or application/calendar+json, not {media:?}");
+            return refuse(Precondition::SupportedCalendarData, what);
+        }
+        // The version is iCalendar's; jCal carries its own inside the data.
+        if media.as_deref().is_none_or(|m| m == "text/calendar")
+            && cd.version.as_deref().is_some_and(|v| v.trim() != "2.0")
+        {
+            return refuse(Precondition::SupportedCalendarData, "iCalendar version 2.0 only".into());
+        }
+    }
+    if let Some(ad) = &wanted.address_data {
+        let media = ad.content_type.as_deref().map(essence);
+        if !matches!(media.as_deref(), None | Some("text/vcard" | "application/vcard+json")) {
+            let what = format!("address data is served as text/vcard or application/vcard+json, not {media:?}");
+            return refuse(Precondition::SupportedAddressData, what);
+        }
+        if let Some(v) = ad.version.as_deref()
+            && agora_ical::vcard::Version::parse(v).is_none()
+        {
+            return refuse(Precondition::SupportedAddressData, format!("vCard 3.0 or 4.0, not {v:?}"));
+        }
+    }
+    Ok(())
 }
 
 fn is_data(name: &PropName) -> bool {
@@ -125,12 +184,19 @@ pub(crate) async fn object_propstats(
         data.push(PropName::carddav("address-data"));
     }
     for name in data {
-        let text = if name.is(NS_CARDDAV, "address-data") {
-            address_data(object, wanted)?
+        let (text, media) = if name.is(NS_CARDDAV, "address-data") {
+            let json = wanted.address_data.as_ref().and_then(|a| a.content_type.as_deref()).is_some_and(is_json);
+            (address_data(object, wanted)?, json.then_some("application/vcard+json"))
         } else {
-            calendar_data(dav, c, object, wanted).await?
+            let json = wanted.calendar_data.as_ref().and_then(|cd| cd.content_type.as_deref()).is_some_and(is_json);
+            (calendar_data(dav, c, object, wanted).await?, json.then_some("application/calendar+json"))
         };
-        let value = PropValue::new(name, Content::Text(text));
+        // JSON data names its media type (RFC 7265 §6, RFC 7095 §6).
+        let content = match media {
+            Some(media) => Content::Typed { content_type: media.to_owned(), text },
+            None => Content::Text(text),
+        };
+        let value = PropValue::new(name, content);
         match stats.iter_mut().find(|s| s.status == 200) {
             Some(ok) => ok.props.push(value),
             None => stats.insert(0, PropStat { status: 200, props: vec![value] }),
@@ -160,7 +226,7 @@ async fn calendar_data(
 }
 
 fn is_json(content_type: &str) -> bool {
-    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    let essence = essence(content_type);
     essence == "application/calendar+json" || essence == "application/vcard+json"
 }
 
