@@ -118,12 +118,12 @@ def main():
     ev.add_component(alarm)
     write("evolution-libical-monthly-negative-day.ics", calendar(ev, zones=[ny]))
 
-    # A task with a due time in a zone and a start date, as Evolution's task list saves it.
+    # A task with a start and a due time in a zone, as Evolution's task list saves it.
     todo = I.Component.new(I.ComponentKind.VTODO_COMPONENT)
     todo.set_uid("evolution-task@example.org")
     todo.add_property(I.Property.new_from_string(f"DTSTAMP:{DTSTAMP}"))
     todo.set_summary("Steuererklärung abgeben")
-    todo.add_property(I.Property.new_from_string("DTSTART;VALUE=DATE:20260720"))
+    todo.add_property(prop_with_tzid("DTSTART", "20260720T090000", paris))
     todo.add_property(prop_with_tzid("DUE", "20260731T170000", paris))
     todo.add_property(I.Property.new_from_string("PERCENT-COMPLETE:40"))
     todo.add_property(I.Property.new_from_string("STATUS:IN-PROCESS"))
