@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The conformance stage: installs what it needs, then for each store (SQLite, PostgreSQL)
-# runs litmus, the command-line clients, the python caldav script and
-# caldav-server-tester, each against its own fresh Agora; prints a summary table and the
+# runs litmus, the command-line clients, the python caldav script, caldav-server-tester
+# and the differential test, each against its own fresh Agora; prints a summary table and the
 # failed checks, and exits non-zero if anything failed or was skipped.
 #
 #   scripts/conformance/run_all.sh
@@ -13,7 +13,8 @@
 #                  by ./scripts/test); when unset a private PostgreSQL is started here
 #   AGORA_VENV     the Python venv (default target/conformance-venv)
 #   CONF_STORES    stores to run (default "sqlite postgres")
-#   CONF_SUITES    suites to run (default "litmus clients caldav_script server_tester bench_smoke")
+#   CONF_SUITES    suites to run (default "litmus clients caldav_script server_tester differential
+#                  bench_smoke")
 #   CONF_KEEP_TMP=1  keep each script's temporary files (servers' data, client folders)
 # Logs, results.tsv and summary.txt go to target/conformance-reports/.
 set -euo pipefail
@@ -22,7 +23,7 @@ CONF_SUITE=run_all
 source "$(dirname "$0")/lib.sh"
 
 stores="${CONF_STORES:-sqlite postgres}"
-suites="${CONF_SUITES:-litmus clients caldav_script server_tester bench_smoke}"
+suites="${CONF_SUITES:-litmus clients caldav_script server_tester differential bench_smoke}"
 reports="${CONF_REPORT_DIR:-$CONF_ROOT/target/conformance-reports}"
 export CONF_REPORT_DIR="$reports"
 mkdir -p "$reports"
