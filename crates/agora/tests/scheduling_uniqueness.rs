@@ -1,8 +1,9 @@
 //! RFC 6638 rules issue 14 found missing, on both stores: a user has one
-//! scheduling object per UID among their calendars (§3.2.4.1), so an attendee
-//! who saves their accepted copy in another calendar is refused and told where
-//! the meeting is, while a MOVE keeps it one object (and its Schedule-Tag); and
-//! an organiser who changes their own participation reaches the attendees.
+//! scheduling object per UID among their calendars (§3.2.4.1): an attendee who
+//! saves their accepted copy in another calendar moves the meeting there and
+//! the organiser hears the answer; a second copy is refused with the href of
+//! the first; a MOVE keeps it one object with its Schedule-Tag. And an
+//! organiser who changes their own participation reaches the attendees.
 
 mod common;
 
@@ -80,40 +81,63 @@ fn one_scheduling_object_per_uid(backend: Backend) {
     let (status, text) = send(&server, "bob", "MKCALENDAR", "/calendars/bob/work/", "application/xml", "");
     assert_eq!(status, 201, "{text}");
 
-    // Evolution saves the accepted copy into the calendar the user picked.
-    let accepted = meeting(0, "ACCEPTED", "ACCEPTED");
-    let (status, xml) = send(&server, "bob", "PUT", "/calendars/bob/work/accepted.ics", CAL, &accepted);
-    assert_eq!(status, 409, "{xml}");
-    assert!(
-        xml.contains(&format!(
-            "<C:unique-scheduling-object-resource><D:href>{copy}</D:href></C:unique-scheduling-object-resource>"
-        )),
-        "{xml}"
-    );
-    assert!(members(&server, "bob", "/calendars/bob/work/").is_empty(), "nothing stored");
-    // A COPY would make a second one too.
-    let (status, xml) = transfer(&server, "COPY", copy, "/calendars/bob/work/copied.ics");
-    assert_eq!(status, 409, "{xml}");
-    assert!(xml.contains("unique-scheduling-object-resource"), "{xml}");
-    // A copy of someone else's meeting the user does not attend is no scheduling object of theirs.
-    let foreign = meeting(0, "ACCEPTED", "ACCEPTED").replace("bob@example.org", "zed@example.net");
-    let (status, text) = send(&server, "bob", "PUT", "/calendars/bob/work/foreign.ics", CAL, &foreign);
-    assert_eq!(status, 201, "{text}");
-    let (status, _) = send(&server, "bob", "DELETE", "/calendars/bob/work/foreign.ics", CAL, "");
-    assert_eq!(status, 204);
-
-    // A MOVE keeps it one object, with its Schedule-Tag.
+    // Evolution saves the accepted copy into the calendar the user picked: it is
+    // taken as the same scheduling object moved there, and the answer reaches alice.
     let (_, _, tag) = get(&server, "bob", copy);
     let tag = tag.expect("the attendee's copy has a Schedule-Tag");
-    let (status, text) = transfer(&server, "MOVE", copy, "/calendars/bob/work/meet.ics");
+    let accepted = meeting(0, "ACCEPTED", "ACCEPTED");
+    let (status, text) = send(&server, "bob", "PUT", "/calendars/bob/work/accepted.ics", CAL, &accepted);
     assert_eq!(status, 201, "{text}");
-    let (status, body, moved_tag) = get(&server, "bob", "/calendars/bob/work/meet.ics");
+    assert!(members(&server, "bob", "/calendars/bob/calendar/").is_empty(), "one object per UID: the old copy went");
+    let (_, _, moved_tag) = get(&server, "bob", "/calendars/bob/work/accepted.ics");
+    assert_eq!(moved_tag.as_deref(), Some(tag.as_str()), "an attendee's own change keeps the Schedule-Tag");
+    assert_eq!(bob_partstat_at_alice(&server), "ACCEPTED");
+
+    // A second one is refused with the href of the first: a PUT onto another
+    // existing name, a COPY, and the organiser's second copy.
+    let (status, text) = send(
+        &server,
+        "bob",
+        "PUT",
+        "/calendars/bob/work/other.ics",
+        CAL,
+        &meeting(0, "ACCEPTED", "ACCEPTED").replace("meet-1", "other-uid"),
+    );
+    assert_eq!(status, 201, "{text}");
+    let (status, xml) = send(&server, "bob", "PUT", "/calendars/bob/work/other.ics", CAL, &accepted);
+    assert_eq!(status, 409, "{xml}");
+    let first = "<D:href>/calendars/bob/work/accepted.ics</D:href>";
+    assert!(
+        xml.contains(&format!("<C:unique-scheduling-object-resource>{first}</C:unique-scheduling-object-resource>")),
+        "{xml}"
+    );
+    let (status, xml) =
+        transfer(&server, "COPY", "/calendars/bob/work/accepted.ics", "/calendars/bob/calendar/copied.ics");
+    assert_eq!(status, 409, "{xml}");
+    assert!(xml.contains(first), "{xml}");
+    let (status, _) = send(&server, "alice", "MKCALENDAR", "/calendars/alice/second/", "application/xml", "");
+    assert_eq!(status, 201);
+    let (status, xml) =
+        send(&server, "alice", "PUT", "/calendars/alice/second/meet.ics", CAL, &meeting(0, "ACCEPTED", "ACCEPTED"));
+    assert_eq!(status, 409, "{xml}");
+    assert!(xml.contains("<D:href>/calendars/alice/calendar/meet.ics</D:href>"), "{xml}");
+    // A copy of someone else's meeting the user does not attend is no scheduling object of theirs.
+    let foreign = meeting(0, "ACCEPTED", "ACCEPTED").replace("bob@example.org", "zed@example.net");
+    let (status, text) = send(&server, "bob", "PUT", "/calendars/bob/calendar/foreign.ics", CAL, &foreign);
+    assert_eq!(status, 201, "{text}");
+    assert_eq!(send(&server, "bob", "DELETE", "/calendars/bob/calendar/foreign.ics", CAL, "").0, 204);
+
+    // A MOVE keeps it one object, with its Schedule-Tag.
+    let (status, text) =
+        transfer(&server, "MOVE", "/calendars/bob/work/accepted.ics", "/calendars/bob/calendar/meet.ics");
+    assert_eq!(status, 201, "{text}");
+    let (status, body, moved_tag) = get(&server, "bob", "/calendars/bob/calendar/meet.ics");
     assert_eq!(status, 200);
     assert_eq!(moved_tag.as_deref(), Some(tag.as_str()), "the Schedule-Tag moved with it");
     // Bob answers in the moved copy; the organiser hears it.
-    let answered = body.replace("\r\n ", "").replace("PARTSTAT=NEEDS-ACTION", "PARTSTAT=ACCEPTED");
+    let answered = body.replace("\r\n ", "").replace("PARTSTAT=ACCEPTED;RSVP", "PARTSTAT=TENTATIVE;RSVP");
     let r = client()
-        .put(server.url("/calendars/bob/work/meet.ics"))
+        .put(server.url("/calendars/bob/calendar/meet.ics"))
         .basic_auth("bob", Some(PASSWORD))
         .header("Content-Type", CAL)
         .header("If-Schedule-Tag-Match", &tag)
@@ -121,10 +145,16 @@ fn one_scheduling_object_per_uid(backend: Backend) {
         .send()
         .unwrap();
     assert_eq!(r.status().as_u16(), 204);
-    let (_, organizer_copy, _) = get(&server, "alice", "/calendars/alice/calendar/meet.ics");
+    assert_eq!(bob_partstat_at_alice(&server), "TENTATIVE");
+}
+
+/// Bob's PARTSTAT in the organiser's copy.
+fn bob_partstat_at_alice(server: &Server) -> String {
+    let (_, organizer_copy, _) = get(server, "alice", "/calendars/alice/calendar/meet.ics");
     let unfolded = organizer_copy.replace("\r\n ", "");
-    let bob_line = unfolded.lines().find(|l| l.contains("mailto:bob@")).unwrap();
-    assert!(bob_line.contains("PARTSTAT=ACCEPTED"), "{organizer_copy}");
+    let line = unfolded.lines().find(|l| l.contains("mailto:bob@")).unwrap().to_owned();
+    let at = line.find("PARTSTAT=").unwrap() + "PARTSTAT=".len();
+    line[at..].split([';', ':']).next().unwrap().to_owned()
 }
 
 /// RFC 6638 §3.2.1.2 leaves "significant" to the server: Agora counts a SEQUENCE

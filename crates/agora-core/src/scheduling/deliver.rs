@@ -9,7 +9,7 @@ use agora_store::{Booked, Booking, BookingDecision, Collection, Object, Principa
 
 use super::{BOOKING_HORIZON, address, answers_itself, new_object_name, new_schedule_tag, now};
 use crate::Core;
-use crate::error::{CoreError, Result, Rule};
+use crate::error::{CoreError, Result};
 
 /// Most instances one object contributes to a room's conflict check.
 const MAX_BOOKING_INSTANCES: usize = 5_000;
@@ -83,15 +83,15 @@ impl Core {
     }
 
     /// RFC 6638 §3.2.4.1: a user has one scheduling object per UID among their
-    /// calendars. Refuses a write of one at `(c, name)` when another exists
-    /// (one at `leaving`, which a MOVE removes in the same write, does not count).
-    pub(crate) async fn check_unique_scheduling(
+    /// calendars. The one other than `(c, name)` (and than `leaving`, which a
+    /// MOVE removes in the same write), if there is one.
+    pub(crate) async fn other_scheduling_object(
         &self,
         p: &Principal,
         uid: &str,
         (c, name): (&Collection, &str),
         leaving: Option<(&Collection, &str)>,
-    ) -> Result<()> {
+    ) -> Result<Option<(Collection, Object)>> {
         let calendars = self.calendars_of(p).await?;
         let ids: Vec<_> = calendars.iter().map(|c| c.id).collect();
         let same = |o: &Object, (oc, on): (&Collection, &str)| o.meta.collection_id == oc.id && o.meta.name == on;
@@ -103,10 +103,7 @@ impl Core {
             .await?
             .into_iter()
             .find(|o| o.meta.schedule_tag.is_some() && !same(o, (c, name)) && !leaving.is_some_and(|l| same(o, l)));
-        match other.and_then(|o| calendars.iter().find(|k| k.id == o.meta.collection_id).map(|k| (k, o))) {
-            Some((k, o)) => Err(Rule::UniqueSchedulingObject { path: format!("{}{}", k.path, o.meta.name) }.into()),
-            None => Ok(()),
-        }
+        Ok(other.and_then(|o| calendars.into_iter().find(|k| k.id == o.meta.collection_id).map(|k| (k, o))))
     }
 
     /// Writes a server-made version of a calendar object; `tag` is its new

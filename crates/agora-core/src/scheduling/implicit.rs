@@ -8,7 +8,7 @@ use agora_store::{
 };
 
 use super::{address, now};
-use crate::error::Result;
+use crate::error::{Result, Rule};
 use crate::resources::Resources;
 
 /// The owner's part in a scheduling object.
@@ -49,7 +49,9 @@ impl Resources<'_> {
             object.schedule_tag = None;
             return Ok((self.store().put_object(c.id, name, &object, condition, rules, now()).await?, false));
         };
-        self.core.check_unique_scheduling(&owner, &sched.uid, (c, name), None).await?;
+        if let Some((k, other)) = self.core.other_scheduling_object(&owner, &sched.uid, (c, name), None).await? {
+            return self.put_elsewhere(&role, (c, name), object, condition, (&k, other), &owner).await;
+        }
         let old = self.store().object(c.id, name).await?;
         let old_text = old.as_ref().map(|o| String::from_utf8_lossy(&o.data).into_owned());
         object.schedule_tag = Some(super::new_schedule_tag());
@@ -92,6 +94,50 @@ impl Resources<'_> {
         }
     }
 
+    /// A PUT of a scheduling object the owner already has under another name
+    /// (RFC 6638 §3.2.4.1 allows one). An attendee's new resource is taken as
+    /// that object moved there: Evolution and others save an accepted invitation
+    /// into the calendar the user picked, and the answer must reach the
+    /// organiser. The old one goes in the same transaction (with its dead
+    /// properties and Schedule-Tag), and the answer is read against it.
+    /// Anything else — the organiser's second copy, a PUT onto an existing
+    /// name — is refused with `unique-scheduling-object-resource`.
+    async fn put_elsewhere(
+        &self,
+        role: &Role,
+        (c, name): (&Collection, &str),
+        mut object: NewObject,
+        condition: &WriteCondition,
+        (k, other): (&Collection, agora_store::Object),
+        owner: &Principal,
+    ) -> Result<(PutOutcome, bool)> {
+        let refuse = || Err(Rule::UniqueSchedulingObject { path: format!("{}{}", k.path, other.meta.name) }.into());
+        let Role::Attendee(me) = role else { return refuse() };
+        if self.store().object_meta(c.id, name).await?.is_some() {
+            return refuse();
+        }
+        if !condition.allows(None) {
+            return Err(crate::CoreError::PreconditionFailed);
+        }
+        let leaving = self.lock_path(k, &other.meta.name).await?;
+        let mut checks = Self::lock_checks(&self.lock_path(c, name).await?, false);
+        checks.extend(Self::lock_checks(&leaving, true));
+        let rules = self.write_rules(checks, Some(c.owner_id));
+        object.schedule_tag = other.meta.schedule_tag.clone().or_else(|| Some(super::new_schedule_tag()));
+        let text = String::from_utf8_lossy(&object.data).into_owned();
+        let put = self
+            .store()
+            .transfer_object(k.id, &other.meta.name, c.id, name, &object, true, false, &rules, now())
+            .await?;
+        // Locks stay with their URL (RFC 4918 §9.9.4), which no longer names anything.
+        self.forget_locks(&leaving).await?;
+        let old_text = String::from_utf8_lossy(&other.data);
+        if let Some(reply) = itip::attendee_reply(Some(&old_text), Some(&text), me, now()) {
+            self.core.dispatch(owner, &[reply], None).await;
+        }
+        Ok((put, false))
+    }
+
     /// A COPY or MOVE of `object` from `src` to `dst_name` in `dst`: when it is a
     /// scheduling object of the destination's owner, it must be their only one
     /// with its UID (RFC 6638 §3.2.4.1) and it carries a Schedule-Tag (kept by a
@@ -112,7 +158,9 @@ impl Resources<'_> {
             return Ok(None);
         }
         let leaving = delete_source.then_some((src, src_meta.name.as_str()));
-        self.core.check_unique_scheduling(&owner, &sched.uid, (dst, dst_name), leaving).await?;
+        if let Some((k, o)) = self.core.other_scheduling_object(&owner, &sched.uid, (dst, dst_name), leaving).await? {
+            return Err(Rule::UniqueSchedulingObject { path: format!("{}{}", k.path, o.meta.name) }.into());
+        }
         Ok(Some(match &src_meta.schedule_tag {
             Some(tag) if delete_source && src.owner_id == dst.owner_id => tag.clone(),
             _ => super::new_schedule_tag(),
