@@ -68,6 +68,8 @@ pub struct CardInfo {
 
 fn parse_one(bytes: &[u8]) -> Result<(VCard, Version), VcardError> {
     let text = std::str::from_utf8(bytes).map_err(|_| VcardError::Invalid("vCard data must be UTF-8".into()))?;
+    // Read as `CalendarObject::parse` reads it: the byte-order mark is not content.
+    let text = text.strip_prefix(content::BOM).unwrap_or(text);
     let first = content::logical_lines(text).next().and_then(|l| l.parse().ok());
     if !first.is_some_and(|l| l.name == "BEGIN" && l.value.trim().eq_ignore_ascii_case("VCARD")) {
         return Err(VcardError::Invalid("the data does not start with BEGIN:VCARD".into()));
