@@ -91,15 +91,20 @@ pub fn card(data: Vec<u8>) -> Result<Admitted<CardInfo>, VcardError> {
     Ok(Admitted { data, repairs, parsed })
 }
 
+/// Removes every leading byte-order mark (a file converted twice may have two;
+/// removing one would leave the object to be repaired again).
 fn without_bom(mut data: Vec<u8>) -> (Vec<u8>, Vec<Repair>) {
     let mut bom = [0u8; 3];
     BOM.encode_utf8(&mut bom);
-    if data.starts_with(&bom) {
-        data.drain(..bom.len());
-        (data, vec![Repair::ByteOrderMark])
-    } else {
-        (data, Vec::new())
+    let mut n = 0;
+    while data[n..].starts_with(&bom) {
+        n += bom.len();
     }
+    if n == 0 {
+        return (data, Vec::new());
+    }
+    data.drain(..n);
+    (data, vec![Repair::ByteOrderMark])
 }
 
 /// Properties whose value is TEXT (RFC 5545 §3.8) unless a VALUE parameter says otherwise.

@@ -24,6 +24,7 @@ agora_testkit::on_both_stores!(
 
 const CAL: &str = "/calendars/alice/calendar/";
 const BOOK: &str = "/addressbooks/alice/contacts/";
+const FILES: &str = "/calendars/alice/files/";
 
 struct User {
     server: Server,
@@ -66,6 +67,24 @@ impl User {
         let r = self.request("GET", path, "0", "text/plain", Vec::new());
         assert_eq!(r.status().as_u16(), 200, "GET {path}");
         r.bytes().unwrap().to_vec()
+    }
+
+    /// COPY `from` to `to` (paths), answering the status and body.
+    fn copy(&self, from: &str, to: &str) -> (u16, String) {
+        let r = client()
+            .request(Method::from_bytes(b"COPY").unwrap(), self.server.url(from))
+            .basic_auth("alice", Some(PASSWORD))
+            .header("Destination", self.server.url(to))
+            .send()
+            .unwrap();
+        (r.status().as_u16(), r.text().unwrap())
+    }
+
+    /// A plain WebDAV collection, which stores any bytes (the source of COPYs below).
+    fn files(&self) -> &'static str {
+        let r = self.request("MKCOL", FILES, "0", "text/plain", Vec::new());
+        assert_eq!(r.status().as_u16(), 201);
+        FILES
     }
 
     fn report(&self, path: &str, body: &str) -> String {
@@ -142,6 +161,14 @@ fn bom_calendar_object_is_repaired_and_found_by_every_query(backend: Backend) {
     assert!(expanded.contains("UID:bom-1") && expanded.contains("DTSTART:20261201T100000Z"), "{expanded}");
     let fb = u.report(CAL, &free_busy("20261201T000000Z", "20261202T000000Z"));
     assert!(fb.contains("20261201T100000Z/20261201T110000Z"), "{fb}");
+    // COPY into a calendar passes the same intake: repaired on the way in.
+    let files = u.files();
+    let sent = format!("{BOM}{}", text.replace("bom-1", "bom-3"));
+    assert_eq!(u.put(&format!("{files}bom3.ics"), "text/calendar", sent.as_str()).status, 201);
+    assert_eq!(u.get(&format!("{files}bom3.ics")), sent.as_bytes(), "a plain collection keeps any bytes");
+    let (status, body) = u.copy(&format!("{files}bom3.ics"), &format!("{CAL}bom3.ics"));
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(u.get(&format!("{CAL}bom3.ics")), text.replace("bom-1", "bom-3").as_bytes());
     // The same object without a BOM is stored as sent, with its ETag.
     let plain = u.put(&format!("{CAL}plain.ics"), "text/calendar", text.replace("bom-1", "bom-2"));
     assert_eq!(plain.status, 201);
@@ -260,6 +287,12 @@ fn unresolvable_tzid_is_refused(backend: Backend) {
     let text = calendar("mars", "DTSTART;TZID=Mars/Olympus_Mons:20270115T100000\r\nDURATION:PT1H\r\n");
     let put = u.put(&format!("{CAL}mars.ics"), "text/calendar", text.as_str());
     assert_refused(&put, "valid-calendar-object-resource");
+    // COPY into the calendar shares the validation.
+    let files = u.files();
+    assert_eq!(u.put(&format!("{files}mars.ics"), "text/calendar", text.as_str()).status, 201);
+    let (status, body) = u.copy(&format!("{files}mars.ics"), &format!("{CAL}mars.ics"));
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("<C:valid-calendar-object-resource/>"), "{body}");
     // With its VTIMEZONE the same name is understood.
     let vtimezone = "BEGIN:VTIMEZONE\r\nTZID:Mars/Olympus_Mons\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\n\
         TZOFFSETFROM:+0300\r\nTZOFFSETTO:+0300\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n";

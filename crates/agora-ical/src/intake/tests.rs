@@ -134,3 +134,42 @@ fn vendor_and_windows_tzids_are_accepted() {
         assert!(a.repairs.is_empty());
     }
 }
+
+/// Objects stored with a byte-order mark before the repair existed are found by
+/// the query filters as by every other path.
+#[test]
+fn byte_order_mark_stored_earlier_is_read_by_query_filters() {
+    use crate::filter::{CompFilter, calendar_matches, card_matches};
+    let text = format!("\u{feff}{EVENT}");
+    let obj = CalendarObject::parse(text.as_bytes()).unwrap();
+    let event = CompFilter {
+        name: "VEVENT".into(),
+        is_not_defined: false,
+        // 2026-01-01 10:00Z to 11:00Z, around DTSTART.
+        time_range: Some((Some(1_767_261_600), Some(1_767_265_200))),
+        prop_filters: vec![],
+        comp_filters: vec![],
+    };
+    let root = CompFilter {
+        name: "VCALENDAR".into(),
+        is_not_defined: false,
+        time_range: None,
+        prop_filters: vec![],
+        comp_filters: vec![event],
+    };
+    assert!(calendar_matches(&obj, &text, &root, &TzSpec::utc()));
+    assert!(card_matches(&format!("\u{feff}{CARD}"), &[], false));
+}
+
+/// Found by fuzz/fuzz_targets/ical_object.rs: with two byte-order marks, one was
+/// removed and the stored object needed the same repair again.
+#[test]
+fn double_byte_order_mark_is_removed_at_once() {
+    let input = include_bytes!("../../../../fuzz/corpus/ical_object/regress-intake-double-bom");
+    let a = calendar(input.to_vec()).expect("the fuzz input is admitted");
+    assert_eq!(a.repairs[0], Repair::ByteOrderMark);
+    assert!(!a.data.starts_with("\u{feff}".as_bytes()));
+    let again = calendar(a.data.clone()).unwrap();
+    assert!(again.repairs.is_empty(), "{:?}", again.repairs);
+    assert_eq!(again.data, a.data);
+}
