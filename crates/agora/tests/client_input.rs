@@ -217,7 +217,7 @@ fn apple_photo_base64_card_is_found_by_addressbook_query(backend: Backend) {
     assert!(v4.contains("VERSION:4.0") && v4.contains("UID:apple-photo"), "{v4}");
     let unfolded = v4.replace("\n ", "");
     assert!(unfolded.contains("PHOTO"), "{v4}");
-    assert!(unfolded.contains("base64"), "the photo is a data: URI in 4.0: {v4}");
+    assert!(unfolded.contains("PHOTO:data:image/jpeg;base64"), "a JPEG data: URI in 4.0: {v4}");
     assert!(unfolded.contains("/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRof"), "{v4}");
     let v3 = multiget("3.0");
     assert!(v3.contains("PHOTO;BASE64:") && v3.contains("UID:apple-photo"), "3.0 is served as stored: {v3}");
