@@ -7,6 +7,8 @@
 //! UNTIL as floating, matches overrides by SEQUENCE and ignores VTIMEZONE rules.
 //!
 //! # Layout
+//! * [`intake`] — what a client may write: repairs (byte-order mark, `METHOD:PUBLISH`)
+//!   and refusals (unresolvable TZIDs, bad TEXT escapes, non-integers) on the way in.
 //! * `model` — public value types ([`IcalError`], [`Instance`], [`Span`], [`Shape`], [`CalendarInfo`]).
 //! * `object` — [`CalendarObject::parse`]: RFC 4791 §4.1 validation, indexable [`CalendarInfo`].
 //! * `values`, `component` — typed dates/durations/periods and the per-component times (bad values → [`IcalError::Invalid`]).
@@ -62,6 +64,7 @@ pub mod feed;
 pub mod filter;
 pub mod freebusy;
 mod instance_index;
+pub mod intake;
 pub mod itip;
 pub mod json;
 mod model;

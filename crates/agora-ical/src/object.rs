@@ -20,7 +20,7 @@ pub struct CalendarObject {
     pub(crate) uid: String,
     pub(crate) master: Option<Comp>,
     pub(crate) overrides: Vec<Comp>,
-    zones: HashMap<String, TzSpec>,
+    zones: crate::resolver::ZoneTable,
 }
 
 fn kind_of(t: &ICalendarComponentType) -> Option<ComponentKind> {
@@ -38,6 +38,9 @@ impl CalendarObject {
     /// Parses and validates; see [`crate::parse_calendar`] for the rules.
     pub fn parse(bytes: &[u8]) -> Result<CalendarObject, IcalError> {
         let text = std::str::from_utf8(bytes).map_err(|_| IcalError::Invalid("not UTF-8".into()))?;
+        // A byte-order mark is not content: objects stored with one (before
+        // `crate::intake` removed it on the way in) read the same on every path.
+        let text = text.strip_prefix(crate::content::BOM).unwrap_or(text);
         // calcard is lenient where RFC 5545 §3.1 is not: it takes a line without
         // `:` (`EXDATE;`), a name like `UID,` and missing or mismatched END lines,
         // and then writes text no reader accepts. Every other reader of stored
@@ -121,7 +124,13 @@ impl CalendarObject {
     }
 
     pub(crate) fn zones(&self) -> &HashMap<String, TzSpec> {
-        &self.zones
+        &self.zones.zones
+    }
+
+    /// TZIDs used by a property that neither a VTIMEZONE of the object nor a
+    /// known name defines (read in the default zone; see [`crate::TzResolver`]).
+    pub fn unresolved_tzids(&self) -> &[String] {
+        &self.zones.unresolved
     }
 
     /// Master first, then overrides.

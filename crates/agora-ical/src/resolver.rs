@@ -6,7 +6,8 @@
 //!    TZID / X-LIC-LOCATION / X-MICROSOFT-CDO-TZID names a known zone, else its
 //!    own STANDARD/DAYLIGHT rules (see [`crate::vtimezone`]);
 //! 2. `x` as an IANA name;
-//! 3. `x` as a Windows / Outlook name or `/vendor/.../Area/City` id (calcard's table);
+//! 3. `x` as a vendor id (`/freeassociation.sourceforge.net/Europe/Paris`) or a
+//!    Windows / Outlook name: [`TzSpec::named`], the one name table;
 //! 4. otherwise the *default zone*: the zone the caller passes as "floating"
 //!    (the collection's CALDAV:calendar-timezone, or the request's timezone),
 //!    which is UTC when the caller has none.
@@ -74,27 +75,39 @@ impl<'a> TzResolver<'a> {
     }
 }
 
+/// The TZIDs of one object: the zone of each that resolves, and those that do not.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ZoneTable {
+    pub(crate) zones: HashMap<String, TzSpec>,
+    /// TZIDs named by a property but neither defined by a VTIMEZONE nor a known
+    /// name, in order of first use: read in the default zone (rule 4 above) when
+    /// stored, refused on the way in (`crate::intake`).
+    pub(crate) unresolved: Vec<String>,
+}
+
 /// Resolves every TZID used in the object once: VTIMEZONEs first, then names.
-pub(crate) fn build_zone_table(
-    ical: &calcard::icalendar::ICalendar,
-) -> Result<HashMap<String, TzSpec>, crate::IcalError> {
+pub(crate) fn build_zone_table(ical: &calcard::icalendar::ICalendar) -> Result<ZoneTable, crate::IcalError> {
     use calcard::icalendar::ICalendarComponentType;
-    let mut map = HashMap::new();
+    let mut table = ZoneTable::default();
     for (i, c) in ical.components.iter().enumerate() {
         if c.component_type == ICalendarComponentType::VTimezone {
             let (id, zone) = crate::vtimezone::zone_from_vtimezone(ical, i as u32)?;
-            map.entry(id).or_insert(zone);
+            table.zones.entry(id).or_insert(zone);
         }
     }
     for c in &ical.components {
         for e in &c.entries {
-            if let Some(id) = e.tz_id()
-                && !map.contains_key(id)
-                && let Some(z) = TzSpec::named(id)
-            {
-                map.insert(id.to_string(), z);
+            let Some(id) = e.tz_id() else { continue };
+            if table.zones.contains_key(id) || table.unresolved.iter().any(|u| u == id) {
+                continue;
+            }
+            match TzSpec::named(id) {
+                Some(z) => {
+                    table.zones.insert(id.to_string(), z);
+                }
+                None => table.unresolved.push(id.to_string()),
             }
         }
     }
-    Ok(map)
+    Ok(table)
 }

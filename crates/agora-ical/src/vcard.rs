@@ -5,7 +5,8 @@
 //! Stored bytes are never rewritten; conversion produces a new text on request.
 //! calcard converts encodings (VERSION, binary PHOTO as `data:` URI vs `ENCODING=b`,
 //! dates); this module adds the semantic mappings clients rely on: Apple's contact
-//! groups (`X-ADDRESSBOOKSERVER-KIND/MEMBER` in 3.0 ↔ `KIND/MEMBER` in 4.0). Unknown
+//! groups (`X-ADDRESSBOOKSERVER-KIND/MEMBER` in 3.0 ↔ `KIND/MEMBER` in 4.0) and the
+//! media type of an untyped 3.0 `PHOTO;BASE64:` (by the image's signature). Unknown
 //! properties and `itemN.` groups (`itemN.X-ABLabel`) survive.
 
 use calcard::vcard::{VCard, VCardEntry, VCardKind, VCardProperty, VCardValue, VCardVersion};
@@ -68,6 +69,8 @@ pub struct CardInfo {
 
 fn parse_one(bytes: &[u8]) -> Result<(VCard, Version), VcardError> {
     let text = std::str::from_utf8(bytes).map_err(|_| VcardError::Invalid("vCard data must be UTF-8".into()))?;
+    // Read as `CalendarObject::parse` reads it: the byte-order mark is not content.
+    let text = text.strip_prefix(content::BOM).unwrap_or(text);
     let first = content::logical_lines(text).next().and_then(|l| l.parse().ok());
     if !first.is_some_and(|l| l.name == "BEGIN" && l.value.trim().eq_ignore_ascii_case("VCARD")) {
         return Err(VcardError::Invalid("the data does not start with BEGIN:VCARD".into()));
@@ -146,6 +149,18 @@ pub fn convert(bytes: &[u8], to: Version) -> Result<Option<String>, VcardError> 
             (Version::V3, VCardProperty::Member) => entry.name = VCardProperty::Other(APPLE_MEMBER.into()),
             _ => {}
         }
+        // A 3.0 `PHOTO;BASE64:` (Apple Contacts) names no media type; as a 4.0
+        // `data:;base64,` URI it would mean text/plain (RFC 2397 §2), so clients
+        // would show no photo. The image's own signature names it.
+        if to == Version::V4 {
+            for value in &mut entry.values {
+                if let VCardValue::Binary(d) = value
+                    && d.content_type.is_none()
+                {
+                    d.content_type = image_type(&d.data).map(str::to_owned);
+                }
+            }
+        }
     }
     let mut out = String::new();
     let version = match to {
@@ -165,6 +180,16 @@ pub fn convert(bytes: &[u8], to: Version) -> Result<Option<String>, VcardError> 
             };
             Err(VcardError::Invalid(format!("the card cannot be written as vCard {name}")))
         }
+    }
+}
+
+/// The media type of JPEG, PNG and GIF data, by their signatures.
+fn image_type(data: &[u8]) -> Option<&'static str> {
+    match data {
+        [0xFF, 0xD8, 0xFF, ..] => Some("image/jpeg"),
+        [0x89, b'P', b'N', b'G', ..] => Some("image/png"),
+        [b'G', b'I', b'F', b'8', ..] => Some("image/gif"),
+        _ => None,
     }
 }
 
@@ -315,6 +340,20 @@ mod tests {
         let back = convert(v4.as_bytes(), Version::V3).unwrap().expect("converted");
         assert!(back.contains("VERSION:3.0"));
         assert!(convert(V3.as_bytes(), Version::V3).unwrap().is_none(), "same version: serve stored bytes");
+    }
+
+    /// Issue 14: Apple's `PHOTO;BASE64:` has no media type; the 4.0 data URI gets
+    /// the one its bytes name (else it would mean text/plain).
+    #[test]
+    fn base64_photo_without_type_becomes_an_image_data_uri() {
+        let jpeg = "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRof";
+        let card = V3.replace("X-CUSTOM;X-P=1:kept", &format!("PHOTO;BASE64:\r\n  {jpeg}\r\nTEL;WORK;VOICE:+33 1"));
+        let v4 = convert(card.as_bytes(), Version::V4).unwrap().unwrap().replace("\r\n ", "");
+        assert!(v4.contains(&format!("PHOTO:data:image/jpeg;base64\\,{jpeg}")), "{v4}");
+        assert!(v4.contains("TEL;TYPE=WORK,VOICE:+33 1"), "{v4}");
+        let png = V3.replace("X-CUSTOM;X-P=1:kept", "PHOTO;ENCODING=b:iVBORw0KGgo=");
+        let v4 = convert(png.as_bytes(), Version::V4).unwrap().unwrap();
+        assert!(v4.contains("PHOTO:data:image/png;base64\\,iVBORw0KGgo="), "{v4}");
     }
 
     #[test]

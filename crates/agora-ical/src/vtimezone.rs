@@ -1,9 +1,16 @@
 //! Evaluating a VTIMEZONE (RFC 5545 §3.6.5).
 //!
 //! If the VTIMEZONE's TZID, X-LIC-LOCATION or X-MICROSOFT-CDO-TZID names a
-//! zone calcard knows (IANA, Windows names), the IANA rules are used: clients
-//! often send VTIMEZONEs truncated to the current rules, while events can lie
-//! in any year. Otherwise the STANDARD/DAYLIGHT observances are evaluated:
+//! known zone ([`TzSpec::named`]: IANA names and links, vendor ids, Windows
+//! names), the IANA rules are used and the observances are ignored — also when
+//! they disagree (an outdated `Brazil/East` still observing DST, abolished in
+//! 2019). Deliberately: the date-time in the object is the wall time its author
+//! meant in that place, and today's tz database is the best knowledge of which
+//! instant that wall time is; clients send VTIMEZONEs truncated to the rules of
+//! the year they were written (or older, when their own copy is stale), while
+//! events lie in any year; and every object naming the zone then agrees, however
+//! old the client that wrote it (CalConnect's cc-r0602 recommends the same).
+//! Otherwise the STANDARD/DAYLIGHT observances are evaluated:
 //! every onset (DTSTART, RRULE occurrences, RDATEs — all local times in the
 //! offset TZOFFSETFROM) becomes a transition to TZOFFSETTO at
 //! `onset - TZOFFSETFROM` UTC. Rules are expanded up to [`HORIZON_YEAR`];
@@ -55,9 +62,7 @@ pub(crate) fn zone_from_vtimezone(ical: &ICalendar, id: u32) -> Result<(String, 
         .and_then(|v| v.as_text())
         .ok_or_else(|| IcalError::Invalid("VTIMEZONE without TZID".into()))?
         .to_string();
-    if let Some((_, calcard::common::timezone::Tz::Tz(tz))) = comp.timezone()
-        && let Some(z) = TzSpec::named(tz.name())
-    {
+    if let Some(z) = known_zone(comp, &tzid) {
         return Ok((tzid, z));
     }
     let horizon =
@@ -107,6 +112,24 @@ pub(crate) fn zone_from_vtimezone(ical: &ICalendar, id: u32) -> Result<(String, 
     // The offset before the first onset is the TZOFFSETFROM of that onset's observance.
     let initial = first_offset_from(ical, id, first_at).unwrap_or(transitions[0].1);
     Ok((tzid.clone(), TzSpec::custom(CustomZone { name: tzid, initial, transitions })))
+}
+
+/// The known zone a VTIMEZONE names by its TZID, X-LIC-LOCATION (libical) or
+/// X-MICROSOFT-CDO-TZID (Outlook's numeric zone), resolved like a TZID without
+/// VTIMEZONE ([`TzSpec::named`]), so both paths read a name the same way.
+fn known_zone(comp: &calcard::icalendar::ICalendarComponent, tzid: &str) -> Option<TzSpec> {
+    let text = |name: &str| {
+        comp.entries.iter().find_map(|e| match (&e.name, e.values.first()) {
+            (ICalendarProperty::Other(n), Some(v)) if n.eq_ignore_ascii_case(name) => v.as_text(),
+            _ => None,
+        })
+    };
+    TzSpec::named(tzid).or_else(|| text("X-LIC-LOCATION").and_then(TzSpec::named)).or_else(|| {
+        match calcard::common::timezone::Tz::from_ms_cdo_zone_id(text("X-MICROSOFT-CDO-TZID")?)? {
+            calcard::common::timezone::Tz::Tz(tz) => TzSpec::named(tz.name()),
+            _ => None,
+        }
+    })
 }
 
 /// TZOFFSETFROM of the observance whose DTSTART is the earliest onset.

@@ -53,9 +53,30 @@ impl TzSpec {
         (offset_secs.abs() < 26 * 3600).then_some(TzSpec(Inner::Fixed(offset_secs)))
     }
 
-    /// An IANA zone (`"Europe/Paris"`), a Windows/Outlook name (`"W. Europe Standard Time"`),
-    /// a `/vendor/.../Area/City` id or a `(UTC+01:00) ...` display name, via calcard's table.
+    /// The zone a TZID names, without a VTIMEZONE: the one name table of Agora
+    /// (every path — index, queries, expansion, free/busy, iTIP — resolves names here).
+    ///
+    /// In order: an IANA name or backward link (`Europe/Paris`, `US/Eastern`,
+    /// `Asia/Calcutta`), also in another case; a vendor registry id, read by
+    /// dropping leading `/…/` segments until the rest is an IANA name
+    /// (`/freeassociation.sourceforge.net/Europe/Paris` and `…/Tzfile/…` from
+    /// libical, `/mozilla.org/20050126_1/…`, `/softwarestudio.org/Olson_20011030_5/…`,
+    /// `/citadel.org/…`; RFC 5545 §3.2.19 gives the leading `/` that meaning); a
+    /// Windows or Outlook name (`W. Europe Standard Time`, `(UTC+01:00) Amsterdam,
+    /// Berlin, …`) through calcard's table. `None` when nothing matches.
     pub fn named(name: &str) -> Option<Self> {
+        let name = name.trim();
+        if let Some(tz) = iana(name) {
+            return Some(TzSpec(Inner::Iana(tz)));
+        }
+        // Vendor ids: `/registry/version/Area/City`, or any path ending in an IANA name.
+        let mut rest = name;
+        while let Some((_, tail)) = rest.split_once('/') {
+            rest = tail;
+            if let Some(tz) = iana(rest) {
+                return Some(TzSpec(Inner::Iana(tz)));
+            }
+        }
         match name.parse::<calcard::common::timezone::Tz>().ok()? {
             calcard::common::timezone::Tz::Tz(tz) => Some(TzSpec(Inner::Iana(tz))),
             calcard::common::timezone::Tz::Fixed(off) => TzSpec::fixed(off.local_minus_utc()),
@@ -125,6 +146,16 @@ impl TzSpec {
         }
         best.unwrap_or(l - i64::from(before))
     }
+}
+
+/// An IANA zone or backward link by name, in any case (`europe/paris`).
+fn iana(name: &str) -> Option<chrono_tz::Tz> {
+    if name.is_empty() {
+        return None;
+    }
+    name.parse::<chrono_tz::Tz>()
+        .ok()
+        .or_else(|| chrono_tz::TZ_VARIANTS.iter().find(|tz| tz.name().eq_ignore_ascii_case(name)).copied())
 }
 
 /// Seconds of a naive date-time as if it were UTC.

@@ -40,7 +40,7 @@ impl Resources<'_> {
         let mut done = Imported::default();
         for (uid, body) in items {
             let mut object = match validate::prepare(c, body.into_bytes(), None, self.core.config.max_resource_size) {
-                Ok(o) => o,
+                Ok(prepared) => prepared.object,
                 Err(e) => {
                     done.skipped.push((uid, e.to_string()));
                     continue;

@@ -27,7 +27,7 @@ use crate::error::{CoreError, Result, Rule};
 use crate::{Core, now};
 
 pub use reading::View;
-pub use validate::{etag, stored_verbatim};
+pub use validate::{Prepared, etag, stored_verbatim};
 
 /// What a request wants to do to a collection or its members.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,8 +79,9 @@ pub struct Written {
     pub created: bool,
     /// The stored object.
     pub meta: ObjectMeta,
-    /// The server changed the bytes (scheduling: SCHEDULE-STATUS, SEQUENCE…):
-    /// no ETag may be returned, the client fetches the object (RFC 6638 §3.2.?,
+    /// The server changed the bytes (a repair on the way in: a byte-order mark,
+    /// `METHOD:PUBLISH`, see `agora_ical::intake`; scheduling: SCHEDULE-STATUS,
+    /// SEQUENCE…): no ETag may be returned, the client fetches the object (RFC 6638 §3.2.?,
     /// RFC 4791 §5.3.4).
     pub rewritten: bool,
 }
@@ -458,7 +459,8 @@ impl<'a> Resources<'a> {
         condition: &WriteCondition,
     ) -> Result<Written> {
         self.authorize(c, Access::Write).await?;
-        let object = validate::prepare(c, data, content_type, self.core.config.max_resource_size)?;
+        let prepared = validate::prepare(c, data, content_type, self.core.config.max_resource_size)?;
+        let object = prepared.object;
         // Locks and quota are checked inside the write's transaction.
         let rules = self.write_rules(Self::lock_checks(&self.lock_path(c, name).await?, false), Some(c.owner_id));
         let (outcome, rewritten) = if c.kind == CollectionKind::Calendar {
@@ -466,7 +468,7 @@ impl<'a> Resources<'a> {
         } else {
             (self.store().put_object(c.id, name, &object, condition, &rules, now()).await?, false)
         };
-        Ok(Written { created: outcome.created, meta: outcome.meta, rewritten })
+        Ok(Written { created: outcome.created, meta: outcome.meta, rewritten: rewritten || prepared.repaired })
     }
 
     /// Deletes an object if the condition holds. Deleting a scheduling object
@@ -517,7 +519,8 @@ impl<'a> Resources<'a> {
             .await?
             .ok_or_else(|| CoreError::NotFound { what: "resource", name: format!("/{}{}", src.path, object.name) })?;
         let mut prepared =
-            validate::prepare(dst, current.data, Some(&current.meta.content_type), self.core.config.max_resource_size)?;
+            validate::prepare(dst, current.data, Some(&current.meta.content_type), self.core.config.max_resource_size)?
+                .object;
         prepared.schedule_tag =
             self.transferred_scheduling((src, object), (dst, dst_name), &prepared, delete_source).await?;
         let mut checks = Self::lock_checks(&self.lock_path(dst, dst_name).await?, true);

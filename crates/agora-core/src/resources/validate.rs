@@ -1,5 +1,9 @@
 //! What a PUT body must be in each kind of collection, and what is indexed about it.
-//! The bytes are stored as sent; parsing only validates and extracts the index.
+//! The bytes are stored as sent, unless `agora_ical::intake` repaired them (a
+//! byte-order mark, `METHOD:PUBLISH`): then [`Prepared::repaired`] is set and the
+//! response carries no ETag. Client bodies ([`prepare`]: PUT, import, COPY/MOVE)
+//! pass the intake's checks; text the server writes itself ([`calendar`]) is
+//! validated as stored objects are read.
 
 use agora_ical::{IcalError, TzSpec};
 use agora_store::{Collection, CollectionKind, InstancePieces, NewObject};
@@ -24,16 +28,26 @@ pub fn stored_verbatim(content_type: Option<&str>) -> bool {
     !matches!(content_type.map(essence).as_deref(), Some("application/calendar+json" | "application/vcard+json"))
 }
 
-/// Checks a body for a collection and builds the object to store.
-pub fn prepare(collection: &Collection, data: Vec<u8>, content_type: Option<&str>, max_size: u64) -> Result<NewObject> {
+/// A client's body, checked and ready to store.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The object to store.
+    pub object: NewObject,
+    /// The stored bytes differ from the ones sent (see `agora_ical::intake`).
+    pub repaired: bool,
+}
+
+/// Checks a client's body for a collection and builds the object to store.
+pub fn prepare(collection: &Collection, data: Vec<u8>, content_type: Option<&str>, max_size: u64) -> Result<Prepared> {
     if data.len() as u64 > max_size {
         return Err(Rule::MaxSize { max: max_size }.into());
     }
     read_only(collection)?;
+    let verbatim = |object| Prepared { object, repaired: false };
     match collection.kind {
-        CollectionKind::Calendar => calendar(collection, data, content_type),
+        CollectionKind::Calendar => calendar_input(collection, data, content_type),
         CollectionKind::Addressbook => card(data, content_type),
-        CollectionKind::Plain => Ok(NewObject {
+        CollectionKind::Plain => Ok(verbatim(NewObject {
             uid: None,
             etag: etag(&data),
             content_type: content_type.unwrap_or("application/octet-stream").to_owned(),
@@ -44,7 +58,7 @@ pub fn prepare(collection: &Collection, data: Vec<u8>, content_type: Option<&str
             class: 0,
             schedule_tag: None,
             instances: None,
-        }),
+        })),
         CollectionKind::Inbox | CollectionKind::Outbox | CollectionKind::Notifications => {
             Err(CoreError::Forbidden("schedule boxes and notifications are written by the server, not by PUT".into()))
         }
@@ -64,21 +78,45 @@ pub(super) fn read_only(collection: &Collection) -> Result<()> {
     }
 }
 
-pub(crate) fn calendar(collection: &Collection, data: Vec<u8>, content_type: Option<&str>) -> Result<NewObject> {
-    let data = match content_type.map(essence).as_deref() {
-        None | Some("text/calendar") => data,
-        // jCal (RFC 7265) is stored as the iCalendar text it stands for.
-        Some("application/calendar+json") => {
-            agora_ical::json::jcal_bytes_to_icalendar(&data).map_err(|e| Rule::ValidData(e.to_string()))?.into_bytes()
-        }
-        Some(_) => return Err(Rule::SupportedData(content_type.unwrap_or_default().to_owned()).into()),
-    };
-    let obj = agora_ical::CalendarObject::parse(&data).map_err(|e| match e {
+/// jCal (RFC 7265) is stored as the iCalendar text it stands for.
+fn calendar_text(data: Vec<u8>, content_type: Option<&str>) -> Result<Vec<u8>> {
+    match content_type.map(essence).as_deref() {
+        None | Some("text/calendar") => Ok(data),
+        Some("application/calendar+json") => Ok(agora_ical::json::jcal_bytes_to_icalendar(&data)
+            .map_err(|e| Rule::ValidData(e.to_string()))?
+            .into_bytes()),
+        Some(_) => Err(Rule::SupportedData(content_type.unwrap_or_default().to_owned()).into()),
+    }
+}
+
+fn ical_rule(e: IcalError) -> Rule {
+    match e {
         IcalError::Invalid(m) => Rule::ValidData(m),
         IcalError::UnsupportedComponent(m) => Rule::SupportedComponent(m),
         IcalError::NotAnObjectResource(m) => Rule::ObjectResource(m),
         IcalError::TooManyInstances(n) => Rule::ObjectResource(format!("more than {n} instances")),
-    })?;
+    }
+}
+
+/// A client's calendar body: the intake's repairs and checks, then the index.
+fn calendar_input(collection: &Collection, data: Vec<u8>, content_type: Option<&str>) -> Result<Prepared> {
+    let admitted = agora_ical::intake::calendar(calendar_text(data, content_type)?).map_err(ical_rule)?;
+    for repair in &admitted.repairs {
+        tracing::debug!(collection = %collection.path, %repair, "calendar object repaired on the way in");
+    }
+    let repaired = !admitted.repairs.is_empty();
+    Ok(Prepared { object: calendar_object(collection, &admitted.parsed, admitted.data)?, repaired })
+}
+
+/// Text the server writes (scheduling, feeds, stubs): validated as stored objects are read.
+pub(crate) fn calendar(collection: &Collection, data: Vec<u8>, content_type: Option<&str>) -> Result<NewObject> {
+    let data = calendar_text(data, content_type)?;
+    let obj = agora_ical::CalendarObject::parse(&data).map_err(ical_rule)?;
+    calendar_object(collection, &obj, data)
+}
+
+/// The object to store for parsed calendar data, with its index.
+fn calendar_object(collection: &Collection, obj: &agora_ical::CalendarObject, data: Vec<u8>) -> Result<NewObject> {
     let info = obj.info(&TzSpec::utc());
     let kind = info.kind.as_str();
     if !collection.components.allows(kind) {
@@ -94,8 +132,8 @@ pub(crate) fn calendar(collection: &Collection, data: Vec<u8>, content_type: Opt
         None => (None, None),
         Some(span) => (Some(span.start.saturating_sub(slack)), span.end.map(|e| e.saturating_add(slack))),
     };
-    let instances = agora_ical::instance_index(&obj, &info, crate::now()).map(pieces);
-    let class = agora_ical::privacy::restriction(&obj).code();
+    let instances = agora_ical::instance_index(obj, &info, crate::now()).map(pieces);
+    let class = agora_ical::privacy::restriction(obj).code();
     Ok(NewObject {
         class,
         uid: Some(info.uid),
@@ -119,7 +157,7 @@ pub(crate) fn pieces(index: agora_ical::InstanceIndex) -> InstancePieces {
     InstancePieces { pieces: index.pieces, exact: index.exact, from: index.from, to: index.to }
 }
 
-fn card(data: Vec<u8>, content_type: Option<&str>) -> Result<NewObject> {
+fn card(data: Vec<u8>, content_type: Option<&str>) -> Result<Prepared> {
     let data = match content_type.map(essence).as_deref() {
         None | Some("text/vcard" | "text/x-vcard" | "text/directory") => data,
         // jCard (RFC 7095) is stored as the vCard text it stands for.
@@ -128,22 +166,23 @@ fn card(data: Vec<u8>, content_type: Option<&str>) -> Result<NewObject> {
         }
         Some(_) => return Err(Rule::SupportedData(content_type.unwrap_or_default().to_owned()).into()),
     };
-    let info = agora_ical::vcard::parse_vcard(&data).map_err(|e| match e {
+    let admitted = agora_ical::intake::card(data).map_err(|e| match e {
         agora_ical::vcard::VcardError::Invalid(m) => Rule::ValidData(m),
         agora_ical::vcard::VcardError::NotAnObjectResource(m) => Rule::ObjectResource(m),
     })?;
-    Ok(NewObject {
-        uid: Some(info.uid),
-        etag: etag(&data),
+    let object = NewObject {
+        uid: Some(admitted.parsed.uid),
+        etag: etag(&admitted.data),
         content_type: "text/vcard; charset=utf-8".into(),
-        data,
+        data: admitted.data,
         component: Some("VCARD".into()),
         span_start: None,
         span_end: None,
         class: 0,
         schedule_tag: None,
         instances: None,
-    })
+    };
+    Ok(Prepared { object, repaired: !admitted.repairs.is_empty() })
 }
 
 #[cfg(test)]

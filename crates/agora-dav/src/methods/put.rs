@@ -1,5 +1,6 @@
 //! PUT (RFC 4918 §9.7, RFC 4791 §5.3.2, RFC 6352 §6.3.2): the bytes are stored as
-//! sent, so the ETag is returned (clients need not re-fetch).
+//! sent, so the ETag is returned (clients need not re-fetch) — unless the server
+//! changed them (`Written::rewritten`, jCal/jCard).
 
 use agora_core::{Access, CoreError};
 use axum::extract::Request;
@@ -36,6 +37,9 @@ pub async fn put(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> {
     let outcome = dav.res.put_object(&collection, &name, body, content_type.as_deref(), &condition).await.map_err(
         |e| match e {
             CoreError::Rule(rule) => {
+                // The precondition element is the answer; the reason (with the
+                // line or TZID at fault) is for the server's log.
+                tracing::info!(path = %format!("{}{name}", collection.path), reason = %rule, "PUT refused");
                 HttpError::from_rule(rule, collection.kind, |other| paths::href(&format!("{}{other}", collection.path)))
             }
             other => other.into(),
@@ -44,7 +48,8 @@ pub async fn put(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> {
     let status = if outcome.created { StatusCode::CREATED } else { StatusCode::NO_CONTENT };
     let mut response = (status, [(header::LAST_MODIFIED, http_date(outcome.meta.modified_at))]).into_response();
     // An ETag promises the stored bytes are the ones sent; after a jCal/jCard
-    // conversion they are not, and the client must fetch them (RFC 4791 §5.3.4).
+    // conversion, a repair on the way in (a byte-order mark, METHOD:PUBLISH) or a
+    // scheduling change they are not, and the client must fetch them (RFC 4791 §5.3.4).
     if agora_core::resources::stored_verbatim(content_type.as_deref())
         && !outcome.rewritten
         && let Ok(v) = etag_header(&outcome.meta.etag).parse()

@@ -92,7 +92,7 @@ impl<'a> Logical<'a> {
 
 /// The logical lines of a text, in order.
 pub fn logical_lines(text: &str) -> LogicalLines<'_> {
-    LogicalLines { text: text.strip_prefix('\u{feff}').unwrap_or(text), pos: 0, number: 0 }
+    LogicalLines { text: text.strip_prefix(super::BOM).unwrap_or(text), pos: 0, number: 0 }
 }
 
 /// Iterator of [`logical_lines`].

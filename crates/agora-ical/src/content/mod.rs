@@ -45,6 +45,10 @@ pub use lex::{LineError, Logical, LogicalLines, is_name, logical_lines, parse_li
 pub use tree::{ContentError, ContentErrorKind, parse, parse_all};
 pub use write::{fold_into, line_text, serialize, write_line, write_node};
 
+/// The byte-order mark (U+FEFF) some clients put first (Windows tools, Outlook
+/// exports); readers skip it, `crate::intake` removes it on the way in.
+pub const BOM: char = '\u{feff}';
+
 /// One property line.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Line {
