@@ -12,6 +12,7 @@
 //! | fault | what happens |
 //! |---|---|
 //! | a UTF-8 byte-order mark first | removed ([`Repair::ByteOrderMark`]) |
+//! | a line folded inside a UTF-8 character | unfolded and folded again ([`Repair::SplitCharacter`]) |
 //! | `METHOD:PUBLISH` (a calendar saved as .ics) | removed ([`Repair::Method`]) |
 //! | any other `METHOD` (an iTIP message) | refused, RFC 4791 §4.1 |
 //! | a TZID no VTIMEZONE defines and no known name resolves | refused |
@@ -29,6 +30,11 @@ pub enum Repair {
     /// A leading UTF-8 byte-order mark was removed (it is not content; some
     /// Windows tools and Outlook exports write it).
     ByteOrderMark,
+    /// A line was folded inside a multi-octet UTF-8 character, so the body was
+    /// not UTF-8 until unfolded; RFC 5545 §3.1 (and RFC 6350 §3.2) tell readers
+    /// to unfold octets so as to restore the character. It is written back
+    /// folded between characters.
+    SplitCharacter,
     /// The VCALENDAR's `METHOD` (this value) was removed: a calendar object
     /// resource must not have one (RFC 4791 §4.1), and calendars saved as .ics
     /// files carry `METHOD:PUBLISH`.
@@ -39,6 +45,7 @@ impl std::fmt::Display for Repair {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Repair::ByteOrderMark => f.write_str("byte-order mark removed"),
+            Repair::SplitCharacter => f.write_str("a line folded inside a UTF-8 character refolded"),
             Repair::Method(m) => write!(f, "METHOD:{m} removed"),
         }
     }
@@ -57,7 +64,8 @@ pub struct Admitted<T> {
 
 /// Checks (and repairs) a calendar object resource; see the module docs.
 pub fn calendar(data: Vec<u8>) -> Result<Admitted<CalendarObject>, IcalError> {
-    let (mut data, mut repairs) = without_bom(data);
+    let (data, mut repairs) = without_bom(data);
+    let mut data = rejoined(data, &mut repairs);
     let text = std::str::from_utf8(&data).map_err(|_| IcalError::Invalid("not UTF-8".into()))?;
     let method = check_lines(text)?;
     if let Some(method) = method {
@@ -86,7 +94,8 @@ pub fn calendar(data: Vec<u8>) -> Result<Admitted<CalendarObject>, IcalError> {
 
 /// Checks (and repairs) an address object resource; see the module docs.
 pub fn card(data: Vec<u8>) -> Result<Admitted<CardInfo>, VcardError> {
-    let (data, repairs) = without_bom(data);
+    let (data, mut repairs) = without_bom(data);
+    let data = rejoined(data, &mut repairs);
     let parsed = vcard::parse_vcard(&data)?;
     Ok(Admitted { data, repairs, parsed })
 }
@@ -105,6 +114,35 @@ fn without_bom(mut data: Vec<u8>) -> (Vec<u8>, Vec<Repair>) {
     }
     data.drain(..n);
     (data, vec![Repair::ByteOrderMark])
+}
+
+/// A body that is UTF-8 only once unfolded octet by octet (a fold — CRLF or LF,
+/// then a space or tab — cut a character in two) is unfolded and written back
+/// by [`content`]'s writer, which folds between characters. Any other body is
+/// returned as it is, and one that stays unreadable is refused by the parser.
+fn rejoined(data: Vec<u8>, repairs: &mut Vec<Repair>) -> Vec<u8> {
+    if std::str::from_utf8(&data).is_ok() {
+        return data;
+    }
+    let mut out = Vec::with_capacity(data.len());
+    let mut i = 0;
+    while i < data.len() {
+        let fold = match &data[i..] {
+            [b'\r', b'\n', b' ' | b'\t', ..] => 3,
+            [b'\n', b' ' | b'\t', ..] => 2,
+            _ => 0,
+        };
+        if fold > 0 {
+            i += fold;
+        } else {
+            out.push(data[i]);
+            i += 1;
+        }
+    }
+    let Ok(text) = std::str::from_utf8(&out) else { return data };
+    let Ok(nodes) = content::parse_all(text) else { return data };
+    repairs.push(Repair::SplitCharacter);
+    nodes.iter().map(content::serialize).collect::<String>().into_bytes()
 }
 
 /// Properties whose value is TEXT (RFC 5545 §3.8) unless a VALUE parameter says otherwise.

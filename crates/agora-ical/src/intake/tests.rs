@@ -173,3 +173,35 @@ fn double_byte_order_mark_is_removed_at_once() {
     assert!(again.repairs.is_empty(), "{:?}", again.repairs);
     assert_eq!(again.data, a.data);
 }
+
+/// Found by the differential corpus (tests/corpus/…/folded-inside-utf8.*): a
+/// simple writer folded at 75 octets in the middle of "é"; RFC 5545 §3.1 has
+/// readers unfold octets to restore it.
+#[test]
+fn a_fold_inside_a_utf8_character_is_rejoined() {
+    let summary = "Réunion ".repeat(12);
+    let event = format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:u1\r\nDTSTAMP:20260101T000000Z\r\n\
+         DTSTART:20260101T100000Z\r\nSUMMARY:{summary}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    );
+    // Cut the SUMMARY line between the two octets of an "é".
+    let summary_at = event.find("SUMMARY").unwrap();
+    let cut = summary_at + event[summary_at + 40..].find('é').unwrap() + 40 + 1;
+    let mut split = event.as_bytes()[..cut].to_vec();
+    split.extend_from_slice(b"\r\n ");
+    split.extend_from_slice(&event.as_bytes()[cut..]);
+    assert!(std::str::from_utf8(&split).is_err(), "the test body must be split inside a character");
+    let a = calendar(split).unwrap();
+    assert_eq!(a.repairs, [Repair::SplitCharacter]);
+    let text = String::from_utf8(a.data).unwrap();
+    assert!(text.replace("\r\n ", "").contains(&format!("SUMMARY:{summary}")), "{text}");
+    assert!(text.lines().all(|l| l.len() <= 76), "folded again:\n{text}");
+    // A vCard too; a body that stays unreadable is still refused.
+    let card_text = format!("BEGIN:VCARD\r\nVERSION:3.0\r\nUID:c1\r\nFN:{summary}\r\nEND:VCARD\r\n");
+    let cut = card_text.find("é").unwrap() + 1;
+    let mut split = card_text.as_bytes()[..cut].to_vec();
+    split.extend_from_slice(b"\r\n\t");
+    split.extend_from_slice(&card_text.as_bytes()[cut..]);
+    assert_eq!(card(split).unwrap().repairs, [Repair::SplitCharacter]);
+    assert!(calendar(b"BEGIN:VCALENDAR\r\n\xff\r\nEND:VCALENDAR\r\n".to_vec()).is_err());
+}
