@@ -21,11 +21,7 @@ fn config() -> CoreConfig {
 }
 
 async fn env(backend: Backend) -> Env {
-    let dir = tempfile::tempdir().unwrap();
-    let url = match backend {
-        Backend::Sqlite => None,
-        Backend::Postgres => Some(agora_testkit::pg_database().await),
-    };
+    let agora_testkit::StorePlace { dir, url } = agora_testkit::store_place(backend).await;
     let store = agora_store::open(url.as_deref(), dir.path(), Synchronous::Normal).await.unwrap();
     Env { core: Core::new(store.clone(), config()), store, _dir: dir }
 }

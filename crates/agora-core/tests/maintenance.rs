@@ -17,11 +17,7 @@ struct Env {
 }
 
 async fn env(backend: Backend) -> Env {
-    let dir = tempfile::tempdir().unwrap();
-    let url = match backend {
-        Backend::Sqlite => None,
-        Backend::Postgres => Some(agora_testkit::pg_database().await),
-    };
+    let agora_testkit::StorePlace { dir, url } = agora_testkit::store_place(backend).await;
     let store = agora_store::open(url.as_deref(), dir.path(), Synchronous::Normal).await.unwrap();
     let new = NewPrincipal {
         kind: PrincipalKind::User,

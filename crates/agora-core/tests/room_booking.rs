@@ -24,11 +24,7 @@ fn config() -> CoreConfig {
 }
 
 async fn env(backend: Backend) -> Env {
-    let dir = tempfile::tempdir().unwrap();
-    let url = match backend {
-        Backend::Sqlite => None,
-        Backend::Postgres => Some(agora_testkit::pg_database().await),
-    };
+    let agora_testkit::StorePlace { dir, url } = agora_testkit::store_place(backend).await;
     let first = agora_store::open(url.as_deref(), dir.path(), Synchronous::Normal).await.unwrap();
     let second = agora_store::open(url.as_deref(), dir.path(), Synchronous::Normal).await.unwrap();
     let cores = [Arc::new(Core::new(first.clone(), config())), Arc::new(Core::new(second.clone(), config()))];

@@ -5,7 +5,9 @@
 //! - [`model`]: the records the store reads and writes (no behaviour).
 //! - [`error`]: [`StoreError`], which knows nothing of HTTP or the CLI.
 //! - `api`, `resource_api`: the narrow traits [`DirectoryStore`] and
-//!   [`ResourceStore`], one method per transaction; [`Store`] is their union.
+//!   [`ResourceStore`] (itself the union of [`CollectionStore`], [`ObjectStore`],
+//!   [`TransferStore`], [`LockStore`], [`AccessStore`] and [`SharingStore`]), one
+//!   method per transaction; [`Store`] is their union.
 //! - [`resources`]: collections, objects, changes.
 //! - `scheduling_api`, `sql_scheduling`: [`SchedulingStore`], UID lookup across a
 //!   user's calendars, the outgoing iMIP queue and room bookings (check and write
@@ -13,7 +15,9 @@
 //! - `cache`: the credential epochs, collections and collection properties every
 //!   request reads, kept in memory and never stale within the process.
 //! - `sql`, `sql_resources`: the SQL shared by both backends, instantiated once per
-//!   backend by a macro.
+//!   backend by a macro; `sql_resources` calls one macro a concern
+//!   (`sql_collections`, `sql_objects`, `sql_transfers`, `sql_locks`, `sql_access`,
+//!   `sql_sharing`) and the shared writes of `sql_writes` and `sql_instances`.
 //! - `sqlite`, `postgres`: connection set-up, migrations and how a write
 //!   transaction begins (`BEGIN IMMEDIATE` on SQLite so writers queue instead of
 //!   failing on a lock upgrade).
@@ -33,16 +37,24 @@ mod resource_api;
 pub mod resources;
 mod scheduling_api;
 mod sql;
+mod sql_access;
+mod sql_collections;
 mod sql_instances;
+mod sql_locks;
+mod sql_objects;
 mod sql_resources;
 mod sql_scheduling;
+mod sql_sharing;
+mod sql_transfers;
 mod sql_writes;
 mod sqlite;
 mod sqlite_writer;
 mod timing;
 
 pub use api::DirectoryStore;
-pub use resource_api::ResourceStore;
+pub use resource_api::{
+    AccessStore, CollectionStore, LockStore, ObjectStore, ResourceStore, SharingStore, TransferStore,
+};
 pub use resources::*;
 pub use scheduling_api::*;
 

@@ -107,7 +107,7 @@ pub struct LoginRecord {
     pub name: String,
     /// Argon2id PHC string of the account password, if one is set.
     pub password_hash: Option<String>,
-    /// Current credential epoch, see [`crate::Store::auth_epoch`].
+    /// Current credential epoch, see [`crate::DirectoryStore::auth_epoch`].
     pub auth_epoch: i64,
 }
 

@@ -1,13 +1,27 @@
 //! The DAV-resource half of the storage interface. Every method is one transaction;
 //! a write moves the object, its change row and the collection's revision together.
+//!
+//! [`ResourceStore`] is the union of narrow traits, one a concern (collections,
+//! objects, COPY/MOVE, locks, access, sharing), so that each backend implements
+//! each in a file of its own (`sql_collections.rs`, `sql_objects.rs`, …) and a
+//! reader finds a method with the others of its kind.
 
 use crate::error::Result;
 use crate::model::PrincipalId;
 use crate::resources::*;
 
-/// Collections, objects, dead properties and the change log.
+/// Collections, objects, dead properties and the change log: every narrow
+/// resource interface below. Implemented for any type that implements them all.
+pub trait ResourceStore:
+    CollectionStore + ObjectStore + TransferStore + LockStore + AccessStore + SharingStore
+{
+}
+impl<T: CollectionStore + ObjectStore + TransferStore + LockStore + AccessStore + SharingStore> ResourceStore for T {}
+
+/// Collections: their tree, dead properties and change log, and the bytes their
+/// owner stores in them.
 #[async_trait::async_trait]
-pub trait ResourceStore: Send + Sync + 'static {
+pub trait CollectionStore: Send + Sync + 'static {
     /// Creates the given collections where their paths are free (idempotent, safe
     /// against concurrent first requests). Parents must come before children.
     async fn provision(&self, collections: &[NewCollection], now: i64) -> Result<()>;
@@ -37,15 +51,6 @@ pub trait ResourceStore: Send + Sync + 'static {
         names: &[&str],
     ) -> Result<Vec<(CollectionId, String, String)>>;
 
-    /// [`Self::objects_in_span`] over several collections at once, ordered by
-    /// collection and name.
-    async fn objects_in_span_of(
-        &self,
-        collections: &[CollectionId],
-        start: Option<i64>,
-        end: Option<i64>,
-    ) -> Result<Vec<Object>>;
-
     /// Every collection the server fills from a URL (subscribed feeds), by path.
     async fn subscribed_collections(&self) -> Result<Vec<Collection>>;
 
@@ -65,6 +70,29 @@ pub trait ResourceStore: Send + Sync + 'static {
         now: i64,
     ) -> Result<()>;
 
+    /// Members changed after revision `since`, oldest first, at most `limit`, and
+    /// the collection's current revision.
+    async fn changes_since(
+        &self,
+        collection: CollectionId,
+        since: i64,
+        limit: Option<u32>,
+    ) -> Result<(Vec<Change>, i64)>;
+
+    /// Bytes stored in all collections a principal owns (RFC 4331 quota usage).
+    async fn usage(&self, owner: PrincipalId) -> Result<i64>;
+
+    /// Ids of a collection's ancestors, nearest first.
+    async fn ancestor_ids(&self, id: CollectionId) -> Result<Vec<CollectionId>>;
+
+    /// A collection by id (the original, never a mount).
+    async fn collection_by_id(&self, id: CollectionId) -> Result<Option<Collection>>;
+}
+
+/// The objects of collections: reads (by name, by time range), the background
+/// indexing and classification passes, writes and dead properties.
+#[async_trait::async_trait]
+pub trait ObjectStore: Send + Sync + 'static {
     /// Object metadata of a collection's members, ordered by name.
     async fn object_metas(&self, collection: CollectionId) -> Result<Vec<ObjectMeta>>;
 
@@ -83,6 +111,15 @@ pub trait ResourceStore: Send + Sync + 'static {
     async fn objects_in_span(
         &self,
         collection: CollectionId,
+        start: Option<i64>,
+        end: Option<i64>,
+    ) -> Result<Vec<Object>>;
+
+    /// [`Self::objects_in_span`] over several collections at once, ordered by
+    /// collection and name.
+    async fn objects_in_span_of(
+        &self,
+        collections: &[CollectionId],
         start: Option<i64>,
         end: Option<i64>,
     ) -> Result<Vec<Object>>;
@@ -145,6 +182,22 @@ pub trait ResourceStore: Send + Sync + 'static {
         now: i64,
     ) -> Result<bool>;
 
+    /// Dead properties of an object.
+    async fn object_properties(&self, object_id: i64) -> Result<Vec<(String, String)>>;
+
+    /// Applies PROPPATCH operations to an object, all or nothing.
+    async fn patch_object(
+        &self,
+        object_id: i64,
+        changes: &[PropertyChange],
+        rules: &crate::WriteRules,
+        now: i64,
+    ) -> Result<()>;
+}
+
+/// COPY and MOVE (RFC 4918 §9.8, §9.9) of objects and collections.
+#[async_trait::async_trait]
+pub trait TransferStore: Send + Sync + 'static {
     /// COPY or MOVE of one object (RFC 4918 §9.8, §9.9) in one transaction: writes
     /// `object` (the source's bytes, re-indexed for the destination) at
     /// `dst`/`dst_name` with the source's dead properties, replacing what is there
@@ -199,28 +252,11 @@ pub trait ResourceStore: Send + Sync + 'static {
         rules: &crate::WriteRules,
         now: i64,
     ) -> Result<bool>;
+}
 
-    /// Dead properties of an object.
-    async fn object_properties(&self, object_id: i64) -> Result<Vec<(String, String)>>;
-
-    /// Applies PROPPATCH operations to an object, all or nothing.
-    async fn patch_object(
-        &self,
-        object_id: i64,
-        changes: &[PropertyChange],
-        rules: &crate::WriteRules,
-        now: i64,
-    ) -> Result<()>;
-
-    /// Members changed after revision `since`, oldest first, at most `limit`, and
-    /// the collection's current revision.
-    async fn changes_since(
-        &self,
-        collection: CollectionId,
-        since: i64,
-        limit: Option<u32>,
-    ) -> Result<(Vec<Change>, i64)>;
-
+/// WebDAV locks (RFC 4918 §6, §7).
+#[async_trait::async_trait]
+pub trait LockStore: Send + Sync + 'static {
     /// Unexpired locks whose root is `path`, an ancestor of it, or (with
     /// `descendants`) anything below it; callers decide which apply.
     async fn locks_near(&self, path: &str, descendants: bool, now: i64) -> Result<Vec<Lock>>;
@@ -238,10 +274,12 @@ pub trait ResourceStore: Send + Sync + 'static {
 
     /// Removes every lock rooted at or below `path` (the resource is gone).
     async fn delete_locks_below(&self, path: &str) -> Result<()>;
+}
 
-    /// Bytes stored in all collections a principal owns (RFC 4331 quota usage).
-    async fn usage(&self, owner: PrincipalId) -> Result<i64>;
-
+/// Who may do what: ACL grants on collections (RFC 3744), group memberships and
+/// calendar delegation (proxies).
+#[async_trait::async_trait]
+pub trait AccessStore: Send + Sync + 'static {
     /// Grants set on any of the collections, in no particular order.
     async fn grants(&self, collections: &[CollectionId]) -> Result<Vec<Grant>>;
 
@@ -254,9 +292,21 @@ pub trait ResourceStore: Send + Sync + 'static {
     /// Groups a principal belongs to directly, ordered by name.
     async fn groups_of(&self, principal: PrincipalId) -> Result<Vec<crate::Principal>>;
 
-    /// Ids of a collection's ancestors, nearest first.
-    async fn ancestor_ids(&self, id: CollectionId) -> Result<Vec<CollectionId>>;
+    /// Replaces a user's delegates at one level (read or write); a delegate is at
+    /// one level only.
+    async fn set_proxies(&self, owner: PrincipalId, write: bool, delegates: &[PrincipalId]) -> Result<()>;
 
+    /// A user's delegates and whether each may write.
+    async fn proxies_of(&self, owner: PrincipalId) -> Result<Vec<(PrincipalId, bool)>>;
+
+    /// The users who delegated to any of these principals, and whether for writing.
+    async fn proxied_by(&self, delegates: &[PrincipalId]) -> Result<Vec<(PrincipalId, bool)>>;
+}
+
+/// Collections offered to others: shares to principals and publication under a
+/// secret token.
+#[async_trait::async_trait]
+pub trait SharingStore: Send + Sync + 'static {
     /// Offers a collection to a principal, or changes the access of an existing
     /// share (its status is kept).
     async fn upsert_share(
@@ -302,9 +352,6 @@ pub trait ResourceStore: Send + Sync + 'static {
         now: i64,
     ) -> Result<()>;
 
-    /// A collection by id (the original, never a mount).
-    async fn collection_by_id(&self, id: CollectionId) -> Result<Option<Collection>>;
-
     /// Publishes a collection under a secret token (replacing an older one).
     async fn publish(&self, collection: CollectionId, token: &str, now: i64) -> Result<()>;
 
@@ -316,14 +363,4 @@ pub trait ResourceStore: Send + Sync + 'static {
 
     /// The collection published under a token.
     async fn published(&self, token: &str) -> Result<Option<Collection>>;
-
-    /// Replaces a user's delegates at one level (read or write); a delegate is at
-    /// one level only.
-    async fn set_proxies(&self, owner: PrincipalId, write: bool, delegates: &[PrincipalId]) -> Result<()>;
-
-    /// A user's delegates and whether each may write.
-    async fn proxies_of(&self, owner: PrincipalId) -> Result<Vec<(PrincipalId, bool)>>;
-
-    /// The users who delegated to any of these principals, and whether for writing.
-    async fn proxied_by(&self, delegates: &[PrincipalId]) -> Result<Vec<(PrincipalId, bool)>>;
 }

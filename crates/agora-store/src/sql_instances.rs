@@ -1,6 +1,6 @@
 //! The instance-piece index both backends share (migration 0016): writing an
 //! object's pieces with it, copying them with a collection, and the time-range
-//! lookup that reads them (`ResourceStore::objects_in_time`).
+//! lookup that reads them (`ObjectStore::objects_in_time`).
 //!
 //! A lookup for `[a, b)` is at most two statements: the objects that own a piece
 //! starting in `(a - MAX_PIECE_SECONDS, b)` and ending after `a`, kept when their
@@ -70,7 +70,7 @@ macro_rules! instance_sql {
                 Ok(())
             }
 
-            /// See `ResourceStore::objects_to_index` (the partial index
+            /// See `ObjectStore::objects_to_index` (the partial index
             /// `objects_to_index` of migration 0016 holds exactly these rows).
             pub(super) async fn due(pool: &sqlx::Pool<$db>, before: i64, limit: i64) -> Result<Vec<Object>> {
                 let rows = sqlx::query(&format!(
@@ -101,7 +101,7 @@ macro_rules! instance_sql {
                 Ok(done.rows_affected() == 1)
             }
 
-            /// See `ResourceStore::objects_in_time`.
+            /// See `ObjectStore::objects_in_time`.
             pub(super) async fn lookup(
                 pool: &sqlx::Pool<$db>,
                 collection: CollectionId,

@@ -12,11 +12,7 @@ struct Opened {
 }
 
 async fn open(backend: Backend) -> Opened {
-    let dir = tempfile::tempdir().unwrap();
-    let url = match backend {
-        Backend::Sqlite => None,
-        Backend::Postgres => Some(agora_testkit::pg_database().await),
-    };
+    let agora_testkit::StorePlace { dir, url } = agora_testkit::store_place(backend).await;
     let store = agora_store::open(url.as_deref(), dir.path(), Synchronous::Full).await.unwrap();
     Opened { store, _dir: dir, url }
 }

@@ -49,6 +49,31 @@ pub async fn pg_database() -> String {
     format!("{base}/{name}")
 }
 
+/// Where a test's store lives: a temporary data directory (SQLite's database,
+/// and whatever else the store keeps on disk) and, on PostgreSQL, a fresh
+/// database. The directory is removed when this is dropped, so keep it as long
+/// as the store.
+///
+/// Tests open the store themselves (`agora_store::open(url.as_deref(),
+/// dir.path(), …)`): if this crate depended on agora-store, agora-store's own
+/// tests would link a second copy of it whose types do not match theirs.
+pub struct StorePlace {
+    /// The data directory.
+    pub dir: tempfile::TempDir,
+    /// `None` on SQLite; on PostgreSQL, a database from [`pg_database`].
+    pub url: Option<String>,
+}
+
+/// A fresh, empty [`StorePlace`] on `backend`.
+pub async fn store_place(backend: Backend) -> StorePlace {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let url = match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => Some(pg_database().await),
+    };
+    StorePlace { dir, url }
+}
+
 /// [`pg_database`] for synchronous tests.
 pub fn pg_database_blocking() -> String {
     tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime").block_on(pg_database())

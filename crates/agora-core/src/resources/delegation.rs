@@ -19,7 +19,7 @@ pub(super) fn delegated(kind: CollectionKind) -> bool {
 }
 
 /// What delegation gives on `c`, given the users who delegated to the user or
-/// their groups (`proxied`, as [`agora_store::ResourceStore::proxied_by`] lists them).
+/// their groups (`proxied`, as [`agora_store::AccessStore::proxied_by`] lists them).
 pub(super) fn proxy_privileges(c: &Collection, proxied: &[(PrincipalId, bool)]) -> i64 {
     if !delegated(c.kind) {
         return 0;

@@ -594,7 +594,7 @@ impl<'a> Resources<'a> {
     }
 }
 
-/// The ancestors of `c` (nearest first, as [`agora_store::ResourceStore::ancestor_ids`]
+/// The ancestors of `c` (nearest first, as [`agora_store::CollectionStore::ancestor_ids`]
 /// gives them) when every one of them is among `known`; `None` otherwise, and
 /// for mounts (their `parent_id` is the sharee's home, not the real parent).
 fn known_ancestors(c: &Collection, known: &[Collection]) -> Option<Vec<i64>> {
