@@ -26,6 +26,7 @@ longer happens fails too, so the list cannot go stale. Results go to RESULTS_TSV
 import datetime as dt
 import glob
 import os
+import re
 import sys
 import traceback
 import unicodedata
@@ -431,6 +432,12 @@ def strip_bom(data):
     return data[3:] if data.startswith(b"\xef\xbb\xbf") else data
 
 
+def reference_text(data):
+    """The text an RFC 5545 §3.1 (RFC 6350 §3.2) reader sees: no byte-order mark,
+    unfolded octet by octet (a fold may cut a UTF-8 character in two), then decoded."""
+    return re.sub(rb"\r?\n[ \t]", b"", strip_bom(data)).decode("utf-8")
+
+
 def refused(name, r):
     """For a file in REFUSED: record whether Agora refused it as it must; True then."""
     if name not in REFUSED:
@@ -454,7 +461,7 @@ def store_calendar(path, files):
             record(f"PUT {name}", "FAIL", f"{r.status_code} {r.text.strip()[:300]}")
             continue
         record(f"PUT {name}", "PASS", str(r.status_code))
-        objects[href] = icalendar.Calendar.from_ical(strip_bom(data).decode("utf-8"))
+        objects[href] = icalendar.Calendar.from_ical(reference_text(data))
     return objects
 
 
@@ -555,7 +562,7 @@ def store_cards(path, files):
             record(f"PUT {name}", "FAIL", f"{r.status_code} {r.text.strip()[:300]}")
             continue
         record(f"PUT {name}", "PASS", str(r.status_code))
-        text = strip_bom(data).decode("utf-8")
+        text = reference_text(data)
         cards[href] = (vobject.readOne(text, transform=False), vobject.readOne(text))
     return cards
 
