@@ -24,11 +24,17 @@ fn main() {
             let web = Path::new(&env::var("CARGO_MANIFEST_DIR").unwrap()).join("../../web");
             let web = web.canonicalize().unwrap_or_else(|_| fail(&format!("no web/ folder at {}", web.display())));
             build_page(&web);
+            // Also when the built page changes or goes (the embedded files are its).
+            println!("cargo:rerun-if-changed={}", web.join("dist").display());
             web.join("dist")
         }
     };
     let out = Path::new(&env::var("OUT_DIR").unwrap()).join("dist.rs");
-    fs::write(&out, embed(&dist)).unwrap_or_else(|e| fail(&format!("cannot write {}: {e}", out.display())));
+    let code = embed(&dist);
+    // Unchanged, the file keeps its time and the crate is not compiled again.
+    if fs::read_to_string(&out).ok().as_deref() != Some(code.as_str()) {
+        fs::write(&out, code).unwrap_or_else(|e| fail(&format!("cannot write {}: {e}", out.display())));
+    }
 }
 
 /// Stops the build with a message that says what is wrong.
