@@ -10,7 +10,7 @@
 use agora_core::{AuthError, CoreError, Identity, Principal, Session, now};
 use agora_dav::AppState;
 use agora_dav::auth::{LoggedUser, cookie_session, csrf_ok, session_cookie};
-use agora_dav::client::ClientAddr;
+use agora_dav::client::{ClientAddr, forwarded_https, peer};
 use agora_dav::paths::href;
 use axum::Router;
 use axum::body::{Body, to_bytes};
@@ -30,6 +30,14 @@ const MAX_LOGIN_BYTES: usize = 8 * 1024;
 struct Api {
     app: AppState,
     config: WebConfig,
+}
+
+impl Api {
+    /// Whether the session cookie is `Secure`: served over TLS, here or at a
+    /// trusted reverse proxy that says so.
+    fn secure(&self, req: &Request) -> bool {
+        self.config.tls || forwarded_https(peer(req), req.headers(), &self.app.trusted_proxies)
+    }
 }
 
 pub(crate) fn router(app: AppState, config: WebConfig) -> Router {
@@ -161,6 +169,7 @@ async fn login(State(api): State<Api>, req: Request) -> Response {
         return not_json();
     }
     let client = req.extensions().get::<ClientAddr>().and_then(|c| c.0);
+    let secure = api.secure(&req);
     let previous = session_cookie(req.headers()).map(str::to_owned);
     let bad = || error(StatusCode::BAD_REQUEST, "bad-request", "send {\"login\": …, \"password\": …}");
     let Some(bytes) = body(req.into_body(), MAX_LOGIN_BYTES).await else { return bad() };
@@ -191,17 +200,18 @@ async fn login(State(api): State<Api>, req: Request) -> Response {
         tracing::warn!(error = %e, "previous web session not closed");
     }
     let mut r = json_response(StatusCode::OK, describe(&session, &principal));
-    let set = cookie::set(&session, &core.config().sessions, api.config.tls, now());
+    let set = cookie::set(&session, &core.config().sessions, secure, now());
     r.headers_mut().insert(header::SET_COOKIE, set);
     logged(r, &session.identity)
 }
 
-async fn logout(State(api): State<Api>, headers: HeaderMap) -> Response {
-    let s = match require(&api, &headers, true).await {
+async fn logout(State(api): State<Api>, req: Request) -> Response {
+    let secure = api.secure(&req);
+    let s = match require(&api, req.headers(), true).await {
         Ok(s) => s,
         Err(Refusal::SignedOut) => {
             let mut r = signed_out();
-            r.headers_mut().insert(header::SET_COOKIE, cookie::clear(api.config.tls));
+            r.headers_mut().insert(header::SET_COOKIE, cookie::clear(secure));
             return r;
         }
         Err(refusal) => return refusal.into_response(),
@@ -211,7 +221,7 @@ async fn logout(State(api): State<Api>, headers: HeaderMap) -> Response {
     }
     tracing::info!(user = %s.identity.name, "web session closed");
     let mut r = StatusCode::NO_CONTENT.into_response();
-    r.headers_mut().insert(header::SET_COOKIE, cookie::clear(api.config.tls));
+    r.headers_mut().insert(header::SET_COOKIE, cookie::clear(secure));
     r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     logged(r, &s.identity)
 }

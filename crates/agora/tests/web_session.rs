@@ -12,6 +12,7 @@ agora_testkit::on_both_stores!(
     sign_in_with_the_account_password_only,
     the_cookie_is_http_only_strict_and_not_secure_over_plain_http,
     the_cookie_is_secure_under_tls,
+    the_cookie_is_secure_behind_a_trusted_https_proxy,
     failed_sign_ins_are_throttled_with_basic_auth,
     logout_ends_the_session_in_the_store,
     sessions_end_when_idle_and_at_their_maximum,
@@ -125,6 +126,35 @@ fn the_cookie_is_secure_under_tls(backend: Backend) {
     let logout = logout.unwrap();
     assert_eq!(logout.status(), 204);
     assert!(header(&logout, "set-cookie").contains("Secure"), "the clearing cookie is Secure too");
+}
+
+/// The `Set-Cookie` of a sign-in as admin sent with `X-Forwarded-Proto: https`.
+fn set_cookie_via_https_proxy(server: &Server, password: &str) -> String {
+    let body = serde_json::json!({ "login": "admin", "password": password }).to_string();
+    let r = client()
+        .post(server.url("/api/login"))
+        .header("Content-Type", "application/json")
+        .header("X-Forwarded-Proto", "https")
+        .body(body)
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    header(&r, "set-cookie")
+}
+
+fn the_cookie_is_secure_behind_a_trusted_https_proxy(backend: Backend) {
+    let env = StoreEnv::new(backend);
+    let server = Server::start(&env, &["--trusted-proxy", "127.0.0.1"]);
+    let admin = server.admin().to_owned();
+    let set_cookie = set_cookie_via_https_proxy(&server, &admin);
+    assert!(set_cookie.ends_with("; Secure"), "{set_cookie}");
+    let plain = login(&server, "admin", &admin);
+    assert!(!plain.set_cookie.contains("Secure"), "{}", plain.set_cookie);
+    drop(server);
+    // From a client that is not a trusted proxy, the header means nothing.
+    let server = Server::start(&env, &[]);
+    let set_cookie = set_cookie_via_https_proxy(&server, &admin);
+    assert!(!set_cookie.contains("Secure"), "{set_cookie}");
 }
 
 fn failed_sign_ins_are_throttled_with_basic_auth(backend: Backend) {
