@@ -1,7 +1,7 @@
 //! Web sign-in sessions and the web interface's preferences.
 //!
 //! A session is opened by the same password check as HTTP Basic
-//! ([`Authenticator::authenticate_account`]: LDAP included, same throttle), but
+//! ([`crate::Authenticator::authenticate_account`]: LDAP included, same throttle), but
 //! app passwords are refused: they are for devices. The browser gets an opaque
 //! random token (256 bits, base64url); the store keeps only its SHA-256, so a
 //! copy of the database opens nothing. Every request the token authorises must
