@@ -8,6 +8,8 @@
 //! - [`auth`]: checking credentials, with a verified-credential cache and a
 //!   throttle for repeated failures.
 //! - [`resources`]: homes, collections and objects, validated and authorized.
+//! - [`sessions`]: web sign-in sessions (opened by the same password check as
+//!   Basic) and the web interface's per-user preferences.
 //!
 //! # Design
 //! The core owns the rules (validation, uniqueness messages, cache invalidation);
@@ -28,6 +30,7 @@ pub mod password;
 pub mod resources;
 pub mod scheduling;
 pub mod search;
+pub mod sessions;
 pub mod subscriptions;
 
 pub use agora_store::{AppPassword, Principal, PrincipalKind, ResourceKind, Store};
@@ -35,6 +38,7 @@ pub use auth::{AuthConfig, AuthError, Authenticator, Identity};
 pub use directory::Directory;
 pub use error::{CoreError, Result, Rule};
 pub use resources::{Access, Resources, View};
+pub use sessions::{Session, SessionConfig};
 
 use std::sync::Arc;
 
@@ -49,6 +53,8 @@ pub struct CoreConfig {
     pub user_quota_bytes: Option<u64>,
     /// iTIP by e-mail.
     pub imip: scheduling::ImipConfig,
+    /// Web sign-in sessions.
+    pub sessions: SessionConfig,
 }
 
 impl Default for CoreConfig {
@@ -58,6 +64,7 @@ impl Default for CoreConfig {
             max_resource_size: 10 * 1024 * 1024,
             user_quota_bytes: None,
             imip: Default::default(),
+            sessions: SessionConfig::default(),
         }
     }
 }

@@ -1,9 +1,18 @@
-//! HTTP Basic authentication (RFC 7617) in front of every protected resource.
+//! Authentication in front of every protected resource: HTTP Basic (RFC 7617)
+//! for DAV clients, or the web interface's session cookie.
+//!
+//! A request with an `Authorization` header is Basic, exactly as before the web
+//! interface existed, even if it also carries the cookie. Without one, the
+//! `agora_session` cookie is asked of the core, and a request it authorises
+//! must repeat the session's CSRF token in `X-Agora-CSRF` ([`CSRF_HEADER`]):
+//! a cross-site form or image can make the browser send the cookie (were it not
+//! `SameSite=Strict`) but cannot set a header, and a cross-site script that
+//! could would need a CORS preflight this server never grants.
 
-use agora_core::{AuthError, Identity};
+use agora_core::{AuthError, Core, CoreError, Identity, Session};
 use axum::extract::{Request, State};
-use axum::http::HeaderValue;
-use axum::http::header::AUTHORIZATION;
+use axum::http::header::{AUTHORIZATION, COOKIE};
+use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
@@ -44,6 +53,38 @@ pub fn parse_basic(value: &str) -> Option<BasicCredentials> {
     Some(BasicCredentials { login, password: password.to_owned() })
 }
 
+/// The web session cookie's name.
+pub const SESSION_COOKIE: &str = "agora_session";
+
+/// The header that repeats the session's CSRF token.
+pub const CSRF_HEADER: &str = "x-agora-csrf";
+
+/// The value of the session cookie, if the request carries one. Several
+/// `Cookie` headers (HTTP/2 splits them) are read alike.
+pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.trim_matches('"'))
+}
+
+/// The live session the request's cookie names, `None` if it names none.
+pub async fn cookie_session(core: &Core, headers: &HeaderMap) -> Result<Option<Session>, CoreError> {
+    match session_cookie(headers) {
+        Some(token) => core.session(token).await,
+        None => Ok(None),
+    }
+}
+
+/// Whether the request repeats the session's CSRF token.
+pub fn csrf_ok(headers: &HeaderMap, session: &Session) -> bool {
+    headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).is_some_and(|given| session.csrf_matches(given))
+}
+
 /// The authenticated user's name, put on the response for the access log.
 #[derive(Clone, Debug)]
 pub struct LoggedUser(pub String);
@@ -68,11 +109,23 @@ pub async fn require(State(state): State<AppState>, req: Request, next: Next) ->
 /// Most bytes of an unauthenticated body read before answering 401.
 const UNAUTHENTICATED_DRAIN: usize = 1024 * 1024;
 
-async fn check(state: &AppState, mut req: Request, next: Next) -> Result<Response, (HttpError, axum::body::Body)> {
+async fn check(state: &AppState, req: Request, next: Next) -> Result<Response, (HttpError, axum::body::Body)> {
     let client = req.extensions().get::<ClientAddr>().and_then(|c| c.0);
     let creds = req.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(parse_basic);
     let refuse = |e: HttpError, req: Request| Err((e, req.into_body()));
     let Some(creds) = creds else {
+        // The page's requests all carry the CSRF header: one without the cookie
+        // (the browser dropped it) is signed out, not asked for Basic.
+        let web = session_cookie(req.headers()).is_some() || req.headers().contains_key(CSRF_HEADER);
+        if req.headers().get(AUTHORIZATION).is_none() && web {
+            let identity = match cookie_session(&state.core, req.headers()).await {
+                Ok(Some(session)) if csrf_ok(req.headers(), &session) => session.identity,
+                Ok(Some(_)) => return refuse(HttpError::Csrf, req),
+                Ok(None) => return refuse(HttpError::SignedOut, req),
+                Err(e) => return refuse(HttpError::from(e), req),
+            };
+            return Ok(run_as(identity, req, next).await);
+        }
         if may_be_anonymous(&req) {
             return Ok(anonymous(req, next).await);
         }
@@ -84,11 +137,16 @@ async fn check(state: &AppState, mut req: Request, next: Next) -> Result<Respons
         Err(AuthError::Throttled { retry_after }) => return refuse(HttpError::Throttled(retry_after), req),
         Err(AuthError::Store(e)) => return refuse(HttpError::from(agora_core::CoreError::Store(e)), req),
     };
+    Ok(run_as(identity, req, next).await)
+}
+
+/// Runs the request as `identity`, named in the access log.
+async fn run_as(identity: Identity, mut req: Request, next: Next) -> Response {
     let user = LoggedUser(identity.name.clone());
     req.extensions_mut().insert(identity);
     let mut response = next.run(req).await;
     response.extensions_mut().insert(user);
-    Ok(response)
+    response
 }
 
 /// Reads below the homes may be tried without credentials: a collection can grant
@@ -140,6 +198,16 @@ mod tests {
         assert!(parse_basic("Bearer abc").is_none());
         assert!(parse_basic("Basic !!!").is_none());
         assert!(parse_basic(&header("no-colon")).is_none());
+    }
+
+    #[test]
+    fn the_session_cookie_is_found_among_others() {
+        let mut h = HeaderMap::new();
+        assert_eq!(session_cookie(&h), None);
+        h.append(COOKIE, HeaderValue::from_static("theme=dark; agora_sessionx=no"));
+        assert_eq!(session_cookie(&h), None);
+        h.append(COOKIE, HeaderValue::from_static("a=b;agora_session=tok-en_1; c=d"));
+        assert_eq!(session_cookie(&h), Some("tok-en_1"));
     }
 
     #[test]

@@ -34,6 +34,25 @@ pub fn resolve(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpNet]) -> 
     ClientAddr(Some(client))
 }
 
+/// Whether a trusted reverse proxy says the client reached it over HTTPS
+/// (`X-Forwarded-Proto: https`, the last value, which the nearest proxy wrote):
+/// the web session cookie is then marked `Secure` although this hop is plain.
+/// From anyone else the header is ignored.
+pub fn forwarded_https(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpNet]) -> bool {
+    let Some(peer) = peer else { return false };
+    if !trusted.iter().any(|net| net.contains(&peer)) {
+        return false;
+    }
+    let last = headers
+        .get_all("x-forwarded-proto")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .next_back();
+    last.is_some_and(|proto| proto.eq_ignore_ascii_case("https"))
+}
+
 /// The TCP peer of a request, when the server recorded it.
 pub fn peer<B>(req: &Request<B>) -> Option<IpAddr> {
     req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())
@@ -57,6 +76,18 @@ mod tests {
     fn untrusted_peers_are_the_client() {
         let got = resolve(ip("203.0.113.9"), &headers("198.51.100.1"), &[]);
         assert_eq!(got, ClientAddr(ip("203.0.113.9")));
+    }
+
+    #[test]
+    fn https_is_believed_from_trusted_proxies_only() {
+        let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
+        let mut h = HeaderMap::new();
+        h.append("x-forwarded-proto", "http, HTTPS".parse().unwrap());
+        assert!(forwarded_https(ip("10.0.0.1"), &h, &trusted));
+        assert!(!forwarded_https(ip("203.0.113.1"), &h, &trusted));
+        assert!(!forwarded_https(ip("10.0.0.1"), &HeaderMap::new(), &trusted));
+        h.append("x-forwarded-proto", "http".parse().unwrap());
+        assert!(!forwarded_https(ip("10.0.0.1"), &h, &trusted), "the nearest proxy's word counts");
     }
 
     #[test]

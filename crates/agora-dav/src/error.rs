@@ -16,6 +16,13 @@ pub enum HttpError {
     Unauthenticated,
     /// Too many failures: 429 with Retry-After.
     Throttled(Duration),
+    /// A web session cookie that opens no session (ended, or never was): 401
+    /// without a Basic challenge, which would make the browser ask for a
+    /// password in its own dialog instead of the page's sign-in form.
+    SignedOut,
+    /// A request authorised by the session cookie without the session's
+    /// `X-Agora-CSRF` header: 403, and nothing done.
+    Csrf,
     /// A domain error.
     Core(CoreError),
     /// A request the server cannot make sense of: 400 with the reason.
@@ -113,6 +120,17 @@ impl IntoResponse for HttpError {
                 r.headers_mut().insert("dav", HeaderValue::from_static(crate::methods::DAV_CLASSES));
                 r
             }
+            HttpError::SignedOut => {
+                let mut r = text(StatusCode::UNAUTHORIZED, "the web session has ended; sign in again");
+                // RFC 9110 §11.6.1: a 401 carries a challenge; this scheme is the
+                // page's sign-in, which no browser answers with a dialog.
+                r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Session realm=\"Agora\""));
+                r
+            }
+            HttpError::Csrf => text(
+                StatusCode::FORBIDDEN,
+                "a request authorised by the session cookie needs the session's X-Agora-CSRF header",
+            ),
             HttpError::Throttled(wait) => {
                 let secs = wait.as_secs().max(1);
                 let mut r = text(StatusCode::TOO_MANY_REQUESTS, format!("too many failed logins; retry in {secs} s"));

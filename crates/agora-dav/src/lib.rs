@@ -4,7 +4,8 @@
 //! writes XML.
 //!
 //! # Layout
-//! - [`auth`]: HTTP Basic, decoded here, checked by the core.
+//! - [`auth`]: HTTP Basic, decoded here, checked by the core; or the web
+//!   session cookie with its CSRF header, checked by the core too.
 //! - [`client`]: the client address, through trusted reverse proxies.
 //! - `observe`: one log line and the metrics of every request.
 //! - `health`: `GET /health` and `GET /metrics` (no authentication).
@@ -13,7 +14,7 @@
 //!   `sync`: sync tokens and getctag; `request`: headers and bodies.
 //! - `methods`: one file per method, `methods/report/` one per report.
 //! - `error`: how errors become HTTP statuses and `DAV:error` bodies, in one place.
-//! - `security_headers`: the headers every response carries (nosniff, a CSP
+//! - [`security_headers`]: the headers every response carries (nosniff, a CSP
 //!   that allows nothing, no framing, no referrer) and the sandboxing, attachment
 //!   and media-type policy of stored objects.
 //! - [`target_guard`]: refuses fragments in HTTP/1 request targets (the URI
@@ -34,7 +35,7 @@ mod props;
 mod published;
 mod request;
 mod resolve;
-mod security_headers;
+pub mod security_headers;
 mod sync;
 pub mod target_guard;
 
@@ -80,16 +81,24 @@ pub struct AppState {
     pub limits: Arc<Limits>,
 }
 
-/// The whole HTTP application.
+/// The whole HTTP application (DAV only).
 pub fn router(state: AppState) -> Router {
+    router_with(state, |dav| dav)
+}
+
+/// The HTTP application with `front` wrapped around the DAV routes, inside the
+/// access log and the security headers: the web interface answers its own
+/// requests there and hands every other one to DAV unchanged.
+pub fn router_with(state: AppState, front: impl FnOnce(Router<AppState>) -> Router<AppState>) -> Router {
     let protected = Router::new().fallback(methods::dispatch).layer(from_fn_with_state(state.clone(), auth::require));
-    Router::new()
+    let dav = Router::new()
         .route("/health", get(health::health))
         .route("/metrics", get(health::metrics))
         .route("/.well-known/caldav", any(well_known))
         .route("/.well-known/carddav", any(well_known))
         .route("/publish/{token}", get(published::feed))
-        .merge(protected)
+        .merge(protected);
+    front(dav)
         .layer(from_fn_with_state(state.clone(), observe::observe))
         // Outermost, so that every answer gets them: 401s, 404s, errors.
         .layer(map_response(security_headers::defaults))

@@ -8,8 +8,7 @@
 //!   `X-Frame-Options: DENY`, `Cross-Origin-Resource-Policy: same-origin` and a
 //!   Content-Security-Policy that allows nothing ([`DEFAULT_CSP`]). Each header is
 //!   inserted only when the handler did not set it: GET of an object sets its own
-//!   sandboxing policy, and the web interface, served later from `/`, will set the
-//!   policy its page needs.
+//!   sandboxing policy, and the web interface's page sets [`page_headers`].
 //! - [`object_headers`], called by GET and HEAD of an object, decides the CSP
 //!   ([`OBJECT_CSP`], with `sandbox`), the `Content-Disposition` (an attachment
 //!   for anything but calendar and vCard data) and, in plain WebDAV collections,
@@ -37,6 +36,23 @@ pub const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-
 /// inline gives it an opaque origin and runs no script in it: it can never act
 /// as the server's origin, whose cookies and credentials the web interface uses.
 pub const OBJECT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; sandbox";
+
+/// The policy of the web interface's page and assets: its own scripts, styles,
+/// images, fonts and requests, from this origin only; no inline script or
+/// style; never framed; forms post only here.
+pub const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                            font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+                            base-uri 'none'";
+
+/// The headers of the web interface's page and assets: [`PAGE_CSP`] and
+/// `Cross-Origin-Opener-Policy: same-origin` (no window opened elsewhere keeps
+/// a handle on the page); [`defaults`] adds the rest.
+pub fn page_headers() -> [(HeaderName, HeaderValue); 2] {
+    [
+        (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PAGE_CSP)),
+        (HeaderName::from_static("cross-origin-opener-policy"), HeaderValue::from_static("same-origin")),
+    ]
+}
 
 /// What every response carries unless its handler set the header itself.
 const DEFAULTS: [(HeaderName, &str); 5] = [

@@ -12,6 +12,8 @@
 //! - `scheduling_api`, `sql_scheduling`: [`SchedulingStore`], UID lookup across a
 //!   user's calendars, the outgoing iMIP queue and room bookings (check and write
 //!   in one transaction, serialised across processes).
+//! - `session_api`, `sql_sessions`: [`SessionStore`], the web interface's
+//!   sign-in sessions (only a hash of each token) and per-user preferences.
 //! - `cache`: the credential epochs, collections and collection properties every
 //!   request reads, kept in memory and never stale within the process.
 //! - `sql`, `sql_resources`: the SQL shared by both backends, instantiated once per
@@ -36,6 +38,7 @@ mod postgres;
 mod resource_api;
 pub mod resources;
 mod scheduling_api;
+mod session_api;
 mod sql;
 mod sql_access;
 mod sql_collections;
@@ -44,6 +47,7 @@ mod sql_locks;
 mod sql_objects;
 mod sql_resources;
 mod sql_scheduling;
+mod sql_sessions;
 mod sql_sharing;
 mod sql_transfers;
 mod sql_writes;
@@ -57,12 +61,13 @@ pub use resource_api::{
 };
 pub use resources::*;
 pub use scheduling_api::*;
+pub use session_api::{SessionLookup, SessionStore, StoredSession};
 
 /// Persistent state of Agora: the union of the narrow store interfaces.
 /// Implemented by [`SqliteStore`] and [`PgStore`]; the domain layer holds an
 /// `Arc<dyn Store>`.
-pub trait Store: DirectoryStore + ResourceStore + SchedulingStore {}
-impl<T: DirectoryStore + ResourceStore + SchedulingStore> Store for T {}
+pub trait Store: DirectoryStore + ResourceStore + SchedulingStore + SessionStore {}
+impl<T: DirectoryStore + ResourceStore + SchedulingStore + SessionStore> Store for T {}
 pub use error::{Conflict, Result, StoreError};
 pub use model::*;
 pub use postgres::PgStore;

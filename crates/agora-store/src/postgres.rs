@@ -141,3 +141,4 @@ pub(crate) async fn serialize(
 sql_store!(PgStore, Postgres);
 crate::sql_resources::sql_resource_store!(PgStore, Postgres);
 crate::sql_scheduling::sql_scheduling_store!(PgStore, Postgres);
+crate::sql_sessions::sql_session_store!(PgStore, Postgres);

@@ -140,3 +140,4 @@ pub(crate) async fn serialize(
 sql_store!(SqliteStore, Sqlite);
 crate::sql_resources::sql_resource_store!(SqliteStore, Sqlite);
 crate::sql_scheduling::sql_scheduling_store!(SqliteStore, Sqlite);
+crate::sql_sessions::sql_session_store!(SqliteStore, Sqlite);

@@ -2,7 +2,8 @@
 //! directory (changes made through the CLI refresh it at once; this catches the
 //! rest, such as another server's writes or LDAP), subscribed calendars follow
 //! their feeds (a new subscription is fetched at once), and the instance index
-//! takes in events stored before it and extends the window of endless ones.
+//! takes in events stored before it and extends the window of endless ones;
+//! ended web sessions are removed from the store.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,6 +25,11 @@ pub async fn run(core: Arc<Core>, period: Duration, feeds: Fetcher) {
                 }
                 if let Err(e) = core.refresh_gal().await {
                     tracing::warn!(error = %e, "global address list refresh failed");
+                }
+                match core.purge_sessions().await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(sessions = n, "ended web sessions removed"),
+                    Err(e) => tracing::warn!(error = %e, "ended web sessions not removed"),
                 }
                 match core.index_instances().await {
                     Ok(0) => {}

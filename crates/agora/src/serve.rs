@@ -1,4 +1,5 @@
-//! `agora serve`: wiring only — settings → store → core → HTTP listener, plus
+//! `agora serve`: wiring only — settings → store → core → HTTP listener (DAV
+//! with the web interface in front, on the same port), plus
 //! the background tasks: the refresh, the mail worker (when a relay is set) and
 //! the LMTP server (when `lmtp_listen` is set).
 
@@ -87,6 +88,7 @@ pub async fn run(settings: &Settings, serve: ServeSettings) -> Result<(), Failur
             max_resource_size: serve.max_resource_size,
             user_quota_bytes: serve.user_quota_bytes,
             imip: serve.mail.imip.clone(),
+            sessions: serve.sessions.clone(),
         },
         external,
     ));
@@ -122,13 +124,15 @@ pub async fn run(settings: &Settings, serve: ServeSettings) -> Result<(), Failur
         tracing::info!(%address, "LMTP listening");
         background.push(tokio::spawn(crate::lmtp::serve(core.clone(), lmtp, serve.mail.host_name.clone(), shutdown)));
     }
-    let app = agora_dav::router(AppState {
+    let state = AppState {
         core: core.clone(),
         metrics: Some(metrics),
         trusted_proxies: Arc::new(serve.trusted_proxies.clone()),
         limits: Arc::new(serve.limits.clone()),
-    })
-    .into_make_service_with_connect_info::<SocketAddr>();
+    };
+    let web = agora_web::WebConfig { tls: serve.tls.is_some() };
+    let app = agora_dav::router_with(state.clone(), |dav| agora_web::mount(dav, state, web))
+        .into_make_service_with_connect_info::<SocketAddr>();
 
     let handle = Handle::new();
     let stop = Arc::new(stop);

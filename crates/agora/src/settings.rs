@@ -49,6 +49,17 @@ struct FileConfig {
     imip: Option<ImipFile>,
     lmtp_listen: Option<SocketAddr>,
     mail_retry_base_seconds: Option<u64>,
+    web: Option<WebFile>,
+}
+
+/// The `[web]` table: the web interface's sign-in sessions.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WebFile {
+    /// A session unused this long ends (`"12h"`).
+    session_idle: Option<String>,
+    /// A session ends this long after sign-in (`"7d"`).
+    session_max: Option<String>,
 }
 
 /// The `[smtp]` table: the relay outgoing iMIP e-mail is submitted to.
@@ -136,6 +147,8 @@ pub struct ServeSettings {
     pub lmtp_listen: Option<SocketAddr>,
     /// First retry delay of an outgoing e-mail.
     pub mail_retry_base: Duration,
+    /// Web sign-in sessions.
+    pub sessions: agora_core::SessionConfig,
 }
 
 /// Outgoing e-mail (`[smtp]`) and its use for scheduling (`[imip]`).
@@ -243,7 +256,27 @@ impl Settings {
             mail_retry_base: Duration::from_secs(
                 args.mail_retry_base_seconds.or(f.mail_retry_base_seconds).unwrap_or(DEFAULT_RETRY_BASE_SECONDS).max(1),
             ),
+            sessions: self.sessions()?,
         })
+    }
+
+    /// Resolves `[web]`: how long sign-in sessions last.
+    fn sessions(&self) -> Result<agora_core::SessionConfig, String> {
+        let defaults = agora_core::SessionConfig::default();
+        let web = self.file.web.as_ref();
+        let duration = |key: &str, value: Option<&String>, default: Duration| match value {
+            None => Ok(default),
+            Some(text) => match humantime::parse_duration(text.trim()) {
+                Ok(d) if d.as_secs() >= 1 => Ok(d),
+                _ => Err(format!("web.{key} {text:?} is not a duration of at least 1 s (\"12h\", \"30min\", \"7d\")")),
+            },
+        };
+        let idle = duration("session_idle", web.and_then(|w| w.session_idle.as_ref()), defaults.idle)?;
+        let max = duration("session_max", web.and_then(|w| w.session_max.as_ref()), defaults.max)?;
+        if idle > max {
+            return Err("web.session_idle cannot be longer than web.session_max".into());
+        }
+        Ok(agora_core::SessionConfig { idle, max })
     }
 
     /// What the core needs outside `serve` (administration commands, `deliver`):
@@ -524,6 +557,26 @@ mod tests {
             }
             assert!(text.contains("***"), "{text}");
         }
+    }
+
+    fn serve_settings(file: &str) -> Result<ServeSettings, String> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.toml");
+        std::fs::write(&path, file).unwrap();
+        let cli = Cli::try_parse_from(["agora", "--config", path.to_str().unwrap(), "serve"]).unwrap();
+        let crate::cli::Command::Serve(args) = &cli.command else { panic!("serve expected") };
+        Settings::load(&cli).unwrap().serve(args)
+    }
+
+    #[test]
+    fn web_session_durations() {
+        let s = serve_settings("").unwrap().sessions;
+        assert_eq!((s.idle, s.max), (Duration::from_secs(12 * 3600), Duration::from_secs(7 * 86400)));
+        let s = serve_settings("[web]\nsession_idle = \"30min\"\nsession_max = \"1day\"\n").unwrap().sessions;
+        assert_eq!((s.idle, s.max), (Duration::from_secs(1800), Duration::from_secs(86400)));
+        assert!(serve_settings("[web]\nsession_idle = \"soon\"\n").unwrap_err().contains("session_idle"));
+        assert!(serve_settings("[web]\nsession_idle = \"8d\"\n").unwrap_err().contains("longer"));
+        assert!(toml::from_str::<FileConfig>("[web]\nsession_idel = \"1h\"\n").is_err());
     }
 
     #[test]

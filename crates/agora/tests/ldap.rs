@@ -137,6 +137,11 @@ fn ldap_users_log_in_and_are_in_the_directory(backend: Backend) {
     assert_eq!(as_user(&server, "lea", "wrong", "PROPFIND", "/principals/lea/", WHO).0, 401);
     assert_eq!(as_user(&server, "lea", "", "PROPFIND", "/principals/lea/", WHO).0, 401);
     assert_eq!(as_user(&server, "nobody", "x", "PROPFIND", "/principals/lea/", WHO).0, 401);
+    // The web sign-in takes the LDAP password too (the same check as Basic).
+    let web = common::web::post_login(&server, "lea", "lea-password-1");
+    assert_eq!(web.status(), 200);
+    assert_eq!(common::web::json(web)["login"], "lea");
+    assert_eq!(common::web::post_login(&server, "lea", "wrong").status(), 401);
     // A local account is still checked locally.
     assert_eq!(as_user(&server, "alice", PASSWORD, "PROPFIND", "/principals/alice/", WHO).0, 207);
 

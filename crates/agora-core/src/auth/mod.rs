@@ -83,6 +83,15 @@ pub enum AuthError {
     Store(#[from] StoreError),
 }
 
+/// Which secrets a check accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Secrets {
+    /// The account password or an app password (DAV clients).
+    AccountOrApp,
+    /// The account password only (web sign-in).
+    AccountOnly,
+}
+
 /// Verifies logins; see the module documentation.
 pub struct Authenticator {
     store: Arc<dyn Store>,
@@ -115,20 +124,49 @@ impl Authenticator {
     /// Checks a login (user name or e-mail address, any case) and password (the
     /// account password or one of the user's app passwords).
     pub async fn authenticate(&self, login: &str, secret: &str, client: Option<IpAddr>) -> Result<Identity, AuthError> {
+        self.check(login, secret, client, Secrets::AccountOrApp).await
+    }
+
+    /// Checks a login and the account password only (or, for an external user,
+    /// the directory's password): app passwords are for devices, and a web
+    /// sign-in with one is refused like a wrong password. Failures count in the
+    /// same throttle as [`Authenticator::authenticate`]'s.
+    pub async fn authenticate_account(
+        &self,
+        login: &str,
+        secret: &str,
+        client: Option<IpAddr>,
+    ) -> Result<Identity, AuthError> {
+        self.check(login, secret, client, Secrets::AccountOnly).await
+    }
+
+    async fn check(
+        &self,
+        login: &str,
+        secret: &str,
+        client: Option<IpAddr>,
+        secrets: Secrets,
+    ) -> Result<Identity, AuthError> {
         let login = login.trim().to_lowercase();
         if let Some(retry_after) = self.throttle.blocked(&login, client) {
             tracing::warn!(login, client = ?client, "authentication throttled");
             return Err(AuthError::Throttled { retry_after });
         }
-        if let Some(hit) = self.cache.get(&login, secret) {
+        // The cache does not record which secret matched, so an account-only
+        // check always verifies (a sign-in is rare; a device polls).
+        if secrets == Secrets::AccountOrApp
+            && let Some(hit) = self.cache.get(&login, secret)
+        {
             if self.store.auth_epoch(hit.principal_id).await? == Some(hit.epoch) {
                 return Ok(Identity { principal_id: hit.principal_id, name: hit.name });
             }
             self.cache.forget(hit.principal_id);
         }
-        match self.verify(&login, secret).await? {
+        match self.verify(&login, secret, secrets).await? {
             Some((identity, epoch)) => {
-                self.cache.insert(&login, secret, identity.principal_id, &identity.name, epoch);
+                if secrets == Secrets::AccountOrApp {
+                    self.cache.insert(&login, secret, identity.principal_id, &identity.name, epoch);
+                }
                 self.throttle.succeeded(&login);
                 Ok(identity)
             }
@@ -141,13 +179,14 @@ impl Authenticator {
     }
 
     /// The full check with argon2; `None` when the credentials are wrong.
-    async fn verify(&self, login: &str, secret: &str) -> Result<Option<(Identity, i64)>, StoreError> {
+    async fn verify(&self, login: &str, secret: &str, secrets: Secrets) -> Result<Option<(Identity, i64)>, StoreError> {
         let record = if login.is_empty() { None } else { self.store.login(login).await? };
+        let app_hint = password::app_hint(secret).filter(|_| secrets == Secrets::AccountOrApp);
         // Users without a local password are the external directory's (and so is
         // a login it knows that is not local yet); their app passwords are local.
         if let Some(external) = &self.external
             && record.as_ref().is_none_or(|r| r.password_hash.is_none())
-            && password::app_hint(secret).is_none()
+            && app_hint.is_none()
         {
             return self.verify_external(external.as_ref(), login, secret).await;
         }
@@ -157,7 +196,7 @@ impl Authenticator {
             return Ok(None);
         };
         let mut candidates = Vec::new();
-        if let Some(hint) = password::app_hint(secret) {
+        if let Some(hint) = app_hint {
             candidates = self.store.app_password_hashes(record.id, hint).await?;
         }
         candidates.extend(record.password_hash.clone());

@@ -2,6 +2,8 @@
 //! fresh PostgreSQL database, and running its CLI against the same store.
 #![allow(dead_code)] // each test file uses part of the harness
 
+pub mod web;
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
