@@ -26,6 +26,7 @@ pub mod external;
 pub mod gal;
 pub mod instances;
 pub mod names;
+pub mod oidc;
 pub mod password;
 pub mod resources;
 pub mod scheduling;

@@ -63,4 +63,10 @@ pub trait SessionStore: Send + Sync + 'static {
 
     /// Replaces the principal's web preferences.
     async fn set_preferences(&self, principal_id: PrincipalId, json: &str, now: i64) -> Result<()>;
+
+    /// The user an OpenID Connect identity (issuer, subject) is linked to.
+    async fn oidc_link(&self, issuer: &str, subject: &str) -> Result<Option<PrincipalId>>;
+
+    /// Links an OpenID Connect identity to a user, replacing its earlier link.
+    async fn set_oidc_link(&self, issuer: &str, subject: &str, principal_id: PrincipalId, now: i64) -> Result<()>;
 }

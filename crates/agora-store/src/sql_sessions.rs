@@ -132,6 +132,33 @@ macro_rules! sql_session_store {
                     tx.commit().await?;
                     Ok(())
                 }
+
+                async fn oidc_link(&self, issuer: &str, subject: &str) -> Result<Option<PrincipalId>> {
+                    let _t = OpTimer::start("oidc_link");
+                    Ok(sqlx::query_scalar("SELECT principal_id FROM oidc_links WHERE issuer = $1 AND subject = $2")
+                        .bind(issuer)
+                        .bind(subject)
+                        .fetch_optional(&self.pool)
+                        .await?)
+                }
+
+                async fn set_oidc_link(&self, issuer: &str, subject: &str, principal_id: PrincipalId, now: i64) -> Result<()> {
+                    let _t = OpTimer::start("set_oidc_link");
+                    let (mut tx, _w) = self.write_tx(Scope::Nothing).await?;
+                    sqlx::query(
+                        "INSERT INTO oidc_links (issuer, subject, principal_id, created_at) VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (issuer, subject) DO UPDATE SET principal_id = excluded.principal_id, \
+                         created_at = excluded.created_at",
+                    )
+                    .bind(issuer)
+                    .bind(subject)
+                    .bind(principal_id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
             }
         }
     };

@@ -11,6 +11,7 @@ agora_testkit::on_both_stores!(
     touching_moves_the_expiry,
     sessions_die_with_their_principal,
     preferences_round_trip,
+    oidc_links_follow_issuer_and_subject,
 );
 
 fn session(hash: &str, principal_id: PrincipalId, expires_at: i64) -> StoredSession {
@@ -82,4 +83,20 @@ async fn preferences_round_trip(o: Opened) {
     assert_eq!(s.preferences(o.owner).await.unwrap().as_deref(), Some(json));
     s.set_preferences(o.owner, "{}", 11).await.unwrap();
     assert_eq!(s.preferences(o.owner).await.unwrap().as_deref(), Some("{}"));
+}
+
+async fn oidc_links_follow_issuer_and_subject(o: Opened) {
+    let s = &o.store;
+    let bob = add_user(s, "bob").await;
+    let issuer = "https://id.example.org";
+    assert_eq!(s.oidc_link(issuer, "sub-1").await.unwrap(), None);
+    s.set_oidc_link(issuer, "sub-1", o.owner, 10).await.unwrap();
+    s.set_oidc_link("https://other.example.org", "sub-1", bob, 10).await.unwrap();
+    assert_eq!(s.oidc_link(issuer, "sub-1").await.unwrap(), Some(o.owner));
+    assert_eq!(s.oidc_link("https://other.example.org", "sub-1").await.unwrap(), Some(bob), "per issuer");
+    assert_eq!(s.oidc_link(issuer, "SUB-1").await.unwrap(), None, "subjects are exact");
+    s.set_oidc_link(issuer, "sub-1", bob, 11).await.unwrap();
+    assert_eq!(s.oidc_link(issuer, "sub-1").await.unwrap(), Some(bob), "relinked");
+    assert!(s.delete_principal(bob).await.unwrap());
+    assert_eq!(s.oidc_link(issuer, "sub-1").await.unwrap(), None, "cascaded with the principal");
 }
