@@ -21,7 +21,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::{WebConfig, cookie};
+use crate::cookie;
 
 /// Largest login request body.
 const MAX_LOGIN_BYTES: usize = 8 * 1024;
@@ -29,26 +29,40 @@ const MAX_LOGIN_BYTES: usize = 8 * 1024;
 #[derive(Clone)]
 struct Api {
     app: AppState,
-    config: WebConfig,
+    tls: bool,
+    /// The single sign-on button's text, when a provider is configured.
+    oidc_label: Option<String>,
 }
 
 impl Api {
-    /// Whether the session cookie is `Secure`: served over TLS, here or at a
-    /// trusted reverse proxy that says so.
     fn secure(&self, req: &Request) -> bool {
-        self.config.tls || forwarded_https(peer(req), req.headers(), &self.app.trusted_proxies)
+        secure(self.tls, &self.app, req)
     }
 }
 
-pub(crate) fn router(app: AppState, config: WebConfig) -> Router {
+/// Whether cookies are `Secure`: served over TLS, here or at a trusted reverse
+/// proxy that says so.
+pub(crate) fn secure(tls: bool, app: &AppState, req: &Request) -> bool {
+    tls || forwarded_https(peer(req), req.headers(), &app.trusted_proxies)
+}
+
+pub(crate) fn router(app: AppState, tls: bool, oidc_label: Option<String>) -> Router {
     Router::new()
+        .route("/api/sign-in", get(sign_in_options))
         .route("/api/session", get(session))
         .route("/api/login", post(login))
         .route("/api/logout", post(logout))
         .route("/api/preferences", get(get_preferences).put(put_preferences))
         .method_not_allowed_fallback(|| async { error(StatusCode::METHOD_NOT_ALLOWED, "method", "method not allowed") })
         .fallback(|| async { error(StatusCode::NOT_FOUND, "not-found", "no such endpoint") })
-        .with_state(Api { app, config })
+        .with_state(Api { app, tls, oidc_label })
+}
+
+/// How one may sign in, for the sign-in page: always with a password, and with
+/// the configured identity provider when there is one.
+async fn sign_in_options(State(api): State<Api>) -> Response {
+    let oidc = api.oidc_label.as_ref().map(|label| json!({ "label": label, "start": "/auth/oidc/start" }));
+    json_response(StatusCode::OK, json!({ "password": true, "oidc": oidc }).to_string())
 }
 
 /// A JSON error answer.

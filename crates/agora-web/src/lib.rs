@@ -10,6 +10,7 @@
 //!   served with their ETag, caching and the page's security headers.
 //! - `api`: `/api/session`, `/api/login`, `/api/logout`, `/api/preferences`.
 //! - `cookie`: the `Set-Cookie` of the session.
+//! - `oidc`: single sign-on with an OpenID Connect provider (`/auth/oidc/…`).
 //!
 //! # Design
 //! The page shares the DAV origin: its requests are same-origin, the session
@@ -21,6 +22,11 @@
 mod api;
 mod assets;
 mod cookie;
+mod oidc;
+
+pub use oidc::OidcConfig;
+
+use std::sync::Arc;
 
 use agora_dav::AppState;
 use axum::Router;
@@ -31,19 +37,33 @@ use axum::response::Response;
 use tower::ServiceExt;
 
 /// How the web interface is served.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct WebConfig {
     /// Whether the listener speaks TLS: the session cookie is then `Secure`.
     pub tls: bool,
+    /// Single sign-on, when configured.
+    pub oidc: Option<OidcConfig>,
+}
+
+/// What the front middleware needs.
+#[derive(Clone)]
+struct Front {
+    api: Router,
+    app: AppState,
+    tls: bool,
+    oidc: Option<Arc<oidc::Oidc>>,
 }
 
 /// Puts the web interface in front of `dav` (see the crate documentation).
 pub fn mount(dav: Router<AppState>, app: AppState, config: WebConfig) -> Router<AppState> {
-    dav.layer(from_fn_with_state(api::router(app, config), front))
+    let oidc = config.oidc.map(|c| Arc::new(oidc::Oidc::new(c)));
+    let label = oidc.as_ref().map(|o| o.label().to_owned());
+    let front_state = Front { api: api::router(app.clone(), config.tls, label), app, tls: config.tls, oidc };
+    dav.layer(from_fn_with_state(front_state, front))
 }
 
 /// Routes the web interface's own requests; hands the rest to DAV.
-async fn front(State(api): State<Router>, req: Request, next: Next) -> Response {
+async fn front(State(web): State<Front>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
     if path == "/" && is_page_request(&req) {
         return assets::serve(&req, "index.html");
@@ -52,8 +72,13 @@ async fn front(State(api): State<Router>, req: Request, next: Next) -> Response 
         let file = format!("assets/{file}");
         return assets::serve(&req, &file);
     }
+    if path.starts_with("/auth/oidc/") {
+        let Some(oidc) = &web.oidc else { return next.run(req).await };
+        let secure = api::secure(web.tls, &web.app, &req);
+        return oidc::route(oidc, &web.app, req, secure).await;
+    }
     if path == "/api" || path.starts_with("/api/") {
-        return match api.oneshot(req).await {
+        return match web.api.oneshot(req).await {
             Ok(response) => response,
             Err(never) => match never {},
         };

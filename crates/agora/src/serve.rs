@@ -130,7 +130,7 @@ pub async fn run(settings: &Settings, serve: ServeSettings) -> Result<(), Failur
         trusted_proxies: Arc::new(serve.trusted_proxies.clone()),
         limits: Arc::new(serve.limits.clone()),
     };
-    let web = agora_web::WebConfig { tls: serve.tls.is_some() };
+    let web = agora_web::WebConfig { tls: serve.tls.is_some(), oidc: serve.oidc.clone() };
     let app = agora_dav::router_with(state.clone(), |dav| agora_web::mount(dav, state, web))
         .into_make_service_with_connect_info::<SocketAddr>();
 

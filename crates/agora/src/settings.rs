@@ -50,7 +50,29 @@ struct FileConfig {
     lmtp_listen: Option<SocketAddr>,
     mail_retry_base_seconds: Option<u64>,
     web: Option<WebFile>,
+    oidc: Option<OidcFile>,
 }
+
+/// The `[oidc]` table: single sign-on with an OpenID Connect provider.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OidcFile {
+    /// The provider's issuer URL.
+    issuer: String,
+    /// Agora's client id there.
+    client_id: String,
+    /// Agora's client secret there (or the environment's [`OIDC_SECRET_VAR`]).
+    client_secret: Option<Secret>,
+    /// This server's `https://…/auth/oidc/callback`, as registered at the provider.
+    redirect_url: String,
+    /// The sign-in button's text.
+    label: Option<String>,
+    /// Whether people the directory does not know get an account (default true).
+    create_accounts: Option<bool>,
+}
+
+/// The OpenID Connect client secret's variable (a secret is not a flag).
+const OIDC_SECRET_VAR: &str = "AGORA_OIDC_CLIENT_SECRET";
 
 /// The `[web]` table: the web interface's sign-in sessions.
 #[derive(Debug, Default, Deserialize)]
@@ -149,6 +171,8 @@ pub struct ServeSettings {
     pub mail_retry_base: Duration,
     /// Web sign-in sessions.
     pub sessions: agora_core::SessionConfig,
+    /// Single sign-on, when `[oidc]` is configured.
+    pub oidc: Option<agora_web::OidcConfig>,
 }
 
 /// Outgoing e-mail (`[smtp]`) and its use for scheduling (`[imip]`).
@@ -257,7 +281,37 @@ impl Settings {
                 args.mail_retry_base_seconds.or(f.mail_retry_base_seconds).unwrap_or(DEFAULT_RETRY_BASE_SECONDS).max(1),
             ),
             sessions: self.sessions()?,
+            oidc: self.oidc()?,
         })
+    }
+
+    /// Resolves `[oidc]`.
+    fn oidc(&self) -> Result<Option<agora_web::OidcConfig>, String> {
+        let Some(o) = &self.file.oidc else { return Ok(None) };
+        let url = |key: &str, v: &str| {
+            let v = v.trim();
+            if v.starts_with("https://") || v.starts_with("http://") {
+                Ok(v.to_owned())
+            } else {
+                Err(format!("oidc.{key} {v:?} is not an http(s) URL"))
+            }
+        };
+        let client_secret = std::env::var(OIDC_SECRET_VAR)
+            .ok()
+            .or(o.client_secret.as_ref().map(|s| s.expose().to_owned()))
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| format!("[oidc] needs a client secret (oidc.client_secret or {OIDC_SECRET_VAR})"))?;
+        if o.client_id.trim().is_empty() {
+            return Err("oidc.client_id is empty".into());
+        }
+        Ok(Some(agora_web::OidcConfig {
+            issuer: url("issuer", &o.issuer)?,
+            client_id: o.client_id.trim().to_owned(),
+            client_secret,
+            redirect_url: url("redirect_url", &o.redirect_url)?,
+            label: o.label.clone().unwrap_or_else(|| "Sign in with single sign-on".into()),
+            create_accounts: o.create_accounts.unwrap_or(true),
+        }))
     }
 
     /// Resolves `[web]`: how long sign-in sessions last.

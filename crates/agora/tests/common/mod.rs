@@ -113,7 +113,12 @@ impl Server {
 
     /// Like [`Server::start`], letting the caller adjust the command.
     pub fn start_with(env: &StoreEnv, extra: &[&str], adjust: impl FnOnce(&mut Command)) -> Server {
-        let port = agora_testkit::free_port();
+        Self::start_on(env, agora_testkit::free_port(), extra, adjust)
+    }
+
+    /// Like [`Server::start_with`] on a port the caller chose (to tell another
+    /// service where the server will be before it starts).
+    pub fn start_on(env: &StoreEnv, port: u16, extra: &[&str], adjust: impl FnOnce(&mut Command)) -> Server {
         let log = env.dir.path().join(format!("server-{port}.log"));
         let mut cmd = env.command();
         cmd.arg("serve").arg("--listen").arg(format!("127.0.0.1:{port}")).args(extra);
