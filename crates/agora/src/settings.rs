@@ -623,6 +623,26 @@ mod tests {
     }
 
     #[test]
+    fn oidc_settings() {
+        assert!(serve_settings("").unwrap().oidc.is_none());
+        let base = "[oidc]\nissuer = \"https://id.example.org\"\nclient_id = \"agora\"\n\
+                    redirect_url = \"https://agora.example.org/auth/oidc/callback\"\n";
+        // The environment may give the secret instead; this test sets none.
+        if std::env::var_os(OIDC_SECRET_VAR).is_none() {
+            assert!(serve_settings(base).unwrap_err().contains("client secret"));
+        }
+        let o = serve_settings(&format!("{base}client_secret = \"s3cret\"\n")).unwrap().oidc.unwrap();
+        assert_eq!(
+            (o.client_id.as_str(), o.label.as_str(), o.create_accounts),
+            ("agora", "Sign in with single sign-on", true)
+        );
+        assert!(!format!("{o:?}").contains("s3cret"), "the secret never reaches a log");
+        let bad = base.replace("https://id.example.org", "id.example.org");
+        assert!(serve_settings(&format!("{bad}client_secret = \"x\"\n")).unwrap_err().contains("oidc.issuer"));
+        assert!(toml::from_str::<FileConfig>("[oidc]\nissuer = \"x\"\nclient_idd = \"a\"\n").is_err());
+    }
+
+    #[test]
     fn web_session_durations() {
         let s = serve_settings("").unwrap().sessions;
         assert_eq!((s.idle, s.max), (Duration::from_secs(12 * 3600), Duration::from_secs(7 * 86400)));
