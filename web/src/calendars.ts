@@ -18,7 +18,8 @@ export interface CalendarInfo {
   syncToken?: string;
 }
 
-const PALETTE = ['#1a73e8', '#0b8043', '#d50000', '#f09300', '#8e24aa', '#039be5', '#7986cb', '#616161'];
+// Default colours, each with at least 4.5:1 contrast against white text (WCAG AA).
+const PALETTE = ['#1a5fb4', '#1e7b34', '#b3261e', '#a14e00', '#7b2d96', '#00688b', '#4a55a2', '#5c5c5c'];
 
 async function propfind(url: string, depth: '0' | '1', props: string) {
   const res = await dav('PROPFIND', url, { body: propfindBody(props), headers: { Depth: depth } });

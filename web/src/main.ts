@@ -48,8 +48,9 @@ async function signedIn(session: Session): Promise<void> {
     state.calendars = await listCalendars(state.homes);
     state.tags = new Map(state.calendars.map((c) => [c.href, c.syncToken ?? c.ctag ?? '']));
     render();
-  } catch {
+  } catch (e) {
     if (!state.session) return; // signed out meanwhile
+    console.warn('loading calendars failed', e);
     show(h('p', { class: 'form-error', role: 'alert' }, t('errors.load')));
   }
 }

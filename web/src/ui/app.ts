@@ -35,6 +35,15 @@ function savePrefs(): void {
 }
 
 export function appPage(rerender: () => void, signedOut: () => void): HTMLElement {
+  const signOutButton = () =>
+    h('button', {
+      type: 'button',
+      class: 'btn sign-out',
+      onclick: async () => {
+        await logout().catch(() => {});
+        signedOut();
+      },
+    }, t('login.signOut'));
   const locale = currentLocale();
   const firstDay = state.prefs.firstDay ?? localeFirstDay(locale);
   const hour12 = state.prefs.hour12 ?? localeHour12(locale);
@@ -180,6 +189,8 @@ export function appPage(rerender: () => void, signedOut: () => void): HTMLElemen
   };
   sidebar.append(mini.el);
   renderCalendars();
+  // On a phone the account controls live at the foot of the sidebar, not in the header.
+  sidebar.append(h('div', { class: 'sidebar-account' }, h('span', { class: 'user-narrow' }, state.session?.displayName || state.session?.login || ''), languageSwitch(rerender, 'lang-narrow'), signOutButton()));
 
   const menu = h('button', { type: 'button', class: 'btn btn-icon menu-btn', 'aria-label': t('nav.menu'), 'aria-expanded': 'false', 'aria-controls': 'sidebar' }, icon(ICONS.menu));
   menu.addEventListener('click', () => {
@@ -187,7 +198,7 @@ export function appPage(rerender: () => void, signedOut: () => void): HTMLElemen
     menu.setAttribute('aria-expanded', String(open));
   });
 
-  const newButton = h('button', { type: 'button', class: 'btn btn-primary new-btn' }, icon(ICONS.plus), h('span', {}, t('event.new')));
+  const newButton = h('button', { type: 'button', class: 'btn btn-primary new-btn', 'aria-label': t('event.new') }, icon(ICONS.plus), h('span', {}, t('event.new')));
   newButton.addEventListener('click', () => {
     const d = ec.getOption('date') as Date;
     const now = todayWall();
@@ -214,16 +225,7 @@ export function appPage(rerender: () => void, signedOut: () => void): HTMLElemen
     h('span', { class: 'view-switch' }, h('label', { for: 'view-select', class: 'visually-hidden' }, t('views.label')), viewSelect),
     newButton,
     h('button', { type: 'button', class: 'btn btn-icon print-btn', 'aria-label': t('nav.print'), onclick: () => window.print() }, icon(ICONS.print)),
-    languageSwitch(rerender),
-    h('span', { class: 'user', title: state.session?.email ?? '' }, who),
-    h('button', {
-      type: 'button',
-      class: 'btn',
-      onclick: async () => {
-        await logout().catch(() => {});
-        signedOut();
-      },
-    }, t('login.signOut')),
+    h('span', { class: 'account' }, languageSwitch(rerender), h('span', { class: 'user', title: state.session?.email ?? '' }, who), signOutButton()),
   );
 
   const page = h('div', { class: 'app' }, header, h('div', { class: 'body' }, sidebar, h('main', { class: 'main', 'aria-labelledby': 'view-title' }, gridHost)), toastRegion());

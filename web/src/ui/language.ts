@@ -7,8 +7,8 @@ import { h } from './dom';
 
 const NAMES: Record<Language, string> = { en: 'English', fr: 'Français' };
 
-export function languageSwitch(rerender: () => void): HTMLElement {
-  const select = h('select', { id: 'lang', class: 'select-compact' });
+export function languageSwitch(rerender: () => void, id = 'lang'): HTMLElement {
+  const select = h('select', { id, class: 'select-compact' });
   for (const lang of LANGUAGES) {
     select.append(h('option', { value: lang, lang, selected: lang === currentLanguage() }, NAMES[lang]));
   }
@@ -21,7 +21,7 @@ export function languageSwitch(rerender: () => void): HTMLElement {
       putPreferences(state.prefs).catch(() => {});
     }
     rerender();
-    document.getElementById('lang')?.focus();
+    document.getElementById(id)?.focus();
   });
-  return h('span', { class: 'lang-switch' }, h('label', { for: 'lang', class: 'visually-hidden' }, t('common.language')), select);
+  return h('span', { class: 'lang-switch' }, h('label', { for: id, class: 'visually-hidden' }, t('common.language')), select);
 }

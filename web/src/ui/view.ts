@@ -42,14 +42,39 @@ export interface ViewSettings {
   resources: { id: string; title: string }[];
 }
 
-function readableText(bg: string): string {
-  const n = parseInt(bg.slice(1, 7), 16);
+function luminance(hex: string): number {
+  const n = parseInt(hex.slice(1, 7), 16);
   const [r, g, b] = [(n >> 16) & 255, (n >> 8) & 255, n & 255].map((c) => {
-    const s = c / 255;
-    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    const v = c / 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
   });
-  const lum = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  return lum > 0.18 ? '#111111' : '#ffffff';
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** White or near-black text, whichever contrasts more with the calendar's colour. */
+function readableText(bg: string): string {
+  const l = luminance(bg);
+  return (1.05 / (l + 0.05) >= (l + 0.05) / 0.05) ? '#ffffff' : '#111111';
+}
+
+const GRID_ROLES = new Set(['table', 'row', 'rowgroup', 'cell', 'columnheader', 'gridcell', 'list', 'listitem']);
+
+/** The component's table roles do not form a valid ARIA table (asides and buttons sit
+ * between table, rows and cells; axe flags it as critical). Without them the grid reads
+ * as plain content: day headers with their full date, and each event as its own item. */
+function stripGridRoles(root: HTMLElement): void {
+  const strip = () => {
+    for (const el of Array.from(root.querySelectorAll('[role]'))) {
+      if (GRID_ROLES.has(el.getAttribute('role') ?? '')) {
+        el.removeAttribute('role');
+        el.removeAttribute('aria-colindex');
+      }
+    }
+    // The scrolling time grid must be reachable by keyboard (WCAG 2.1.1).
+    for (const el of Array.from(root.querySelectorAll('.ec-main:not([tabindex])'))) el.setAttribute('tabindex', '0');
+  };
+  strip();
+  new MutationObserver(strip).observe(root, { subtree: true, childList: true, attributes: true, attributeFilter: ['role'] });
 }
 
 /** The event object the grid takes; `extendedProps.occ` carries ours back in callbacks. */
@@ -75,6 +100,7 @@ function toEc(occ: Occurrence): Calendar.EventInput {
 export function createView(target: HTMLElement, view: ViewName, s: ViewSettings, on: ViewHandlers): Calendar {
   const timeFormat: Intl.DateTimeFormatOptions = { hour: 'numeric', minute: '2-digit', hour12: s.hour12 };
   const occOf = (e: Calendar.Event) => (e.extendedProps as { occ: Occurrence }).occ;
+  stripGridRoles(target);
   return createCalendar(target, [TimeGrid, DayGrid, List, ResourceTimeGrid, Interaction], {
     view: EC_VIEW[view],
     headerToolbar: { start: '', center: '', end: '' },
@@ -104,12 +130,9 @@ export function createView(target: HTMLElement, view: ViewName, s: ViewSettings,
       if (arg.timeText && !occ.allDay) nodes.push(h('span', { class: 'ev-time' }, arg.timeText));
       nodes.push(h('span', { class: 'ev-title' }, occ.title || t('event.untitled')));
       if (occ.location) nodes.push(h('span', { class: 'ev-loc' }, occ.location));
-      return { domNodes: nodes };
-    },
-    eventDidMount: (arg: { el: HTMLElement; event: Calendar.Event }) => {
-      const occ = occOf(arg.event);
       const cal = calendarByHref(occ.calendar);
-      arg.el.setAttribute('aria-label', [occ.title || t('event.untitled'), occ.location, cal?.name].filter(Boolean).join(', '));
+      if (cal) nodes.push(h('span', { class: 'visually-hidden' }, `, ${cal.name}`));
+      return { domNodes: nodes };
     },
     eventClick: (arg: { event: Calendar.Event }) => on.open(occOf(arg.event)),
     select: (arg: { start: Date; end: Date; allDay: boolean; resource?: { id: string } }) => on.select(arg.start, arg.end, arg.allDay, arg.resource?.id),
