@@ -41,6 +41,7 @@ function field(label: string, control: HTMLElement, extra = ''): HTMLElement {
 }
 
 export function openEditor(input: EditorInput): Promise<EditorResult | null> {
+  if (document.querySelector('dialog.editor')) return Promise.resolve(null); // one at a time
   const id = (n: string) => `ed-${n}-${++seq}`;
   const f = input.fields;
   const ro = input.readOnly;

@@ -99,7 +99,13 @@ function toEc(occ: Occurrence): Calendar.EventInput {
 
 export function createView(target: HTMLElement, view: ViewName, s: ViewSettings, on: ViewHandlers): Calendar {
   const timeFormat: Intl.DateTimeFormatOptions = { hour: 'numeric', minute: '2-digit', hour12: s.hour12 };
-  const occOf = (e: Calendar.Event) => (e.extendedProps as { occ: Occurrence }).occ;
+  // The component also renders its own previews (selection, drag pointer) without our data.
+  const occOf = (e: Calendar.Event) => (e.extendedProps as { occ?: Occurrence } | undefined)?.occ;
+  const changed = (arg: { event: Calendar.Event; revert: () => void }) => {
+    const occ = occOf(arg.event);
+    if (occ) on.change(occ, arg.event.start, arg.event.end, arg.event.allDay, arg.revert);
+    else arg.revert();
+  };
   stripGridRoles(target);
   return createCalendar(target, [TimeGrid, DayGrid, List, ResourceTimeGrid, Interaction], {
     view: EC_VIEW[view],
@@ -126,6 +132,7 @@ export function createView(target: HTMLElement, view: ViewName, s: ViewSettings,
     eventSources: [{ events: (info: { start: Date; end: Date }) => on.fetch(info.start, info.end).then((list) => list.map(toEc)) }],
     eventContent: (arg: { event: Calendar.Event; timeText: string }) => {
       const occ = occOf(arg.event);
+      if (!occ) return undefined;
       const nodes: Node[] = [];
       if (arg.timeText && !occ.allDay) nodes.push(h('span', { class: 'ev-time' }, arg.timeText));
       nodes.push(h('span', { class: 'ev-title' }, occ.title || t('event.untitled')));
@@ -134,7 +141,23 @@ export function createView(target: HTMLElement, view: ViewName, s: ViewSettings,
       if (cal) nodes.push(h('span', { class: 'visually-hidden' }, `, ${cal.name}`));
       return { domNodes: nodes };
     },
-    eventClick: (arg: { event: Calendar.Event }) => on.open(occOf(arg.event)),
+    // Enter or Space on a focused event opens it: the component makes events focusable but
+    // its own key handler does not reach eventClick when dragging is enabled.
+    eventDidMount: (arg: { el: HTMLElement; event: Calendar.Event }) => {
+      const occ = occOf(arg.event);
+      if (!occ) return;
+      arg.el.addEventListener('keydown', (e) => {
+        if ((e.key === 'Enter' || e.key === ' ') && e.target === arg.el) {
+          e.preventDefault();
+          e.stopPropagation();
+          on.open(occ);
+        }
+      });
+    },
+    eventClick: (arg: { event: Calendar.Event }) => {
+      const occ = occOf(arg.event);
+      if (occ) on.open(occ);
+    },
     select: (arg: { start: Date; end: Date; allDay: boolean; resource?: { id: string } }) => on.select(arg.start, arg.end, arg.allDay, arg.resource?.id),
     dateClick: (arg: { date: Date; allDay: boolean; resource?: { id: string } }) => {
       const end = new Date(arg.date);
@@ -142,10 +165,8 @@ export function createView(target: HTMLElement, view: ViewName, s: ViewSettings,
       else end.setHours(end.getHours() + 1);
       on.select(arg.date, end, arg.allDay, arg.resource?.id);
     },
-    eventDrop: (arg: { event: Calendar.Event; revert: () => void }) =>
-      on.change(occOf(arg.event), arg.event.start, arg.event.end, arg.event.allDay, arg.revert),
-    eventResize: (arg: { event: Calendar.Event; revert: () => void }) =>
-      on.change(occOf(arg.event), arg.event.start, arg.event.end, arg.event.allDay, arg.revert),
+    eventDrop: (arg: { event: Calendar.Event; revert: () => void }) => changed(arg),
+    eventResize: (arg: { event: Calendar.Event; revert: () => void }) => changed(arg),
     datesSet: (arg: { start: Date; end: Date; view: { title: string } }) => on.dates(arg.view.title, arg.start, arg.end),
   } as Calendar.Options);
 }
