@@ -46,7 +46,7 @@ test('en français : lundi en premier, numéro de semaine ISO, 24 h, création p
   }
   await page.getByLabel('Vue').selectOption('week');
   // The switch changes the language at once and stores it in the preferences.
-  await page.locator('#lang').selectOption('en');
+  await page.locator('#lang-narrow').selectOption('en');
   await page.getByRole('button', { name: 'New event' }).waitFor();
   const storedLocale = () =>
     page.evaluate(async () => {
@@ -55,7 +55,7 @@ test('en français : lundi en premier, numéro de semaine ISO, 24 h, création p
     });
   for (let i = 0; i < 20 && (await storedLocale()) !== 'en'; i++) await page.waitForTimeout(200);
   assert.equal(await storedLocale(), 'en');
-  await page.locator('#lang').selectOption('fr');
+  await page.locator('#lang-narrow').selectOption('fr');
   await page.getByRole('button', { name: 'Nouvel événement' }).waitFor();
   assertNoProblems(page);
   await page.context().close();
