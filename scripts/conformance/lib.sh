@@ -208,7 +208,8 @@ conf_start_server() {
   # A port found free may be taken before the server binds it: retry a few times.
   for attempt in 1 2 3; do
     SERVER_HOST="${CONF_LISTEN_HOST:-127.0.0.1}"
-    SERVER_PORT="$(conf_free_port "$SERVER_HOST")"
+    # CONF_SERVER_PORT: a port the caller chose (and told another service about).
+    SERVER_PORT="${CONF_SERVER_PORT:-$(conf_free_port "$SERVER_HOST")}"
     SERVER_URL="http://$SERVER_HOST:$SERVER_PORT"
     # AGORA_LOG=info keeps one line per request, which the failure reports quote.
     AGORA_LOG="${AGORA_LOG:-info}" setpriv --pdeathsig KILL \

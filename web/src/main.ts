@@ -1,9 +1,68 @@
-// Placeholder page: the web interface's own sources replace this file.
-import "./main.css";
+//! Entry point: picks the language (stored choice, then the browser's), asks whether a
+//! session exists, then shows the sign-in form or the agenda.
+import '@event-calendar/core/index.css';
+import './styles/app.css';
+import { getPreferences, getSession, setSession, whenSignedOut, type Session } from './api';
+import { discoverPrincipal, listCalendars } from './calendars';
+import { LANGUAGES, browserLanguage, initI18n, setLanguage, t, type Language } from './i18n';
+import { stopLive } from './live';
+import { state } from './state';
+import { appPage } from './ui/app';
+import { clear, h } from './ui/dom';
+import { loginPage } from './ui/login';
 
-const app = document.getElementById("app");
-if (app) {
-  const title = document.createElement("h1");
-  title.textContent = "Agora";
-  app.replaceChildren(title);
+const root = document.getElementById('app') as HTMLElement;
+
+function show(el: HTMLElement): void {
+  clear(root);
+  root.append(el);
+  document.title = state.session ? `${t('app.title')} — Agora` : `${t('login.title')} — Agora`;
 }
+
+function signedOut(): void {
+  stopLive();
+  state.session = null;
+  setSession(null);
+  document.querySelectorAll('dialog').forEach((d) => d.remove());
+  render();
+}
+
+function render(): void {
+  if (!state.session) {
+    show(loginPage(signedIn, render));
+    return;
+  }
+  show(appPage(render, signedOut));
+}
+
+async function signedIn(session: Session): Promise<void> {
+  state.session = session;
+  setSession(session);
+  show(h('p', { class: 'loading', role: 'status' }, t('app.loading')));
+  try {
+    state.prefs = await getPreferences().catch(() => ({}));
+    const lang = state.prefs.locale;
+    if (lang && (LANGUAGES as readonly string[]).includes(lang)) await setLanguage(lang as Language);
+    const { homes } = await discoverPrincipal();
+    state.homes = homes.length ? homes : [session.calendarHome];
+    state.calendars = await listCalendars(state.homes);
+    state.tags = new Map(state.calendars.map((c) => [c.href, c.syncToken ?? c.ctag ?? '']));
+    render();
+  } catch (e) {
+    if (!state.session) return; // signed out meanwhile
+    console.warn('loading calendars failed', e);
+    show(h('p', { class: 'form-error', role: 'alert' }, t('errors.load')));
+  }
+}
+
+async function boot(): Promise<void> {
+  const stored = localStorage.getItem('agora.lang');
+  const lang = stored && (LANGUAGES as readonly string[]).includes(stored) ? (stored as Language) : browserLanguage();
+  await initI18n(lang);
+  whenSignedOut(signedOut);
+  const session = await getSession().catch(() => null);
+  if (session) await signedIn(session);
+  else render();
+}
+
+void boot();

@@ -1,0 +1,112 @@
+//! Discovery (RFC 4791 §6, RFC 5397): current-user-principal → calendar-home-set → the
+//! calendars in it (own, accepted shares, subscriptions), plus the homes of the principals
+//! that made this user their proxy (delegation). Access level from
+//! current-user-privilege-set (RFC 3744 §5.4): no write, no editing in the page.
+import { dav } from './api';
+import { NS, child, hrefIn, key, parseMultistatus, propfindBody, text } from './dav';
+
+export interface CalendarInfo {
+  href: string;
+  name: string;
+  color: string;
+  writable: boolean;
+  components: string[];
+  subscribed: boolean;
+  /** Whose home it lives in, when it is not the user's own (delegation). */
+  ownerHome?: string;
+  ctag?: string;
+  syncToken?: string;
+}
+
+// Default colours, each with at least 4.5:1 contrast against white text (WCAG AA).
+const PALETTE = ['#1a5fb4', '#1e7b34', '#b3261e', '#a14e00', '#7b2d96', '#00688b', '#4a55a2', '#5c5c5c'];
+
+async function propfind(url: string, depth: '0' | '1', props: string) {
+  const res = await dav('PROPFIND', url, { body: propfindBody(props), headers: { Depth: depth } });
+  if (res.status !== 207) throw new Error(`PROPFIND ${url}: ${res.status}`);
+  return parseMultistatus(res.text).items;
+}
+
+export async function discoverPrincipal(): Promise<{ principal: string; homes: string[] }> {
+  const [root] = await propfind('/', '0', '<d:current-user-principal/>');
+  const principal = root && hrefIn(root.props, NS.D, 'current-user-principal');
+  if (!principal) throw new Error('no current-user-principal');
+  const [p] = await propfind(
+    principal,
+    '0',
+    '<c:calendar-home-set/><cs:calendar-proxy-read-for/><cs:calendar-proxy-write-for/>',
+  );
+  const homes: string[] = [];
+  const own = p && hrefIn(p.props, NS.C, 'calendar-home-set');
+  if (own) homes.push(own);
+  // Delegations: each principal we act for has its own home.
+  const delegators = new Set<string>();
+  for (const local of ['calendar-proxy-read-for', 'calendar-proxy-write-for']) {
+    const el = p?.props.get(key(NS.CS, local));
+    for (const h of Array.from(el?.getElementsByTagNameNS(NS.D, 'href') ?? [])) {
+      if (h.textContent) delegators.add(new URL(h.textContent.trim(), location.origin).pathname);
+    }
+  }
+  for (const d of delegators) {
+    try {
+      const [dp] = await propfind(d, '0', '<c:calendar-home-set/>');
+      const home = dp && hrefIn(dp.props, NS.C, 'calendar-home-set');
+      if (home && !homes.includes(home)) homes.push(home);
+    } catch {
+      /* a delegation we cannot read is skipped, not fatal */
+    }
+  }
+  return { principal, homes };
+}
+
+const CALENDAR_PROPS =
+  '<d:resourcetype/><d:displayname/><a:calendar-color/><d:current-user-privilege-set/>' +
+  '<c:supported-calendar-component-set/><cs:getctag/><d:sync-token/><cs:source/>';
+
+export async function listCalendars(homes: string[]): Promise<CalendarInfo[]> {
+  const out: CalendarInfo[] = [];
+  for (const [homeIndex, home] of homes.entries()) {
+    const items = await propfind(home, '1', CALENDAR_PROPS);
+    for (const item of items) {
+      const rt = item.props.get(key(NS.D, 'resourcetype'));
+      const isCalendar = rt && child(rt, NS.C, 'calendar');
+      const isSubscribed = rt && child(rt, NS.CS, 'subscribed');
+      if (!isCalendar && !isSubscribed) continue;
+      const privs = item.props.get(key(NS.D, 'current-user-privilege-set'));
+      const granted = new Set(Array.from(privs?.getElementsByTagNameNS(NS.D, 'privilege') ?? []).flatMap((p) => Array.from(p.children).map((c) => c.localName)));
+      const writable = !isSubscribed && (granted.has('all') || granted.has('write') || granted.has('write-content'));
+      const compSet = item.props.get(key(NS.C, 'supported-calendar-component-set'));
+      const components = compSet
+        ? Array.from(compSet.getElementsByTagNameNS(NS.C, 'comp')).map((c) => (c.getAttribute('name') ?? '').toUpperCase())
+        : ['VEVENT', 'VTODO'];
+      const rawColor = text(item.props, NS.A, 'calendar-color');
+      const color = rawColor && /^#[0-9a-f]{6}/i.test(rawColor) ? rawColor.slice(0, 7) : PALETTE[out.length % PALETTE.length];
+      const segments = item.href.split('/').filter(Boolean);
+      out.push({
+        href: item.href,
+        name: text(item.props, NS.D, 'displayname') ?? decodeURIComponent(segments[segments.length - 1] ?? item.href),
+        color,
+        writable,
+        components,
+        subscribed: !!isSubscribed || !!text(item.props, NS.CS, 'source'),
+        ownerHome: homeIndex > 0 ? home : undefined,
+        ctag: text(item.props, NS.CS, 'getctag'),
+        syncToken: text(item.props, NS.D, 'sync-token'),
+      });
+    }
+  }
+  return out.filter((c) => c.components.includes('VEVENT'));
+}
+
+/** The ctag and sync-token of each calendar, for the live refresh (one PROPFIND per home). */
+export async function currentTags(homes: string[]): Promise<Map<string, string>> {
+  const tags = new Map<string, string>();
+  for (const home of homes) {
+    const items = await propfind(home, '1', '<cs:getctag/><d:sync-token/>');
+    for (const i of items) {
+      const tag = text(i.props, NS.D, 'sync-token') ?? text(i.props, NS.CS, 'getctag');
+      if (tag) tags.set(i.href, tag);
+    }
+  }
+  return tags;
+}

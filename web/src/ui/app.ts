@@ -1,0 +1,270 @@
+//! The signed-in page: header (navigation, view, new event, language, print, sign-out),
+//! sidebar (mini-month, calendars) and the grid, wired to CalDAV through actions.ts.
+import type { Calendar } from '@event-calendar/core';
+import { logout, putPreferences } from '../api';
+import { ConflictError, create, load, moveTo, remove, restore, retime, update, type Stored } from '../actions';
+import { RecurringError, type EventFields } from '../ical-edit';
+import { forgetCalendar, fetchRange, type Occurrence } from '../events';
+import { currentLocale, localeFirstDay, localeHour12, t } from '../i18n';
+import { startLive } from '../live';
+import { calendarByHref, isHidden, state } from '../state';
+import { browserTimeZone, instantOf, isValidTimeZone, offsetString, wallFromLocalDate, wallOf, type Wall } from '../tz';
+import { ICONS, h, icon } from './dom';
+import { openEditor } from './editor';
+import { languageSwitch } from './language';
+import { MiniMonth, isoWeek } from './minimonth';
+import { calendarList } from './sidebar';
+import { toast, toastRegion } from './toast';
+import { VIEWS, applyView, createView, type ViewName } from './view';
+
+const NARROW = '(max-width: 640px)';
+
+export function timeZone(): string {
+  const tz = state.prefs.timeZone;
+  return tz && isValidTimeZone(tz) ? tz : browserTimeZone();
+}
+
+function parseViewDate(s: string): Wall {
+  const m = s.match(/^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?/);
+  if (!m) throw new Error(`bad date ${s}`);
+  return { year: +m[1], month: +m[2], day: +m[3], hour: +(m[4] ?? 0), minute: +(m[5] ?? 0), second: 0 };
+}
+
+function savePrefs(): void {
+  putPreferences(state.prefs).catch(() => toast(t('errors.prefs'), undefined, 'error'));
+}
+
+export function appPage(rerender: () => void, signedOut: () => void): HTMLElement {
+  const signOutButton = () =>
+    h('button', {
+      type: 'button',
+      class: 'btn sign-out',
+      onclick: async () => {
+        await logout().catch(() => {});
+        signedOut();
+      },
+    }, t('login.signOut'));
+  const locale = currentLocale();
+  const firstDay = state.prefs.firstDay ?? localeFirstDay(locale);
+  const hour12 = state.prefs.hour12 ?? localeHour12(locale);
+  const tz = timeZone();
+  const todayWall = () => wallOf(Date.now(), tz);
+  const today = () => {
+    const w = todayWall();
+    return new Date(w.year, w.month - 1, w.day);
+  };
+  let view: ViewName = window.matchMedia(NARROW).matches ? 'list' : ((state.prefs.view as ViewName) ?? 'week');
+  if (!VIEWS.includes(view)) view = 'week';
+
+  const title = h('h1', { class: 'view-title', id: 'view-title', 'aria-live': 'polite' });
+  const gridHost = h('div', { class: 'grid-host' });
+  const visible = () => state.calendars.filter((c) => !isHidden(c.href));
+  const resources = () => visible().map((c) => ({ id: c.href, title: c.name }));
+
+  let ec: Calendar;
+  const refresh = (calendar?: string) => {
+    if (calendar) forgetCalendar(calendar);
+    ec.refetchEvents();
+  };
+
+  const writable = () => state.calendars.filter((c) => c.writable);
+  const defaultCalendar = () => {
+    const pref = state.prefs.defaultCalendar;
+    return writable().find((c) => c.href === pref && !isHidden(c.href)) ?? writable().find((c) => !isHidden(c.href)) ?? writable()[0];
+  };
+
+  const failed = (e: unknown, calendar: string) => {
+    if (e instanceof ConflictError) toast(t('errors.conflict'), undefined, 'error');
+    else if (e instanceof RecurringError) toast(t('drag.recurring'), undefined, 'error');
+    else toast(t('errors.write'), undefined, 'error');
+    refresh(calendar);
+  };
+
+  const editNew = async (start: Wall, end: Wall, allDay: boolean, calendarHint?: string) => {
+    const target = (calendarHint && calendarByHref(calendarHint)?.writable ? calendarByHref(calendarHint) : undefined) ?? defaultCalendar();
+    if (!target) {
+      toast(t('errors.noWritable'), undefined, 'error');
+      return;
+    }
+    const fields: EventFields = { title: '', location: '', description: '', allDay, start, end, privacy: 'PUBLIC', transparent: false };
+    const result = await openEditor({ fields, calendar: target.href, calendars: state.calendars, isNew: true, readOnly: false, recurring: false });
+    ec.unselect();
+    if (!result || result.action !== 'save') return;
+    try {
+      await create(result.calendar, result.fields, tz);
+      toast(t('event.created'));
+      refresh(result.calendar);
+    } catch (e) {
+      failed(e, result.calendar);
+    }
+  };
+
+  const openOccurrence = async (occ: Occurrence) => {
+    const cal = calendarByHref(occ.calendar);
+    const fields: EventFields = {
+      title: occ.title,
+      location: occ.location,
+      description: occ.description,
+      allDay: occ.allDay,
+      start: parseViewDate(occ.start),
+      end: parseViewDate(occ.end),
+      privacy: (['PUBLIC', 'PRIVATE', 'CONFIDENTIAL'].includes(occ.privacy) ? occ.privacy : 'PRIVATE') as EventFields['privacy'],
+      transparent: occ.transparent,
+    };
+    const result = await openEditor({ fields, calendar: occ.calendar, calendars: state.calendars, isNew: false, readOnly: !cal?.writable, recurring: occ.recurring });
+    if (!result) return;
+    try {
+      const stored = await load(occ.href);
+      if (occ.etag && stored.etag && stored.etag !== occ.etag) throw new ConflictError();
+      if (result.action === 'delete') {
+        await remove(stored);
+        toast(t('event.deleted'));
+      } else if (result.calendar !== occ.calendar) {
+        await moveTo(stored, result.calendar, result.fields, tz);
+        refresh(result.calendar);
+        toast(t('event.saved'));
+      } else {
+        await update(stored, result.fields, tz);
+        toast(t('event.saved'));
+      }
+      refresh(occ.calendar);
+    } catch (e) {
+      failed(e, occ.calendar);
+    }
+  };
+
+  const dragged = async (occ: Occurrence, start: Date, end: Date | null, allDay: boolean, revert: () => void) => {
+    if (occ.recurring) {
+      revert();
+      toast(t('drag.recurring'), undefined, 'error');
+      return;
+    }
+    const s = wallFromLocalDate(start);
+    const e = end ? wallFromLocalDate(end) : wallOf(instantOf(s, tz) + 3600000, tz);
+    let before: Stored;
+    try {
+      before = await load(occ.href);
+      if (occ.etag && before.etag && before.etag !== occ.etag) throw new ConflictError();
+      const after = await retime(before, s, e, allDay, tz);
+      toast(t('drag.moved'), {
+        label: t('common.undo'),
+        run: () =>
+          restore(after, before.ics)
+            .then(() => toast(t('drag.undone')))
+            .catch((err) => failed(err, occ.calendar))
+            .finally(() => refresh(occ.calendar)),
+      });
+      refresh(occ.calendar);
+    } catch (err) {
+      revert();
+      failed(err, occ.calendar);
+    }
+  };
+
+  const mini = new MiniMonth(firstDay, today, (d) => ec.setOption('date', d));
+
+  const viewSelect = h('select', { id: 'view-select' });
+  for (const v of VIEWS) viewSelect.append(h('option', { value: v, selected: v === view }, t(`views.${v}`)));
+  viewSelect.addEventListener('change', () => {
+    view = viewSelect.value as ViewName;
+    applyView(ec, view);
+    state.prefs.view = view;
+    savePrefs();
+  });
+
+  const sidebar = h('aside', { class: 'sidebar', id: 'sidebar', 'aria-label': t('nav.sidebar') });
+  const renderCalendars = () => {
+    sidebar.querySelector('.calendars')?.remove();
+    sidebar.append(
+      calendarList(state.calendars, (href, shown) => {
+        const hidden = new Set(state.prefs.hiddenCalendars ?? []);
+        if (shown) hidden.delete(href);
+        else hidden.add(href);
+        state.prefs.hiddenCalendars = [...hidden];
+        savePrefs();
+        ec.setOption('resources', resources());
+        refresh();
+      }),
+    );
+  };
+  sidebar.append(mini.el);
+  renderCalendars();
+  // On a phone the account controls live at the foot of the sidebar, not in the header.
+  sidebar.append(h('div', { class: 'sidebar-account' }, h('span', { class: 'user-narrow' }, state.session?.displayName || state.session?.login || ''), languageSwitch(rerender, 'lang-narrow'), signOutButton()));
+
+  const menu = h('button', { type: 'button', class: 'btn btn-icon menu-btn', 'aria-label': t('nav.menu'), 'aria-expanded': 'false', 'aria-controls': 'sidebar' }, icon(ICONS.menu));
+  menu.addEventListener('click', () => {
+    const open = sidebar.classList.toggle('open');
+    menu.setAttribute('aria-expanded', String(open));
+  });
+
+  const newButton = h('button', { type: 'button', class: 'btn btn-primary new-btn', 'aria-label': t('event.new') }, icon(ICONS.plus), h('span', {}, t('event.new')));
+  newButton.addEventListener('click', () => {
+    const d = ec.getOption('date') as Date;
+    const now = todayWall();
+    const base = { year: d.getFullYear(), month: d.getMonth() + 1, day: d.getDate(), hour: Math.min(now.hour + 1, 23), minute: 0, second: 0 };
+    const end = wallOf(instantOf(base, tz) + 3600000, tz);
+    editNew(base, end, false);
+  });
+
+  const who = state.session?.displayName || state.session?.login || '';
+  const header = h(
+    'header',
+    { class: 'topbar' },
+    menu,
+    h('span', { class: 'brand' }, 'Agora'),
+    h(
+      'nav',
+      { class: 'nav', 'aria-label': t('nav.dates') },
+      h('button', { type: 'button', class: 'btn', onclick: () => ec.setOption('date', today()) }, t('nav.today')),
+      h('button', { type: 'button', class: 'btn btn-icon', 'aria-label': t('nav.prev'), onclick: () => ec.prev() }, icon(ICONS.prev)),
+      h('button', { type: 'button', class: 'btn btn-icon', 'aria-label': t('nav.next'), onclick: () => ec.next() }, icon(ICONS.next)),
+    ),
+    title,
+    h('span', { class: 'spacer' }),
+    h('span', { class: 'view-switch' }, h('label', { for: 'view-select', class: 'visually-hidden' }, t('views.label')), viewSelect),
+    newButton,
+    h('button', { type: 'button', class: 'btn btn-icon print-btn', 'aria-label': t('nav.print'), onclick: () => window.print() }, icon(ICONS.print)),
+    h('span', { class: 'account' }, languageSwitch(rerender), h('span', { class: 'user', title: state.session?.email ?? '' }, who), signOutButton()),
+  );
+
+  const page = h('div', { class: 'app' }, header, h('div', { class: 'body' }, sidebar, h('main', { class: 'main', 'aria-labelledby': 'view-title' }, gridHost)), toastRegion());
+
+  ec = createView(gridHost, view, { firstDay, hour12, timeZoneOffset: offsetString(tz), resources: resources() }, {
+    fetch: async (start, end) => {
+      const from = new Date(instantOf(wallFromLocalDate(start), tz));
+      const to = new Date(instantOf(wallFromLocalDate(end), tz));
+      const results = await Promise.allSettled(visible().map((c) => fetchRange(c.href, state.tags.get(c.href), from, to, tz)));
+      if (results.some((r) => r.status === 'rejected')) toast(t('errors.load'), undefined, 'error');
+      return results.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+    },
+    select: (start, end, allDay, cal) => editNew(wallFromLocalDate(start), wallFromLocalDate(end), allDay, cal),
+    open: openOccurrence,
+    change: dragged,
+    dates: (text, start) => {
+      const weekly = view === 'week' || view === 'workweek';
+      title.textContent = weekly && firstDay === 1 ? `${text} · ${t('nav.week')} ${isoWeek(start)}` : text;
+      mini.select(start);
+    },
+  });
+
+  let clock = `${offsetString(tz)} ${today().toDateString()}`;
+  startLive(
+    () => visible().map((c) => c.href),
+    (changed) => {
+      changed.forEach((c) => forgetCalendar(c));
+      refresh();
+    },
+    () => {
+      // Today and the now line follow the user's zone across midnight and DST changes,
+      // even in a tab left open for days (docs/web.md §1).
+      const next = `${offsetString(tz)} ${today().toDateString()}`;
+      if (next !== clock) {
+        clock = next;
+        ec.setOption('timeZone', offsetString(tz));
+        refresh();
+      }
+    },
+  );
+  return page;
+}

@@ -1,0 +1,177 @@
+//! The event editor, a modal <dialog> (focus stays inside, Escape closes): title,
+//! location, description, start and end (date and time), all-day, calendar, privacy and
+//! transparency. Read-only calendars show the same fields disabled; repeating events
+//! keep their times (only the whole series' text changes for now). Closing with unsaved
+//! changes asks first (docs/web.md §2).
+import type { CalendarInfo } from '../calendars';
+import type { EventFields } from '../ical-edit';
+import { t } from '../i18n';
+import { pad, type Wall } from '../tz';
+import { h } from './dom';
+
+export interface EditorInput {
+  fields: EventFields;
+  calendar: string;
+  calendars: CalendarInfo[];
+  isNew: boolean;
+  readOnly: boolean;
+  recurring: boolean;
+}
+
+export interface EditorResult {
+  action: 'save' | 'delete';
+  fields: EventFields;
+  calendar: string;
+}
+
+const dateValue = (w: Wall) => `${w.year}-${pad(w.month)}-${pad(w.day)}`;
+const timeValue = (w: Wall) => `${pad(w.hour)}:${pad(w.minute)}`;
+
+function parseWall(date: string, time: string): Wall | null {
+  const d = date.match(/^(\d{4})-(\d{2})-(\d{2})$/);
+  const tm = time.match(/^(\d{2}):(\d{2})/) ?? ['', '00', '00'];
+  if (!d) return null;
+  return { year: +d[1], month: +d[2], day: +d[3], hour: +tm[1], minute: +tm[2], second: 0 };
+}
+
+let seq = 0;
+
+function field(label: string, control: HTMLElement, extra = ''): HTMLElement {
+  return h('div', { class: `field ${extra}` }, h('label', { for: control.id }, label), control);
+}
+
+export function openEditor(input: EditorInput): Promise<EditorResult | null> {
+  if (document.querySelector('dialog.editor')) return Promise.resolve(null); // one at a time
+  const id = (n: string) => `ed-${n}-${++seq}`;
+  const f = input.fields;
+  const ro = input.readOnly;
+  const title = h('input', { id: id('title'), type: 'text', value: f.title, disabled: ro, maxlength: 500 });
+  const location = h('input', { id: id('loc'), type: 'text', value: f.location, disabled: ro });
+  const description = h('textarea', { id: id('desc'), rows: 3, disabled: ro });
+  description.value = f.description;
+  const allDay = h('input', { id: id('allday'), type: 'checkbox', checked: f.allDay, disabled: ro || input.recurring });
+  const timesLocked = ro || input.recurring;
+  const startDate = h('input', { id: id('sd'), type: 'date', value: dateValue(f.start), disabled: timesLocked, required: true });
+  const startTime = h('input', { id: id('st'), type: 'time', value: timeValue(f.start), disabled: timesLocked, step: 300 });
+  // All-day DTEND is exclusive; the editor shows the last day, as people count.
+  const shownEnd = { ...f.end };
+  if (f.allDay) {
+    const d = new Date(Date.UTC(f.end.year, f.end.month - 1, f.end.day - 1));
+    Object.assign(shownEnd, { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() });
+  }
+  const endDate = h('input', { id: id('ed'), type: 'date', value: dateValue(shownEnd), disabled: timesLocked, required: true });
+  const endTime = h('input', { id: id('et'), type: 'time', value: timeValue(shownEnd), disabled: timesLocked, step: 300 });
+  const calendar = h('select', { id: id('cal'), disabled: ro });
+  for (const c of input.calendars.filter((c) => c.writable || c.href === input.calendar)) {
+    calendar.append(h('option', { value: c.href, selected: c.href === input.calendar }, c.name));
+  }
+  const privacy = h('select', { id: id('class'), disabled: ro });
+  for (const p of ['PUBLIC', 'PRIVATE', 'CONFIDENTIAL']) privacy.append(h('option', { value: p, selected: p === f.privacy }, t(`event.privacy.${p}`)));
+  const transp = h('select', { id: id('transp'), disabled: ro });
+  transp.append(h('option', { value: 'busy', selected: !f.transparent }, t('event.busy')), h('option', { value: 'free', selected: f.transparent }, t('event.free')));
+  const error = h('p', { class: 'form-error', role: 'alert' });
+
+  const heading = input.isNew ? t('editor.new') : ro ? t('editor.view') : t('editor.edit');
+  const headingId = id('h');
+  const dialog = h('dialog', { class: 'editor', 'aria-labelledby': headingId });
+  const form = h('form', { method: 'dialog', novalidate: true });
+  const buttons = h('div', { class: 'editor-actions' });
+  form.append(
+    h('h2', { id: headingId }, heading),
+    field(t('event.title'), title),
+    h(
+      'fieldset',
+      { class: 'when' },
+      h('legend', {}, t('event.when')),
+      h('div', { class: 'check' }, allDay, h('label', { for: allDay.id }, t('event.allDay'))),
+      h('div', { class: 'row' }, field(t('event.startDate'), startDate), field(t('event.startTime'), startTime, 'time-field')),
+      h('div', { class: 'row' }, field(t('event.endDate'), endDate), field(t('event.endTime'), endTime, 'time-field')),
+      input.recurring ? h('p', { class: 'muted' }, t('editor.recurringTimes')) : null,
+    ),
+    field(t('event.location'), location),
+    field(t('event.description'), description),
+    h('div', { class: 'row' }, field(t('event.calendar'), calendar), field(t('event.privacy.label'), privacy), field(t('event.transparency'), transp)),
+    error,
+    buttons,
+  );
+  dialog.append(form);
+  // Time fields are hidden as a whole for all-day events.
+  for (const el of [startTime, endTime]) {
+    const wrap = el.parentElement;
+    allDay.addEventListener('change', () => wrap?.toggleAttribute('hidden', allDay.checked));
+    wrap?.toggleAttribute('hidden', allDay.checked);
+  }
+
+  let dirty = false;
+  form.addEventListener('input', () => (dirty = true));
+
+  return new Promise((resolve) => {
+    const close = (result: EditorResult | null) => {
+      dialog.close();
+      dialog.remove();
+      resolve(result);
+    };
+    const cancel = () => {
+      if (dirty && !ro && !window.confirm(t('editor.discard'))) return;
+      close(null);
+    };
+    const collect = (): EventFields | null => {
+      const start = parseWall(startDate.value, allDay.checked ? '00:00' : startTime.value);
+      let end = parseWall(endDate.value, allDay.checked ? '00:00' : endTime.value);
+      if (!start || !end) {
+        error.textContent = t('editor.badDate');
+        return null;
+      }
+      if (allDay.checked) {
+        const d = new Date(Date.UTC(end.year, end.month - 1, end.day + 1));
+        end = { ...end, year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+      }
+      const key = (w: Wall) => Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute);
+      if (key(end) <= key(start)) {
+        error.textContent = t('editor.endBeforeStart');
+        endDate.focus();
+        return null;
+      }
+      return {
+        title: title.value.trim(),
+        location: location.value.trim(),
+        description: description.value,
+        allDay: allDay.checked,
+        start,
+        end,
+        privacy: privacy.value as EventFields['privacy'],
+        transparent: transp.value === 'free',
+      };
+    };
+    if (!ro) {
+      buttons.append(h('button', { type: 'submit', class: 'btn btn-primary' }, t('editor.save')));
+      if (!input.isNew) {
+        buttons.append(
+          h('button', {
+            type: 'button',
+            class: 'btn btn-danger',
+            onclick: () => {
+              if (window.confirm(t('editor.confirmDelete'))) close({ action: 'delete', fields: f, calendar: input.calendar });
+            },
+          }, t('editor.delete')),
+        );
+      }
+    }
+    buttons.append(h('button', { type: 'button', class: 'btn', onclick: cancel }, ro ? t('common.close') : t('common.cancel')));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const fields = collect();
+      if (fields) close({ action: 'save', fields, calendar: calendar.value });
+    });
+    dialog.addEventListener('cancel', (e) => {
+      e.preventDefault();
+      cancel();
+    });
+    dialog.addEventListener('click', (e) => {
+      if (e.target === dialog) cancel(); // a click on the backdrop
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    (ro ? (buttons.lastElementChild as HTMLElement) : title).focus();
+  });
+}

@@ -1,0 +1,181 @@
+//! The calendar grid (@event-calendar/core): our views mapped to its view types, events
+//! fed as floating wall-clock in the user's zone, its own toolbar hidden (ours is
+//! translated and labelled), every event's text set as text nodes.
+import {
+  createCalendar,
+  DayGrid,
+  Interaction,
+  List,
+  ResourceTimeGrid,
+  TimeGrid,
+  type Calendar,
+} from '@event-calendar/core';
+import { currentLocale, t } from '../i18n';
+import type { Occurrence } from '../events';
+import { calendarByHref, colorOf } from '../state';
+import { h } from './dom';
+
+export type ViewName = 'day' | 'workweek' | 'week' | 'month' | 'list' | 'columns';
+export const VIEWS: ViewName[] = ['day', 'workweek', 'week', 'month', 'list', 'columns'];
+
+const EC_VIEW: Record<ViewName, string> = {
+  day: 'timeGridDay',
+  workweek: 'timeGridWeek',
+  week: 'timeGridWeek',
+  month: 'dayGridMonth',
+  list: 'listMonth',
+  columns: 'resourceTimeGridDay',
+};
+
+export interface ViewHandlers {
+  fetch: (start: Date, end: Date) => Promise<Occurrence[]>;
+  select: (start: Date, end: Date, allDay: boolean, calendar?: string) => void;
+  open: (occ: Occurrence) => void;
+  change: (occ: Occurrence, start: Date, end: Date, allDay: boolean, revert: () => void) => void;
+  dates: (title: string, start: Date, end: Date) => void;
+}
+
+export interface ViewSettings {
+  firstDay: number;
+  hour12: boolean;
+  timeZoneOffset: string;
+  resources: { id: string; title: string }[];
+}
+
+function luminance(hex: string): number {
+  const n = parseInt(hex.slice(1, 7), 16);
+  const [r, g, b] = [(n >> 16) & 255, (n >> 8) & 255, n & 255].map((c) => {
+    const v = c / 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** White or near-black text, whichever contrasts more with the calendar's colour. */
+function readableText(bg: string): string {
+  const l = luminance(bg);
+  return (1.05 / (l + 0.05) >= (l + 0.05) / 0.05) ? '#ffffff' : '#111111';
+}
+
+const GRID_ROLES = new Set(['table', 'row', 'rowgroup', 'cell', 'columnheader', 'gridcell', 'list', 'listitem']);
+
+/** The component's table roles do not form a valid ARIA table (asides and buttons sit
+ * between table, rows and cells; axe flags it as critical). Without them the grid reads
+ * as plain content: day headers with their full date, and each event as its own item. */
+function stripGridRoles(root: HTMLElement): void {
+  const strip = () => {
+    for (const el of Array.from(root.querySelectorAll('[role]'))) {
+      if (GRID_ROLES.has(el.getAttribute('role') ?? '')) {
+        el.removeAttribute('role');
+        el.removeAttribute('aria-colindex');
+      }
+    }
+    // The scrolling time grid must be reachable by keyboard (WCAG 2.1.1).
+    for (const el of Array.from(root.querySelectorAll('.ec-main:not([tabindex])'))) el.setAttribute('tabindex', '0');
+  };
+  strip();
+  new MutationObserver(strip).observe(root, { subtree: true, childList: true, attributes: true, attributeFilter: ['role'] });
+}
+
+/** The event object the grid takes; `extendedProps.occ` carries ours back in callbacks. */
+function toEc(occ: Occurrence): Calendar.EventInput {
+  const cal = calendarByHref(occ.calendar);
+  const color = cal ? colorOf(cal) : '#1a73e8';
+  const writable = !!cal?.writable;
+  return {
+    id: occ.id,
+    title: occ.title || t('event.untitled'),
+    start: occ.start,
+    end: occ.end,
+    allDay: occ.allDay,
+    resourceIds: [occ.calendar],
+    backgroundColor: color,
+    textColor: readableText(color),
+    editable: writable,
+    classNames: [occ.transparent ? 'ev-free' : 'ev-busy', `ev-${occ.privacy.toLowerCase()}`],
+    extendedProps: { occ },
+  };
+}
+
+export function createView(target: HTMLElement, view: ViewName, s: ViewSettings, on: ViewHandlers): Calendar {
+  const timeFormat: Intl.DateTimeFormatOptions = { hour: 'numeric', minute: '2-digit', hour12: s.hour12 };
+  // The component also renders its own previews (selection, drag pointer) without our data.
+  const occOf = (e: Calendar.Event) => (e.extendedProps as { occ?: Occurrence } | undefined)?.occ;
+  const changed = (arg: { event: Calendar.Event; revert: () => void }) => {
+    const occ = occOf(arg.event);
+    if (occ) on.change(occ, arg.event.start, arg.event.end, arg.event.allDay, arg.revert);
+    else arg.revert();
+  };
+  stripGridRoles(target);
+  return createCalendar(target, [TimeGrid, DayGrid, List, ResourceTimeGrid, Interaction], {
+    view: EC_VIEW[view],
+    headerToolbar: { start: '', center: '', end: '' },
+    locale: currentLocale(),
+    firstDay: s.firstDay,
+    hiddenDays: view === 'workweek' ? [0, 6] : [],
+    timeZone: s.timeZoneOffset,
+    weekNumbers: true,
+    nowIndicator: true,
+    selectable: true,
+    editable: true,
+    height: '100%',
+    scrollTime: '08:00:00',
+    slotLabelFormat: timeFormat,
+    eventTimeFormat: timeFormat,
+    dayMaxEvents: true,
+    resources: s.resources,
+    views: { listMonth: { duration: { days: 42 } } },
+    buttonText: { today: t('nav.today') } as Calendar.Options['buttonText'],
+    allDayContent: t('event.allDay'),
+    noEventsContent: t('event.none'),
+    moreLinkContent: (arg: { num: number }) => t('event.more', { count: arg.num }),
+    weekNumberContent: (arg: { week: number }) => `${t('nav.weekShort')}${arg.week}`,
+    eventSources: [{ events: (info: { start: Date; end: Date }) => on.fetch(info.start, info.end).then((list) => list.map(toEc)) }],
+    eventContent: (arg: { event: Calendar.Event; timeText: string }) => {
+      const occ = occOf(arg.event);
+      if (!occ) return undefined;
+      const nodes: Node[] = [];
+      if (arg.timeText && !occ.allDay) nodes.push(h('span', { class: 'ev-time' }, arg.timeText));
+      nodes.push(h('span', { class: 'ev-title' }, occ.title || t('event.untitled')));
+      if (occ.location) nodes.push(h('span', { class: 'ev-loc' }, occ.location));
+      const cal = calendarByHref(occ.calendar);
+      if (cal) nodes.push(h('span', { class: 'visually-hidden' }, `, ${cal.name}`));
+      return { domNodes: nodes };
+    },
+    // Enter or Space on a focused event opens it: the component makes events focusable but
+    // its own key handler does not reach eventClick when dragging is enabled.
+    eventDidMount: (arg: { el: HTMLElement; event: Calendar.Event }) => {
+      const occ = occOf(arg.event);
+      if (!occ) return;
+      arg.el.addEventListener('keydown', (e) => {
+        if ((e.key === 'Enter' || e.key === ' ') && e.target === arg.el) {
+          e.preventDefault();
+          e.stopPropagation();
+          on.open(occ);
+        }
+      });
+    },
+    eventClick: (arg: { event: Calendar.Event }) => {
+      const occ = occOf(arg.event);
+      if (occ) on.open(occ);
+    },
+    select: (arg: { start: Date; end: Date; allDay: boolean; resource?: { id: string } }) => on.select(arg.start, arg.end, arg.allDay, arg.resource?.id),
+    dateClick: (arg: { date: Date; allDay: boolean; resource?: { id: string } }) => {
+      const end = new Date(arg.date);
+      if (arg.allDay) end.setDate(end.getDate() + 1);
+      else end.setHours(end.getHours() + 1);
+      on.select(arg.date, end, arg.allDay, arg.resource?.id);
+    },
+    eventDrop: (arg: { event: Calendar.Event; revert: () => void }) => changed(arg),
+    eventResize: (arg: { event: Calendar.Event; revert: () => void }) => changed(arg),
+    // The mini-month follows the period shown (a month view's first cell is often
+    // in the month before), not the grid's first cell.
+    datesSet: (arg: { start: Date; end: Date; view: { title: string; currentStart: Date } }) =>
+      on.dates(arg.view.title, arg.view.currentStart, arg.end),
+  } as Calendar.Options);
+}
+
+export function applyView(ec: Calendar, view: ViewName): void {
+  ec.setOption('hiddenDays', view === 'workweek' ? [0, 6] : []);
+  ec.setOption('view', EC_VIEW[view]);
+}
