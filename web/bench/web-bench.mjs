@@ -1,0 +1,135 @@
+// The web interface's hot paths, measured in Debian's chromium (playwright-core)
+// against a running Agora (scripts/bench-web starts one and seeds it): the first load
+// of the agenda with a cold cache, what it downloads (bytes, and gzip -9 bytes), and
+// the time from "next week" / "next month" to the new period drawn, on a calendar of
+// EVENTS events. Benchmarks measure, they do not assert: results go to OUT as JSON.
+//
+//   BASE=http://127.0.0.1:PORT USER=… PASSWORD=… EVENTS=20000 OUT=… node web-bench.mjs
+import { chromium } from 'playwright-core';
+import { gzipSync } from 'node:zlib';
+import { writeFile, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+const BASE = process.env.BASE;
+const USER = process.env.USER_LOGIN ?? 'bench';
+const PASSWORD = process.env.PASSWORD ?? 'bench-password-1';
+const EVENTS = Number(process.env.EVENTS ?? 20000);
+const RUNS = Number(process.env.RUNS ?? 5);
+const OUT = process.env.OUT ?? 'target/bench-web/results.json';
+const CAL = `/calendars/${USER}/calendar/`;
+const auth = 'Basic ' + Buffer.from(`${USER}:${PASSWORD}`).toString('base64');
+
+const pad = (n) => String(n).padStart(2, '0');
+const stamp = (d) => `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}T${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}00Z`;
+
+/** EVENTS one-hour events spread over a year before and after now, 8:00-18:00 UTC. */
+async function seed() {
+  const now = Date.now();
+  const span = 365 * 86400e3;
+  let next = 0;
+  const started = performance.now();
+  async function worker() {
+    while (next < EVENTS) {
+      const i = next++;
+      const day = Math.floor(now - span + ((2 * span) / EVENTS) * i);
+      const start = new Date(day - (day % 86400e3) + (8 + (i % 10)) * 3600e3);
+      const end = new Date(start.getTime() + 3600e3);
+      const body = `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Agora bench//EN\r\nBEGIN:VEVENT\r\nUID:webbench-${i}\r\nDTSTAMP:${stamp(start)}\r\nDTSTART:${stamp(start)}\r\nDTEND:${stamp(end)}\r\nSUMMARY:Bench event ${i}\r\nLOCATION:Room ${i % 40}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`;
+      const res = await fetch(`${BASE}${CAL}webbench-${i}.ics`, { method: 'PUT', body, headers: { Authorization: auth, 'Content-Type': 'text/calendar' } });
+      if (res.status !== 201 && res.status !== 204) throw new Error(`PUT ${i}: ${res.status} ${await res.text()}`);
+    }
+  }
+  await Promise.all(Array.from({ length: 16 }, worker));
+  return (performance.now() - started) / 1000;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function signedInContext(browser) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US', timezoneId: 'Europe/Paris' });
+  const res = await context.request.post(`${BASE}/api/login`, { data: { login: USER, password: PASSWORD } });
+  if (res.status() !== 200) throw new Error(`login ${res.status()}`);
+  return context;
+}
+
+/** Waits until the grid shows events and the page is quiet (two animation frames). */
+async function drawn(page) {
+  await page.locator('.ec-event').first().waitFor({ timeout: 30000 });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
+async function firstLoad(browser) {
+  const context = await signedInContext(browser);
+  const page = await context.newPage();
+  const bytes = { raw: 0, gzip: 0, files: [] };
+  page.on('response', async (r) => {
+    const type = r.request().resourceType();
+    if (!['document', 'script', 'stylesheet', 'font', 'image'].includes(type)) return;
+    try {
+      const body = await r.body();
+      bytes.raw += body.length;
+      bytes.gzip += gzipSync(body, { level: 9 }).length;
+      bytes.files.push(`${type} ${new URL(r.url()).pathname} ${body.length}`);
+    } catch {
+      /* a redirect has no body */
+    }
+  });
+  const t0 = performance.now();
+  await page.goto(`${BASE}/`);
+  await page.locator('.ec').waitFor();
+  const interactive = performance.now() - t0;
+  await drawn(page);
+  const withEvents = performance.now() - t0;
+  await context.close();
+  return { interactive, withEvents, bytes };
+}
+
+async function navigate(browser, view, steps) {
+  const context = await signedInContext(browser);
+  const page = await context.newPage();
+  await page.goto(`${BASE}/`);
+  await page.locator('#view-select').selectOption(view);
+  await drawn(page);
+  const times = [];
+  for (let i = 0; i < steps; i++) {
+    const before = await page.locator('#view-title').textContent();
+    const t0 = performance.now();
+    await page.getByRole('button', { name: 'Next', exact: true }).click();
+    await page.waitForFunction((b) => document.querySelector('#view-title')?.textContent !== b, before);
+    await page.waitForLoadState('networkidle');
+    await drawn(page);
+    times.push(performance.now() - t0);
+  }
+  const shown = await page.locator('.ec-event').count();
+  await context.close();
+  return { medianMs: median(times), maxMs: Math.max(...times), steps: times.length, eventsOnScreen: shown };
+}
+
+const seedSeconds = EVENTS > 0 ? await seed() : 0;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+});
+const loads = [];
+for (let i = 0; i < RUNS; i++) loads.push(await firstLoad(browser));
+const week = await navigate(browser, 'week', RUNS * 2);
+const month = await navigate(browser, 'month', RUNS * 2);
+await browser.close();
+const result = {
+  date: new Date().toISOString(),
+  events: EVENTS,
+  seedSeconds,
+  firstLoad: {
+    interactiveMedianMs: median(loads.map((l) => l.interactive)),
+    withEventsMedianMs: median(loads.map((l) => l.withEvents)),
+    bytes: loads[0].bytes.raw,
+    gzipBytes: loads[0].bytes.gzip,
+    files: loads[0].bytes.files,
+  },
+  nextWeek: week,
+  nextMonth: month,
+};
+await mkdir(dirname(OUT), { recursive: true });
+await writeFile(OUT, JSON.stringify(result, null, 2));
+console.log(JSON.stringify(result, null, 2));
