@@ -12,6 +12,9 @@ export interface CalendarInfo {
   writable: boolean;
   components: string[];
   subscribed: boolean;
+  /** The user's own calendar (not a share received, a subscription or a delegation):
+   * the one kind the page lets them rename, recolour and delete. */
+  owned: boolean;
   /** Whose home it lives in, when it is not the user's own (delegation). */
   ownerHome?: string;
   ctag?: string;
@@ -61,7 +64,7 @@ export async function discoverPrincipal(): Promise<{ principal: string; homes: s
 
 const CALENDAR_PROPS =
   '<d:resourcetype/><d:displayname/><a:calendar-color/><d:current-user-privilege-set/>' +
-  '<c:supported-calendar-component-set/><cs:getctag/><d:sync-token/><cs:source/>';
+  '<c:supported-calendar-component-set/><cs:getctag/><d:sync-token/><cs:source/><d:share-access/>';
 
 export async function listCalendars(homes: string[]): Promise<CalendarInfo[]> {
   const out: CalendarInfo[] = [];
@@ -82,13 +85,17 @@ export async function listCalendars(homes: string[]): Promise<CalendarInfo[]> {
       const rawColor = text(item.props, NS.A, 'calendar-color');
       const color = rawColor && /^#[0-9a-f]{6}/i.test(rawColor) ? rawColor.slice(0, 7) : PALETTE[out.length % PALETTE.length];
       const segments = item.href.split('/').filter(Boolean);
+      // A share received says read or read-write; the owner's copy not-shared or shared-owner.
+      const access = item.props.get(key(NS.D, 'share-access'))?.firstElementChild?.localName;
+      const subscribed = !!isSubscribed || !!text(item.props, NS.CS, 'source');
       out.push({
         href: item.href,
         name: text(item.props, NS.D, 'displayname') ?? decodeURIComponent(segments[segments.length - 1] ?? item.href),
         color,
         writable,
         components,
-        subscribed: !!isSubscribed || !!text(item.props, NS.CS, 'source'),
+        subscribed,
+        owned: homeIndex === 0 && !subscribed && writable && (access === undefined || access === 'not-shared' || access === 'shared-owner'),
         ownerHome: homeIndex > 0 ? home : undefined,
         ctag: text(item.props, NS.CS, 'getctag'),
         syncToken: text(item.props, NS.D, 'sync-token'),

@@ -6,6 +6,7 @@ import { ConflictError, create, load, moveTo, remove, restore, retime, update, t
 import { RecurringError, type EventFields } from '../ical-edit';
 import { forgetCalendar, fetchRange, type Occurrence } from '../events';
 import { currentLocale, localeFirstDay, localeHour12, t } from '../i18n';
+import { listCalendars } from '../calendars';
 import { startLive } from '../live';
 import { calendarByHref, isHidden, state } from '../state';
 import { browserTimeZone, instantOf, isValidTimeZone, offsetString, wallFromLocalDate, wallOf, type Wall } from '../tz';
@@ -13,6 +14,8 @@ import { ICONS, h, icon } from './dom';
 import { openEditor } from './editor';
 import { languageSwitch } from './language';
 import { MiniMonth, isoWeek } from './minimonth';
+import { calendarOptionsDialog, newCalendarDialog } from './calendar-dialogs';
+import { settingsDialog } from './settings';
 import { calendarList } from './sidebar';
 import { toast, toastRegion } from './toast';
 import { VIEWS, applyView, createView, type ViewName } from './view';
@@ -176,19 +179,48 @@ export function appPage(rerender: () => void, signedOut: () => void): HTMLElemen
   const renderCalendars = () => {
     sidebar.querySelector('.calendars')?.remove();
     sidebar.append(
-      calendarList(state.calendars, (href, shown) => {
-        const hidden = new Set(state.prefs.hiddenCalendars ?? []);
-        if (shown) hidden.delete(href);
-        else hidden.add(href);
-        state.prefs.hiddenCalendars = [...hidden];
-        savePrefs();
-        ec.setOption('resources', resources());
-        refresh();
+      calendarList(state.calendars, {
+        toggle: (href, shown) => {
+          const hidden = new Set(state.prefs.hiddenCalendars ?? []);
+          if (shown) hidden.delete(href);
+          else hidden.add(href);
+          state.prefs.hiddenCalendars = [...hidden];
+          savePrefs();
+          ec.setOption('resources', resources());
+          refresh();
+        },
+        options: (cal) =>
+          calendarOptionsDialog(cal, (message) => {
+            // The colour written to the calendar replaces a page-only colour, if any.
+            if (state.prefs.calendarColors?.[cal.href]) {
+              delete state.prefs.calendarColors[cal.href];
+              savePrefs();
+            }
+            void reloadCalendars(cal.href, message);
+          }),
+        create: () => newCalendarDialog(state.homes[0] ?? state.session?.calendarHome ?? '', state.calendars.length, (href, message) => void reloadCalendars(href, message)),
       }),
     );
   };
+  // After a calendar is created, changed or deleted: read the list again and redraw, with
+  // the focus back in the calendar list.
+  const reloadCalendars = async (changed: string, message: string) => {
+    try {
+      forgetCalendar(changed);
+      state.calendars = await listCalendars(state.homes);
+      state.tags = new Map(state.calendars.map((c) => [c.href, c.syncToken ?? c.ctag ?? '']));
+    } catch {
+      toast(t('errors.load'), undefined, 'error');
+    }
+    rerender();
+    toast(message);
+    (document.querySelector('.new-cal') as HTMLElement | null)?.focus();
+  };
   sidebar.append(mini.el);
   renderCalendars();
+  sidebar.append(
+    h('div', { class: 'sidebar-tools' }, h('button', { type: 'button', class: 'btn settings-btn', onclick: () => settingsDialog(rerender) }, icon(ICONS.settings), h('span', {}, t('settings.title')))),
+  );
   // On a phone the account controls live at the foot of the sidebar, not in the header.
   sidebar.append(h('div', { class: 'sidebar-account' }, h('span', { class: 'user-narrow' }, state.session?.displayName || state.session?.login || ''), languageSwitch(rerender, 'lang-narrow'), signOutButton()));
 

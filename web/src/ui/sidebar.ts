@@ -1,17 +1,25 @@
 //! The calendar list: each calendar's colour, name, access (read-only, subscribed,
 //! delegated) in words, and a show/hide checkbox (a real checkbox: keyboard and screen
-//! readers get it for free). Hidden calendars are stored in the preferences.
+//! readers get it for free). Hidden calendars are stored in the preferences. Each calendar
+//! has an options button (rename, recolour, delete, export, publish link), and the list a
+//! "New calendar" button.
 import type { CalendarInfo } from '../calendars';
 import { t } from '../i18n';
 import { colorOf, isHidden } from '../state';
-import { h } from './dom';
+import { ICONS, h, icon } from './dom';
 
-export function calendarList(calendars: CalendarInfo[], onToggle: (href: string, visible: boolean) => void): HTMLElement {
+export interface ListActions {
+  toggle: (href: string, visible: boolean) => void;
+  options: (cal: CalendarInfo) => void;
+  create: () => void;
+}
+
+export function calendarList(calendars: CalendarInfo[], actions: ListActions): HTMLElement {
   const list = h('ul', { class: 'cal-list' });
   calendars.forEach((cal, i) => {
     const id = `cal-${i}`;
     const box = h('input', { type: 'checkbox', id, checked: !isHidden(cal.href) });
-    box.addEventListener('change', () => onToggle(cal.href, box.checked));
+    box.addEventListener('change', () => actions.toggle(cal.href, box.checked));
     const swatch = h('span', { class: 'swatch', 'aria-hidden': 'true' });
     swatch.style.backgroundColor = colorOf(cal);
     const notes: string[] = [];
@@ -24,8 +32,10 @@ export function calendarList(calendars: CalendarInfo[], onToggle: (href: string,
         {},
         box,
         h('label', { for: id }, swatch, h('span', { class: 'cal-name' }, cal.name), notes.length ? h('span', { class: 'cal-note' }, ` (${notes.join(', ')})`) : null),
+        h('button', { type: 'button', class: 'btn btn-icon cal-options', 'aria-label': t('manage.options', { name: cal.name }), title: t('manage.options', { name: cal.name }), onclick: () => actions.options(cal) }, icon(ICONS.more)),
       ),
     );
   });
-  return h('section', { class: 'calendars', 'aria-labelledby': 'cal-title' }, h('h2', { id: 'cal-title' }, t('calendars.title')), list);
+  const create = h('button', { type: 'button', class: 'btn new-cal', onclick: actions.create }, icon(ICONS.plus), h('span', {}, t('manage.new')));
+  return h('section', { class: 'calendars', 'aria-labelledby': 'cal-title' }, h('h2', { id: 'cal-title' }, t('calendars.title')), list, create);
 }

@@ -1,0 +1,177 @@
+//! Calendar management dialogs: a new calendar (name, colour), and each calendar's options
+//! — rename, recolour and delete for the user's own calendars; export as .ics and the
+//! publish link for every calendar one may read (creating the link only on one's own).
+//! Server refusals are said in words with the server's reason.
+import { ApiError } from '../api';
+import type { CalendarInfo } from '../calendars';
+import { t } from '../i18n';
+import { DavError, createCalendar, deleteCalendar, exportCalendar, publish, publishUrl, updateCalendar } from '../manage';
+import { colorOf } from '../state';
+import { h } from './dom';
+import { field, openModal, showModal, type Modal } from './modal';
+import { toast } from './toast';
+
+const PALETTE = ['#1a5fb4', '#1e7b34', '#b3261e', '#a14e00', '#7b2d96', '#00688b'];
+
+export function refusal(e: unknown): string {
+  if (e instanceof DavError) return t('manage.refused', { status: e.status, reason: e.reason || String(e.status) });
+  if (e instanceof ApiError && e.status === 401) return t('manage.signedOut');
+  if (e instanceof ApiError) return t('manage.refused', { status: e.status, reason: e.code });
+  return t('manage.network');
+}
+
+/** Name and colour controls, shared by "new" and "options". */
+function nameAndColor(m: Modal, name: string, color: string) {
+  const nameInput = h('input', { id: m.id('name'), type: 'text', value: name, required: true, maxlength: 200, autocomplete: 'off' });
+  const colorInput = h('input', { id: m.id('color'), type: 'color', value: color });
+  m.form.append(h('div', { class: 'row' }, field(t('manage.name'), nameInput), field(t('manage.color'), colorInput)));
+  return { nameInput, colorInput };
+}
+
+/** Runs `work` with the dialog's buttons disabled; a failure is written in the dialog. */
+async function busy(m: Modal, work: () => Promise<void>): Promise<boolean> {
+  const buttons = Array.from(m.dialog.querySelectorAll('button'));
+  buttons.forEach((b) => (b.disabled = true));
+  m.error.textContent = '';
+  try {
+    await work();
+    return true;
+  } catch (e) {
+    m.error.textContent = refusal(e);
+    return false;
+  } finally {
+    buttons.forEach((b) => (b.disabled = false));
+  }
+}
+
+/** `done` gets the new calendar's href and the message to show once the page is redrawn. */
+export function newCalendarDialog(home: string, count: number, done: (href: string, message: string) => void): void {
+  const m = openModal(t('manage.newTitle'));
+  const { nameInput, colorInput } = nameAndColor(m, '', PALETTE[count % PALETTE.length]);
+  m.actions.append(h('button', { type: 'submit', class: 'btn btn-primary' }, t('manage.create')), h('button', { type: 'button', class: 'btn', onclick: m.close }, t('common.cancel')));
+  m.form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const name = nameInput.value.trim();
+    if (!name) {
+      m.error.textContent = t('manage.nameMissing');
+      nameInput.focus();
+      return;
+    }
+    let href = '';
+    if (await busy(m, async () => void (href = await createCalendar(home, name, colorInput.value)))) {
+      m.close();
+      done(href, t('manage.created', { name }));
+    }
+  });
+  showModal(m);
+}
+
+/** Asks before deleting, naming the calendar; resolves true when confirmed. */
+export function confirmDelete(name: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    let answer = false;
+    const m = openModal(t('manage.deleteTitle', { name }), () => resolve(answer));
+    m.form.append(h('p', {}, t('manage.deleteText', { name })));
+    m.actions.append(
+      h('button', { type: 'submit', class: 'btn btn-danger' }, t('manage.deleteConfirm', { name })),
+      h('button', { type: 'button', class: 'btn', onclick: m.close }, t('common.cancel')),
+    );
+    m.form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      answer = true;
+      m.close();
+    });
+    showModal(m);
+    // The safe choice has the focus.
+    (m.actions.lastElementChild as HTMLElement).focus();
+  });
+}
+
+function download(name: string, ics: string): void {
+  const url = URL.createObjectURL(new Blob([ics], { type: 'text/calendar;charset=utf-8' }));
+  const a = h('a', { href: url, download: `${name.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_').slice(0, 100) || 'calendar'}.ics` });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+async function copy(text: string, input: HTMLInputElement): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    // Without the async clipboard (no secure context), the selected field and execCommand.
+    input.select();
+    if (!document.execCommand('copy')) throw new Error('copy');
+  }
+}
+
+/** `changed` gets the message to show once the page is redrawn. */
+export function calendarOptionsDialog(cal: CalendarInfo, changed: (message: string) => void): void {
+  const m = openModal(t('manage.optionsTitle', { name: cal.name }));
+  let controls: ReturnType<typeof nameAndColor> | undefined;
+  if (cal.owned) controls = nameAndColor(m, cal.name, colorOf(cal));
+  else m.form.append(h('p', { class: 'muted' }, t('manage.notOwned')));
+
+  // Publish link: shown when it exists; created on demand for one's own calendars.
+  const linkInput = h('input', { id: m.id('link'), type: 'text', readonly: true, value: '' });
+  const copyButton = h('button', { type: 'button', class: 'btn' }, t('manage.copyLink'));
+  const linkRow = h('div', { class: 'link-row', hidden: true }, field(t('manage.publishLink'), linkInput), copyButton);
+  const publishButton = h('button', { type: 'button', class: 'btn', hidden: true }, t('manage.publish'));
+  const showLink = (url: string) => {
+    linkInput.value = url;
+    linkRow.hidden = false;
+    publishButton.hidden = true;
+  };
+  copyButton.addEventListener('click', () =>
+    copy(linkInput.value, linkInput).then(
+      () => toast(t('manage.copied')),
+      () => (m.error.textContent = t('manage.copyFailed')),
+    ),
+  );
+  publishButton.addEventListener('click', () =>
+    busy(m, async () => showLink(await publish(cal.href))).then((ok) => ok && copyButton.focus()),
+  );
+  const exportButton = h('button', { type: 'button', class: 'btn' }, t('manage.export'));
+  exportButton.addEventListener('click', () => busy(m, async () => download(cal.name, await exportCalendar(cal.href))));
+  m.form.append(h('div', { class: 'manage-tools' }, exportButton, publishButton), linkRow);
+  publishUrl(cal.href).then(
+    (url) => (url ? showLink(url) : (publishButton.hidden = !cal.owned)),
+    () => (publishButton.hidden = !cal.owned),
+  );
+
+  if (controls) {
+    const { nameInput, colorInput } = controls;
+    m.actions.append(
+      h('button', { type: 'submit', class: 'btn btn-primary' }, t('editor.save')),
+      h('button', {
+        type: 'button',
+        class: 'btn btn-danger',
+        onclick: async () => {
+          if (!(await confirmDelete(cal.name))) return;
+          if (await busy(m, () => deleteCalendar(cal.href))) {
+            m.close();
+            changed(t('manage.deleted', { name: cal.name }));
+          }
+        },
+      }, t('manage.delete')),
+    );
+    m.form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const name = nameInput.value.trim();
+      if (!name) {
+        m.error.textContent = t('manage.nameMissing');
+        nameInput.focus();
+        return;
+      }
+      if (await busy(m, () => updateCalendar(cal.href, name, colorInput.value))) {
+        m.close();
+        changed(t('manage.saved', { name }));
+      }
+    });
+  } else {
+    m.form.addEventListener('submit', (e) => e.preventDefault());
+  }
+  m.actions.append(h('button', { type: 'button', class: 'btn', onclick: m.close }, t('common.close')));
+  showModal(m);
+}
