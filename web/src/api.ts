@@ -83,7 +83,15 @@ export interface SignInOptions {
 export const signInOptions = () => json<SignInOptions>('GET', '/api/sign-in');
 export const logout = () => json<void>('POST', '/api/logout');
 export const getPreferences = () => json<Preferences>('GET', '/api/preferences');
-export const putPreferences = (prefs: Preferences) => json<Preferences>('PUT', '/api/preferences', prefs);
+/** Preference writes go one at a time, in the order they were asked, each sending the
+ * object as it is when its turn comes: two quick changes (a view, then the language)
+ * must not reach the server in the other order and undo one another. */
+let preferenceWrites: Promise<unknown> = Promise.resolve();
+export function putPreferences(prefs: Preferences): Promise<Preferences> {
+  const write = preferenceWrites.then(() => json<Preferences>('PUT', '/api/preferences', prefs));
+  preferenceWrites = write.catch(() => undefined);
+  return write;
+}
 
 export interface DavResponse {
   status: number;
