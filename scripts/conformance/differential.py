@@ -449,20 +449,26 @@ def refused(name, r):
     return True
 
 
-def store_calendar(path, files):
-    """PUT each (name, bytes); returns href -> parsed calendar of those stored."""
-    objects = {}
+def store(path, files, content_type, read):
+    """PUT each (name, bytes); returns href -> read(reference text) of those stored
+    (files in REFUSED must be refused instead)."""
+    stored = {}
     for name, data in files:
         href = urllib.parse.unquote(urllib.parse.urlsplit(url(path + name)).path)
-        r = put(path + name, data, "text/calendar; charset=utf-8")
+        r = put(path + name, data, content_type)
         if refused(name, r):
             continue
         if r.status_code not in (201, 204):
             record(f"PUT {name}", "FAIL", f"{r.status_code} {r.text.strip()[:300]}")
             continue
         record(f"PUT {name}", "PASS", str(r.status_code))
-        objects[href] = icalendar.Calendar.from_ical(reference_text(data))
-    return objects
+        stored[href] = read(reference_text(data))
+    return stored
+
+
+def store_calendar(path, files):
+    """href -> parsed calendar of the objects stored."""
+    return store(path, files, "text/calendar; charset=utf-8", icalendar.Calendar.from_ical)
 
 
 # --- address book ---------------------------------------------------------------------------
@@ -552,19 +558,9 @@ def addressbook_checks(path, cards):
 
 
 def store_cards(path, files):
-    cards = {}
-    for name, data in files:
-        href = urllib.parse.unquote(urllib.parse.urlsplit(url(path + name)).path)
-        r = put(path + name, data, "text/vcard; charset=utf-8")
-        if refused(name, r):
-            continue
-        if r.status_code not in (201, 204):
-            record(f"PUT {name}", "FAIL", f"{r.status_code} {r.text.strip()[:300]}")
-            continue
-        record(f"PUT {name}", "PASS", str(r.status_code))
-        text = reference_text(data)
-        cards[href] = (vobject.readOne(text, transform=False), vobject.readOne(text))
-    return cards
+    """href -> (card as written, card as vobject reads it) of the cards stored."""
+    return store(path, files, "text/vcard; charset=utf-8",
+                 lambda text: (vobject.readOne(text, transform=False), vobject.readOne(text)))
 
 
 def main():

@@ -211,7 +211,7 @@ async fn finish(oidc: &Oidc, app: &AppState, from: &Browser, answer: Callback, s
     };
     // The state binds the answer to this browser (OpenID Connect Core §3.1.2.7).
     let given = answer.state.unwrap_or_default();
-    if !constant_time_eq(given.as_bytes(), state.as_bytes()) {
+    if !agora_core::auth::constant_time_eq(given.as_bytes(), state.as_bytes()) {
         return denied("the answer does not belong to this sign-in; start again");
     }
     let Some(code) = answer.code else { return denied("the identity provider sent no code") };
@@ -296,10 +296,6 @@ fn page(status: StatusCode, title: &str, body: &str, to_app: bool) -> Response {
 
 fn escape(s: &str) -> String {
     agora_dav_xml::escape_text(s)
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Routes `/auth/oidc/…`.

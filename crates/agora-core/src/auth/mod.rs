@@ -14,6 +14,8 @@
 mod cache;
 mod throttle;
 
+pub use cache::constant_time_eq;
+
 use std::net::IpAddr;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
