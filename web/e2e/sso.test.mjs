@@ -32,6 +32,9 @@ test('single sign-on through the identity provider', async () => {
   page.on('console', (m) => {
     if (m.type() === 'error' && (m.location().url ?? '').startsWith(WEB)) ours.push(m.text());
   });
+  page.on('response', (r) => {
+    if (r.url().startsWith(WEB) && r.status() >= 400) ours.push(`${r.request().method()} ${r.url()}: ${r.status()}`);
+  });
   page.on('requestfailed', (r) => {
     if (r.url().startsWith(WEB)) ours.push(`request failed: ${r.url()}`);
   });

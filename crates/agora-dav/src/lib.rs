@@ -52,6 +52,8 @@ use metrics_exporter_prometheus::PrometheusHandle;
 
 pub use agora_dav_xml::Limits as XmlLimits;
 pub use error::HttpError;
+/// A media type without its parameters, lower-cased (the web layer shares it).
+pub use negotiate::essence;
 
 /// Bounds on what one request may make the server read.
 #[derive(Debug, Clone)]

@@ -63,11 +63,16 @@ impl TzSpec {
     /// libical, `/mozilla.org/20050126_1/…`, `/softwarestudio.org/Olson_20011030_5/…`,
     /// `/citadel.org/…`; RFC 5545 §3.2.19 gives the leading `/` that meaning); a
     /// Windows or Outlook name (`W. Europe Standard Time`, `(UTC+01:00) Amsterdam,
-    /// Berlin, …`) through calcard's table. `None` when nothing matches.
+    /// Berlin, …`) through calcard's table; a fixed offset written as a name
+    /// (`UTC+01:00`, `GMT-5`, `UTC+0530`: Python's icalendar writes a datetime with a
+    /// fixed offset so, without a VTIMEZONE). `None` when nothing matches.
     pub fn named(name: &str) -> Option<Self> {
         let name = name.trim();
         if let Some(tz) = iana(name) {
             return Some(TzSpec(Inner::Iana(tz)));
+        }
+        if let Some(fixed) = fixed_offset_name(name) {
+            return Some(fixed);
         }
         // Vendor ids: `/registry/version/Area/City`, or any path ending in an IANA name.
         let mut rest = name;
@@ -179,6 +184,33 @@ pub fn format_utc(ts: i64) -> String {
     chrono::DateTime::from_timestamp(ts, 0)
         .map(|d| d.format("%Y%m%dT%H%M%SZ").to_string())
         .unwrap_or_else(|| "99991231T235959Z".into())
+}
+
+/// `UTC±h`, `UTC±hh`, `UTC±hh:mm`, `UTC±hhmm` (or `GMT…`), east of UTC as written
+/// (ISO 8601 sign, not the inverted POSIX sign of `Etc/GMT+1`, which the IANA table
+/// resolves before this).
+fn fixed_offset_name(name: &str) -> Option<TzSpec> {
+    let upper = name.to_ascii_uppercase();
+    let rest = upper.strip_prefix("UTC").or_else(|| upper.strip_prefix("GMT"))?;
+    let (sign, digits) = match rest.as_bytes().first()? {
+        b'+' => (1, &rest[1..]),
+        b'-' => (-1, &rest[1..]),
+        _ => return None,
+    };
+    let (hours, minutes) = match digits.split_once(':') {
+        Some((h, m)) => (h, m),
+        None if digits.len() == 4 => digits.split_at(2),
+        None => (digits, "00"),
+    };
+    let all_digits = |s: &str| !s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(hours) || minutes.len() != 2 || !all_digits(minutes) {
+        return None;
+    }
+    let (h, m): (i32, i32) = (hours.parse().ok()?, minutes.parse().ok()?);
+    if h > 18 || m > 59 {
+        return None;
+    }
+    TzSpec::fixed(sign * (h * 3600 + m * 60))
 }
 
 #[cfg(test)]

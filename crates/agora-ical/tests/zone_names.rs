@@ -57,6 +57,28 @@ fn iana_links_and_case_resolve() {
     assert_eq!(TzSpec::named("Asia/Calcutta").unwrap().offset_at(utc("20260101T000000Z")), 19_800);
 }
 
+/// Python's icalendar writes a datetime with a fixed offset as `TZID=UTC+01:00` and no
+/// VTIMEZONE (python caldav does so by default); the offset is east of UTC as written.
+#[test]
+fn fixed_offset_names_resolve() {
+    let at = utc("20260701T120000Z");
+    for (tzid, offset) in [
+        ("UTC+01:00", 3600),
+        ("UTC-05:00", -5 * 3600),
+        ("GMT+1", 3600),
+        ("utc+0530", 19_800),
+        ("UTC+00:00", 0),
+        ("GMT-09:30", -(9 * 3600 + 1800)),
+    ] {
+        assert_eq!(TzSpec::named(tzid).map(|z| z.offset_at(at)), Some(offset), "{tzid}");
+    }
+    // The IANA names keep their POSIX sign: Etc/GMT+1 is one hour WEST.
+    assert_eq!(TzSpec::named("Etc/GMT+1").map(|z| z.offset_at(at)), Some(-3600));
+    for bad in ["UTC+", "UTC+1:5", "UTC+25:00", "UTC+01:60", "UTC01:00", "UTC+123", "GMT+01:00x"] {
+        assert!(TzSpec::named(bad).is_none(), "{bad}");
+    }
+}
+
 #[test]
 fn unknown_names_do_not_resolve() {
     for tzid in ["", "Mars/Olympus_Mons", "/vendor/Nowhere", "Customized Time Zone"] {

@@ -22,6 +22,7 @@
 mod api;
 mod assets;
 mod cookie;
+mod lang;
 mod oidc;
 
 pub use oidc::OidcConfig;

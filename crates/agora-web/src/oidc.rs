@@ -31,6 +31,7 @@ use openidconnect::{
 use tokio::sync::Mutex;
 
 use crate::cookie as session_cookie;
+use crate::lang::Lang;
 
 /// The provider Agora signs people in with (`[oidc]` in agora.toml). Its
 /// `Debug` hides the client secret.
@@ -132,10 +133,10 @@ impl Oidc {
 }
 
 /// `GET /auth/oidc/start`.
-pub(crate) async fn start(oidc: &Oidc, secure: bool) -> Response {
+pub(crate) async fn start(oidc: &Oidc, secure: bool, lang: Lang) -> Response {
     let client = match oidc.client().await {
         Ok(c) => c,
-        Err(e) => return failure(StatusCode::BAD_GATEWAY, "the identity provider cannot be reached", &e),
+        Err(e) => return unreachable_provider(lang, &e),
     };
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let (url, state, nonce) = client
@@ -197,43 +198,75 @@ pub(crate) struct Browser {
 }
 
 async fn finish(oidc: &Oidc, app: &AppState, from: &Browser, answer: Callback, secure: bool) -> Response {
-    let denied = |why: &str| failure(StatusCode::FORBIDDEN, "Sign-in refused", why);
+    let lang = Lang::of(&from.headers);
+    let denied =
+        |why: &str| failure(lang, StatusCode::FORBIDDEN, lang.pick("Sign-in refused", "Connexion refusée"), why);
     if let Some(error) = answer.error {
         let detail = answer.error_description.unwrap_or_default();
-        return denied(&format!("the identity provider answered {error} {detail}"));
+        let said = lang.pick("the identity provider answered", "le fournisseur d’identité a répondu");
+        return denied(&format!("{said} {error} {detail}"));
     }
     let Some(pending) = cookie(&from.headers, PENDING_COOKIE) else {
-        return denied("this sign-in was not started here, or took longer than ten minutes; start again");
+        return denied(lang.pick(
+            "this sign-in was not started here, or took longer than ten minutes; start again",
+            "cette connexion n’a pas été commencée ici, ou a pris plus de dix minutes ; recommencez",
+        ));
     };
     let mut parts = pending.splitn(3, '!');
     let (Some(state), Some(nonce), Some(verifier)) = (parts.next(), parts.next(), parts.next()) else {
-        return denied("the pending sign-in is unreadable; start again");
+        return denied(lang.pick(
+            "the pending sign-in is unreadable; start again",
+            "la connexion en cours est illisible ; recommencez",
+        ));
     };
     // The state binds the answer to this browser (OpenID Connect Core §3.1.2.7).
     let given = answer.state.unwrap_or_default();
     if !agora_core::auth::constant_time_eq(given.as_bytes(), state.as_bytes()) {
-        return denied("the answer does not belong to this sign-in; start again");
+        return denied(lang.pick(
+            "the answer does not belong to this sign-in; start again",
+            "la réponse n’appartient pas à cette connexion ; recommencez",
+        ));
     }
-    let Some(code) = answer.code else { return denied("the identity provider sent no code") };
+    let Some(code) = answer.code else {
+        return denied(
+            lang.pick("the identity provider sent no code", "le fournisseur d’identité n’a envoyé aucun code"),
+        );
+    };
     let client = match oidc.client().await {
         Ok(c) => c,
-        Err(e) => return failure(StatusCode::BAD_GATEWAY, "the identity provider cannot be reached", &e),
+        Err(e) => return unreachable_provider(lang, &e),
     };
     let request = match client.exchange_code(AuthorizationCode::new(code)) {
         Ok(r) => r.set_pkce_verifier(PkceCodeVerifier::new(verifier.to_owned())),
         Err(e) => {
-            return failure(StatusCode::BAD_GATEWAY, "the identity provider has no token endpoint", &e.to_string());
+            let title = lang.pick(
+                "the identity provider has no token endpoint",
+                "le fournisseur d’identité n’a pas de point d’accès aux jetons",
+            );
+            return failure(lang, StatusCode::BAD_GATEWAY, title, &e.to_string());
         }
     };
     let tokens = match request.request_async(&oidc.http).await {
         Ok(t) => t,
-        Err(e) => return denied(&format!("the code was not accepted: {e}")),
+        Err(e) => {
+            return denied(&format!("{}: {e}", lang.pick("the code was not accepted", "le code n’a pas été accepté")));
+        }
     };
-    let Some(id_token) = tokens.id_token() else { return denied("the identity provider sent no ID token") };
+    let Some(id_token) = tokens.id_token() else {
+        return denied(lang.pick(
+            "the identity provider sent no ID token",
+            "le fournisseur d’identité n’a envoyé aucun jeton d’identité",
+        ));
+    };
     let nonce = Nonce::new(nonce.to_owned());
     let claims = match id_token.claims(&client.id_token_verifier(), &nonce) {
         Ok(c) => c,
-        Err(e) => return denied(&format!("the ID token is not valid: {e}")),
+        Err(e) => {
+            return denied(&format!(
+                "{}: {e}",
+                lang.pick("the ID token is not valid", "le jeton d’identité n’est pas valide")
+            ));
+        }
     };
     let identity = agora_core::oidc::OidcIdentity {
         issuer: claims.issuer().as_str().to_owned(),
@@ -247,14 +280,32 @@ async fn finish(oidc: &Oidc, app: &AppState, from: &Browser, answer: Callback, s
     let user = match core.oidc_user(&identity, oidc.config.create_accounts).await {
         Ok(p) => p,
         Err(agora_core::CoreError::Forbidden(why)) => return denied(&why),
-        Err(e) => return failure(StatusCode::SERVICE_UNAVAILABLE, "Sign-in failed", &e.to_string()),
+        Err(e) => {
+            return failure(
+                lang,
+                StatusCode::SERVICE_UNAVAILABLE,
+                lang.pick("Sign-in failed", "Échec de la connexion"),
+                &e.to_string(),
+            );
+        }
     };
     let (session, principal) = match core.open_session_for(user.id, from.client).await {
         Ok(opened) => opened,
-        Err(e) => return failure(StatusCode::SERVICE_UNAVAILABLE, "Sign-in failed", &e.to_string()),
+        Err(e) => {
+            return failure(
+                lang,
+                StatusCode::SERVICE_UNAVAILABLE,
+                lang.pick("Sign-in failed", "Échec de la connexion"),
+                &e.to_string(),
+            );
+        }
     };
     tracing::info!(user = %principal.name, issuer = %identity.issuer, "signed in through OpenID Connect");
-    let mut r = page(StatusCode::OK, "Signed in", "<p>Signed in. <a href=\"/\">Open your agenda</a>.</p>", true);
+    let body = lang.pick(
+        "<p>Signed in. <a href=\"/\">Open your agenda</a>.</p>",
+        "<p>Vous êtes connecté. <a href=\"/\">Ouvrir votre agenda</a>.</p>",
+    );
+    let mut r = page(lang, StatusCode::OK, lang.pick("Signed in", "Connecté"), body, true);
     let set = session_cookie::set(&session, &core.config().sessions, secure, agora_core::now());
     r.headers_mut().insert(header::SET_COOKIE, set);
     r.extensions_mut().insert(LoggedUser(principal.name));
@@ -271,19 +322,26 @@ fn pending_cookie(value: &str, max_age: u64, secure: bool) -> HeaderValue {
 }
 
 /// A refusal as a page: the title, the reason (escaped) and a way back.
-fn failure(status: StatusCode, title: &str, why: &str) -> Response {
+fn failure(lang: Lang, status: StatusCode, title: &str, why: &str) -> Response {
     tracing::info!(reason = %why, "OpenID Connect sign-in failed");
-    let body = format!("<p>{}</p><p><a href=\"/\">Back to sign-in</a></p>", escape(why));
-    page(status, title, &body, false)
+    let back = lang.pick("Back to sign-in", "Retour à la connexion");
+    let body = format!("<p>{}</p><p><a href=\"/\">{back}</a></p>", escape(why));
+    page(lang, status, title, &body, false)
+}
+
+fn unreachable_provider(lang: Lang, why: &str) -> Response {
+    let title = lang.pick("the identity provider cannot be reached", "le fournisseur d’identité est injoignable");
+    failure(lang, StatusCode::BAD_GATEWAY, title, why)
 }
 
 /// A minimal page under the web interface's CSP; with `to_app`, it moves to `/`
 /// by a meta refresh (no script: the CSP forbids inline ones).
-fn page(status: StatusCode, title: &str, body: &str, to_app: bool) -> Response {
+fn page(lang: Lang, status: StatusCode, title: &str, body: &str, to_app: bool) -> Response {
     let refresh = if to_app { "<meta http-equiv=\"refresh\" content=\"0;url=/\">" } else { "" };
     let html = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">{refresh}<title>{} — Agora</title></head>\
+        "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\">{refresh}<title>{} — Agora</title></head>\
          <body><h1>{}</h1>{body}</body></html>",
+        lang.tag(),
         escape(title),
         escape(title)
     );
@@ -301,7 +359,7 @@ fn escape(s: &str) -> String {
 /// Routes `/auth/oidc/…`.
 pub(crate) async fn route(oidc: &Oidc, app: &AppState, req: Request, secure: bool) -> Response {
     match req.uri().path() {
-        "/auth/oidc/start" => start(oidc, secure).await,
+        "/auth/oidc/start" => start(oidc, secure, Lang::of(req.headers())).await,
         "/auth/oidc/callback" => {
             let answer = Callback::parse(req.uri().query().unwrap_or_default());
             let from = Browser {

@@ -17,6 +17,7 @@ agora_testkit::on_both_stores!(
     libical_tzid_recurrence_id_is_not_read_as_utc,
     windows_and_alias_tzids_are_read_in_their_zone,
     unresolvable_tzid_is_refused,
+    fixed_offset_tzid_is_read_as_that_offset,
     outdated_vtimezone_yields_to_the_tz_database,
     method_publish_is_removed_and_itip_methods_refused,
     bad_escapes_non_integers_and_control_characters_are_refused,
@@ -300,6 +301,18 @@ fn unresolvable_tzid_is_refused(backend: Backend) {
     let put = u.put(&format!("{CAL}mars.ics"), "text/calendar", defined);
     assert_eq!(put.status, 201, "{}", put.body);
     assert_eq!(hrefs(&u.report(CAL, &time_query("20270115T070000Z", "20270115T080000Z"))), ["mars.ics"]);
+}
+
+/// Python's icalendar (python caldav) writes `TZID=UTC+01:00` without a VTIMEZONE.
+fn fixed_offset_tzid_is_read_as_that_offset(backend: Backend) {
+    let u = User::start(backend);
+    // A TZID holding a colon is a quoted parameter value (RFC 5545 §3.1), as Python writes it.
+    let text =
+        calendar("py", "DTSTART;TZID=\"UTC+01:00\":20270115T100000\r\nDTEND;TZID=\"UTC+01:00\":20270115T110000\r\n");
+    let put = u.put(&format!("{CAL}py.ics"), "text/calendar", text.as_str());
+    assert_eq!(put.status, 201, "{}", put.body);
+    assert_eq!(hrefs(&u.report(CAL, &time_query("20270115T090000Z", "20270115T091500Z"))), ["py.ics"]);
+    assert!(hrefs(&u.report(CAL, &time_query("20270115T100000Z", "20270115T110000Z"))).is_empty());
 }
 
 /// `Brazil/East` with the DST rules Brazil abolished in 2019: the tz database wins.

@@ -217,6 +217,16 @@ fn forged_and_stale_callbacks_are_refused(backend: Backend) {
     let r = browser().get(server.url("/auth/oidc/callback?code=abc&state=xyz")).send().unwrap();
     assert_eq!(r.status(), 403);
     assert!(r.text().unwrap().contains("not started here"));
+    // The page speaks the browser's language (French or English).
+    let r = browser()
+        .get(server.url("/auth/oidc/callback?code=abc&state=xyz"))
+        .header("Accept-Language", "fr-FR,fr;q=0.9,en;q=0.5")
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let text = r.text().unwrap();
+    assert!(text.contains("<html lang=\"fr\">") && text.contains("Connexion refusée"), "{text}");
+    assert!(text.contains("n’a pas été commencée ici") && text.contains("Retour à la connexion"), "{text}");
     // Started here, but the answer carries another state.
     let b = browser();
     let start = b.get(server.url("/auth/oidc/start")).send().unwrap();
