@@ -335,11 +335,13 @@ fn unreachable_provider(lang: Lang, why: &str) -> Response {
 }
 
 /// A minimal page under the web interface's CSP; with `to_app`, it moves to `/`
-/// by a meta refresh (no script: the CSP forbids inline ones).
+/// by a meta refresh (no script: the CSP forbids inline ones). The empty icon keeps
+/// the browser from asking for `/favicon.ico`, which the session cookie without its
+/// CSRF header would make a 403 in the console.
 fn page(lang: Lang, status: StatusCode, title: &str, body: &str, to_app: bool) -> Response {
     let refresh = if to_app { "<meta http-equiv=\"refresh\" content=\"0;url=/\">" } else { "" };
     let html = format!(
-        "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\">{refresh}<title>{} — Agora</title></head>\
+        "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\">{refresh}<link rel=\"icon\" href=\"data:,\"><title>{} — Agora</title></head>\
          <body><h1>{}</h1>{body}</body></html>",
         lang.tag(),
         escape(title),
