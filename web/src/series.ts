@@ -11,8 +11,9 @@
 //!   so do the overrides' RECURRENCE-IDs and the EXDATEs, so every exception stays on the
 //!   instance it was made for.
 import ICAL from 'ical.js';
+import { readExtras, type EventExtras } from './event-props';
 import { applyDetails, bump, master, setTimes, type EventFields } from './ical-edit';
-import { shiftRepeat, utcText, type StartForm } from './recurrence';
+import { shiftRepeat, utcText, type RepeatState, type StartForm } from './recurrence';
 import { repeatOf, setRepeat, startOf } from './repeat-ical';
 import { instantOf, pad, wallOf, type Wall } from './tz';
 
@@ -30,6 +31,8 @@ export interface Change {
   before: { start: Wall; end: Wall };
   /** The edited fields, new times included (the user's zone). */
   fields: EventFields;
+  /** A drag: only the times change (the series keeps its own text). */
+  timesOnly?: boolean;
 }
 
 /** An instance key: "D:YYYYMMDD" for a date, "T:<ms>" for an instant. */
@@ -267,6 +270,10 @@ export function editAll(ics: string, c: Change, userTz: string): string {
       }
     }
   }
+  if (c.timesOnly) {
+    bump(p.m);
+    return text(p.root);
+  }
   // Text changed for the series reaches the overrides that still had the old text.
   for (const ov of p.overrides) {
     const after: Record<string, string> = { summary: f.title, location: f.location, description: f.description };
@@ -412,4 +419,32 @@ export function splitFollowing(ics: string, rid: string, c: Change, userTz: stri
   rel.setParameter('reltype', 'NEXT');
   o.m.addProperty(rel);
   return { old: text(o.root), next, uid };
+}
+
+/** What the editor shows of a stored object opened at one of its instances. */
+export interface StoredView {
+  repeat: RepeatState;
+  extras: EventExtras;
+  /** A master with a rule or RDATEs: changes to an instance ask for a scope. */
+  series: boolean;
+  exceptions: boolean;
+}
+
+export function storedView(ics: string, rid: string | undefined, userTz: string): StoredView {
+  let p: Parsed;
+  try {
+    p = parse(ics);
+  } catch {
+    // Only overrides (an invitation to one instance): edited as a single event.
+    const root = new ICAL.Component(ICAL.parse(ics));
+    return { repeat: { kind: 'none' }, extras: readExtras(master(root)), series: false, exceptions: false };
+  }
+  const repeat = repeatOf(p.m, userTz);
+  const ov = rid ? overrideFor(p, ridKey(rid, userTz), userTz) : undefined;
+  return {
+    repeat,
+    extras: readExtras(ov ?? p.m),
+    series: repeat.kind !== 'none' && !!rid,
+    exceptions: p.overrides.length > 0 || p.m.hasProperty('exdate'),
+  };
 }
