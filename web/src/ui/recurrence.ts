@@ -79,6 +79,14 @@ export function repeatSection(initial: RepeatState, start: () => Wall | null, di
     body,
   );
 
+  // "On a date" starts with a date three months after the start, not an empty field.
+  endKind.addEventListener('change', () => {
+    const s = start();
+    if (endKind.value !== 'until' || until.value || !s) return;
+    const d = new Date(Date.UTC(s.year, s.month + 2, s.day));
+    until.value = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+  });
+
   let dirty = false;
   body.addEventListener('input', () => (dirty = true));
   body.addEventListener('change', () => (dirty = true));

@@ -22,10 +22,15 @@ export function askScope(o: ScopeOptions): Promise<Scope | null> {
     const group = h('fieldset', { class: 'scope-choices' }, h('legend', { class: 'visually-hidden' }, t('scope.legend')));
     const scopes: Scope[] = o.allowThis ? ['this', 'following', 'all'] : ['following', 'all'];
     scopes.forEach((s, i) => {
-      const radio = h('input', { type: 'radio', name: m.id('scope'), id: m.id(s), value: s, checked: i === 0 });
       const hint = s === 'all' && o.hasExceptions && o.action !== 'delete' ? t('scope.allExceptions') : s === 'following' && o.action !== 'delete' ? t('scope.followingHint') : '';
+      const radio = h('input', { type: 'radio', name: m.id('scope'), id: m.id(s), value: s, checked: i === 0, 'aria-describedby': hint ? m.id(`${s}-hint`) : null });
       group.append(
-        h('div', { class: 'check scope-choice' }, radio, h('label', { for: radio.id }, t(`scope.${s}`), hint ? h('span', { class: 'muted hint' }, hint) : null)),
+        h(
+          'div',
+          { class: 'check scope-choice' },
+          radio,
+          h('div', {}, h('label', { for: radio.id }, t(`scope.${s}`)), hint ? h('p', { class: 'muted hint', id: m.id(`${s}-hint`) }, hint) : null),
+        ),
       );
     });
     m.form.append(group);
