@@ -127,7 +127,10 @@ describe('repeating events', () => {
     const box = thursday.box;
     const start = { x: box.x + box.width / 2, y: box.y + 8 };
     await drag(page, start, { x: start.x, y: start.y + (await hourHeight(page)) });
-    await chooseScope('This event', 'Move', () => assertAccessible(page, 'scope dialog'));
+    await chooseScope('This event', 'Move', async () => {
+      await assertAccessible(page, 'scope dialog');
+      await shot(page, 'scope-desktop');
+    });
     await page.getByText('Event moved.').waitFor();
     const stored = await eventually(async () => {
       const s = await series();

@@ -12,7 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = await mkdtemp(join(tmpdir(), 'agora-unit-'));
 const entry = join(dir, 'entry.ts');
-await writeFile(entry, `export * from '${root}/src/recurrence';\nexport * from '${root}/src/series';\nexport * from '${root}/src/event-props';\nexport { default as ICAL } from 'ical.js';\n`);
+await writeFile(entry, `export * from '${root}/src/recurrence';\nexport * from '${root}/src/series';\nexport * from '${root}/src/event-props';\nexport * from '${root}/src/alarms';\nexport { default as ICAL } from 'ical.js';\n`);
 await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'node', outfile: join(dir, 'm.mjs'), logLevel: 'error', nodePaths: [join(root, 'node_modules')] });
 const M = await import(pathToFileURL(join(dir, 'm.mjs')).href);
 
@@ -131,4 +131,17 @@ test('reminders: editor ones rewritten, others kept', () => {
   M.applyExtras(ev, { reminders: [] }, 'Standup');
   assert.deepEqual(M.readExtras(ev).reminders, []);
   assert.equal(M.readExtras(ev).otherAlarms, 1);
+});
+
+test('due alarms: relative and absolute triggers, acknowledged ones skipped, late window', () => {
+  const now = Date.UTC(2026, 11, 7, 9, 0, 0); // 10:00 Paris
+  const occ = (start, end, alarms, rid) => ({ uid: 'u', recurrenceId: rid, start, end, alarms, allDay: false, title: 't' });
+  const due = M.dueAlarms([
+    occ('2026-12-07T10:30:00', '2026-12-07T11:00:00', [{ offset: -900, related: 'START', description: '' }], '20261207T093000Z'),
+    occ('2026-12-07T10:30:00', '2026-12-07T11:00:00', [{ offset: -900, related: 'START', acknowledged: now + 20 * 60000, description: '' }], 'ack'),
+    occ('2026-12-07T12:00:00', '2026-12-07T13:00:00', [{ offset: 0, related: 'END', description: '' }]),
+    occ('2026-12-07T09:00:00', '2026-12-07T09:30:00', [{ offset: 0, related: 'START', description: '' }]),
+    occ('2026-12-09T10:00:00', '2026-12-09T11:00:00', [{ at: now + 3600000, description: '' }]),
+  ], TZ, now);
+  assert.deepEqual(due.map((d) => [d.key.split('|')[1], d.at - now]), [['20261207T093000Z', 15 * 60000], ['', 3600000], ['', 3 * 3600000]]);
 });

@@ -4,7 +4,7 @@ import type { Calendar } from '@event-calendar/core';
 import { logout, putPreferences } from '../api';
 import { ConflictError, create, load, moveTo, remove, restore, retime, update, type Stored } from '../actions';
 import { RecurringError, type EventFields } from '../ical-edit';
-import { SeriesError, storedView } from '../series';
+import { SeriesError, editAll, storedView } from '../series';
 import { deleteSeries, saveSeries, undoSeries } from '../series-actions';
 import { askScope } from './scope';
 import { alarmRegion, replanAlarms, startAlarms } from './alarm-notes';
@@ -152,6 +152,8 @@ export function appPage(rerender: () => void, signedOut: () => void): HTMLElemen
         await remove(stored);
         toast(t('event.deleted'));
       } else if (result.calendar !== occ.calendar) {
+        // A series goes to another calendar as a whole, with its edits for all events.
+        if (view.series) stored = { ...stored, ics: editAll(stored.ics, { before: shown(occ), fields: result.fields }, tz) };
         await moveTo(stored, result.calendar, result.fields, tz);
         refresh(result.calendar);
         toast(t('event.saved'));

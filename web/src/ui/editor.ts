@@ -175,7 +175,9 @@ export function openEditor(input: EditorInput): Promise<EditorResult | null> {
             type: 'button',
             class: 'btn btn-danger',
             onclick: () => {
-              if (window.confirm(t('editor.confirmDelete'))) close({ action: 'delete', fields: f, calendar: input.calendar });
+              // For a series, the scope dialog that follows is the confirmation.
+              const series = input.recurring && !!input.repeat && input.repeat.kind !== 'none';
+              if (series || window.confirm(t('editor.confirmDelete'))) close({ action: 'delete', fields: f, calendar: input.calendar });
             },
           }, t('editor.delete')),
         );
