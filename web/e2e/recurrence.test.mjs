@@ -54,6 +54,24 @@ function parisToUtc(compact, hms) {
   return new Date(guess - offset).toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
 }
 
+/** English, weeks from Monday, the browser's zone: whatever earlier test files left in
+ * the user's preferences (the French flow stores French). */
+async function knownPreferences(page) {
+  await page.evaluate(async () => {
+    const s = await (await fetch('/api/session')).json();
+    const headers = { 'X-Agora-CSRF': s.csrf, 'Content-Type': 'application/json' };
+    const prefs = await (await fetch('/api/preferences', { headers })).json();
+    delete prefs.timeZone;
+    delete prefs.hour12;
+    const res = await fetch('/api/preferences', { method: 'PUT', headers, body: JSON.stringify({ ...prefs, locale: 'en', firstDay: 1 }) });
+    if (!res.ok) throw new Error(`preferences: ${res.status}`);
+  });
+  await page.evaluate(() => localStorage.setItem('agora.lang', 'en'));
+  await page.reload();
+  await page.locator('.ec').waitFor();
+  await page.locator('html[lang=en]').waitFor({ state: 'attached' });
+}
+
 const ruleParts = (ics) => {
   const r = prop(ics, 'RRULE');
   return r ? r.slice(1).split(';').sort() : null;
@@ -70,6 +88,7 @@ describe('repeating events', () => {
   before(async () => {
     page = await openPage(browser);
     await signIn(page);
+    await knownPreferences(page);
     await page.getByLabel('View').selectOption('week');
     page.on('dialog', (d) => d.accept());
   });
@@ -150,7 +169,12 @@ describe('repeating events', () => {
     const [monday] = await shown('Weekly sync');
     await monday.el.click();
     await page.locator('dialog.editor').getByRole('button', { name: 'Delete' }).click();
-    await chooseScope('This event', 'Delete');
+    // By keyboard: the first choice ("This event") has the focus; Enter confirms.
+    const scope = page.locator('dialog.scope-dialog');
+    await scope.waitFor();
+    assert.equal(await scope.evaluate((d) => d.contains(document.activeElement) && document.activeElement.value), 'this');
+    await page.keyboard.press('Enter');
+    await scope.waitFor({ state: 'detached' });
     await page.getByText('Event deleted.').waitFor();
     const stored = await eventually(async () => {
       const s = await series();
@@ -219,6 +243,7 @@ describe('repeating events', () => {
     await ev.click();
     await dialog.locator('select.reminder').first().waitFor();
     assert.equal(await dialog.locator('select.reminder').count(), 1);
+    assert.equal(await dialog.locator('.repeat > summary .repeat-text').textContent(), 'Every week on Monday and Thursday, 3 times');
     assert.equal(await dialog.getByLabel('Categories (comma-separated)').inputValue(), 'Team, Sync');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
   });
@@ -252,6 +277,7 @@ describe('phone width', () => {
   test('the editor with its repetition open fits at 360 px', async () => {
     const page = await openPage(browser, { viewport: PHONE });
     await signIn(page);
+    await knownPreferences(page);
     await page.getByRole('button', { name: 'New event' }).click();
     const dialog = page.locator('dialog.editor');
     await dialog.waitFor();
