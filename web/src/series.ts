@@ -245,7 +245,13 @@ export function editAll(ics: string, c: Change, userTz: string): string {
     shiftTimeProps(p, 'rdate', wallDelta, userTz);
   }
   // The rule: the one the user chose, else the stored one moved along.
-  if (f.repeat && f.repeat.kind !== 'custom') setRepeat(p.m, f.repeat);
+  if (f.repeat?.kind === 'none') {
+    // No longer repeating: exceptions would name instances that no longer exist.
+    for (const ov of p.overrides) p.root.removeSubcomponent(ov);
+    p.overrides = [];
+    for (const n of ['exdate', 'rdate', 'exrule']) p.m.removeAllProperties(n);
+    setRepeat(p.m, f.repeat);
+  } else if (f.repeat && f.repeat.kind !== 'custom') setRepeat(p.m, f.repeat);
   else if (wallDelta !== 0 && rule.kind === 'rule') {
     const r = shiftRepeat(rule.rule, dayDelta);
     if (r.end.kind === 'until') {

@@ -145,3 +145,13 @@ test('due alarms: relative and absolute triggers, acknowledged ones skipped, lat
   ], TZ, now);
   assert.deepEqual(due.map((d) => [d.key.split('|')[1], d.at - now]), [['20261207T093000Z', 15 * 60000], ['', 3600000], ['', 3 * 3600000]]);
 });
+
+test('all events made not repeating: the exceptions go with the rule', () => {
+  const ex = M.deleteThis(SERIES, '20261210T090000Z', TZ);
+  const f = { ...fields('2026-12-07T10:00', '2026-12-07T10:30'), repeat: { kind: 'none' } };
+  const out = M.editAll(ex, { before: { start: w('2026-12-07T10:00'), end: w('2026-12-07T10:30') }, fields: f }, TZ);
+  assert.equal(lines(out, 'RRULE').length, 0);
+  assert.equal(lines(out, 'EXDATE').length, 0);
+  assert.equal(lines(out, 'RECURRENCE-ID').length, 0);
+  assert.equal(unfold(out).split('\r\n').filter((l) => l === 'BEGIN:VEVENT').length, 1);
+});
