@@ -196,7 +196,7 @@ export function describeRepeat(state: RepeatState, start: Wall, t: T, locale: st
   let text = t(`repeat.every.${r.freq}`, { count: r.interval });
   if (r.freq === 'WEEKLY') {
     const days = WEEKDAYS.filter((d) => r.days.includes(d) || d === weekdayOf(start));
-    text += ' ' + t('repeat.onDays', { days: list(days.map(dayName)) });
+    text += ' ' + t('repeat.onDays', { days: list(days.map((d) => t('repeat.dayItem', { day: dayName(d) }))) });
   } else if (r.freq === 'MONTHLY') {
     text += ' ' + monthlyText(r.monthly, start, t, locale);
   } else if (r.freq === 'YEARLY') {

@@ -31,7 +31,7 @@ test('weekly rule: read, write and describe', () => {
   assert.equal(st.kind, 'rule');
   assert.deepEqual(st.rule.days, ['MO', 'TH']);
   assert.equal(M.writeRepeat(st.rule, start, zoned), 'FREQ=WEEKLY;INTERVAL=2;COUNT=10;BYDAY=MO,TH');
-  const t = (k, o = {}) => ({ 'repeat.every.WEEKLY': o.count > 1 ? `Every ${o.count} weeks` : 'Every week', 'repeat.onDays': `on ${o.days}`, 'repeat.times': `, ${o.count} times` })[k];
+  const t = (k, o = {}) => ({ 'repeat.every.WEEKLY': o.count > 1 ? `Every ${o.count} weeks` : 'Every week', 'repeat.onDays': `on ${o.days}`, 'repeat.dayItem': o.day, 'repeat.times': `, ${o.count} times` })[k];
   assert.equal(M.describeRepeat(st, start, t, 'en-US'), 'Every 2 weeks on Monday and Thursday, 10 times');
 });
 
