@@ -25,7 +25,7 @@ export async function load(href: string): Promise<Stored> {
   return { href, etag: res.etag ?? '', ics: res.text };
 }
 
-async function put(href: string, ics: string, cond: Record<string, string>): Promise<string> {
+export async function put(href: string, ics: string, cond: Record<string, string>): Promise<string> {
   const res = await dav('PUT', href, { body: ics, contentType: 'text/calendar; charset=utf-8', headers: cond });
   if (res.status === 412) throw new ConflictError();
   if (res.status !== 201 && res.status !== 204 && res.status !== 200) throw new WriteError(res.status);

@@ -24,6 +24,47 @@ export interface Occurrence {
   recurring: boolean;
   privacy: string;
   transparent: boolean;
+  /** The instance's RECURRENCE-ID as the server's expand sends it ("20261208T090000Z",
+   * or "20261208" for all-day), which says which instance a write is about. */
+  recurrenceId?: string;
+  /** RFC 7986 COLOR (a CSS3 colour name), shown instead of the calendar's colour. */
+  color?: string;
+  categories: string[];
+  /** Display alarms of the instance, for the page's reminders (alarms.ts). */
+  alarms: AlarmInfo[];
+}
+
+export interface AlarmInfo {
+  /** Seconds from the start (or end, `related`), for a relative trigger. */
+  offset?: number;
+  related?: 'START' | 'END';
+  /** Epoch ms, for an absolute trigger. */
+  at?: number;
+  /** RFC 9074 ACKNOWLEDGED, epoch ms. */
+  acknowledged?: number;
+  description: string;
+}
+
+function alarmsOf(ev: ICAL.Component): AlarmInfo[] {
+  const out: AlarmInfo[] = [];
+  for (const a of ev.getAllSubcomponents('valarm')) {
+    if (String(a.getFirstPropertyValue('action') ?? '').toUpperCase() !== 'DISPLAY') continue;
+    const trig = a.getFirstProperty('trigger');
+    const v = trig?.getFirstValue();
+    const ack = a.getFirstPropertyValue('acknowledged') as ICAL.Time | null;
+    const info: AlarmInfo = { description: String(a.getFirstPropertyValue('description') ?? ''), acknowledged: ack ? ack.toJSDate().getTime() : undefined };
+    if (v instanceof ICAL.Duration) {
+      info.offset = v.toSeconds();
+      info.related = String(trig?.getParameter('related') ?? 'START').toUpperCase() === 'END' ? 'END' : 'START';
+    } else if (v instanceof ICAL.Time) info.at = v.toJSDate().getTime();
+    else continue;
+    out.push(info);
+  }
+  return out;
+}
+
+function categoriesOf(ev: ICAL.Component): string[] {
+  return ev.getAllProperties('categories').flatMap((p) => p.getValues().map((v) => String(v).trim())).filter(Boolean);
 }
 
 const utc = (d: Date) =>
@@ -80,6 +121,10 @@ export function parseObject(ics: string, href: string, calendar: string, etag: s
       recurring: !!rid || !!ev.getFirstProperty('rrule'),
       privacy: str('class').toUpperCase() || 'PUBLIC',
       transparent: str('transp').toUpperCase() === 'TRANSPARENT',
+      recurrenceId: rid ? rid.toICALString() : undefined,
+      color: str('color').trim().toLowerCase() || undefined,
+      categories: categoriesOf(ev),
+      alarms: alarmsOf(ev),
     });
   }
   return out;

@@ -3,6 +3,9 @@
 //! edit). Times are written in the user's zone with a TZID backed by a VTIMEZONE; all-day
 //! events as DATE values with an exclusive DTEND (RFC 5545 §3.6.1).
 import ICAL from 'ical.js';
+import { applyExtras, type EventExtras } from './event-props';
+import type { RepeatState } from './recurrence';
+import { setRepeat } from './repeat-ical';
 import { instantOf, isValidTimeZone, pad, vtimezoneLines, wallOf, type Wall } from './tz';
 
 export interface EventFields {
@@ -15,6 +18,10 @@ export interface EventFields {
   end: Wall;
   privacy: 'PUBLIC' | 'PRIVATE' | 'CONFIDENTIAL';
   transparent: boolean;
+  /** Categories, colour and reminders; left out (undefined) = kept as stored. */
+  extras?: Partial<EventExtras>;
+  /** The repeating rule when the user changed it; left out = kept as stored. */
+  repeat?: RepeatState;
 }
 
 const PRODID = '-//Agora//Web//EN';
@@ -61,7 +68,7 @@ function setTime(ev: ICAL.Component, name: 'dtstart' | 'dtend', w: Wall, allDay:
   return zone;
 }
 
-function setTimes(root: ICAL.Component, ev: ICAL.Component, start: Wall, end: Wall, allDay: boolean, tz: string): void {
+export function setTimes(root: ICAL.Component, ev: ICAL.Component, start: Wall, end: Wall, allDay: boolean, tz: string): void {
   const zones = [setTime(ev, 'dtstart', start, allDay, tz)];
   ev.removeAllProperties('duration');
   zones.push(setTime(ev, 'dtend', end, allDay, tz));
@@ -73,19 +80,26 @@ function setText(ev: ICAL.Component, name: string, value: string): void {
   else ev.updatePropertyWithValue(name, value);
 }
 
-function applyFields(root: ICAL.Component, ev: ICAL.Component, f: EventFields, tz: string): void {
+export function applyFields(root: ICAL.Component, ev: ICAL.Component, f: EventFields, tz: string): void {
+  setTimes(root, ev, f.start, f.end, f.allDay, tz);
+  if (f.repeat) setRepeat(ev, f.repeat);
+  applyDetails(ev, f);
+}
+
+/** Everything but the times: text, privacy, transparency, categories, colour, reminders. */
+export function applyDetails(ev: ICAL.Component, f: EventFields): void {
   setText(ev, 'summary', f.title);
   setText(ev, 'location', f.location);
   setText(ev, 'description', f.description);
-  setTimes(root, ev, f.start, f.end, f.allDay, tz);
   if (f.privacy === 'PUBLIC') ev.removeAllProperties('class');
   else ev.updatePropertyWithValue('class', f.privacy);
   if (f.transparent || f.allDay) ev.updatePropertyWithValue('transp', f.transparent ? 'TRANSPARENT' : 'OPAQUE');
   else ev.removeAllProperties('transp');
+  if (f.extras) applyExtras(ev, f.extras, f.title);
 }
 
 /** Adds the VTIMEZONE for `tz` when the object uses it and does not define it yet. */
-function ensureTimezone(root: ICAL.Component, tz: string, year: number): void {
+export function ensureTimezone(root: ICAL.Component, tz: string, year: number): void {
   if (tz === 'UTC') return;
   const has = root.getAllSubcomponents('vtimezone').some((c) => c.getFirstPropertyValue('tzid') === tz);
   if (has) return;
@@ -111,7 +125,7 @@ export function newEvent(f: EventFields, tz: string, uid = crypto.randomUUID()):
 export class RecurringError extends Error {}
 
 /** The master VEVENT (the one without RECURRENCE-ID) of a stored object. */
-function master(root: ICAL.Component): ICAL.Component {
+export function master(root: ICAL.Component): ICAL.Component {
   const evs = root.getAllSubcomponents('vevent');
   const m = evs.find((e) => !e.hasProperty('recurrence-id')) ?? evs[0];
   if (!m) throw new Error('no VEVENT');
@@ -124,7 +138,7 @@ export function isRecurring(ics: string): boolean {
   return evs.length > 1 || evs.some((e) => e.hasProperty('rrule') || e.hasProperty('rdate') || e.hasProperty('recurrence-id'));
 }
 
-function bump(ev: ICAL.Component): void {
+export function bump(ev: ICAL.Component): void {
   const seq = Number(ev.getFirstPropertyValue('sequence') ?? 0);
   ev.updatePropertyWithValue('sequence', Number.isFinite(seq) ? seq + 1 : 1);
   ev.updatePropertyWithValue('dtstamp', stamp());
@@ -137,12 +151,7 @@ export function updateEvent(ics: string, f: EventFields, tz: string): string {
   const root = new ICAL.Component(ICAL.parse(ics));
   const ev = master(root);
   if (isRecurring(ics)) {
-    setText(ev, 'summary', f.title);
-    setText(ev, 'location', f.location);
-    setText(ev, 'description', f.description);
-    if (f.privacy === 'PUBLIC') ev.removeAllProperties('class');
-    else ev.updatePropertyWithValue('class', f.privacy);
-    ev.updatePropertyWithValue('transp', f.transparent ? 'TRANSPARENT' : 'OPAQUE');
+    applyDetails(ev, f);
   } else {
     applyFields(root, ev, f, tz);
   }

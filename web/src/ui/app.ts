@@ -4,6 +4,10 @@ import type { Calendar } from '@event-calendar/core';
 import { logout, putPreferences } from '../api';
 import { ConflictError, create, load, moveTo, remove, restore, retime, update, type Stored } from '../actions';
 import { RecurringError, type EventFields } from '../ical-edit';
+import { SeriesError, editAll, storedView } from '../series';
+import { deleteSeries, saveSeries, undoSeries } from '../series-actions';
+import { askScope } from './scope';
+import { alarmRegion, replanAlarms, startAlarms } from './alarm-notes';
 import { forgetCalendar, fetchRange, type Occurrence } from '../events';
 import { currentLocale, localeFirstDay, localeHour12, t } from '../i18n';
 import { listCalendars } from '../calendars';
@@ -79,6 +83,7 @@ export function appPage(rerender: () => void, signedOut: () => void): HTMLElemen
   const failed = (e: unknown, calendar: string) => {
     if (e instanceof ConflictError) toast(t('errors.conflict'), undefined, 'error');
     else if (e instanceof RecurringError) toast(t('drag.recurring'), undefined, 'error');
+    else if (e instanceof SeriesError) toast(t(`scope.error.${e.reason}`), undefined, 'error');
     else toast(t('errors.write'), undefined, 'error');
     refresh(calendar);
   };
@@ -102,27 +107,53 @@ export function appPage(rerender: () => void, signedOut: () => void): HTMLElemen
     }
   };
 
+  const occFields = (occ: Occurrence): EventFields => ({
+    title: occ.title,
+    location: occ.location,
+    description: occ.description,
+    allDay: occ.allDay,
+    start: parseViewDate(occ.start),
+    end: parseViewDate(occ.end),
+    privacy: (['PUBLIC', 'PRIVATE', 'CONFIDENTIAL'].includes(occ.privacy) ? occ.privacy : 'PRIVATE') as EventFields['privacy'],
+    transparent: occ.transparent,
+  });
+  const shown = (occ: Occurrence) => ({ start: parseViewDate(occ.start), end: parseViewDate(occ.end) });
+
   const openOccurrence = async (occ: Occurrence) => {
     const cal = calendarByHref(occ.calendar);
-    const fields: EventFields = {
-      title: occ.title,
-      location: occ.location,
-      description: occ.description,
-      allDay: occ.allDay,
-      start: parseViewDate(occ.start),
-      end: parseViewDate(occ.end),
-      privacy: (['PUBLIC', 'PRIVATE', 'CONFIDENTIAL'].includes(occ.privacy) ? occ.privacy : 'PRIVATE') as EventFields['privacy'],
-      transparent: occ.transparent,
-    };
-    const result = await openEditor({ fields, calendar: occ.calendar, calendars: state.calendars, isNew: false, readOnly: !cal?.writable, recurring: occ.recurring });
+    let stored: Stored;
+    try {
+      // The stored object gives the rule, reminders, categories and colour; a write
+      // carries the ETag the grid showed, so a change made since is never overwritten.
+      stored = await load(occ.href);
+      stored = { ...stored, etag: occ.etag || stored.etag };
+    } catch (e) {
+      failed(e, occ.calendar);
+      return;
+    }
+    const view = storedView(stored.ics, occ.recurrenceId, tz);
+    const result = await openEditor({
+      fields: occFields(occ), calendar: occ.calendar, calendars: state.calendars, isNew: false, readOnly: !cal?.writable,
+      recurring: occ.recurring, repeat: view.repeat, extras: view.extras,
+    });
     if (!result) return;
     try {
-      const stored = await load(occ.href);
-      if (occ.etag && stored.etag && stored.etag !== occ.etag) throw new ConflictError();
-      if (result.action === 'delete') {
+      if (view.series && result.calendar === occ.calendar) {
+        const action = result.action === 'delete' ? 'delete' : 'save';
+        const scope = await askScope({ action, allowThis: !result.fields.repeat, hasExceptions: view.exceptions });
+        if (!scope) {
+          toast(t('scope.cancelled'));
+          return;
+        }
+        if (action === 'delete') await deleteSeries(stored, occ, scope, tz);
+        else await saveSeries(stored, occ, scope, { before: shown(occ), fields: result.fields }, tz);
+        toast(t(action === 'delete' ? 'event.deleted' : 'event.saved'));
+      } else if (result.action === 'delete') {
         await remove(stored);
         toast(t('event.deleted'));
       } else if (result.calendar !== occ.calendar) {
+        // A series goes to another calendar as a whole, with its edits for all events.
+        if (view.series) stored = { ...stored, ics: editAll(stored.ics, { before: shown(occ), fields: result.fields }, tz) };
         await moveTo(stored, result.calendar, result.fields, tz);
         refresh(result.calendar);
         toast(t('event.saved'));
@@ -136,14 +167,41 @@ export function appPage(rerender: () => void, signedOut: () => void): HTMLElemen
     }
   };
 
-  const dragged = async (occ: Occurrence, start: Date, end: Date | null, allDay: boolean, revert: () => void) => {
-    if (occ.recurring) {
+  /** A dragged occurrence of a repeating event: which ones move is asked first. */
+  const draggedInSeries = async (occ: Occurrence, s: Wall, e: Wall, allDay: boolean, revert: () => void) => {
+    let before: Stored;
+    try {
+      before = await load(occ.href);
+      if (occ.etag && before.etag && before.etag !== occ.etag) throw new ConflictError();
+      const view = storedView(before.ics, occ.recurrenceId, tz);
+      if (!view.series) throw new RecurringError();
+      if (allDay !== occ.allDay) throw new SeriesError('all-day');
+      const scope = await askScope({ action: 'move', allowThis: true, hasExceptions: view.exceptions });
+      if (!scope) {
+        revert();
+        return;
+      }
+      const fields = { ...occFields(occ), start: s, end: e, allDay };
+      const result = await saveSeries(before, occ, scope, { before: shown(occ), fields, timesOnly: true }, tz);
+      toast(t('drag.moved'), {
+        label: t('common.undo'),
+        run: () =>
+          undoSeries(before, result)
+            .then(() => toast(t('drag.undone')))
+            .catch((err) => failed(err, occ.calendar))
+            .finally(() => refresh(occ.calendar)),
+      });
+      refresh(occ.calendar);
+    } catch (err) {
       revert();
-      toast(t('drag.recurring'), undefined, 'error');
-      return;
+      failed(err, occ.calendar);
     }
+  };
+
+  const dragged = async (occ: Occurrence, start: Date, end: Date | null, allDay: boolean, revert: () => void) => {
     const s = wallFromLocalDate(start);
     const e = end ? wallFromLocalDate(end) : wallOf(instantOf(s, tz) + 3600000, tz);
+    if (occ.recurring && occ.recurrenceId) return draggedInSeries(occ, s, e, allDay, revert);
     let before: Stored;
     try {
       before = await load(occ.href);
@@ -260,7 +318,7 @@ export function appPage(rerender: () => void, signedOut: () => void): HTMLElemen
     h('span', { class: 'account' }, languageSwitch(rerender), h('span', { class: 'user', title: state.session?.email ?? '' }, who), signOutButton()),
   );
 
-  const page = h('div', { class: 'app' }, header, h('div', { class: 'body' }, sidebar, h('main', { class: 'main', 'aria-labelledby': 'view-title' }, gridHost)), toastRegion());
+  const page = h('div', { class: 'app' }, header, h('div', { class: 'body' }, sidebar, h('main', { class: 'main', 'aria-labelledby': 'view-title' }, gridHost)), toastRegion(), alarmRegion());
 
   ec = createView(gridHost, view, { firstDay, hour12, timeZoneOffset: offsetString(tz), resources: resources() }, {
     fetch: async (start, end) => {
@@ -268,6 +326,7 @@ export function appPage(rerender: () => void, signedOut: () => void): HTMLElemen
       const to = new Date(instantOf(wallFromLocalDate(end), tz));
       const results = await Promise.allSettled(visible().map((c) => fetchRange(c.href, state.tags.get(c.href), from, to, tz)));
       if (results.some((r) => r.status === 'rejected')) toast(t('errors.load'), undefined, 'error');
+      replanAlarms(visible().map((c) => c.href), tz);
       return results.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
     },
     select: (start, end, allDay, cal) => editNew(wallFromLocalDate(start), wallFromLocalDate(end), allDay, cal),
@@ -280,6 +339,7 @@ export function appPage(rerender: () => void, signedOut: () => void): HTMLElemen
     },
   });
 
+  startAlarms(() => visible().map((c) => c.href), tz);
   let clock = `${offsetString(tz)} ${today().toDateString()}`;
   startLive(
     () => visible().map((c) => c.href),

@@ -1,13 +1,18 @@
 //! The event editor, a modal <dialog> (focus stays inside, Escape closes): title,
 //! location, description, start and end (date and time), all-day, calendar, privacy and
-//! transparency. Read-only calendars show the same fields disabled; repeating events
-//! keep their times (only the whole series' text changes for now). Closing with unsaved
-//! changes asks first (docs/web.md §2).
+//! transparency, repetition (ui/recurrence.ts), reminders, categories and colour
+//! (ui/reminders.ts). Read-only calendars show the same fields disabled. Which instances
+//! of a repeating event a change reaches is asked after Save (ui/scope.ts). Closing with
+//! unsaved changes asks first (docs/web.md §2).
 import type { CalendarInfo } from '../calendars';
+import type { EventExtras } from '../event-props';
 import type { EventFields } from '../ical-edit';
+import type { RepeatState } from '../recurrence';
 import { t } from '../i18n';
 import { pad, type Wall } from '../tz';
 import { h } from './dom';
+import { repeatSection } from './recurrence';
+import { extrasSection } from './reminders';
 
 export interface EditorInput {
   fields: EventFields;
@@ -16,6 +21,10 @@ export interface EditorInput {
   isNew: boolean;
   readOnly: boolean;
   recurring: boolean;
+  /** The stored rule (none for a new event). */
+  repeat?: RepeatState;
+  /** Categories, colour and reminders as stored (of the instance's override, if any). */
+  extras?: EventExtras;
 }
 
 export interface EditorResult {
@@ -50,7 +59,9 @@ export function openEditor(input: EditorInput): Promise<EditorResult | null> {
   const description = h('textarea', { id: id('desc'), rows: 3, disabled: ro });
   description.value = f.description;
   const allDay = h('input', { id: id('allday'), type: 'checkbox', checked: f.allDay, disabled: ro || input.recurring });
-  const timesLocked = ro || input.recurring;
+  // A series cannot switch between all-day and timed here: its exceptions would no
+  // longer name its instances (RECURRENCE-ID keeps DTSTART's value type, RFC 5545 §3.8.4.4).
+  const timesLocked = ro;
   const startDate = h('input', { id: id('sd'), type: 'date', value: dateValue(f.start), disabled: timesLocked, required: true });
   const startTime = h('input', { id: id('st'), type: 'time', value: timeValue(f.start), disabled: timesLocked, step: 300 });
   // All-day DTEND is exclusive; the editor shows the last day, as people count.
@@ -70,6 +81,9 @@ export function openEditor(input: EditorInput): Promise<EditorResult | null> {
   const transp = h('select', { id: id('transp'), disabled: ro });
   transp.append(h('option', { value: 'busy', selected: !f.transparent }, t('event.busy')), h('option', { value: 'free', selected: f.transparent }, t('event.free')));
   const error = h('p', { class: 'form-error', role: 'alert' });
+  const repeat = repeatSection(input.repeat ?? { kind: 'none' }, () => parseWall(startDate.value, '00:00'), ro);
+  startDate.addEventListener('input', repeat.refresh);
+  const extras = extrasSection(input.extras ?? { categories: [], color: '', reminders: [], otherAlarms: 0 }, ro);
 
   const heading = input.isNew ? t('editor.new') : ro ? t('editor.view') : t('editor.edit');
   const headingId = id('h');
@@ -86,10 +100,12 @@ export function openEditor(input: EditorInput): Promise<EditorResult | null> {
       h('div', { class: 'check' }, allDay, h('label', { for: allDay.id }, t('event.allDay'))),
       h('div', { class: 'row' }, field(t('event.startDate'), startDate), field(t('event.startTime'), startTime, 'time-field')),
       h('div', { class: 'row' }, field(t('event.endDate'), endDate), field(t('event.endTime'), endTime, 'time-field')),
-      input.recurring ? h('p', { class: 'muted' }, t('editor.recurringTimes')) : null,
     ),
+    repeat.el,
     field(t('event.location'), location),
     field(t('event.description'), description),
+    extras.reminders,
+    extras.details,
     h('div', { class: 'row' }, field(t('event.calendar'), calendar), field(t('event.privacy.label'), privacy), field(t('event.transparency'), transp)),
     error,
     buttons,
@@ -132,7 +148,15 @@ export function openEditor(input: EditorInput): Promise<EditorResult | null> {
         endDate.focus();
         return null;
       }
+      const rule = repeat.value();
+      if ('error' in rule) {
+        error.textContent = t(rule.error);
+        (repeat.el as HTMLDetailsElement).open = true;
+        return null;
+      }
       return {
+        repeat: repeat.changed() ? rule : undefined,
+        extras: extras.value(),
         title: title.value.trim(),
         location: location.value.trim(),
         description: description.value,
@@ -151,7 +175,9 @@ export function openEditor(input: EditorInput): Promise<EditorResult | null> {
             type: 'button',
             class: 'btn btn-danger',
             onclick: () => {
-              if (window.confirm(t('editor.confirmDelete'))) close({ action: 'delete', fields: f, calendar: input.calendar });
+              // For a series, the scope dialog that follows is the confirmation.
+              const series = input.recurring && !!input.repeat && input.repeat.kind !== 'none';
+              if (series || window.confirm(t('editor.confirmDelete'))) close({ action: 'delete', fields: f, calendar: input.calendar });
             },
           }, t('editor.delete')),
         );

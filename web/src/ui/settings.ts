@@ -10,6 +10,7 @@ import { h } from './dom';
 import { field, openModal, showModal } from './modal';
 import { refusal } from './calendar-dialogs';
 import { toast } from './toast';
+import { notificationSetting } from './alarm-notes';
 
 const NAMES: Record<Language, string> = { en: 'English', fr: 'Français' };
 
@@ -40,7 +41,7 @@ export function settingsDialog(applied: () => void): void {
     clock.append(h('option', { value: v, selected: v === current }, label));
   }
 
-  m.form.append(field(t('common.language'), lang), field(t('settings.timeZone'), tz), h('div', { class: 'row' }, field(t('settings.firstDay'), firstDay), field(t('settings.clock'), clock)));
+  m.form.append(field(t('common.language'), lang), field(t('settings.timeZone'), tz), h('div', { class: 'row' }, field(t('settings.firstDay'), firstDay), field(t('settings.clock'), clock)), notificationSetting());
   m.actions.append(h('button', { type: 'submit', class: 'btn btn-primary' }, t('editor.save')), h('button', { type: 'button', class: 'btn', onclick: m.close }, t('common.cancel')));
   m.form.addEventListener('submit', async (e) => {
     e.preventDefault();

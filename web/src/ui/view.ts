@@ -13,6 +13,7 @@ import {
 import { currentLocale, t } from '../i18n';
 import type { Occurrence } from '../events';
 import { calendarByHref, colorOf } from '../state';
+import { PALETTE } from '../event-props';
 import { h } from './dom';
 
 export type ViewName = 'day' | 'workweek' | 'week' | 'month' | 'list' | 'columns';
@@ -77,10 +78,29 @@ function stripGridRoles(root: HTMLElement): void {
   new MutationObserver(strip).observe(root, { subtree: true, childList: true, attributes: true, attributeFilter: ['role'] });
 }
 
+const resolved = new Map<string, string | null>();
+
+/** An event's own COLOR (RFC 7986: a CSS3 colour name) as #rrggbb, or null when the
+ * browser does not know it (the calendar's colour is used then). */
+export function eventColor(name: string): string | null {
+  if (PALETTE[name]) return PALETTE[name];
+  if (!resolved.has(name)) {
+    let hex: string | null = null;
+    const ctx = typeof CSS !== 'undefined' && CSS.supports('color', name) ? document.createElement('canvas').getContext('2d') : null;
+    if (ctx) {
+      ctx.fillStyle = '#000000';
+      ctx.fillStyle = name;
+      hex = /^#[0-9a-f]{6}$/i.test(ctx.fillStyle) ? ctx.fillStyle : null;
+    }
+    resolved.set(name, hex);
+  }
+  return resolved.get(name) ?? null;
+}
+
 /** The event object the grid takes; `extendedProps.occ` carries ours back in callbacks. */
 function toEc(occ: Occurrence): Calendar.EventInput {
   const cal = calendarByHref(occ.calendar);
-  const color = cal ? colorOf(cal) : '#1a73e8';
+  const color = (occ.color && eventColor(occ.color)) || (cal ? colorOf(cal) : '#1a73e8');
   const writable = !!cal?.writable;
   return {
     id: occ.id,
