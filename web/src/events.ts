@@ -5,6 +5,7 @@
 import ICAL from 'ical.js';
 import { dav } from './api';
 import { NS, key, parseMultistatus } from './dav';
+import { awaitingAnswer } from './meeting';
 import { pad, wallOf, isoWall, type Wall } from './tz';
 
 export interface Occurrence {
@@ -24,6 +25,8 @@ export interface Occurrence {
   recurring: boolean;
   privacy: string;
   transparent: boolean;
+  /** An invitation the user has not answered yet (meeting.ts). */
+  awaiting?: boolean;
 }
 
 const utc = (d: Date) =>
@@ -80,6 +83,7 @@ export function parseObject(ics: string, href: string, calendar: string, etag: s
       recurring: !!rid || !!ev.getFirstProperty('rrule'),
       privacy: str('class').toUpperCase() || 'PUBLIC',
       transparent: str('transp').toUpperCase() === 'TRANSPARENT',
+      awaiting: awaitingAnswer(ev),
     });
   }
   return out;

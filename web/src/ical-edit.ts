@@ -3,6 +3,7 @@
 //! edit). Times are written in the user's zone with a TZID backed by a VTIMEZONE; all-day
 //! events as DATE values with an exclusive DTEND (RFC 5545 §3.6.1).
 import ICAL from 'ical.js';
+import { applyMeeting, type MeetingFields } from './meeting';
 import { instantOf, isValidTimeZone, pad, vtimezoneLines, wallOf, type Wall } from './tz';
 
 export interface EventFields {
@@ -15,6 +16,8 @@ export interface EventFields {
   end: Wall;
   privacy: 'PUBLIC' | 'PRIVATE' | 'CONFIDENTIAL';
   transparent: boolean;
+  /** Attendees to write (meeting.ts); absent when the event is not a meeting. */
+  meeting?: MeetingFields;
 }
 
 const PRODID = '-//Agora//Web//EN';
@@ -105,6 +108,7 @@ export function newEvent(f: EventFields, tz: string, uid = crypto.randomUUID()):
   ev.updatePropertyWithValue('sequence', 0);
   root.addSubcomponent(ev);
   applyFields(root, ev, f, tz);
+  if (f.meeting) applyMeeting(root, f.meeting);
   return root.toString() + '\r\n';
 }
 
@@ -146,6 +150,7 @@ export function updateEvent(ics: string, f: EventFields, tz: string): string {
   } else {
     applyFields(root, ev, f, tz);
   }
+  if (f.meeting) applyMeeting(root, f.meeting);
   bump(ev);
   return root.toString() + '\r\n';
 }
