@@ -118,7 +118,7 @@ export function openAssistant(attendees: Attendee[], organizer: Person, times: E
           : dayPeriods.map((p) => `${fmtTime(Math.max(p.start, day), tz)}–${fmtTime(Math.min(p.end, dayEnd), tz)} ${t(`assistant.kind.${p.kind}`)}`).join(', ');
       textItems.append(h('li', {}, h('strong', {}, `${r.name}: `), words));
     }
-    textList.append(h('h3', { class: 'fb-text-title' }, t('assistant.asText')), textItems);
+    textList.append(textItems);
     proposal.textContent = t('assistant.proposal', { when: fmtRange(slotStart, slotStart + duration, false, tz) });
   };
 

@@ -46,6 +46,7 @@ const STATUS_ICON: Record<string, string> = {
   TENTATIVE: 'M11 18h2v-2h-2zm1-16a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18a8 8 0 1 1 0-16 8 8 0 0 1 0 16zm0-14a4 4 0 0 0-4 4h2a2 2 0 1 1 4 0c0 2-3 1.75-3 5h2c0-2.25 3-2.5 3-5a4 4 0 0 0-4-4z',
   'NEEDS-ACTION': 'M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18a8 8 0 1 1 0-16 8 8 0 0 1 0 16zm.5-13H11v6l5.2 3.2.8-1.3-4.5-2.7z',
   DELEGATED: 'M12 4 10.6 5.4 16.2 11H4v2h12.2l-5.6 5.6L12 20l8-8z',
+  NEW: 'M20 4H4a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2V6a2 2 0 0 0-2-2zm0 4-8 5-8-5V6l8 5 8-5z',
 };
 
 export const ROLES = ['REQ-PARTICIPANT', 'OPT-PARTICIPANT', 'CHAIR'] as const;
@@ -74,6 +75,8 @@ export function attendeeSection(ctx: MeetingContext, times: EditorTimes, readOnl
   const selfRow = organizer ? m.attendees.find((a) => sameAddress(a.address, organizer.address)) : undefined;
 
   const list = h('ul', { class: 'att-list', 'aria-label': t('meeting.list') });
+  // Attendees added in this editor: invited when the event is saved.
+  const added = new Set<Attendee>();
   const live = h('p', { class: 'visually-hidden', 'aria-live': 'polite' });
   const render = () => {
     clear(list);
@@ -89,7 +92,7 @@ export function attendeeSection(ctx: MeetingContext, times: EditorTimes, readOnl
       const label = a.name || bareAddress(a.address);
       const comment = ctx.comments.get(normalizeAddress(a.address));
       const li = h('li', { class: 'att-row' },
-        h('span', { class: 'att-who' }, h('span', { class: 'att-name' }, label), h('span', { class: 'att-addr' }, a.cutype === 'ROOM' ? `${t('meeting.room')} · ${bareAddress(a.address)}` : bareAddress(a.address))),
+        h('span', { class: 'att-who' }, h('span', { class: 'att-name' }, label), h('span', { class: 'att-addr' }, bareAddress(a.address))),
       );
       if (editable && a.cutype !== 'ROOM') {
         const sel = h('select', { id: id(`role-${i}`), class: 'select-compact', 'aria-label': t('meeting.roleOf', { name: label }) });
@@ -100,7 +103,7 @@ export function attendeeSection(ctx: MeetingContext, times: EditorTimes, readOnl
       } else {
         li.append(h('span', { class: 'att-role-text' }, a.cutype === 'ROOM' ? t('meeting.room') : t(`meeting.role.${a.role}`, { defaultValue: a.role })));
       }
-      li.append(statusBadge(a.partstat));
+      li.append(added.has(a) ? statusBadge('NEW') : statusBadge(a.partstat));
       if (editable) {
         li.append(h('button', {
           type: 'button', class: 'btn btn-icon att-remove', 'aria-label': t('meeting.remove', { name: label }), title: t('meeting.remove', { name: label }),
@@ -123,7 +126,9 @@ export function attendeeSection(ctx: MeetingContext, times: EditorTimes, readOnl
       live.textContent = t('meeting.already', { name: a.name || bareAddress(a.address) });
       return false;
     }
-    rows.push({ ...a, partstat: 'NEEDS-ACTION' });
+    const row = { ...a, partstat: 'NEEDS-ACTION' };
+    rows.push(row);
+    added.add(row);
     render();
     live.textContent = t('meeting.added', { name: a.name || bareAddress(a.address) });
     return true;
