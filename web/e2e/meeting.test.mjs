@@ -205,6 +205,18 @@ describe('meetings', () => {
     await editor.locator('.att-row', { hasText: 'carol@elsewhere.example' }).locator('.att-status', { hasText: 'Waiting for an answer' }).waitFor();
     await assertAccessible(alice, 'editor with answers');
     await shot(alice, 'editor-answers');
+    // A change by the organiser keeps each attendee's line as it was (answers included)
+    // and raises SEQUENCE, so that the server sends the update.
+    await editor.locator('input[id^=ed-loc]').fill('Salle 101, first floor');
+    await editor.getByRole('button', { name: 'Save' }).click();
+    const updated = await eventually(async () => {
+      const [o] = await findBySummary(CAL, TITLE);
+      return o && /LOCATION:Salle 101\\, first floor/.test(unfold(o.ics)) ? unfold(o.ics) : null;
+    }, 8000, 'the new location stored');
+    assert.equal(prop(updated, 'SEQUENCE'), ':1');
+    assert.match(attendeeLine(updated, 'bob@example.org'), /PARTSTAT=ACCEPTED/);
+    assert.match(attendeeLine(updated, 'room101@example.org'), /PARTSTAT=ACCEPTED/);
+    assert.match(attendeeLine(updated, 'carol@elsewhere.example'), /ROLE=OPT-PARTICIPANT/);
     assertNoProblems(alice);
     await alice.context().close();
   });

@@ -267,7 +267,8 @@ export function attendeeSection(ctx: MeetingContext, times: EditorTimes, readOnl
 function answerBox(ctx: MeetingContext, id: (s: string) => string, closeEditor: () => void): HTMLElement {
   const mine = ctx.meeting.attendees.find((a) => isMine(a.address));
   const comment = h('input', { id: id('comment'), type: 'text', maxlength: 500, autocomplete: 'off' });
-  const status = h('p', { class: 'att-mine' }, t('meeting.yourAnswer'), ' ', statusBadge(mine?.partstat ?? 'NEEDS-ACTION'));
+  const answered = mine && mine.partstat !== 'NEEDS-ACTION';
+  const status = h('p', { class: 'att-mine' }, answered ? t('meeting.yourAnswer') : t('meeting.notAnswered'), answered ? statusBadge(mine.partstat) : null);
   const go = (ps: 'ACCEPTED' | 'TENTATIVE' | 'DECLINED') => async () => {
     try {
       await answerInvitation(ctx.href as string, ps, comment.value);

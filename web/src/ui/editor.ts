@@ -91,7 +91,7 @@ export function openEditor(input: EditorInput): Promise<EditorResult | null> {
   };
   const meetingUi = meetingSection(input.meeting, times, ro, () => closeNow());
 
-  const heading = input.isNew ? t('editor.new') : ro ? t('editor.view') : t('editor.edit');
+  const heading = input.isNew ? t('editor.new') : ro ? t('editor.view') : locked ? t('meeting.invitation') : t('editor.edit');
   const headingId = id('h');
   const dialog = h('dialog', { class: 'editor', 'aria-labelledby': headingId });
   const form = h('form', { method: 'dialog', novalidate: true });
