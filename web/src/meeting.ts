@@ -26,6 +26,7 @@ export interface Attendee extends Person {
 }
 
 export interface Meeting {
+  uid: string;
   organizer: Person | null;
   attendees: Attendee[];
 }
@@ -97,7 +98,9 @@ export function masterOf(root: ICAL.Component): ICAL.Component | null {
 
 export function meetingOf(ev: ICAL.Component): Meeting {
   const org = ev.getFirstProperty('organizer');
+  const uid = ev.getFirstPropertyValue('uid');
   return {
+    uid: typeof uid === 'string' ? uid : '',
     organizer: org ? { address: String(org.getFirstValue() ?? ''), name: param(org, 'cn') } : null,
     attendees: ev.getAllProperties('attendee').map(attendeeOf),
   };
@@ -105,7 +108,7 @@ export function meetingOf(ev: ICAL.Component): Meeting {
 
 export function readMeeting(ics: string): Meeting {
   const ev = masterOf(new ICAL.Component(ICAL.parse(ics)));
-  return ev ? meetingOf(ev) : { organizer: null, attendees: [] };
+  return ev ? meetingOf(ev) : { uid: '', organizer: null, attendees: [] };
 }
 
 /** The user's place in a meeting: organiser, attendee, or neither (a plain event, or

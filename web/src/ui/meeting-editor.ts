@@ -13,7 +13,7 @@ import { toast } from './toast';
 
 export type { MeetingContext, EditorTimes };
 
-const EMPTY: MeetingContext = { meeting: { organizer: null, attendees: [] }, role: 'none', comments: new Map() };
+const EMPTY: MeetingContext = { meeting: { uid: '', organizer: null, attendees: [] }, role: 'none', comments: new Map() };
 
 /** The meeting of the event at `href`; `answered` runs after the user answers it. */
 export async function meetingContext(href: string, answered: () => void): Promise<MeetingContext> {
@@ -21,8 +21,7 @@ export async function meetingContext(href: string, answered: () => void): Promis
     const stored = await load(href);
     const meeting = readMeeting(stored.ics);
     const role = roleIn(meeting);
-    const uid = /^UID:(.*)$/m.exec(stored.ics.replace(/\r\n[ \t]/g, ''))?.[1]?.trim() ?? '';
-    const comments = role === 'organizer' ? await replyComments(uid).catch(() => new Map<string, string>()) : new Map<string, string>();
+    const comments = role === 'organizer' ? await replyComments(meeting.uid).catch(() => new Map<string, string>()) : new Map<string, string>();
     return { meeting, role, comments, href, answered };
   } catch {
     return EMPTY;
