@@ -253,6 +253,18 @@ describe('meetings', () => {
     await editor.getByLabel('Commentaire (facultatif)').fill('Peut-être en retard');
     await editor.getByRole('button', { name: 'Peut-être' }).click();
     await page.getByText('Vous avez répondu peut-être.').waitFor();
+    // "Show as" stays the attendee's, saved without raising SEQUENCE (the organiser's).
+    // (A fresh page: the grid's copy of the event must carry the ETag after the answer.)
+    await page.reload();
+    await page.locator('.ec').waitFor();
+    await (await showEvent(page, opened, 1)).click();
+    await editor.getByLabel('Disponibilité').selectOption('free');
+    await editor.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.getByText('Événement enregistré.').waitFor();
+    const [bobCopy] = await findBySummary(BOB_CAL, opened, OTHER);
+    assert.match(unfold(bobCopy.ics), /\r\nTRANSP:TRANSPARENT\r\n/);
+    assert.ok([null, ':0'].includes(prop(bobCopy.ics, 'SEQUENCE')), `SEQUENCE${prop(bobCopy.ics, 'SEQUENCE')} on the attendee's copy`);
+    assert.match(attendeeLine(bobCopy.ics, 'bob@example.org'), /PARTSTAT=TENTATIVE/);
     assertNoProblems(page);
     await page.context().close();
 

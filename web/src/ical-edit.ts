@@ -3,7 +3,7 @@
 //! edit). Times are written in the user's zone with a TZID backed by a VTIMEZONE; all-day
 //! events as DATE values with an exclusive DTEND (RFC 5545 §3.6.1).
 import ICAL from 'ical.js';
-import { applyMeeting, type MeetingFields } from './meeting';
+import { applyMeeting, isReceivedCopy, type MeetingFields } from './meeting';
 import { instantOf, isValidTimeZone, pad, vtimezoneLines, wallOf, type Wall } from './tz';
 
 export interface EventFields {
@@ -129,8 +129,10 @@ export function isRecurring(ics: string): boolean {
 }
 
 function bump(ev: ICAL.Component): void {
-  const seq = Number(ev.getFirstPropertyValue('sequence') ?? 0);
-  ev.updatePropertyWithValue('sequence', Number.isFinite(seq) ? seq + 1 : 1);
+  if (!isReceivedCopy(ev)) {
+    const seq = Number(ev.getFirstPropertyValue('sequence') ?? 0);
+    ev.updatePropertyWithValue('sequence', Number.isFinite(seq) ? seq + 1 : 1);
+  }
   ev.updatePropertyWithValue('dtstamp', stamp());
   ev.updatePropertyWithValue('last-modified', stamp());
 }

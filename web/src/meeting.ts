@@ -128,6 +128,15 @@ export function awaitingAnswer(ev: ICAL.Component, id: Identity | null = me): bo
   return ev.getAllProperties('attendee').some((p) => isMine(String(p.getFirstValue() ?? ''), id) && (param(p, 'partstat').toUpperCase() || 'NEEDS-ACTION') === 'NEEDS-ACTION');
 }
 
+/** Whether this VEVENT is the user's copy of someone else's meeting: only the
+ * organiser raises SEQUENCE (RFC 5546 §2.1.4), so an attendee's edits (show as, alarms)
+ * must not. */
+export function isReceivedCopy(ev: ICAL.Component, id: Identity | null = me): boolean {
+  const org = ev.getFirstProperty('organizer');
+  if (!id || !org || isMine(String(org.getFirstValue() ?? ''), id)) return false;
+  return ev.getAllProperties('attendee').some((p) => isMine(String(p.getFirstValue() ?? ''), id));
+}
+
 function setParam(p: ICAL.Property, name: string, value: string | undefined): void {
   if (value) p.setParameter(name, value);
   else p.removeParameter(name);
