@@ -5,6 +5,7 @@
 import ICAL from 'ical.js';
 import { dav } from './api';
 import { NS, key, parseMultistatus } from './dav';
+import { awaitingAnswer } from './meeting';
 import { pad, wallOf, isoWall, type Wall } from './tz';
 
 export interface Occurrence {
@@ -32,6 +33,8 @@ export interface Occurrence {
   categories: string[];
   /** Display alarms of the instance, for the page's reminders (alarms.ts). */
   alarms: AlarmInfo[];
+  /** An invitation the user has not answered yet (meeting.ts). */
+  awaiting?: boolean;
 }
 
 export interface AlarmInfo {
@@ -125,6 +128,7 @@ export function parseObject(ics: string, href: string, calendar: string, etag: s
       color: str('color').trim().toLowerCase() || undefined,
       categories: categoriesOf(ev),
       alarms: alarmsOf(ev),
+      awaiting: awaitingAnswer(ev),
     });
   }
   return out;

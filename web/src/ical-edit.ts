@@ -6,6 +6,7 @@ import ICAL from 'ical.js';
 import { applyExtras, type EventExtras } from './event-props';
 import type { RepeatState } from './recurrence';
 import { setRepeat } from './repeat-ical';
+import { applyMeeting, isReceivedCopy, type MeetingFields } from './meeting';
 import { instantOf, isValidTimeZone, pad, vtimezoneLines, wallOf, type Wall } from './tz';
 
 export interface EventFields {
@@ -22,6 +23,8 @@ export interface EventFields {
   extras?: Partial<EventExtras>;
   /** The repeating rule when the user changed it; left out = kept as stored. */
   repeat?: RepeatState;
+  /** Attendees to write (meeting.ts); absent when the event is not a meeting. */
+  meeting?: MeetingFields;
 }
 
 const PRODID = '-//Agora//Web//EN';
@@ -119,6 +122,7 @@ export function newEvent(f: EventFields, tz: string, uid = crypto.randomUUID()):
   ev.updatePropertyWithValue('sequence', 0);
   root.addSubcomponent(ev);
   applyFields(root, ev, f, tz);
+  if (f.meeting) applyMeeting(root, f.meeting);
   return root.toString() + '\r\n';
 }
 
@@ -139,8 +143,10 @@ export function isRecurring(ics: string): boolean {
 }
 
 export function bump(ev: ICAL.Component): void {
-  const seq = Number(ev.getFirstPropertyValue('sequence') ?? 0);
-  ev.updatePropertyWithValue('sequence', Number.isFinite(seq) ? seq + 1 : 1);
+  if (!isReceivedCopy(ev)) {
+    const seq = Number(ev.getFirstPropertyValue('sequence') ?? 0);
+    ev.updatePropertyWithValue('sequence', Number.isFinite(seq) ? seq + 1 : 1);
+  }
   ev.updatePropertyWithValue('dtstamp', stamp());
   ev.updatePropertyWithValue('last-modified', stamp());
 }
@@ -155,6 +161,7 @@ export function updateEvent(ics: string, f: EventFields, tz: string): string {
   } else {
     applyFields(root, ev, f, tz);
   }
+  if (f.meeting) applyMeeting(root, f.meeting);
   bump(ev);
   return root.toString() + '\r\n';
 }

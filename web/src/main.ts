@@ -4,6 +4,7 @@ import '@event-calendar/core/index.css';
 import './styles/app.css';
 import { getPreferences, getSession, setSession, whenSignedOut, type Session } from './api';
 import { discoverPrincipal, listCalendars } from './calendars';
+import { loadIdentity } from './directory';
 import { LANGUAGES, browserLanguage, initI18n, setLanguage, t, type Language } from './i18n';
 import { stopLive } from './live';
 import { state } from './state';
@@ -46,6 +47,7 @@ async function signedIn(session: Session): Promise<void> {
     const { homes } = await discoverPrincipal();
     state.homes = homes.length ? homes : [session.calendarHome];
     state.calendars = await listCalendars(state.homes);
+    await loadIdentity(session.principal, session.displayName || session.login).catch(() => null);
     state.tags = new Map(state.calendars.map((c) => [c.href, c.syncToken ?? c.ctag ?? '']));
     render();
   } catch (e) {

@@ -13,6 +13,7 @@
 import ICAL from 'ical.js';
 import { readExtras, type EventExtras } from './event-props';
 import { applyDetails, bump, master, setTimes, type EventFields } from './ical-edit';
+import { applyMeeting } from './meeting';
 import { shiftRepeat, utcText, type RepeatState, type StartForm } from './recurrence';
 import { repeatOf, setRepeat, startOf } from './repeat-ical';
 import { instantOf, pad, wallOf, type Wall } from './tz';
@@ -148,6 +149,7 @@ export function editThis(ics: string, rid: string, f: EventFields, userTz: strin
   ov.updatePropertyWithValue('sequence', Number.isFinite(seq) ? seq : 0);
   setTimes(p.root, ov, f.start, f.end, f.allDay, userTz);
   applyDetails(ov, f);
+  if (f.meeting) applyMeeting(p.root, f.meeting, [ov]);
   bump(ov);
   return text(p.root);
 }
@@ -291,6 +293,8 @@ export function editAll(ics: string, c: Change, userTz: string): string {
     }
   }
   applyDetails(p.m, f);
+  // Attendees changed for the whole series change in its exceptions too.
+  if (f.meeting) applyMeeting(p.root, f.meeting);
   bump(p.m);
   return text(p.root);
 }

@@ -16,6 +16,8 @@ import { calendarByHref, isHidden, state } from '../state';
 import { browserTimeZone, instantOf, isValidTimeZone, offsetString, wallFromLocalDate, wallOf, type Wall } from '../tz';
 import { ICONS, h, icon } from './dom';
 import { openEditor } from './editor';
+import { invitationsEntry, refreshInvitations } from './invitations';
+import { announceRooms, meetingContext } from './meeting-editor';
 import { languageSwitch } from './language';
 import { MiniMonth, isoWeek } from './minimonth';
 import { calendarOptionsDialog, newCalendarDialog } from './calendar-dialogs';
@@ -99,9 +101,10 @@ export function appPage(rerender: () => void, signedOut: () => void): HTMLElemen
     ec.unselect();
     if (!result || result.action !== 'save') return;
     try {
-      await create(result.calendar, result.fields, tz);
+      const saved = await create(result.calendar, result.fields, tz);
       toast(t('event.created'));
       refresh(result.calendar);
+      if (result.fields.meeting) void announceRooms(saved.href);
     } catch (e) {
       failed(e, result.calendar);
     }
@@ -132,9 +135,10 @@ export function appPage(rerender: () => void, signedOut: () => void): HTMLElemen
       return;
     }
     const view = storedView(stored.ics, occ.recurrenceId, tz);
+    const meeting = await meetingContext(occ.href, () => (refresh(occ.calendar), refreshInvitations()), stored.ics);
     const result = await openEditor({
       fields: occFields(occ), calendar: occ.calendar, calendars: state.calendars, isNew: false, readOnly: !cal?.writable,
-      recurring: occ.recurring, repeat: view.repeat, extras: view.extras,
+      recurring: occ.recurring, repeat: view.repeat, extras: view.extras, meeting,
     });
     if (!result) return;
     try {
@@ -160,6 +164,7 @@ export function appPage(rerender: () => void, signedOut: () => void): HTMLElemen
       } else {
         await update(stored, result.fields, tz);
         toast(t('event.saved'));
+        if (result.fields.meeting) void announceRooms(stored.href);
       }
       refresh(occ.calendar);
     } catch (e) {
@@ -274,7 +279,7 @@ export function appPage(rerender: () => void, signedOut: () => void): HTMLElemen
     toast(message);
     (document.querySelector('.new-cal') as HTMLElement | null)?.focus();
   };
-  sidebar.append(mini.el);
+  sidebar.append(mini.el, invitationsEntry(() => refresh()));
   renderCalendars();
   sidebar.append(
     h('div', { class: 'sidebar-tools' }, h('button', { type: 'button', class: 'btn settings-btn', onclick: () => settingsDialog(rerender) }, icon(ICONS.settings), h('span', {}, t('settings.title')))),
@@ -346,6 +351,7 @@ export function appPage(rerender: () => void, signedOut: () => void): HTMLElemen
     (changed) => {
       changed.forEach((c) => forgetCalendar(c));
       refresh();
+      refreshInvitations();
     },
     () => {
       // Today and the now line follow the user's zone across midnight and DST changes,

@@ -13,6 +13,7 @@ import { pad, type Wall } from '../tz';
 import { h } from './dom';
 import { repeatSection } from './recurrence';
 import { extrasSection } from './reminders';
+import { detailsLocked, meetingSection, type EditorTimes, type MeetingContext } from './meeting-editor';
 
 export interface EditorInput {
   fields: EventFields;
@@ -25,6 +26,8 @@ export interface EditorInput {
   repeat?: RepeatState;
   /** Categories, colour and reminders as stored (of the instance's override, if any). */
   extras?: EventExtras;
+  /** The stored event's meeting (attendees, the user's place in it); none for a new event. */
+  meeting?: MeetingContext;
 }
 
 export interface EditorResult {
@@ -54,14 +57,16 @@ export function openEditor(input: EditorInput): Promise<EditorResult | null> {
   const id = (n: string) => `ed-${n}-${++seq}`;
   const f = input.fields;
   const ro = input.readOnly;
-  const title = h('input', { id: id('title'), type: 'text', value: f.title, disabled: ro, maxlength: 500 });
-  const location = h('input', { id: id('loc'), type: 'text', value: f.location, disabled: ro });
-  const description = h('textarea', { id: id('desc'), rows: 3, disabled: ro });
+  // An invitation received: only the answer, transparency (and alarms) are the attendee's.
+  const locked = ro || detailsLocked(input.meeting);
+  const title = h('input', { id: id('title'), type: 'text', value: f.title, disabled: locked, maxlength: 500 });
+  const location = h('input', { id: id('loc'), type: 'text', value: f.location, disabled: locked });
+  const description = h('textarea', { id: id('desc'), rows: 3, disabled: locked });
   description.value = f.description;
-  const allDay = h('input', { id: id('allday'), type: 'checkbox', checked: f.allDay, disabled: ro || input.recurring });
+  const allDay = h('input', { id: id('allday'), type: 'checkbox', checked: f.allDay, disabled: locked || input.recurring });
   // A series cannot switch between all-day and timed here: its exceptions would no
   // longer name its instances (RECURRENCE-ID keeps DTSTART's value type, RFC 5545 §3.8.4.4).
-  const timesLocked = ro;
+  const timesLocked = locked;
   const startDate = h('input', { id: id('sd'), type: 'date', value: dateValue(f.start), disabled: timesLocked, required: true });
   const startTime = h('input', { id: id('st'), type: 'time', value: timeValue(f.start), disabled: timesLocked, step: 300 });
   // All-day DTEND is exclusive; the editor shows the last day, as people count.
@@ -76,16 +81,31 @@ export function openEditor(input: EditorInput): Promise<EditorResult | null> {
   for (const c of input.calendars.filter((c) => c.writable || c.href === input.calendar)) {
     calendar.append(h('option', { value: c.href, selected: c.href === input.calendar }, c.name));
   }
-  const privacy = h('select', { id: id('class'), disabled: ro });
+  const privacy = h('select', { id: id('class'), disabled: locked });
   for (const p of ['PUBLIC', 'PRIVATE', 'CONFIDENTIAL']) privacy.append(h('option', { value: p, selected: p === f.privacy }, t(`event.privacy.${p}`)));
   const transp = h('select', { id: id('transp'), disabled: ro });
   transp.append(h('option', { value: 'busy', selected: !f.transparent }, t('event.busy')), h('option', { value: 'free', selected: f.transparent }, t('event.free')));
   const error = h('p', { class: 'form-error', role: 'alert' });
-  const repeat = repeatSection(input.repeat ?? { kind: 'none' }, () => parseWall(startDate.value, '00:00'), ro);
+  const repeat = repeatSection(input.repeat ?? { kind: 'none' }, () => parseWall(startDate.value, '00:00'), locked);
   startDate.addEventListener('input', repeat.refresh);
   const extras = extrasSection(input.extras ?? { categories: [], color: '', reminders: [], otherAlarms: 0 }, ro);
+  let closeNow = () => {};
+  const times: EditorTimes = {
+    get: () => {
+      const start = parseWall(startDate.value, allDay.checked ? '00:00' : startTime.value);
+      const end = parseWall(endDate.value, allDay.checked ? '00:00' : endTime.value);
+      if (!start || !end) return null;
+      if (allDay.checked) end.day += 1; // exclusive; Date.UTC in the callers normalises it
+      return { start, end, allDay: allDay.checked };
+    },
+    set: (s, e) => {
+      [startDate.value, startTime.value, endDate.value, endTime.value] = [dateValue(s), timeValue(s), dateValue(e), timeValue(e)];
+      dirty = true;
+    },
+  };
+  const meetingUi = meetingSection(input.meeting, times, ro, () => closeNow());
 
-  const heading = input.isNew ? t('editor.new') : ro ? t('editor.view') : t('editor.edit');
+  const heading = input.isNew ? t('editor.new') : ro ? t('editor.view') : locked ? t('meeting.invitation') : t('editor.edit');
   const headingId = id('h');
   const dialog = h('dialog', { class: 'editor', 'aria-labelledby': headingId });
   const form = h('form', { method: 'dialog', novalidate: true });
@@ -104,6 +124,7 @@ export function openEditor(input: EditorInput): Promise<EditorResult | null> {
     repeat.el,
     field(t('event.location'), location),
     field(t('event.description'), description),
+    meetingUi.el,
     extras.reminders,
     extras.details,
     h('div', { class: 'row' }, field(t('event.calendar'), calendar), field(t('event.privacy.label'), privacy), field(t('event.transparency'), transp)),
@@ -127,6 +148,7 @@ export function openEditor(input: EditorInput): Promise<EditorResult | null> {
       dialog.remove();
       resolve(result);
     };
+    closeNow = () => close(null);
     const cancel = () => {
       if (dirty && !ro && !window.confirm(t('editor.discard'))) return;
       close(null);
@@ -165,6 +187,7 @@ export function openEditor(input: EditorInput): Promise<EditorResult | null> {
         end,
         privacy: privacy.value as EventFields['privacy'],
         transparent: transp.value === 'free',
+        meeting: meetingUi.fields(),
       };
     };
     if (!ro) {

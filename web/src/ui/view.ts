@@ -112,7 +112,7 @@ function toEc(occ: Occurrence): Calendar.EventInput {
     backgroundColor: color,
     textColor: readableText(color),
     editable: writable,
-    classNames: [occ.transparent ? 'ev-free' : 'ev-busy', `ev-${occ.privacy.toLowerCase()}`],
+    classNames: [occ.transparent ? 'ev-free' : 'ev-busy', `ev-${occ.privacy.toLowerCase()}`, ...(occ.awaiting ? ['ev-awaiting'] : [])],
     extendedProps: { occ },
   };
 }
@@ -160,6 +160,7 @@ export function createView(target: HTMLElement, view: ViewName, s: ViewSettings,
       if (occ.location) nodes.push(h('span', { class: 'ev-loc' }, occ.location));
       const cal = calendarByHref(occ.calendar);
       if (cal) nodes.push(h('span', { class: 'visually-hidden' }, `, ${cal.name}`));
+      if (occ.awaiting) nodes.push(h('span', { class: 'visually-hidden' }, `, ${t('invitations.awaiting')}`));
       return { domNodes: nodes };
     },
     // Enter or Space on a focused event opens it: the component makes events focusable but
