@@ -1,6 +1,6 @@
 //! The attendee's comment on their answer (RFC 5546 §3.2.3 allows COMMENT in a
-//! REPLY): which COMMENTs a REPLY carries, and how the organizer's copy records
-//! it, as the `X-RESPONSE-COMMENT` parameter on that attendee's ATTENDEE line
+//! REPLY; `reply` copies the attendee's COMMENTs into it): how the organizer's
+//! copy records it, as the `X-RESPONSE-COMMENT` parameter on that attendee's ATTENDEE line
 //! (what Thunderbird/Lightning writes and shows). It is not copied as a COMMENT
 //! property of the organizer's component: that would go to every attendee with
 //! the next REQUEST as if the organizer had written it.
