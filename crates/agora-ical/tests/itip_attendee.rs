@@ -243,6 +243,106 @@ fn a_reply_for_an_instance_without_override_creates_it() {
     assert_eq!(comps(&text2).len(), 2);
 }
 
+// ---- the attendee's comment on the answer ---------------------------------------
+
+/// Bob's accepted copy with a comment, as Thunderbird writes it: a COMMENT in
+/// the VEVENT and X-RESPONSE-COMMENT on his ATTENDEE line.
+fn bob_accepts_with(copy: &str, comment: &str) -> String {
+    let accepted = set_param_in(&bob_accepts(copy), None, BOB, "X-RESPONSE-COMMENT", comment);
+    accepted.replacen("END:VEVENT", &format!("COMMENT:{}\r\nEND:VEVENT", comment.replace(',', "\\,")), 1)
+}
+
+#[test]
+fn a_reply_carries_the_attendees_comment_to_the_organizers_attendee_line() {
+    let stored = apple_v1();
+    let copy = bob_copy();
+    let accepted = bob_accepts_with(&copy, "Will bring the slides, and coffee");
+    let reply = attendee_reply(Some(&copy), Some(&accepted), BOB, NOW).expect("a REPLY");
+    assert_well_formed(&reply);
+    let c = comp(&reply.text, None);
+    let comments: Vec<String> = c.props("COMMENT").map(|l| l.text()).collect();
+    assert_eq!(comments, ["Will bring the slides, and coffee"], "{}", reply.text);
+    let (text, ps) = apply_reply(&stored, &reply.text).unwrap();
+    assert_eq!(ps, "ACCEPTED");
+    let master = comp(&text, None);
+    assert_eq!(param(att(&master, BOB), "X-RESPONSE-COMMENT").as_deref(), Some("Will bring the slides, and coffee"));
+    assert!(
+        text.replace("\r\n ", "").contains("X-RESPONSE-COMMENT=\"Will bring the slides, and coffee\""),
+        "quoted: {text}"
+    );
+    assert_eq!(master.props("COMMENT").count(), 0, "never a COMMENT of the organizer's event: {text}");
+    assert_eq!(param(att(&master, CAROL), "X-RESPONSE-COMMENT"), None, "only the replier's line");
+
+    // A later answer without a comment removes the old one.
+    let tentative = set_partstat(&bob_accepts(&copy), BOB, "TENTATIVE");
+    let again = attendee_reply(Some(&accepted), Some(&tentative), BOB, NOW).expect("a REPLY");
+    assert_eq!(comp(&again.text, None).props("COMMENT").count(), 0);
+    let (text2, ps) = apply_reply(&text, &again.text).unwrap();
+    assert_eq!(ps, "TENTATIVE");
+    assert_eq!(param(att(&comp(&text2, None), BOB), "X-RESPONSE-COMMENT"), None, "{text2}");
+}
+
+#[test]
+fn the_comment_comes_from_the_parameter_alone_and_loses_line_breaks() {
+    let stored = apple_v1();
+    let copy = bob_copy();
+    // Only the parameter (no COMMENT), with a line break and a DQUOTE in it.
+    let accepted = set_param_in(&bob_accepts(&copy), None, BOB, "X-RESPONSE-COMMENT", "Late by\n10 \"min\"");
+    let reply = attendee_reply(Some(&copy), Some(&accepted), BOB, NOW).unwrap();
+    let (text, _) = apply_reply(&stored, &reply.text).unwrap();
+    let bob = att(&comp(&text, None), BOB).clone();
+    assert_eq!(param(&bob, "X-RESPONSE-COMMENT").as_deref(), Some("Late by 10 \"min\""));
+    assert!(text.replace("\r\n ", "").contains("X-RESPONSE-COMMENT=Late by 10 ^'min^'"), "RFC 6868: {text}");
+    // A COMMENT with an escaped line break wins over the parameter.
+    let reply = reply.text.replacen("ATTENDEE", "COMMENT:First line\\nsecond line\r\nATTENDEE", 1);
+    let (text, _) = apply_reply(&stored, &reply).unwrap();
+    assert_eq!(param(att(&comp(&text, None), BOB), "X-RESPONSE-COMMENT").as_deref(), Some("First line second line"));
+}
+
+#[test]
+fn the_organizers_own_comment_echoed_back_is_not_the_attendees() {
+    let stored = apple_v1().replacen("END:VEVENT", "COMMENT:Agenda attached\r\nEND:VEVENT", 1);
+    let copy = attendee_copy(&request_for(None, &stored, BOB), None, BOB).unwrap();
+    assert!(copy.contains("COMMENT:Agenda attached"), "the organizer's COMMENT reached bob: {copy}");
+    let reply = attendee_reply(Some(&copy), Some(&bob_accepts(&copy)), BOB, NOW).unwrap();
+    let (text, _) = apply_reply(&stored, &reply.text).unwrap();
+    let master = comp(&text, None);
+    assert_eq!(param(att(&master, BOB), "X-RESPONSE-COMMENT"), None, "{text}");
+    assert_eq!(master.props("COMMENT").count(), 1, "the organizer's COMMENT stays as it was");
+}
+
+#[test]
+fn a_comment_on_one_instance_goes_with_that_instance_only() {
+    let series = thunderbird_series("", "");
+    let copy = attendee_copy(&request_for(None, &series, CAROL), None, CAROL).unwrap();
+    let decline = tb_override(
+        &TB_CAROL.replace("NEEDS-ACTION", "DECLINED").replace("RSVP=TRUE;", ""),
+        "20250317T100000",
+        "20250317T110000",
+        0,
+    )
+    .replace("END:VEVENT", "COMMENT:On holiday that week\r\nEND:VEVENT");
+    let edited = copy.replace("END:VCALENDAR", &format!("{decline}END:VCALENDAR"));
+    let reply = attendee_reply(Some(&copy), Some(&edited), CAROL, NOW).unwrap();
+    let c = comp(&reply.text, Some("20250317T100000"));
+    assert_eq!(val(&c, "COMMENT").as_deref(), Some("On holiday that week"));
+    let (text, _) = apply_reply(&series, &reply.text).unwrap();
+    let over = comp(&text, Some("20250317T100000"));
+    assert_eq!(param(att(&over, CAROL), "X-RESPONSE-COMMENT").as_deref(), Some("On holiday that week"));
+    assert_eq!(param(att(&comp(&text, None), CAROL), "X-RESPONSE-COMMENT"), None, "the series has no comment");
+}
+
+#[test]
+fn declining_by_deleting_the_copy_leaves_the_old_comment_out() {
+    let copy = bob_copy();
+    let accepted = bob_accepts_with(&copy, "Will bring the slides");
+    let reply = attendee_reply(Some(&accepted), None, BOB, NOW).unwrap();
+    let c = comp(&reply.text, None);
+    assert_eq!(param(att(&c, BOB), "PARTSTAT").as_deref(), Some("DECLINED"));
+    assert_eq!(c.props("COMMENT").count(), 0, "{}", reply.text);
+    assert_eq!(param(att(&c, BOB), "X-RESPONSE-COMMENT"), None);
+}
+
 // ---- status setters, rooms ---------------------------------------------------------
 
 #[test]

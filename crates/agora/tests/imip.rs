@@ -177,7 +177,8 @@ fn invitation_is_mailed_and_answers_arrive_by_lmtp(backend: Backend) {
     check_invitation_mail(&mails[0]);
     wait_for_attendee(&server, EVENT, "carol@external.example", "SCHEDULE-STATUS=1.1");
 
-    // Carol accepts by e-mail.
+    // Carol accepts by e-mail, with a comment (RFC 5546 §3.2.3): it is kept on
+    // her ATTENDEE line as X-RESPONSE-COMMENT, not as a COMMENT of the event.
     let reply = ics("METHOD:REPLY
          BEGIN:VEVENT
          UID:imip-1@example.org
@@ -186,12 +187,15 @@ fn invitation_is_mailed_and_answers_arrive_by_lmtp(backend: Backend) {
          DTEND:20300105T110000Z
          SEQUENCE:0
          ORGANIZER:mailto:alice@example.org
+         COMMENT:Happy to join\\, see you there
          ATTENDEE;PARTSTAT=ACCEPTED:mailto:carol@external.example
          END:VEVENT");
     let out = swaks(&env, lmtp_port, "carol@external.example", &email("carol@external.example", "REPLY", &reply, ""));
     assert!(out.status.success(), "swaks: {}", String::from_utf8_lossy(&out.stdout));
     let carol = attendee_line(&server, EVENT, "carol@external.example");
     assert!(carol.contains("PARTSTAT=ACCEPTED"), "{carol}");
+    assert!(carol.contains("X-RESPONSE-COMMENT=\"Happy to join, see you there\""), "{carol}");
+    assert!(!get(&server, EVENT).contains("\r\nCOMMENT"), "no COMMENT in alice's event");
 
     // Dave, outside, invites alice: her calendar and her inbox get it.
     let request = |uid: &str| {
@@ -299,6 +303,27 @@ fn invitation_is_mailed_and_answers_arrive_by_lmtp(backend: Backend) {
     let text = incoming.calendars.concat().replace("\r\n ", "");
     assert!(text.contains("METHOD:REQUEST") && !text.contains("METHOD:ADD"), "{text}");
     assert!(text.contains("RDATE:20300112T100000Z") && text.contains("DTSTART:20300105T100000Z"), "{text}");
+
+    // Alice accepts dave's invitation with a comment: the REPLY mailed to him carries it.
+    let href = members(&server, calendar)
+        .into_iter()
+        .find(|h| get(&server, h).contains("UID:dave-1@external.example"))
+        .expect("alice's copy of dave's event");
+    let copy = get(&server, &href);
+    let answered = copy
+        .replace(
+            "PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:alice@example.org",
+            "PARTSTAT=ACCEPTED:mailto:alice@example.org",
+        )
+        .replacen("END:VEVENT", "COMMENT:I'll bring the numbers\r\nEND:VEVENT", 1);
+    assert_ne!(answered, copy);
+    put(&server, &href, &answered);
+    let mails = sink.wait_for(3, Duration::from_secs(10));
+    assert_eq!(mails[2].rcpt_to, ["dave@external.example"]);
+    let incoming = agora_imip::incoming::parse(&mails[2].data).unwrap();
+    let text = incoming.calendars.concat().replace("\r\n ", "");
+    assert!(text.contains("METHOD:REPLY") && text.contains("PARTSTAT=ACCEPTED"), "{text}");
+    assert!(text.contains("\r\nCOMMENT:I'll bring the numbers\r\n"), "{text}");
 }
 
 fn deliver_command_reports_with_exit_codes(backend: Backend) {

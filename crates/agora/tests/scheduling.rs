@@ -2,7 +2,8 @@
 //! CalDAV as clients send it, on both stores: invitations reach colleagues and a
 //! room, answers come back into the organiser's event, recurring meetings move
 //! and cancel per instance, a delegate answers for her manager, rooms are never
-//! double-booked, and free/busy covers users and rooms.
+//! double-booked, free/busy covers users and rooms, and an attendee's comment on
+//! an answer reaches the organiser.
 
 mod common;
 
@@ -16,6 +17,7 @@ agora_testkit::on_both_stores!(
     free_busy_for_users_and_rooms,
     free_busy_answers_many_attendees_at_once,
     schedule_agent_client_sends_nothing,
+    an_answers_comment_reaches_the_organiser,
 );
 
 const CAL: &str = "text/calendar; charset=utf-8";
@@ -623,4 +625,83 @@ fn schedule_agent_client_sends_nothing(backend: Backend) {
         .replace("ORGANIZER;CN=Alice:", "ORGANIZER;SCHEDULE-AGENT=CLIENT;CN=Alice:");
     assert_eq!(request(&server, "alice", "PUT", "/calendars/alice/calendar/c2.ics", "0", CAL, &body).status(), 201);
     assert!(inbox_items(&server, "bob").is_empty());
+}
+
+/// The unfolded ATTENDEE line of `who` in the first component that lists them.
+fn attendee_line(text: &str, who: &str) -> String {
+    text.replace("\r\n ", "")
+        .lines()
+        .find(|l| l.starts_with("ATTENDEE") && l.to_lowercase().contains(&format!("mailto:{who}@")))
+        .unwrap_or_else(|| panic!("no ATTENDEE {who} in {text}"))
+        .to_owned()
+}
+
+/// Bob answers alice's meeting with a comment, as Thunderbird writes it (a
+/// COMMENT in the VEVENT and X-RESPONSE-COMMENT on his ATTENDEE line): the
+/// REPLY in alice's inbox carries the COMMENT (RFC 5546 §3.2.3) and her copy
+/// records it on bob's ATTENDEE line; a later answer without one removes it.
+fn an_answers_comment_reaches_the_organiser(backend: Backend) {
+    let (_env, server) = setup(backend);
+    let body = event(
+        "c1",
+        0,
+        "20261203T100000Z",
+        "20261203T110000Z",
+        &[("alice", "ACCEPTED"), ("bob", "NEEDS-ACTION"), ("carol", "NEEDS-ACTION")],
+        "",
+    );
+    let path = "/calendars/alice/calendar/c1.ics";
+    assert_eq!(request(&server, "alice", "PUT", path, "0", CAL, &body).status().as_u16(), 201);
+
+    let put_bobs = |text: String| {
+        let (href, _) = the_copy(&server, "bob", "c1");
+        let tag = get(&server, "bob", &href).2.expect("an attendee's copy has a Schedule-Tag");
+        let r = client()
+            .put(server.url(&href))
+            .basic_auth("bob", Some(PASSWORD))
+            .header("Content-Type", CAL)
+            .header("If-Schedule-Tag-Match", tag)
+            .body(text)
+            .send()
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 204, "bob's answer");
+    };
+    let (_, copy) = the_copy(&server, "bob", "c1");
+    let copy = copy.replace("\r\n ", "");
+    let mine = attendee_line(&copy, "bob");
+    let accepted_line =
+        mine.replace("PARTSTAT=NEEDS-ACTION", "PARTSTAT=ACCEPTED;X-RESPONSE-COMMENT=\"Will bring the slides\"");
+    let accepted =
+        copy.replace(&mine, &accepted_line).replacen("END:VEVENT", "COMMENT:Will bring the slides\r\nEND:VEVENT", 1);
+    put_bobs(accepted);
+
+    // (a) The REPLY in alice's schedule inbox has the comment.
+    let replies: Vec<String> =
+        inbox_items(&server, "alice").into_iter().filter(|m| m.contains("METHOD:REPLY")).collect();
+    assert_eq!(replies.len(), 1, "{replies:?}");
+    assert!(replies[0].replace("\r\n ", "").contains("\r\nCOMMENT:Will bring the slides\r\n"), "{}", replies[0]);
+    // (b) Alice's copy has it on bob's ATTENDEE line, not as a COMMENT of her event.
+    let (_, mine, _) = get(&server, "alice", path);
+    let bob = attendee_line(&mine, "bob");
+    assert!(bob.contains("PARTSTAT=ACCEPTED"), "{bob}");
+    assert!(bob.contains("X-RESPONSE-COMMENT=Will bring the slides"), "{bob}");
+    assert!(!mine.contains("\r\nCOMMENT"), "no COMMENT in the organiser's event: {mine}");
+    assert!(!attendee_line(&mine, "carol").contains("X-RESPONSE-COMMENT"), "{mine}");
+
+    // (c) Bob changes his answer without a comment: the old one goes.
+    let (_, copy) = the_copy(&server, "bob", "c1");
+    let copy = copy.replace("\r\n ", "");
+    let line = attendee_line(&copy, "bob");
+    let tentative_line = line
+        .replace("PARTSTAT=ACCEPTED", "PARTSTAT=TENTATIVE")
+        .replace(";X-RESPONSE-COMMENT=Will bring the slides", "")
+        .replace(";X-RESPONSE-COMMENT=\"Will bring the slides\"", "");
+    assert!(!tentative_line.contains("X-RESPONSE-COMMENT"), "{tentative_line}");
+    let tentative = copy.replace(&line, &tentative_line).replace("COMMENT:Will bring the slides\r\n", "");
+    put_bobs(tentative);
+    let (_, mine, _) = get(&server, "alice", path);
+    let bob = attendee_line(&mine, "bob");
+    assert!(bob.contains("PARTSTAT=TENTATIVE") && !bob.contains("X-RESPONSE-COMMENT"), "{bob}");
+    let replies = inbox_items(&server, "alice");
+    assert_eq!(replies.iter().filter(|m| m.contains("METHOD:REPLY")).count(), 2, "{replies:?}");
 }

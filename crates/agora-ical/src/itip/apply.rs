@@ -2,6 +2,7 @@
 //! §3.2.3), and the status setters the server uses after delivery.
 
 use super::address::normalise_address;
+use super::comment::{response_comment, set_response_comment};
 use super::inbox::same_uid;
 use super::instance::derive_override;
 use super::tree::{
@@ -12,7 +13,9 @@ use super::types::{ItipError, Method};
 use crate::content::serialize;
 
 /// Applies a REPLY to the organizer's copy: the replier's PARTSTAT (and
-/// SCHEDULE-STATUS=2.0, RFC 6638 §7.3) in each component the reply answers.
+/// SCHEDULE-STATUS=2.0, RFC 6638 §7.3) in each component the reply answers,
+/// and their comment on the answer as X-RESPONSE-COMMENT on their ATTENDEE
+/// line (removed when the new answer has none; see `comment`).
 /// A reply about an instance the copy has no override for creates that
 /// override from the master. Returns the new text and the PARTSTAT applied
 /// (the master's when the reply answers it, else the first component's).
@@ -69,12 +72,14 @@ pub fn apply_reply(organizer_copy: &str, reply: &str) -> Result<(String, String)
             return Err(ItipError::Stale);
         }
         let delegated = line.param("DELEGATED-TO").map(str::to_owned);
+        let comment = response_comment(rc, line, t);
         for l in attendee_lines_mut(t, &who) {
             set_param(l, "PARTSTAT", &ps);
             set_param(l, "SCHEDULE-STATUS", "2.0");
             if let Some(d) = &delegated {
                 set_param(l, "DELEGATED-TO", d);
             }
+            set_response_comment(l, comment.as_deref());
         }
         if key.is_none() || applied.is_none() {
             applied = Some(ps);

@@ -16,6 +16,7 @@
 //! * `message` — [`parse_message`].
 //! * `inbox` — [`attendee_copy`], [`apply_cancel`]: delivering REQUEST/CANCEL to an attendee.
 //! * `add` — ADD: when a change only adds instances, and [`apply_add`] for the attendee.
+//! * `comment` — the attendee's comment on an answer: COMMENT in the REPLY, X-RESPONSE-COMMENT in the organizer's copy.
 //! * `apply` — [`apply_reply`], [`set_schedule_status`], [`set_partstat`]: updating the organizer's copy.
 //!
 //! # Choices
@@ -39,6 +40,7 @@ mod add;
 mod address;
 mod apply;
 mod build;
+mod comment;
 mod inbox;
 mod instance;
 mod message;

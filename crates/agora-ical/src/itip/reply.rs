@@ -4,6 +4,7 @@
 
 use super::address::normalise_address;
 use super::build::message;
+use super::comment::RESPONSE_COMMENT;
 use super::instance::derive_override;
 use super::tree::{
     address, attendee_line, exdate_keys, find, is_cancelled, is_schedulable, keyed, object_organizer, parse_calendar,
@@ -112,8 +113,13 @@ fn organizer_for(root: &Node, me: &str) -> Option<String> {
 }
 
 /// One REPLY component: what Google and Microsoft 365 need to accept it (UID,
-/// DTSTAMP, SEQUENCE, RECURRENCE-ID, the times, SUMMARY, ORGANIZER) and exactly
-/// one ATTENDEE, the replier's, without SCHEDULE-* or RSVP (RFC 5546 §3.2.3).
+/// DTSTAMP, SEQUENCE, RECURRENCE-ID, the times, SUMMARY, ORGANIZER), the
+/// attendee's COMMENTs on their answer, and exactly one ATTENDEE, the
+/// replier's, without SCHEDULE-* or RSVP (RFC 5546 §3.2.3).
+///
+/// With `partstat` given the server answers in the attendee's place (a deleted
+/// copy, an instance excluded with EXDATE): the comment, written for the
+/// answer in the copy, is left out, COMMENT and X-RESPONSE-COMMENT alike.
 pub(crate) fn reply_component(comp: &Node, me: &str, partstat: Option<&str>, now: i64) -> Node {
     let mut c = Node { name: comp.name.clone(), lines: Vec::new(), children: Vec::new() };
     let keep = ["UID", "SEQUENCE", "RECURRENCE-ID", "DTSTART", "DTEND", "DURATION", "DUE", "SUMMARY", "ORGANIZER"];
@@ -126,15 +132,58 @@ pub(crate) fn reply_component(comp: &Node, me: &str, partstat: Option<&str>, now
     if prop(&c, "SEQUENCE").is_none() {
         set_value(&mut c, "SEQUENCE", "0");
     }
+    if partstat.is_none() {
+        c.lines.extend(comp.props("COMMENT").cloned());
+    }
     strip_schedule_params(&mut c);
     if let Some(line) = attendee_line(comp, me) {
         let mut line = line.clone();
         if let Some(p) = partstat {
             set_param(&mut line, "PARTSTAT", p);
+            remove_param(&mut line, RESPONSE_COMMENT);
         }
         remove_param(&mut line, "RSVP");
         line.params.retain(|(n, _)| !n.starts_with("SCHEDULE-"));
         c.lines.push(line);
     }
     c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::parse;
+
+    const BOB: &str = "mailto:bob@example.org";
+
+    fn event() -> Node {
+        parse(
+            "BEGIN:VEVENT\r\nUID:m1\r\nDTSTART:20261201T100000Z\r\nDTEND:20261201T110000Z\r\nSUMMARY:Planning\r\n\
+             LOCATION:Room 1\r\nORGANIZER:mailto:alice@example.org\r\n\
+             ATTENDEE;PARTSTAT=ACCEPTED:mailto:alice@example.org\r\n\
+             ATTENDEE;PARTSTAT=ACCEPTED;RSVP=TRUE;X-RESPONSE-COMMENT=Will bring the slides:mailto:bob@example.org\r\n\
+             COMMENT:Will bring the slides\r\nCOMMENT:and coffee\\, too\r\nEND:VEVENT\r\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn reply_component_keeps_the_attendees_comments() {
+        let c = reply_component(&event(), BOB, None, 0);
+        let comments: Vec<String> = c.props("COMMENT").map(Line::text).collect();
+        assert_eq!(comments, ["Will bring the slides", "and coffee, too"]);
+        let me = attendee_line(&c, BOB).unwrap();
+        assert_eq!(me.param(RESPONSE_COMMENT), Some("Will bring the slides"));
+        assert_eq!(me.param("RSVP"), None);
+        assert_eq!(c.props("ATTENDEE").count(), 1);
+        assert!(prop(&c, "LOCATION").is_none(), "only what a REPLY needs");
+    }
+
+    #[test]
+    fn reply_component_for_an_answer_the_server_makes_has_no_comment() {
+        let c = reply_component(&event(), BOB, Some("DECLINED"), 0);
+        assert_eq!(c.props("COMMENT").count(), 0);
+        let me = attendee_line(&c, BOB).unwrap();
+        assert_eq!((partstat(me).as_str(), me.param(RESPONSE_COMMENT)), ("DECLINED", None));
+    }
 }
