@@ -3,22 +3,9 @@
 // client writes appears in the open page without a reload.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
-import { DAV, USER, assertNoProblems, launch, openPage, shot, signIn } from './lib.mjs';
+import { USER, assertNoProblems, launch, openPage, shot, signIn } from './lib.mjs';
 import { fillEditor, parisToday } from './helpers-ui.mjs';
-
-const CAL = `/calendars/${USER.login}/calendar/`;
-const CLIENT = fileURLToPath(new URL('./caldav_client.py', import.meta.url));
-
-/** Runs the python caldav client; its answer is JSON (or a UID). */
-export async function davClient(cmd, args = [], user = USER, calendar = CAL) {
-  const python = process.env.E2E_PYTHON;
-  assert.ok(python, 'E2E_PYTHON must name the python of the conformance venv (scripts/web-e2e sets it)');
-  const { stdout } = await promisify(execFile)(python, [CLIENT, cmd, DAV, user.login, user.password, calendar, ...args], { timeout: 60000 });
-  return stdout.trim();
-}
+import { davClient } from './dav-client.mjs';
 
 /** "+01:00" for Europe/Paris on that day (the tests' browser zone). */
 function parisOffset(ymd) {

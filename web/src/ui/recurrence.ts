@@ -42,12 +42,16 @@ export function repeatSection(initial: RepeatState, start: () => Wall | null, di
   const intervalRow = h('div', { class: 'field repeat-interval' }, h('label', { for: interval.id }, t('repeat.interval')), h('div', { class: 'inline' }, interval, unit));
 
   const dayBoxes = new Map<Weekday, HTMLInputElement>();
+  // The days the rule names by choice; the start's own weekday is added to them, so a
+  // start moved from Monday to Tuesday repeats on Tuesdays, not on both.
+  const chosen = new Set<Weekday>(initial.kind === 'rule' ? initial.rule.days : []);
   const dayName = (d: Weekday, style: 'short' | 'long') =>
     new Intl.DateTimeFormat(locale, { weekday: style, timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, 7 + DAY_INDEX[d])));
   const days = h('fieldset', { class: 'repeat-days' }, h('legend', {}, t('repeat.onWeekdays')));
   for (const d of WEEKDAYS) {
     const box = h('input', { type: 'checkbox', id: id(`d${d}`), value: d, checked: base.days.includes(d), disabled });
     dayBoxes.set(d, box);
+    box.addEventListener('change', () => (box.checked ? chosen.add(d) : chosen.delete(d)));
     days.append(h('span', { class: 'day-check' }, box, h('label', { for: box.id, title: dayName(d, 'long') }, h('span', { 'aria-hidden': 'true' }, dayName(d, 'short')), h('span', { class: 'visually-hidden' }, dayName(d, 'long')))));
   }
 
@@ -127,7 +131,7 @@ export function repeatSection(initial: RepeatState, start: () => Wall | null, di
       // The start's weekday is always one of the days (and cannot be unticked).
       const own = weekdayOf(s);
       for (const [d, box] of dayBoxes) {
-        if (d === own) box.checked = true;
+        box.checked = d === own || chosen.has(d);
         box.disabled = disabled || d === own;
       }
       const selected = monthly.value || (initial.kind === 'rule' ? initial.rule.monthly : 'date');
