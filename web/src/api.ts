@@ -53,6 +53,7 @@ async function json<T>(method: string, url: string, body?: unknown): Promise<T> 
     method,
     headers,
     credentials: 'same-origin',
+    cache: 'no-store',
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (res.status === 204) return undefined as T;
@@ -107,7 +108,9 @@ export async function dav(
 ): Promise<DavResponse> {
   const headers: Record<string, string> = { 'X-Agora-CSRF': csrf, ...(opts.headers ?? {}) };
   if (opts.body !== undefined) headers['Content-Type'] = opts.contentType ?? 'application/xml; charset=utf-8';
-  const res = await fetch(url, { method, headers, credentials: 'same-origin', body: opts.body });
+  // Never from the HTTP cache: a GET answered from it (heuristic freshness, no request)
+  // would hand an editor an old copy to write back under a current ETag.
+  const res = await fetch(url, { method, headers, credentials: 'same-origin', body: opts.body, cache: 'no-store' });
   const text = await res.text();
   if (res.status === 401) {
     onSignedOut();

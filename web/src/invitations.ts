@@ -1,5 +1,4 @@
-//! Invitations: finding the meetings the user has not answered, answering one, and the
-//! comments attendees sent back with their answers.
+//! Invitations: finding the meetings the user has not answered, and answering one.
 //!
 //! Found with one calendar-query per calendar of the user's own (RFC 4791 §7.8): a
 //! VEVENT whose ATTENDEE contains the user's address and has PARTSTAT=NEEDS-ACTION
@@ -16,7 +15,7 @@ import { dav } from './api';
 import { ConflictError, WriteError } from './actions';
 import type { CalendarInfo } from './calendars';
 import { NS, escapeXml, key, parseMultistatus } from './dav';
-import { answerMeeting, commentOf, identity, isMine, masterOf, normalizeAddress, type Identity, type Person } from './meeting';
+import { answerMeeting, identity, isMine, masterOf, type Identity, type Person } from './meeting';
 import { pad } from './tz';
 
 export interface Invitation {
@@ -118,39 +117,4 @@ export async function answerInvitation(href: string, partstat: 'ACCEPTED' | 'TEN
     return;
   }
   throw new ConflictError();
-}
-
-/** The comments attendees sent with their answers to the meeting `uid`, by address,
- * read from the REPLY messages in the organiser's schedule inbox (sync-collection is the
- * one report the inbox answers). The server applies a REPLY's PARTSTAT to the
- * organiser's copy but not its comment, so the inbox is where the comment is. */
-export async function replyComments(uid: string, id: Identity | null = identity()): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  if (!id?.inbox || !uid) return out;
-  const body = '<?xml version="1.0" encoding="utf-8"?>\n<d:sync-collection xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:sync-token/><d:sync-level>1</d:sync-level><d:prop><c:calendar-data/></d:prop></d:sync-collection>';
-  const res = await dav('REPORT', id.inbox, { body });
-  if (res.status !== 207) return out;
-  const latest = new Map<string, number>();
-  for (const item of parseMultistatus(res.text).items) {
-    const data = item.props.get(key(NS.C, 'calendar-data'))?.textContent;
-    if (!data || !/METHOD:REPLY/i.test(data) || !data.includes(uid)) continue;
-    try {
-      const root = new ICAL.Component(ICAL.parse(data));
-      for (const ev of root.getAllSubcomponents('vevent')) {
-        if (ev.getFirstPropertyValue('uid') !== uid) continue;
-        const att = ev.getFirstProperty('attendee');
-        if (!att) continue;
-        const who = normalizeAddress(String(att.getFirstValue() ?? ''));
-        const stamp = (ev.getFirstPropertyValue('dtstamp') as ICAL.Time | null)?.toJSDate().getTime() ?? 0;
-        if ((latest.get(who) ?? -1) > stamp) continue;
-        latest.set(who, stamp);
-        const comment = commentOf(ev, att);
-        if (comment) out.set(who, comment);
-        else out.delete(who);
-      }
-    } catch {
-      /* skip what does not parse */
-    }
-  }
-  return out;
 }

@@ -23,6 +23,9 @@ export interface Attendee extends Person {
   cutype: string;
   /** RFC 5545 §3.2.12. */
   partstat: string;
+  /** The comment the attendee answered with: the server records a REPLY's COMMENT on
+   * the attendee's line in the organiser's copy as X-RESPONSE-COMMENT (as Thunderbird). */
+  comment?: string;
 }
 
 export interface Meeting {
@@ -87,6 +90,7 @@ function attendeeOf(p: ICAL.Property): Attendee {
     role: param(p, 'role').toUpperCase() || 'REQ-PARTICIPANT',
     cutype: param(p, 'cutype').toUpperCase() || 'INDIVIDUAL',
     partstat: param(p, 'partstat').toUpperCase() || 'NEEDS-ACTION',
+    comment: param(p, RESPONSE_COMMENT).trim(),
   };
 }
 
@@ -196,9 +200,9 @@ export function applyMeeting(root: ICAL.Component, m: MeetingFields, only?: ICAL
   }
 }
 
-/** Thunderbird's parameter for an answer's comment on the attendee's own line. It is
- * written besides the standard COMMENT because Agora's REPLY keeps the attendee's line
- * with its X- parameters but not COMMENT (see docs/decisions.md). */
+/** Thunderbird's parameter for an answer's comment on the attendee's line: written
+ * besides the standard COMMENT in the attendee's copy (clients read one or the other),
+ * and where the server records the answer's comment in the organiser's copy. */
 const RESPONSE_COMMENT = 'x-response-comment';
 
 /** The attendee's answer written into their copy: their PARTSTAT in every component
@@ -230,10 +234,3 @@ export function myAnswer(m: Meeting, id: Identity | null = me): string | null {
   return m.attendees.find((a) => isMine(a.address, id))?.partstat ?? null;
 }
 
-/** The comment in an answer (a REPLY or an attendee's line): COMMENT, else Thunderbird's
- * X-RESPONSE-COMMENT parameter. */
-export function commentOf(ev: ICAL.Component, attendee: ICAL.Property | null): string {
-  const c = ev.getFirstPropertyValue('comment');
-  if (typeof c === 'string' && c.trim()) return c.trim();
-  return attendee ? param(attendee, RESPONSE_COMMENT).trim() : '';
-}

@@ -156,6 +156,8 @@ fn objects_are_stored_byte_for_byte_with_strong_etags(backend: Backend) {
     assert_eq!(got.headers()["etag"].to_str().unwrap(), etag);
     assert!(got.headers()["content-type"].to_str().unwrap().starts_with("text/calendar"));
     assert!(got.headers().contains_key("last-modified"));
+    // Asked again every time (a browser would otherwise serve an old copy from its cache).
+    assert_eq!(got.headers()["cache-control"].to_str().unwrap(), "private, no-cache");
     assert_eq!(got.text().unwrap(), body, "served exactly as stored, X- properties included");
     let head = d.req("HEAD", path).send().unwrap();
     assert_eq!(head.status(), 200);

@@ -4,8 +4,7 @@
 //! save, the rooms' answers (the server books rooms during the PUT itself).
 import { load } from '../actions';
 import { t } from '../i18n';
-import { replyComments } from '../invitations';
-import { bareAddress, readMeeting, roleIn } from '../meeting';
+import { bareAddress, normalizeAddress, readMeeting, roleIn } from '../meeting';
 import { openAssistant } from './assistant';
 import { attendeeSection, type AttendeeSection, type EditorTimes, type MeetingContext } from './attendees';
 import { openRoomFinder } from './rooms';
@@ -20,7 +19,8 @@ export async function meetingContext(href: string, answered: () => void, ics?: s
   try {
     const meeting = readMeeting(ics ?? (await load(href)).ics);
     const role = roleIn(meeting);
-    const comments = role === 'organizer' ? await replyComments(meeting.uid).catch(() => new Map<string, string>()) : new Map<string, string>();
+    const comments = new Map<string, string>();
+    if (role === 'organizer') for (const a of meeting.attendees) if (a.comment) comments.set(normalizeAddress(a.address), a.comment);
     return { meeting, role, comments, href, answered };
   } catch {
     return EMPTY;

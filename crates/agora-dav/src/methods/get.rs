@@ -42,6 +42,10 @@ pub async fn get(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> {
             };
             headers.extend(security_headers::object_headers(&meta.name, &served));
             headers.push((header::VARY, "Accept".into()));
+            // Stored objects change under other clients: a cache (a browser's above all,
+            // which would otherwise guess a freshness from Last-Modified, RFC 9111 §4.2.2)
+            // must ask again each time; it may keep the bytes, never share them.
+            headers.push((header::CACHE_CONTROL, "private, no-cache".into()));
             if not_modified {
                 return Ok((StatusCode::NOT_MODIFIED, headers_map(headers)).into_response());
             }
