@@ -11,6 +11,8 @@ import { writeFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 const BASE = process.env.BASE;
+/** Where events are seeded (Agora itself; BASE may be the dev server in front of it). */
+const DAV = process.env.DAV ?? BASE;
 const USER = process.env.USER_LOGIN ?? 'bench';
 const PASSWORD = process.env.PASSWORD ?? 'bench-password-1';
 const EVENTS = Number(process.env.EVENTS ?? 20000);
@@ -35,7 +37,7 @@ async function seed() {
       const start = new Date(day - (day % 86400e3) + (8 + (i % 10)) * 3600e3);
       const end = new Date(start.getTime() + 3600e3);
       const body = `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Agora bench//EN\r\nBEGIN:VEVENT\r\nUID:webbench-${i}\r\nDTSTAMP:${stamp(start)}\r\nDTSTART:${stamp(start)}\r\nDTEND:${stamp(end)}\r\nSUMMARY:Bench event ${i}\r\nLOCATION:Room ${i % 40}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`;
-      const res = await fetch(`${BASE}${CAL}webbench-${i}.ics`, { method: 'PUT', body, headers: { Authorization: auth, 'Content-Type': 'text/calendar' } });
+      const res = await fetch(`${DAV}${CAL}webbench-${i}.ics`, { method: 'PUT', body, headers: { Authorization: auth, 'Content-Type': 'text/calendar' } });
       if (res.status !== 201 && res.status !== 204) throw new Error(`PUT ${i}: ${res.status} ${await res.text()}`);
     }
   }
@@ -91,6 +93,14 @@ async function navigate(browser, view, steps) {
   await page.locator('#view-select').selectOption(view);
   await drawn(page);
   const times = [];
+  // The calendar-query REPORTs' own time (request sent to last byte), to tell the
+  // server and the network from the page's parse and layout.
+  const reports = [];
+  page.on('requestfinished', (r) => {
+    if (r.method() !== 'REPORT') return;
+    const t = r.timing();
+    if (t.responseEnd > 0) reports.push(t.responseEnd - t.requestStart);
+  });
   for (let i = 0; i < steps; i++) {
     const before = await page.locator('#view-title').textContent();
     const t0 = performance.now();
@@ -101,8 +111,48 @@ async function navigate(browser, view, steps) {
     times.push(performance.now() - t0);
   }
   const shown = await page.locator('.ec-event').count();
+  const drag = view === 'month' ? await dragFrames(page) : undefined;
   await context.close();
-  return { medianMs: median(times), maxMs: Math.max(...times), steps: times.length, eventsOnScreen: shown };
+  return { medianMs: median(times), maxMs: Math.max(...times), steps: times.length, eventsOnScreen: shown, reportMedianMs: reports.length ? median(reports) : undefined, drag };
+}
+
+/** Drags the first event chip of the month grid across two rows of days, 30 pointer
+ * moves, and records the time between animation frames meanwhile: the longest frame
+ * says whether the drag stutters (≤ 50 ms reads as smooth). The drop is undone by
+ * Escape before the button is released, so nothing is written. */
+async function dragFrames(page) {
+  const chip = page.locator('.ec-month-view .ec-event:not(.ev-more)').nth(3);
+  const box = await chip.boundingBox();
+  if (!box) return undefined;
+  // Stop counting the frames of the navigation before.
+  await page.waitForTimeout(300);
+  const from = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  const day = await page.locator('.ec-day').first().boundingBox();
+  const to = { x: from.x + day.width * 2, y: from.y + day.height * 2 };
+  await page.evaluate(() => {
+    window.__frames = [];
+    let last = performance.now();
+    const tick = (now) => {
+      window.__frames.push(now - last);
+      last = now;
+      if (window.__frames.length < 10000 && !window.__stop) requestAnimationFrame(tick);
+    };
+    window.__stop = false;
+    requestAnimationFrame(tick);
+  });
+  const t0 = performance.now();
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  const steps = 30;
+  for (let i = 1; i <= steps; i++) await page.mouse.move(from.x + ((to.x - from.x) * i) / steps, from.y + ((to.y - from.y) * i) / steps);
+  const elapsed = performance.now() - t0;
+  await page.keyboard.press('Escape');
+  await page.mouse.up();
+  const frames = await page.evaluate(() => {
+    window.__stop = true;
+    return window.__frames.slice(1);
+  });
+  return { moves: steps, elapsedMs: elapsed, frames: frames.length, medianFrameMs: median(frames), longestFrameMs: Math.max(...frames) };
 }
 
 const seedSeconds = EVENTS > 0 ? await seed() : 0;
