@@ -101,19 +101,71 @@ async function navigate(browser, view, steps) {
     const t = r.timing();
     if (t.responseEnd > 0) reports.push(t.responseEnd - t.requestStart);
   });
+  // The page's main-thread CPU time per step (Chrome's ThreadTime metric) and its
+  // layouts: unlike the wall-clock time, not inflated when other work shares the CPU.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+  const cpu = [];
+  const layouts = [];
   for (let i = 0; i < steps; i++) {
     const before = await page.locator('#view-title').textContent();
+    const m0 = await metrics();
     const t0 = performance.now();
     await page.getByRole('button', { name: 'Next', exact: true }).click();
     await page.waitForFunction((b) => document.querySelector('#view-title')?.textContent !== b, before);
     await page.waitForLoadState('networkidle');
     await drawn(page);
     times.push(performance.now() - t0);
+    const m1 = await metrics();
+    cpu.push((m1.ThreadTime - m0.ThreadTime) * 1000);
+    layouts.push(m1.LayoutCount - m0.LayoutCount);
   }
   const shown = await page.locator('.ec-event').count();
+  const profile = process.env.PROFILE && view === 'month' ? await profileNext(page) : undefined;
   const drag = view === 'month' ? await dragFrames(page) : undefined;
   await context.close();
-  return { medianMs: median(times), maxMs: Math.max(...times), steps: times.length, eventsOnScreen: shown, reportMedianMs: reports.length ? median(reports) : undefined, drag };
+  return { medianMs: median(times), maxMs: Math.max(...times), cpuMedianMs: median(cpu), layoutsMedian: median(layouts), steps: times.length, eventsOnScreen: shown, profile, reportMedianMs: reports.length ? median(reports) : undefined, drag };
+}
+
+/** With PROFILE set: one more "next" under the CPU profiler (Chrome DevTools Protocol),
+ * summed as self time per function, the 15 largest. */
+async function profileNext(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await page.evaluate(() => {
+    // Layout reads during the step: how many, and how long they took.
+    const real = Element.prototype.getBoundingClientRect;
+    window.__rects = { calls: 0, ms: 0, maxMs: 0, over2ms: 0 };
+    Element.prototype.getBoundingClientRect = function () {
+      const t0 = performance.now();
+      const r = real.call(this);
+      window.__rects.calls++;
+      const ms = performance.now() - t0;
+      window.__rects.ms += ms;
+      window.__rects.maxMs = Math.max(window.__rects.maxMs, ms);
+      if (ms > 2) window.__rects.over2ms++;
+      return r;
+    };
+  });
+  await cdp.send('Profiler.start');
+  const before = await page.locator('#view-title').textContent();
+  await page.getByRole('button', { name: 'Next', exact: true }).click();
+  await page.waitForFunction((b) => document.querySelector('#view-title')?.textContent !== b, before);
+  await page.waitForLoadState('networkidle');
+  await drawn(page);
+  const { profile } = await cdp.send('Profiler.stop');
+  const self = new Map();
+  const dt = new Map(profile.nodes.map((n) => [n.id, 0]));
+  profile.samples.forEach((id, i) => dt.set(id, dt.get(id) + (profile.timeDeltas[i] ?? 0)));
+  for (const n of profile.nodes) {
+    const f = n.callFrame;
+    const name = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
+    self.set(name, (self.get(name) ?? 0) + dt.get(n.id) / 1000);
+  }
+  const rects = await page.evaluate(() => window.__rects);
+  return { layoutReads: rects, top: [...self].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([k, v]) => `${v.toFixed(1)} ms ${k}`) };
 }
 
 /** Drags the first event chip of the month grid across two rows of days, 30 pointer

@@ -121,15 +121,16 @@ export function fitMonth(occs: Occurrence[], from: number, to: number, lines: nu
   return { shown: ordered.filter((e) => !hidden.has(e.occ)).map((e) => e.occ), more };
 }
 
-/** How many event lines fit in a month cell of the grid in `root`, from the cell's height
- * and one event line's (two measurements, not one per event). */
-export function linesPerCell(root: HTMLElement): number {
-  const day = root.querySelector('.ec-day-grid .ec-day:not(.ec-other-month)') ?? root.querySelector('.ec-day-grid .ec-day');
-  if (!day) return 4;
-  const cell = day.getBoundingClientRect().height;
-  const head = (day.firstElementChild as HTMLElement | null)?.getBoundingClientRect().height ?? 20;
-  const chip = root.querySelector('.ec-day-grid .ec-event')?.getBoundingClientRect().height || 20;
-  return Math.max(2, Math.floor((cell - head - 4) / (chip + 1)));
+/** How many event lines fit in a day cell of a month grid of `weeks` rows drawn in
+ * `root`: from the host's height (stable whatever the grid shows at that moment, even
+ * mid-way through a change of view), the day number's line (--month-head in app.css)
+ * and one event line, measured on a chip when there is one. No per-event measurement. */
+export function linesPerCell(root: HTMLElement, weeks: number): number {
+  const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+  const header = (root.querySelector('.ec-month-view .ec-header') as HTMLElement | null)?.offsetHeight || 2.2 * rem;
+  const cell = (root.clientHeight - header - 2) / Math.max(1, weeks);
+  const chip = (root.querySelector('.ec-month-view .ec-events .ec-event') as HTMLElement | null)?.offsetHeight || 1.4 * rem;
+  return Math.max(2, Math.floor((cell - 1.7 * rem - 2) / (chip + 1)));
 }
 
 /** The dialog listing every event of one day; choosing one opens it. */

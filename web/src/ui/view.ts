@@ -127,18 +127,22 @@ export function createView(target: HTMLElement, view: ViewName, s: ViewSettings,
   // The month view gets only what fits per day (month-more.ts); how many lines fit is
   // measured once per load, and a resize that changes it loads the (cached) range again.
   let lines = 0;
+  let weeks = 6;
   const events = (info: { start: Date; end: Date }) =>
     on.fetch(info.start, info.end).then((list) => {
       if (!isMonth()) return list.map(toEc);
-      lines = linesPerCell(target);
-      const { shown, more } = fitMonth(list, localDay(info.start), localDay(info.end), lines);
+      const from = localDay(info.start);
+      const to = localDay(info.end);
+      weeks = Math.round((to - from) / 7);
+      lines = linesPerCell(target, weeks);
+      const { shown, more } = fitMonth(list, from, to, lines);
       return [...shown.map(toEc), ...more.map(moreToEc)];
     });
   let resizing: number | undefined;
   new ResizeObserver(() => {
     clearTimeout(resizing);
     resizing = window.setTimeout(() => {
-      if (isMonth() && lines && linesPerCell(target) !== lines) ec?.refetchEvents();
+      if (isMonth() && lines && linesPerCell(target, weeks) !== lines) ec?.refetchEvents();
     }, 150);
   }).observe(target);
   const changed = (arg: { event: Calendar.Event; revert: () => void }) => {
