@@ -50,6 +50,7 @@ async function busy(m: Modal, work: () => Promise<void>): Promise<boolean> {
 /** `done` gets the new calendar's href and the message to show once the page is redrawn. */
 export function newCalendarDialog(home: string, count: number, done: (href: string, message: string) => void): void {
   const m = openModal(t('manage.newTitle'));
+  const { nameInput, colorInput } = nameAndColor(m, '', PALETTE[count % PALETTE.length]);
   // A calendar of one's own, or a subscription to a feed on the web (read-only).
   const kindOwn = h('input', { type: 'radio', name: m.id('kind'), id: m.id('own'), value: 'own', checked: true });
   const kindFeed = h('input', { type: 'radio', name: m.id('kind'), id: m.id('feed'), value: 'feed' });
@@ -62,7 +63,6 @@ export function newCalendarDialog(home: string, count: number, done: (href: stri
       h('label', { for: kindFeed.id }, kindFeed, ` ${t('subscribe.feed')}`),
     ),
   );
-  const { nameInput, colorInput } = nameAndColor(m, '', PALETTE[count % PALETTE.length]);
   const urlInput = h('input', { id: m.id('url'), type: 'url', inputmode: 'url', autocomplete: 'off', placeholder: 'webcal://…', 'aria-describedby': m.id('url-help') });
   const urlRow = h('div', { hidden: true }, field(t('subscribe.url'), urlInput), h('p', { class: 'muted', id: m.id('url-help') }, t('subscribe.help')));
   m.form.append(urlRow);

@@ -133,6 +133,18 @@ export function linesPerCell(root: HTMLElement, weeks: number): number {
   return Math.max(2, Math.floor((cell - 1.7 * rem - 2) / (chip + 1)));
 }
 
+/** The component reads each day head's height once per event chip it adds, every read
+ * after a chip was inserted, so each one lays the month out again (about one layout per
+ * chip: BENCHMARKS.md "Web interface"). In the month view a day head has zero height by
+ * design (app.css: the day number overflows it, the chips are drawn below it), so its
+ * rectangle is known without layout: each head of the grid answers it directly. */
+const ZERO = new DOMRect(0, 0, 0, 0);
+export function settleDayHeads(root: HTMLElement): void {
+  for (const head of Array.from(root.querySelectorAll<HTMLElement>('.ec-month-view .ec-body .ec-day-head'))) {
+    if (!Object.prototype.hasOwnProperty.call(head, 'getBoundingClientRect')) head.getBoundingClientRect = () => ZERO;
+  }
+}
+
 /** The dialog listing every event of one day; choosing one opens it. */
 export function moreDialog(entry: MoreEntry, open: (occ: Occurrence) => void): void {
   const [y, m, d] = entry.date.split('-').map(Number);

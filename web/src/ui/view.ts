@@ -14,7 +14,7 @@ import { currentLocale, t } from '../i18n';
 import type { Occurrence } from '../events';
 import { calendarByHref, colorOf } from '../state';
 import { h } from './dom';
-import { fitMonth, linesPerCell, localDay, moreDialog, type MoreEntry } from './month-more';
+import { fitMonth, linesPerCell, localDay, moreDialog, settleDayHeads, type MoreEntry } from './month-more';
 
 export type ViewName = 'day' | 'workweek' | 'week' | 'month' | 'list' | 'columns';
 export const VIEWS: ViewName[] = ['day', 'workweek', 'week', 'month', 'list', 'columns'];
@@ -135,6 +135,7 @@ export function createView(target: HTMLElement, view: ViewName, s: ViewSettings,
       const to = localDay(info.end);
       weeks = Math.round((to - from) / 7);
       lines = linesPerCell(target, weeks);
+      settleDayHeads(target);
       const { shown, more } = fitMonth(list, from, to, lines);
       return [...shown.map(toEc), ...more.map(moreToEc)];
     });
