@@ -121,6 +121,19 @@ export function fitMonth(occs: Occurrence[], from: number, to: number, lines: nu
   return { shown: ordered.filter((e) => !hidden.has(e.occ)).map((e) => e.occ), more };
 }
 
+/** The grid range of the month `offset` months from the one containing `mid`: from the
+ * first of the month back to the week's first day, to the first of the next month
+ * forward to one (as the component lays a month out), as local Dates. */
+export function monthRange(mid: Date, offset: number, firstDay: number): [Date, Date] {
+  const first = new Date(mid.getFullYear(), mid.getMonth() + offset, 1);
+  const next = new Date(mid.getFullYear(), mid.getMonth() + offset + 1, 1);
+  const start = new Date(first);
+  start.setDate(start.getDate() - ((start.getDay() - firstDay + 7) % 7));
+  const end = new Date(next);
+  end.setDate(end.getDate() + ((firstDay - end.getDay() + 7) % 7));
+  return [start, end];
+}
+
 /** How many event lines fit in a day cell of a month grid of `weeks` rows drawn in
  * `root`: from the host's height (stable whatever the grid shows at that moment, even
  * mid-way through a change of view), the day number's line (--month-head in app.css)

@@ -14,7 +14,7 @@ import { currentLocale, t } from '../i18n';
 import type { Occurrence } from '../events';
 import { calendarByHref, colorOf } from '../state';
 import { h } from './dom';
-import { fitMonth, linesPerCell, localDay, moreDialog, settleDayHeads, type MoreEntry } from './month-more';
+import { fitMonth, linesPerCell, localDay, monthRange, moreDialog, settleDayHeads, type MoreEntry } from './month-more';
 
 export type ViewName = 'day' | 'workweek' | 'week' | 'month' | 'list' | 'columns';
 export const VIEWS: ViewName[] = ['day', 'workweek', 'week', 'month', 'list', 'columns'];
@@ -137,8 +137,21 @@ export function createView(target: HTMLElement, view: ViewName, s: ViewSettings,
       lines = linesPerCell(target, weeks);
       settleDayHeads(target);
       const { shown, more } = fitMonth(list, from, to, lines);
+      prefetch(new Date(info.start.getTime() + 14 * 86400000));
       return [...shown.map(toEc), ...more.map(moreToEc)];
     });
+  // Once a month is drawn, the months before and after are read while the page is idle
+  // (events.ts caches them until the calendar changes): "next month" then needs neither
+  // the server nor the parser.
+  const prefetch = (mid: Date) => {
+    const idle = window.requestIdleCallback ?? ((f: () => void) => window.setTimeout(f, 200));
+    idle(() => {
+      for (const offset of [1, -1]) {
+        const [start, end] = monthRange(mid, offset, s.firstDay);
+        on.fetch(start, end).catch(() => {});
+      }
+    });
+  };
   let resizing: number | undefined;
   new ResizeObserver(() => {
     clearTimeout(resizing);
