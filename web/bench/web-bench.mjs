@@ -17,6 +17,7 @@ const USER = process.env.USER_LOGIN ?? 'bench';
 const PASSWORD = process.env.PASSWORD ?? 'bench-password-1';
 const EVENTS = Number(process.env.EVENTS ?? 20000);
 const RUNS = Number(process.env.RUNS ?? 5);
+const PAUSE_MS = Number(process.env.PAUSE_MS ?? 500);
 const OUT = process.env.OUT ?? 'target/bench-web/results.json';
 const CAL = `/calendars/${USER}/calendar/`;
 const auth = 'Basic ' + Buffer.from(`${USER}:${PASSWORD}`).toString('base64');
@@ -45,7 +46,9 @@ async function seed() {
   return (performance.now() - started) / 1000;
 }
 
-/** The calendar-query REPORTs the page sent since the last call, once answered. */
+/** The calendar-query REPORTs the page sent for the step, once answered: those sent by
+ * 20 ms after the new title (the new range's), not the reading ahead of the months
+ * around it that the month view starts once the step is drawn. */
 const sent = new WeakMap();
 function trackReports(page) {
   const list = [];
@@ -53,7 +56,7 @@ function trackReports(page) {
   page.on('request', (r) => r.method() === 'REPORT' && list.push(r.response()));
 }
 async function reportsAnswered(page) {
-  await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 20));
   const list = sent.get(page) ?? [];
   await Promise.all(list.splice(0));
 }
@@ -123,6 +126,9 @@ async function navigate(browser, view, steps) {
   const cpu = [];
   const layouts = [];
   for (let i = 0; i < steps; i++) {
+    // A person looks at a period before asking for the next one (PAUSE_MS, default half a
+    // second, not timed): time for the month view's reading ahead.
+    await page.waitForTimeout(PAUSE_MS);
     const before = await page.locator('#view-title').textContent();
     const m0 = await metrics();
     // Drawn means: the new range's calendar-queries answered (if the range was not

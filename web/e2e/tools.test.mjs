@@ -71,6 +71,9 @@ describe('tools', () => {
     const d = today.compact;
     await put(`search-${RUN}`, vevent(`search-${RUN}`, `Quarterly planning ${RUN}`, `${d}T140000Z`, `${d}T150000Z`, 'LOCATION:Salle Bleuet\\, 2e étage\r\n'));
     // Eight events on one day for the month view's "+N more".
+    // An all-day event over three days, the busy day among them: it counts there too.
+    const allDay = `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//e2e//EN\r\nBEGIN:VEVENT\r\nUID:conf-${RUN}\r\nDTSTAMP:${stamp}\r\nDTSTART;VALUE=DATE:${parisToday(-1).compact}\r\nDTEND;VALUE=DATE:${parisToday(2).compact}\r\nSUMMARY:Conference ${RUN}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`;
+    await put(`conf-${RUN}`, allDay);
     for (let i = 0; i < 8; i++) await put(`busy-${RUN}-${i}`, vevent(`busy-${RUN}-${i}`, `Busy ${i + 1}`, `${d}T0${i + 1}0000Z`, `${d}T0${i + 1}3000Z`));
     page = await openPage(browser);
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: WEB });
@@ -111,7 +114,7 @@ describe('tools', () => {
     assert.equal(await results.isVisible(), false);
   });
 
-  test('month view: a day of 8 events shows "+N more", which lists all 8', async () => {
+  test('month view: a day of 8 events shows "+N more", which lists all 8 and the all-day event over it', async () => {
     await page.locator('#view-select').selectOption('month');
     const more = page.locator('.ev-more').filter({ hasText: /\+\d+ more/ }).first();
     await more.waitFor({ timeout: 5000 }).catch(async (e) => {
@@ -130,6 +133,14 @@ describe('tools', () => {
     await dialog.waitFor();
     for (let i = 1; i <= 8; i++) await dialog.getByRole('button', { name: new RegExp(`Busy ${i}\\b`) }).waitFor();
     assert.equal(await dialog.getByRole('button', { name: /^.*Busy \d/ }).count(), 8);
+    await dialog.getByRole('button', { name: new RegExp(`All day.*Conference ${RUN}`) }).waitFor();
+    // Drawn across its days when it fits, else counted in each of them.
+    const conf = page.locator('.ec-event:not(.ev-more)', { hasText: `Conference ${RUN}` });
+    if (await conf.count()) {
+      const width = (await conf.first().boundingBox()).width;
+      const cell = (await page.locator('.ec-day').nth(10).boundingBox()).width;
+      assert.ok(width > 1.5 * cell, `spans days: ${width} vs ${cell}`);
+    }
     await assertAccessible(page, 'day list of the month view');
     await dialog.getByRole('button', { name: /Busy 3\b/ }).click();
     await page.locator('dialog.editor input[id^=ed-title]').waitFor();
