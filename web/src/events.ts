@@ -140,15 +140,37 @@ interface CacheEntry {
 }
 
 const cache = new Map<string, CacheEntry>();
+/** Requests under way, so a range asked for again meanwhile (the month view reads the
+ * months around the one shown ahead of time) waits for the same answer. */
+const pending = new Map<string, Promise<Occurrence[]>>();
 
 export function forgetCalendar(calendar: string): void {
   for (const k of cache.keys()) if (k.startsWith(`${calendar}|`)) cache.delete(k);
+  // A request sent before a change must not answer for after it.
+  for (const k of pending.keys()) if (k.startsWith(`${calendar}|`)) pending.delete(k);
 }
 
-export async function fetchRange(calendar: string, tag: string | undefined, start: Date, end: Date, tz: string): Promise<Occurrence[]> {
+export function fetchRange(calendar: string, tag: string | undefined, start: Date, end: Date, tz: string): Promise<Occurrence[]> {
   const cacheKey = `${calendar}|${start.toISOString()}|${end.toISOString()}|${tz}`;
   const hit = cache.get(cacheKey);
-  if (hit && hit.tag === tag && tag !== undefined) return hit.events;
+  if (hit && hit.tag === tag && tag !== undefined) return Promise.resolve(hit.events);
+  const flightKey = `${cacheKey}|${tag}`;
+  const flying = pending.get(flightKey);
+  if (flying) return flying;
+  const request: Promise<Occurrence[]> = readRange(calendar, start, end, tz).then(
+    (events) => {
+      // Cached only if the calendar was not forgotten (changed) meanwhile.
+      if (pending.get(flightKey) === request) cache.set(cacheKey, { tag, events });
+      return events;
+    },
+  ).finally(() => {
+    if (pending.get(flightKey) === request) pending.delete(flightKey);
+  });
+  pending.set(flightKey, request);
+  return request;
+}
+
+async function readRange(calendar: string, start: Date, end: Date, tz: string): Promise<Occurrence[]> {
   const res = await dav('REPORT', calendar, { body: queryBody(start, end), headers: { Depth: '1' } });
   if (res.status !== 207) throw new Error(`REPORT ${calendar}: ${res.status}`);
   const events: Occurrence[] = [];
@@ -162,6 +184,5 @@ export async function fetchRange(calendar: string, tag: string | undefined, star
       /* one unreadable object must not hide the others */
     }
   }
-  cache.set(cacheKey, { tag, events });
   return events;
 }

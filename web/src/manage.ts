@@ -2,7 +2,8 @@
 //! §5.3.1) with displayname and Apple's calendar-color, PROPPATCH to rename and recolour
 //! (RFC 4918 §9.2), DELETE; export as one VCALENDAR from a calendar-query of every object
 //! (time zones kept once each); the publish link (CalendarServer's publish-url, created
-//! with a publish-calendar POST). A refusal is thrown as a DavError carrying the status
+//! with a publish-calendar POST, removed with unpublish-calendar); subscriptions to a feed
+//! (MKCALENDAR with CS:source). A refusal is thrown as a DavError carrying the status
 //! and the server's precondition or message, so the page can say it in words.
 import ICAL from 'ical.js';
 import { dav } from './api';
@@ -17,10 +18,15 @@ export class DavError extends Error {
   }
 }
 
-/** The server's reason: the precondition element of a DAV:error body, else its text. */
-function reasonOf(body: string): string {
-  const doc = new DOMParser().parseFromString(body, 'application/xml');
-  if (!doc.getElementsByTagName('parsererror').length) {
+/** The server's reason: Agora's reason in words (`<A:reason xmlns:A="urn:x-agora:ns">`
+ * inside DAV:error), else the precondition element's name, else the body's text. */
+export function reasonOf(body: string): string {
+  // Only an XML body goes to the XML parser: Chromium's error document for anything else
+  // carries an inline style, which the page's CSP reports as a violation.
+  const doc = body.trimStart().startsWith('<') ? new DOMParser().parseFromString(body, 'application/xml') : undefined;
+  if (doc && !doc.getElementsByTagName('parsererror').length) {
+    const words = doc.getElementsByTagNameNS('urn:x-agora:ns', 'reason')[0]?.textContent?.trim();
+    if (words) return words.slice(0, 300);
     const first = doc.documentElement?.firstElementChild;
     if (doc.documentElement?.localName === 'error' && first) return (first.textContent?.trim() || first.localName).slice(0, 200);
   }
@@ -104,4 +110,31 @@ export async function publish(href: string): Promise<string> {
   const url = await publishUrl(href);
   if (!url) throw new DavError(500, 'publish-url');
   return url;
+}
+
+/** Stops publishing: CalendarServer's unpublish-calendar POST; the old link stops working. */
+export async function unpublish(href: string): Promise<void> {
+  const body = `<?xml version="1.0" encoding="utf-8"?>\n<cs:unpublish-calendar xmlns:cs="http://calendarserver.org/ns/"/>`;
+  check(await dav('POST', href, { body }), [200, 204]);
+}
+
+/** A feed address as typed, if it reads as an absolute URL at all; which schemes and
+ * addresses are allowed is the server's to say (it answers in words). */
+export function feedUrl(text: string): string | undefined {
+  try {
+    return new URL(text.trim()).href;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A subscription: MKCALENDAR with CalendarServer's source (the server fetches the feed,
+ * at once and then on schedule, and keeps the calendar read-only; README "Subscriptions").
+ * The server refuses addresses inside its own network, with the reason. */
+export async function subscribeCalendar(home: string, name: string, color: string, url: string): Promise<string> {
+  const href = `${home.endsWith('/') ? home : home + '/'}${crypto.randomUUID()}/`;
+  const body = `<?xml version="1.0" encoding="utf-8"?>
+<c:mkcalendar ${XMLNS}><d:set><d:prop>${props(name, color)}<cs:source><d:href>${escapeXml(url)}</d:href></cs:source></d:prop></d:set></c:mkcalendar>`;
+  check(await dav('MKCALENDAR', href, { body }), [201]);
+  return href;
 }

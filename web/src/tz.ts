@@ -43,12 +43,38 @@ export function isValidTimeZone(tz: string): boolean {
   }
 }
 
-/** The wall-clock of an instant (ms since epoch) in zone `tz`. */
-export function wallOf(ms: number, tz: string): Wall {
+function wallOfIntl(ms: number, tz: string): Wall {
   const parts: Record<string, number> = {};
   for (const p of formatter(tz).formatToParts(new Date(ms))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
   return { year: parts.year, month: parts.month, day: parts.day, hour: parts.hour % 24, minute: parts.minute, second: parts.second };
 }
+
+// formatToParts costs tens of microseconds a call, and a month of a busy calendar needs
+// thousands (BENCHMARKS.md "Web interface"): the zone's offset is remembered per quarter
+// hour. It is used only when it is the same at both ends of the quarter, so a change of
+// offset inside one (none is known, but old local mean times have odd seconds) falls
+// back to Intl.
+const QUARTER = 900000;
+const offsets = new Map<string, number | null>();
+
+/** The wall-clock of an instant (ms since epoch) in zone `tz`. */
+export function wallOf(ms: number, tz: string): Wall {
+  const q = Math.floor(ms / QUARTER);
+  const k = `${tz} ${q}`;
+  let off = offsets.get(k);
+  if (off === undefined) {
+    const offsetOf = (t: number) => Date.UTC(...wallArgs(wallOfIntl(t, tz))) - Math.floor(t / 1000) * 1000;
+    const a = offsetOf(q * QUARTER);
+    off = a === offsetOf(q * QUARTER + QUARTER - 1000) ? a : null;
+    if (offsets.size > 20000) offsets.clear();
+    offsets.set(k, off);
+  }
+  if (off === null) return wallOfIntl(ms, tz);
+  const d = new Date(Math.floor(ms / 1000) * 1000 + off);
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds() };
+}
+
+const wallArgs = (w: Wall): [number, number, number, number, number, number] => [w.year, w.month - 1, w.day, w.hour, w.minute, w.second];
 
 const wallMs = (w: Wall) => Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
 

@@ -21,6 +21,7 @@ import { announceRooms, meetingContext } from './meeting-editor';
 import { languageSwitch } from './language';
 import { MiniMonth, isoWeek } from './minimonth';
 import { calendarOptionsDialog, newCalendarDialog } from './calendar-dialogs';
+import { searchBox } from './search';
 import { settingsDialog } from './settings';
 import { calendarList } from './sidebar';
 import { toast, toastRegion } from './toast';
@@ -317,6 +318,7 @@ export function appPage(rerender: () => void, signedOut: () => void): HTMLElemen
     ),
     title,
     h('span', { class: 'spacer' }),
+    searchBox({ calendars: () => visible().map((c) => c.href), tz, hour12, goTo: (d) => ec.setOption('date', d), open: (occ) => void openOccurrence(occ) }),
     h('span', { class: 'view-switch' }, h('label', { for: 'view-select', class: 'visually-hidden' }, t('views.label')), viewSelect),
     newButton,
     h('button', { type: 'button', class: 'btn btn-icon print-btn', 'aria-label': t('nav.print'), onclick: () => window.print() }, icon(ICONS.print)),

@@ -1,13 +1,16 @@
 //! Calendar management dialogs: a new calendar (name, colour), and each calendar's options
 //! — rename, recolour and delete for the user's own calendars; export as .ics and the
-//! publish link for every calendar one may read (creating the link only on one's own).
+//! publish link for every calendar one may read (creating and removing it only on one's
+//! own); a subscription to a calendar on the web; importing an .ics file into a calendar
+//! one may write (import-dialog.ts).
 //! Server refusals are said in words with the server's reason.
 import { ApiError } from '../api';
 import type { CalendarInfo } from '../calendars';
 import { t } from '../i18n';
-import { DavError, createCalendar, deleteCalendar, exportCalendar, publish, publishUrl, updateCalendar } from '../manage';
+import { DavError, createCalendar, deleteCalendar, exportCalendar, feedUrl, publish, publishUrl, subscribeCalendar, unpublish, updateCalendar } from '../manage';
 import { colorOf } from '../state';
 import { h } from './dom';
+import { importDialog } from './import-dialog';
 import { field, openModal, showModal, type Modal } from './modal';
 import { toast } from './toast';
 
@@ -48,19 +51,50 @@ async function busy(m: Modal, work: () => Promise<void>): Promise<boolean> {
 export function newCalendarDialog(home: string, count: number, done: (href: string, message: string) => void): void {
   const m = openModal(t('manage.newTitle'));
   const { nameInput, colorInput } = nameAndColor(m, '', PALETTE[count % PALETTE.length]);
+  // A calendar of one's own, or a subscription to a feed on the web (read-only).
+  const kindOwn = h('input', { type: 'radio', name: m.id('kind'), id: m.id('own'), value: 'own', checked: true });
+  const kindFeed = h('input', { type: 'radio', name: m.id('kind'), id: m.id('feed'), value: 'feed' });
+  m.form.append(
+    h(
+      'fieldset',
+      { class: 'kind' },
+      h('legend', { class: 'visually-hidden' }, t('subscribe.kind')),
+      h('label', { for: kindOwn.id }, kindOwn, ` ${t('subscribe.own')}`),
+      h('label', { for: kindFeed.id }, kindFeed, ` ${t('subscribe.feed')}`),
+    ),
+  );
+  const urlInput = h('input', { id: m.id('url'), type: 'url', inputmode: 'url', autocomplete: 'off', placeholder: 'webcal://…', 'aria-describedby': m.id('url-help') });
+  const urlRow = h('div', { hidden: true }, field(t('subscribe.url'), urlInput), h('p', { class: 'muted', id: m.id('url-help') }, t('subscribe.help')));
+  m.form.append(urlRow);
+  const feed = () => kindFeed.checked;
+  const switchKind = () => {
+    urlRow.hidden = !feed();
+    if (feed()) urlInput.focus();
+  };
+  kindOwn.addEventListener('change', switchKind);
+  kindFeed.addEventListener('change', switchKind);
   m.actions.append(h('button', { type: 'submit', class: 'btn btn-primary' }, t('manage.create')), h('button', { type: 'button', class: 'btn', onclick: m.close }, t('common.cancel')));
   m.form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    const name = nameInput.value.trim();
+    let name = nameInput.value.trim();
+    const url = feed() ? feedUrl(urlInput.value) : undefined;
+    if (feed() && !url) {
+      m.error.textContent = t('subscribe.badUrl');
+      urlInput.focus();
+      return;
+    }
+    // A subscription may go without a name: the feed's host names it.
+    if (!name && url) name = new URL(url).hostname || url.slice(0, 60);
     if (!name) {
       m.error.textContent = t('manage.nameMissing');
       nameInput.focus();
       return;
     }
     let href = '';
-    if (await busy(m, async () => void (href = await createCalendar(home, name, colorInput.value)))) {
+    const work = url ? () => subscribeCalendar(home, name, colorInput.value, url) : () => createCalendar(home, name, colorInput.value);
+    if (await busy(m, async () => void (href = await work()))) {
       m.close();
-      done(href, t('manage.created', { name }));
+      done(href, t(url ? 'subscribe.done' : 'manage.created', { name }));
     }
   });
   showModal(m);
@@ -118,11 +152,23 @@ export function calendarOptionsDialog(cal: CalendarInfo, changed: (message: stri
   const copyButton = h('button', { type: 'button', class: 'btn' }, t('manage.copyLink'));
   const linkRow = h('div', { class: 'link-row', hidden: true }, field(t('manage.publishLink'), linkInput), copyButton);
   const publishButton = h('button', { type: 'button', class: 'btn', hidden: true }, t('manage.publish'));
+  const unpublishButton = h('button', { type: 'button', class: 'btn', hidden: true }, t('manage.unpublish'));
   const showLink = (url: string) => {
     linkInput.value = url;
     linkRow.hidden = false;
     publishButton.hidden = true;
+    unpublishButton.hidden = !cal.owned;
   };
+  unpublishButton.addEventListener('click', () =>
+    busy(m, async () => {
+      await unpublish(cal.href);
+      linkInput.value = '';
+      linkRow.hidden = true;
+      unpublishButton.hidden = true;
+      publishButton.hidden = false;
+      toast(t('manage.unpublished'));
+    }).then((ok) => ok && publishButton.focus()),
+  );
   copyButton.addEventListener('click', () =>
     copy(linkInput.value, linkInput).then(
       () => toast(t('manage.copied')),
@@ -134,7 +180,13 @@ export function calendarOptionsDialog(cal: CalendarInfo, changed: (message: stri
   );
   const exportButton = h('button', { type: 'button', class: 'btn' }, t('manage.export'));
   exportButton.addEventListener('click', () => busy(m, async () => download(cal.name, await exportCalendar(cal.href))));
-  m.form.append(h('div', { class: 'manage-tools' }, exportButton, publishButton), linkRow);
+  // Importing writes into the calendar: only where the user may write (not a feed).
+  const importButton = cal.writable && !cal.subscribed ? h('button', { type: 'button', class: 'btn import-btn' }, t('import.open')) : null;
+  importButton?.addEventListener('click', () => {
+    m.close();
+    importDialog(cal, changed);
+  });
+  m.form.append(h('div', { class: 'manage-tools' }, exportButton, importButton, publishButton), h('div', { class: 'link-block' }, linkRow, h('div', { class: 'manage-tools' }, unpublishButton)));
   publishUrl(cal.href).then(
     (url) => (url ? showLink(url) : (publishButton.hidden = !cal.owned)),
     () => (publishButton.hidden = !cal.owned),

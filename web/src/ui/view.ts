@@ -15,6 +15,7 @@ import type { Occurrence } from '../events';
 import { calendarByHref, colorOf } from '../state';
 import { PALETTE } from '../event-props';
 import { h } from './dom';
+import { fitMonth, linesPerCell, localDay, monthRange, moreDialog, settleDayHeads, type MoreEntry } from './month-more';
 
 export type ViewName = 'day' | 'workweek' | 'week' | 'month' | 'list' | 'columns';
 export const VIEWS: ViewName[] = ['day', 'workweek', 'week', 'month', 'list', 'columns'];
@@ -117,17 +118,74 @@ function toEc(occ: Occurrence): Calendar.EventInput {
   };
 }
 
+/** The "+N more" entry of one month day: an all-day event of ours, after the day's events. */
+function moreToEc(entry: MoreEntry): Calendar.EventInput {
+  const [y, m, d] = entry.date.split('-').map(Number);
+  const next = new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+  return {
+    id: `more|${entry.date}`,
+    title: t('event.more', { count: entry.hidden }),
+    start: entry.date,
+    end: next,
+    allDay: true,
+    editable: false,
+    startEditable: false,
+    durationEditable: false,
+    backgroundColor: 'transparent',
+    classNames: ['ev-more'],
+    extendedProps: { more: entry },
+  } as Calendar.EventInput;
+}
+
 export function createView(target: HTMLElement, view: ViewName, s: ViewSettings, on: ViewHandlers): Calendar {
   const timeFormat: Intl.DateTimeFormatOptions = { hour: 'numeric', minute: '2-digit', hour12: s.hour12 };
   // The component also renders its own previews (selection, drag pointer) without our data.
   const occOf = (e: Calendar.Event) => (e.extendedProps as { occ?: Occurrence } | undefined)?.occ;
+  const moreOf = (e: Calendar.Event) => (e.extendedProps as { more?: MoreEntry } | undefined)?.more;
+  let ec: Calendar | undefined;
+  const isMonth = () => ec?.getOption('view') === EC_VIEW.month;
+  // The month view gets only what fits per day (month-more.ts); how many lines fit is
+  // measured once per load, and a resize that changes it loads the (cached) range again.
+  let lines = 0;
+  let weeks = 6;
+  const events = (info: { start: Date; end: Date }) =>
+    on.fetch(info.start, info.end).then((list) => {
+      if (!isMonth()) return list.map(toEc);
+      const from = localDay(info.start);
+      const to = localDay(info.end);
+      weeks = Math.round((to - from) / 7);
+      lines = linesPerCell(target, weeks);
+      settleDayHeads(target);
+      const { shown, more } = fitMonth(list, from, to, lines);
+      prefetch(new Date(info.start.getTime() + 14 * 86400000));
+      return [...shown.map(toEc), ...more.map(moreToEc)];
+    });
+  // Once a month is drawn, the months before and after are read while the page is idle
+  // (events.ts caches them until the calendar changes): "next month" then needs neither
+  // the server nor the parser.
+  const prefetch = (mid: Date) => {
+    const idle = window.requestIdleCallback ?? ((f: () => void) => window.setTimeout(f, 200));
+    idle(() => {
+      for (const offset of [1, -1]) {
+        const [start, end] = monthRange(mid, offset, s.firstDay);
+        on.fetch(start, end).catch(() => {});
+      }
+    });
+  };
+  let resizing: number | undefined;
+  new ResizeObserver(() => {
+    clearTimeout(resizing);
+    resizing = window.setTimeout(() => {
+      if (isMonth() && lines && linesPerCell(target, weeks) !== lines) ec?.refetchEvents();
+    }, 150);
+  }).observe(target);
   const changed = (arg: { event: Calendar.Event; revert: () => void }) => {
     const occ = occOf(arg.event);
     if (occ) on.change(occ, arg.event.start, arg.event.end, arg.event.allDay, arg.revert);
     else arg.revert();
   };
   stripGridRoles(target);
-  return createCalendar(target, [TimeGrid, DayGrid, List, ResourceTimeGrid, Interaction], {
+  ec = createCalendar(target, [TimeGrid, DayGrid, List, ResourceTimeGrid, Interaction], {
     view: EC_VIEW[view],
     headerToolbar: { start: '', center: '', end: '' },
     locale: currentLocale(),
@@ -137,21 +195,34 @@ export function createView(target: HTMLElement, view: ViewName, s: ViewSettings,
     weekNumbers: true,
     nowIndicator: true,
     selectable: true,
+    // Every range change asks the event source again: the month view's events are
+    // chosen for the month grid (month-more.ts) and must not be reused by another view.
+    lazyFetching: false,
     editable: true,
     height: '100%',
     scrollTime: '08:00:00',
     slotLabelFormat: timeFormat,
     eventTimeFormat: timeFormat,
     dayMaxEvents: true,
+    // "+N more" entries after the events of their day (else the component's order:
+    // by start, all-day first).
+    eventOrder: (a: Calendar.Event, b: Calendar.Event) =>
+      Number(!!moreOf(a)) - Number(!!moreOf(b)) || +a.start - +b.start || Number(b.allDay) - Number(a.allDay),
     resources: s.resources,
-    views: { listMonth: { duration: { days: 42 } } },
+    views: { listMonth: { duration: { days: 42 } }, dayGridMonth: { dayMaxEvents: false } },
     buttonText: { today: t('nav.today') } as Calendar.Options['buttonText'],
     allDayContent: t('event.allDay'),
     noEventsContent: t('event.none'),
     moreLinkContent: (arg: { num: number }) => t('event.more', { count: arg.num }),
     weekNumberContent: (arg: { week: number }) => `${t('nav.weekShort')}${arg.week}`,
-    eventSources: [{ events: (info: { start: Date; end: Date }) => on.fetch(info.start, info.end).then((list) => list.map(toEc)) }],
+    eventSources: [{ events }],
     eventContent: (arg: { event: Calendar.Event; timeText: string }) => {
+      const more = moreOf(arg.event);
+      if (more) {
+        // "+N" alone where a day is narrow (a phone); the full words for screen readers.
+        const text = t('event.more', { count: more.hidden });
+        return { domNodes: [h('span', { class: 'ev-more-text', 'aria-hidden': 'true' }, text), h('span', { class: 'ev-more-short', 'aria-hidden': 'true' }, `+${more.hidden}`), h('span', { class: 'visually-hidden' }, text)] };
+      }
       const occ = occOf(arg.event);
       if (!occ) return undefined;
       const nodes: Node[] = [];
@@ -167,16 +238,25 @@ export function createView(target: HTMLElement, view: ViewName, s: ViewSettings,
     // its own key handler does not reach eventClick when dragging is enabled.
     eventDidMount: (arg: { el: HTMLElement; event: Calendar.Event }) => {
       const occ = occOf(arg.event);
-      if (!occ) return;
+      const more = moreOf(arg.event);
+      if (!occ && !more) return;
+      if (more) {
+        arg.el.setAttribute('role', 'button');
+        arg.el.setAttribute('tabindex', '0');
+        arg.el.setAttribute('aria-haspopup', 'dialog');
+      }
       arg.el.addEventListener('keydown', (e) => {
         if ((e.key === 'Enter' || e.key === ' ') && e.target === arg.el) {
           e.preventDefault();
           e.stopPropagation();
-          on.open(occ);
+          if (more) moreDialog(more, on.open);
+          else if (occ) on.open(occ);
         }
       });
     },
     eventClick: (arg: { event: Calendar.Event }) => {
+      const more = moreOf(arg.event);
+      if (more) return moreDialog(more, on.open);
       const occ = occOf(arg.event);
       if (occ) on.open(occ);
     },
@@ -194,6 +274,7 @@ export function createView(target: HTMLElement, view: ViewName, s: ViewSettings,
     datesSet: (arg: { start: Date; end: Date; view: { title: string; currentStart: Date } }) =>
       on.dates(arg.view.title, arg.view.currentStart, arg.end),
   } as Calendar.Options);
+  return ec;
 }
 
 export function applyView(ec: Calendar, view: ViewName): void {
