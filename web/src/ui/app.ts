@@ -76,6 +76,14 @@ export function appPage(rerender: () => void, signedOut: () => void): HTMLElemen
     if (calendar) forgetCalendar(calendar);
     ec.refetchEvents();
   };
+  // Resolved when the grid has read the events again: an undo says "done" only once the
+  // grid holds the restored copy (and its ETag), so the next edit starts from it.
+  let fetched: (() => void)[] = [];
+  const refreshed = (calendar: string) =>
+    new Promise<void>((resolve) => {
+      fetched.push(resolve);
+      refresh(calendar);
+    });
 
   const writable = () => state.calendars.filter((c) => c.writable);
   const defaultCalendar = () => {
@@ -193,9 +201,9 @@ export function appPage(rerender: () => void, signedOut: () => void): HTMLElemen
         label: t('common.undo'),
         run: () =>
           undoSeries(before, result)
+            .then(() => refreshed(occ.calendar))
             .then(() => toast(t('drag.undone')))
-            .catch((err) => failed(err, occ.calendar))
-            .finally(() => refresh(occ.calendar)),
+            .catch((err) => failed(err, occ.calendar)),
       });
       refresh(occ.calendar);
     } catch (err) {
@@ -217,9 +225,9 @@ export function appPage(rerender: () => void, signedOut: () => void): HTMLElemen
         label: t('common.undo'),
         run: () =>
           restore(after, before.ics)
+            .then(() => refreshed(occ.calendar))
             .then(() => toast(t('drag.undone')))
-            .catch((err) => failed(err, occ.calendar))
-            .finally(() => refresh(occ.calendar)),
+            .catch((err) => failed(err, occ.calendar)),
       });
       refresh(occ.calendar);
     } catch (err) {
@@ -329,11 +337,15 @@ export function appPage(rerender: () => void, signedOut: () => void): HTMLElemen
 
   ec = createView(gridHost, view, { firstDay, hour12, timeZoneOffset: offsetString(tz), resources: resources() }, {
     fetch: async (start, end) => {
+      const waiting = fetched;
+      fetched = [];
       const from = new Date(instantOf(wallFromLocalDate(start), tz));
       const to = new Date(instantOf(wallFromLocalDate(end), tz));
       const results = await Promise.allSettled(visible().map((c) => fetchRange(c.href, state.tags.get(c.href), from, to, tz)));
       if (results.some((r) => r.status === 'rejected')) toast(t('errors.load'), undefined, 'error');
       replanAlarms(visible().map((c) => c.href), tz);
+      // After the grid has the events (the source's promise resolves first).
+      setTimeout(() => waiting.forEach((done) => done()), 0);
       return results.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
     },
     select: (start, end, allDay, cal) => editNew(wallFromLocalDate(start), wallFromLocalDate(end), allDay, cal),

@@ -51,7 +51,8 @@ export function repeatSection(initial: RepeatState, start: () => Wall | null, di
   for (const d of WEEKDAYS) {
     const box = h('input', { type: 'checkbox', id: id(`d${d}`), value: d, checked: base.days.includes(d), disabled });
     dayBoxes.set(d, box);
-    box.addEventListener('change', () => (box.checked ? chosen.add(d) : chosen.delete(d)));
+    // On 'input', which comes before the section's own 'input' handler redraws the boxes.
+    box.addEventListener('input', () => (box.checked ? chosen.add(d) : chosen.delete(d)));
     days.append(h('span', { class: 'day-check' }, box, h('label', { for: box.id, title: dayName(d, 'long') }, h('span', { 'aria-hidden': 'true' }, dayName(d, 'short')), h('span', { class: 'visually-hidden' }, dayName(d, 'long')))));
   }
 
