@@ -116,6 +116,21 @@ fn assert_refused(status: u16, body: &str, reason: &str) {
     assert!(body.contains(&format!(r#"<A:reason xmlns:A="urn:x-agora:ns">{reason}</A:reason>"#)), "{body}");
 }
 
+/// The calendar's `A:feed-status` as PROPFIND answers it, once it is `wanted`.
+fn wait_for_status(server: &Server, path: &str, wanted: impl Fn(&str) -> bool) -> String {
+    let ask = r#"<D:propfind xmlns:D="DAV:" xmlns:A="urn:x-agora:ns"><D:prop><A:feed-status/></D:prop></D:propfind>"#;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let (status, text) = send(server, "alice", "PROPFIND", path, "application/xml", ask);
+        assert_eq!(status, 207, "{text}");
+        if wanted(&text) {
+            return text;
+        }
+        assert!(Instant::now() < deadline, "feed status: {text}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 fn subscribed_calendars_follow_their_feed(backend: Backend) {
     let env = StoreEnv::new(backend);
     let body = Arc::new(Mutex::new(Some(feed(&[("noel", "Noël"), ("fin", "Fin d'année")]))));
@@ -170,9 +185,27 @@ fn subscribed_calendars_follow_their_feed(backend: Backend) {
     let (_, now) = send(&server, "alice", "REPORT", cal, "application/xml", everything);
     assert!(now.contains("SUMMARY:Noël en famille") && !now.contains("Fin d'année"), "{now}");
 
-    // The feed is down: the calendar keeps what it had.
+    // The last fetch succeeded: an empty status, and only when asked for.
+    let ok = r#"<A:feed-status xmlns:A="urn:x-agora:ns"/>"#;
+    wait_for_status(&server, cal, |t| t.contains(ok));
+    let allprop = r#"<D:propfind xmlns:D="DAV:"><D:allprop/></D:propfind>"#;
+    let (_, all) = send(&server, "alice", "PROPFIND", cal, "application/xml", allprop);
+    assert!(all.contains("<D:resourcetype>") && !all.contains("feed-status"), "{all}");
+    let ask = r#"<D:propfind xmlns:D="DAV:" xmlns:A="urn:x-agora:ns"><D:prop><A:feed-status/></D:prop></D:propfind>"#;
+    let (_, plain) = send(&server, "alice", "PROPFIND", "/calendars/alice/calendar/", "application/xml", ask);
+    assert!(plain.contains("HTTP/1.1 404") && plain.contains("feed-status"), "not a subscription: {plain}");
+    let set = r#"<D:propertyupdate xmlns:D="DAV:" xmlns:A="urn:x-agora:ns"><D:set><D:prop><A:feed-status/></D:prop></D:set></D:propertyupdate>"#;
+    let (_, patched) = send(&server, "alice", "PROPPATCH", cal, "application/xml", set);
+    assert!(patched.contains("feed-status") && patched.contains("HTTP/1.1 403"), "protected: {patched}");
+
+    // The feed is down: the calendar keeps what it had, and says why.
     *body.lock().unwrap() = None;
-    std::thread::sleep(Duration::from_millis(2500));
+    let failed = wait_for_status(&server, cal, |t| t.contains("<A:error>"));
+    let error =
+        format!("<A:error>http://127.0.0.1:{port}/ not fetched: HTTP status 500 Internal Server Error</A:error>");
+    assert!(failed.contains(&format!(r#"<A:feed-status xmlns:A="urn:x-agora:ns">{error}<A:time>20"#)), "{failed}");
+    assert!(failed.contains("Z</A:time></A:feed-status>"), "{failed}");
+    std::thread::sleep(Duration::from_millis(1500));
     assert_eq!(sync(&server, cal, "").matches("<D:response>").count(), 1);
 
     // Apple's form: MKCOL with the CalendarServer subscribed resource type.
@@ -182,6 +215,8 @@ fn subscribed_calendars_follow_their_feed(backend: Backend) {
     );
     assert_eq!(send(&server, "alice", "MKCOL", "/calendars/alice/apple/", "application/xml", &apple).0, 201);
     wait_for(&server, "/calendars/alice/apple/", 3);
+    // The feed is back: the status is empty again.
+    wait_for_status(&server, cal, |t| t.contains(ok));
     let no_source = r#"<D:mkcol xmlns:D="DAV:" xmlns:CS="http://calendarserver.org/ns/"><D:set><D:prop><D:resourcetype><D:collection/><CS:subscribed/></D:resourcetype></D:prop></D:set></D:mkcol>"#;
     assert_eq!(send(&server, "alice", "MKCOL", "/calendars/alice/nosrc/", "application/xml", no_source).0, 400);
 }
@@ -253,4 +288,11 @@ fn feeds_inside_the_network_are_refused(backend: Backend) {
     let line = log.lines().find(this_feed).unwrap();
     assert!(line.contains(&format!("http://feeds.example:{relay}/")), "{line}");
     assert!(line.contains("redirect 1: 127.0.0.1 is a refused address (loopback)"), "{line}");
+    // The owner sees why, without the URL's secrets.
+    let status = wait_for_status(&server, path, |t| t.contains("<A:error>"));
+    let reason = format!(
+        "http://feeds.example:{relay}/ not fetched: refused: redirect 1: 127.0.0.1 is a refused address (loopback)"
+    );
+    assert!(status.contains(&reason), "{status}");
+    assert!(!status.contains("secret") && !status.contains("hush"), "{status}");
 }

@@ -76,6 +76,15 @@ pub fn redacted(url: &str) -> String {
     format!("{scheme}://{host}/")
 }
 
+/// The outcome of the last fetch of a subscribed calendar's feed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedStatus {
+    /// When it was tried (Unix seconds).
+    pub at: i64,
+    /// Why it failed (naming at most the feed's host), `None` if it succeeded.
+    pub error: Option<String>,
+}
+
 impl Resources<'_> {
     /// Creates a calendar at `path` filled from the feed at `url`, unless the
     /// URL is refused ([`checked_source`]).
@@ -86,12 +95,30 @@ impl Resources<'_> {
         self.core.subscriptions_changed.notify_one();
         Ok(c)
     }
+
+    /// The outcome of the last fetch of `c`'s feed, for those who may read `c`;
+    /// `None` before the first fetch or when `c` is not subscribed.
+    pub async fn feed_status(&self, c: &Collection) -> Result<Option<FeedStatus>> {
+        if !c.source.as_deref().is_some_and(|s| s.starts_with("http")) {
+            return Ok(None);
+        }
+        self.authorize(c, crate::Access::Read).await?;
+        let status = self.store().feed_status(c.id).await?;
+        Ok(status.map(|(at, error)| FeedStatus { at, error }))
+    }
 }
 
 impl Core {
     /// Every subscribed calendar.
     pub async fn subscriptions(&self) -> Result<Vec<Collection>> {
         Ok(self.store.subscribed_collections().await?)
+    }
+
+    /// Records the outcome of a fetch of `c`'s feed, now: `error` is why it
+    /// failed (it must not hold the URL, which may be secret), `None` if the
+    /// feed was fetched and stored.
+    pub async fn record_feed_fetch(&self, c: &Collection, error: Option<&str>) -> Result<()> {
+        Ok(self.store.set_feed_status(c.id, crate::now(), error).await?)
     }
 
     /// Woken when a subscription is created, so that it is fetched at once.
