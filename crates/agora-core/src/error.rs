@@ -98,6 +98,12 @@ pub enum Rule {
     /// The sync token is not one this collection issued.
     #[error("invalid sync token")]
     ValidSyncToken,
+    /// A subscribed calendar's feed URL is one the server will not fetch (a
+    /// scheme other than http, https or webcal, or an address inside the
+    /// server's network); the reason names at most the scheme and the host,
+    /// since feed URLs carry secrets.
+    #[error("{0}")]
+    FeedSource(String),
 }
 
 /// Result of a domain operation.

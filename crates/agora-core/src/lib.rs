@@ -56,6 +56,9 @@ pub struct CoreConfig {
     pub imip: scheduling::ImipConfig,
     /// Web sign-in sessions.
     pub sessions: SessionConfig,
+    /// Which addresses subscribed feeds may be fetched from (judged at creation
+    /// for what needs no lookup, and again by the binary's fetcher).
+    pub feeds: subscriptions::address::FeedPolicy,
 }
 
 impl Default for CoreConfig {
@@ -66,6 +69,7 @@ impl Default for CoreConfig {
             user_quota_bytes: None,
             imip: Default::default(),
             sessions: SessionConfig::default(),
+            feeds: Default::default(),
         }
     }
 }

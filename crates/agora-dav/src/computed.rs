@@ -2,11 +2,13 @@
 //! request names them: lockdiscovery (RFC 4918 §15.8), quota (RFC 4331), and the
 //! access-control properties of RFC 3744 §5 (acl, current-user-privilege-set,
 //! supported-privilege-set, acl-restrictions, inherited-acl-set, group-member-set,
-//! group-membership). They are handed to the property lookup like stored values.
+//! group-membership), and Agora's feed-status of a subscribed calendar. They are
+//! handed to the property lookup like stored values.
 
 use agora_core::acl::Privileges;
 use agora_core::now;
-use agora_dav_xml::{NS_CALDAV, NS_DAV, PropName, Propfind, escape_text};
+use agora_core::subscriptions::FeedStatus;
+use agora_dav_xml::{NS_AGORA, NS_CALDAV, NS_DAV, PropName, Propfind, escape_text};
 use agora_store::Grantee;
 
 use crate::error::HttpError;
@@ -66,6 +68,21 @@ fn put(out: &mut Vec<(String, String)>, name: PropName, inner: String) {
     out.push((name.clark(), format!("<D:{0}>{inner}</D:{0}>", name.local)));
 }
 
+/// `A:feed-status` of a subscribed calendar: empty when the last fetch
+/// succeeded, else why it failed and when. Not in `allprop` (RFC 4918 §9.1
+/// leaves it to the server; only RFC 4918's own live properties are there).
+fn feed_status_xml(status: &FeedStatus) -> String {
+    let open = format!("<A:feed-status xmlns:A=\"{NS_AGORA}\"");
+    match &status.error {
+        None => format!("{open}/>"),
+        Some(error) => format!(
+            "{open}><A:error>{}</A:error><A:time>{}</A:time></A:feed-status>",
+            escape_text(error),
+            crate::props::rfc3339(status.at)
+        ),
+    }
+}
+
 /// Adds the values of the computed properties the request names to `out`
 /// (Clark name, XML of the whole property element).
 pub async fn inject(
@@ -82,6 +99,13 @@ pub async fn inject(
         let active: Vec<_> =
             dav.res.locks_covering(&path).await?.iter().map(|l| crate::methods::active_lock(l, now)).collect();
         put(out, name("lockdiscovery"), agora_dav_xml::activelocks_xml(&active));
+    }
+    let feed_status = PropName::new(NS_AGORA, "feed-status");
+    if let Resource::Collection(c) = r
+        && wants(request, &feed_status)
+        && let Some(status) = dav.res.feed_status(c).await?
+    {
+        out.push((feed_status.clark(), feed_status_xml(&status)));
     }
     match r {
         Resource::Collection(c) | Resource::Object(c, _) => {

@@ -91,6 +91,12 @@ impl HttpError {
             Rule::CollectionLocation if card => (forbidden, Precondition::AddressbookCollectionLocationOk),
             Rule::CollectionLocation => (forbidden, Precondition::CalendarCollectionLocationOk),
             Rule::ValidSyncToken => (forbidden, Precondition::ValidSyncToken),
+            // No standard condition names a refused feed URL (CalendarServer
+            // has none either): Agora's own, with the reason beside it.
+            Rule::FeedSource(_) => (
+                forbidden,
+                Precondition::Other(agora_dav_xml::PropName::new(agora_dav_xml::NS_AGORA, "valid-feed-source")),
+            ),
             Rule::QuotaExceeded => (
                 StatusCode::INSUFFICIENT_STORAGE,
                 Precondition::Other(agora_dav_xml::PropName::dav("quota-not-exceeded")),

@@ -3,7 +3,7 @@
 
 use agora_core::{Principal, PrincipalKind, ResourceKind};
 use agora_dav_xml::{
-    Content, NS_CALDAV, NS_CALENDARSERVER, NS_CARDDAV, NS_DAV, PropName, PropStat, PropValue, Propfind,
+    Content, NS_AGORA, NS_CALDAV, NS_CALENDARSERVER, NS_CARDDAV, NS_DAV, PropName, PropStat, PropValue, Propfind,
     SUPPORTED_LOCK_XML, escape_text,
 };
 use agora_store::{Collection, CollectionKind};
@@ -77,6 +77,7 @@ const LIVE: &[(&str, &str)] = &[
     (NS_CARDDAV, "directory-gateway"),
     (NS_CARDDAV, "supported-address-data"),
     (NS_CARDDAV, "max-resource-size"),
+    (NS_AGORA, "feed-status"),
 ];
 
 /// Whether a client may not set this property (RFC 4918 §9.2.1).
@@ -401,7 +402,8 @@ pub fn http_date(unix: i64) -> String {
     httpdate::fmt_http_date(std::time::UNIX_EPOCH + std::time::Duration::from_secs(unix.max(0) as u64))
 }
 
-fn rfc3339(unix: i64) -> String {
+/// RFC 3339 UTC time to the second, for creationdate and Agora's properties.
+pub(crate) fn rfc3339(unix: i64) -> String {
     humantime::format_rfc3339_seconds(std::time::UNIX_EPOCH + std::time::Duration::from_secs(unix.max(0) as u64))
         .to_string()
 }

@@ -54,6 +54,14 @@ pub trait CollectionStore: Send + Sync + 'static {
     /// Every collection the server fills from a URL (subscribed feeds), by path.
     async fn subscribed_collections(&self) -> Result<Vec<Collection>>;
 
+    /// Records the outcome of a fetch of a subscribed collection's feed at
+    /// `at`: `error` is why it failed, `None` when it succeeded.
+    async fn set_feed_status(&self, id: CollectionId, at: i64, error: Option<&str>) -> Result<()>;
+
+    /// The outcome of the last fetch of a subscribed collection's feed, `None`
+    /// before the first: (when, why it failed).
+    async fn feed_status(&self, id: CollectionId) -> Result<Option<(i64, Option<String>)>>;
+
     /// Deletes a collection with everything below it; records the removal in its
     /// parent's change log. Returns whether it existed.
     async fn delete_collection(&self, id: CollectionId, rules: &crate::WriteRules, now: i64) -> Result<bool>;

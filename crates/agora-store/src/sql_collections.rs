@@ -229,6 +229,32 @@ macro_rules! collection_sql {
                     Ok(rows.iter().map(collection_from_row).collect::<Result<_, _>>()?)
                 }
 
+                async fn set_feed_status(&self, id: CollectionId, at: i64, error: Option<&str>) -> Result<()> {
+                    let _t = OpTimer::start("set_feed_status");
+                    let (mut tx, _w) = self.write_tx(Scope::Nothing).await?;
+                    // A calendar deleted while its feed was fetched has no status to keep.
+                    sqlx::query(
+                        "INSERT INTO feed_status (collection_id, fetched_at, error) \
+                         SELECT id, $2, $3 FROM collections WHERE id = $1 \
+                         ON CONFLICT (collection_id) DO UPDATE SET fetched_at = excluded.fetched_at, error = excluded.error",
+                    )
+                    .bind(id)
+                    .bind(at)
+                    .bind(error)
+                    .execute(&mut *tx)
+                    .await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn feed_status(&self, id: CollectionId) -> Result<Option<(i64, Option<String>)>> {
+                    let _t = OpTimer::start("feed_status");
+                    Ok(sqlx::query_as("SELECT fetched_at, error FROM feed_status WHERE collection_id = $1")
+                        .bind(id)
+                        .fetch_optional(&self.pool)
+                        .await?)
+                }
+
                 async fn delete_collection(&self, id: CollectionId, rules: &WriteRules, now: i64) -> Result<bool> {
                     let _t = OpTimer::start("delete_collection");
                     let (mut tx, _w) = self.write_tx(Scope::All).await?;

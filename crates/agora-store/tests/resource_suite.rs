@@ -18,6 +18,7 @@ agora_testkit::on_both_stores!(
     collections_nest_and_delete_recursively,
     proppatch_is_all_or_nothing_per_call,
     grants_and_memberships,
+    feed_status_keeps_the_last_fetch,
 );
 
 async fn provisioning_is_idempotent(o: Opened) {
@@ -366,4 +367,20 @@ async fn grants_and_memberships(o: Opened) {
     s.delete_principal(everyone.id).await.unwrap();
     assert_eq!(s.memberships(o.owner).await.unwrap(), [staff.id]);
     assert!(s.grants(&[]).await.unwrap().is_empty());
+}
+
+async fn feed_status_keeps_the_last_fetch(o: Opened) {
+    let s = &o.store;
+    let new = NewCollection { source: Some("https://feeds.example/a.ics".into()), ..calendar(o.owner, "feed") };
+    let feed = s.create_collection(&new, &WriteRules::NONE, 1).await.unwrap();
+    assert_eq!(s.feed_status(feed.id).await.unwrap(), None, "never fetched");
+    s.set_feed_status(feed.id, 10, Some("HTTP status 500")).await.unwrap();
+    assert_eq!(s.feed_status(feed.id).await.unwrap(), Some((10, Some("HTTP status 500".into()))));
+    s.set_feed_status(feed.id, 20, None).await.unwrap();
+    assert_eq!(s.feed_status(feed.id).await.unwrap(), Some((20, None)), "the last fetch only");
+    assert!(s.delete_collection(feed.id, &WriteRules::NONE, 30).await.unwrap());
+    assert_eq!(s.feed_status(feed.id).await.unwrap(), None, "gone with its calendar");
+    // A fetch ending after its calendar was deleted records nothing.
+    s.set_feed_status(feed.id, 40, Some("late")).await.unwrap();
+    assert_eq!(s.feed_status(feed.id).await.unwrap(), None);
 }

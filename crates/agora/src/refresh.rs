@@ -52,16 +52,28 @@ async fn refresh_feeds(core: &Core, feeds: &Fetcher) {
     };
     for c in calendars {
         let Some(url) = c.source.as_deref() else { continue };
-        match feeds.fetch(url).await {
+        // What clients see as the calendar's feed status (A:feed-status).
+        let error = match feeds.fetch(url).await {
             Ok(feed) => match core.apply_feed(&c, &feed).await {
-                Ok(done) if done.written + done.removed > 0 => {
-                    tracing::info!(calendar = %c.path, written = done.written, removed = done.removed, "feed refreshed")
+                Ok(done) => {
+                    if done.written + done.removed > 0 {
+                        tracing::info!(calendar = %c.path, written = done.written, removed = done.removed, "feed refreshed")
+                    }
+                    None
                 }
-                Ok(_) => {}
-                Err(e) => tracing::warn!(calendar = %c.path, error = %e, "feed not stored"),
+                Err(e) => {
+                    tracing::warn!(calendar = %c.path, error = %e, "feed not stored");
+                    Some("fetched but not stored: the server could not write it".to_owned())
+                }
             },
             // The calendar keeps what it had: a feed that is down empties nothing.
-            Err(e) => tracing::warn!(calendar = %c.path, feed = redacted(url), error = %e, "feed not fetched"),
+            Err(e) => {
+                tracing::warn!(calendar = %c.path, feed = redacted(url), error = %e, "feed not fetched");
+                Some(format!("{} not fetched: {e}", redacted(url)))
+            }
+        };
+        if let Err(e) = core.record_feed_fetch(&c, error.as_deref()).await {
+            tracing::warn!(calendar = %c.path, error = %e, "feed status not recorded");
         }
     }
 }

@@ -7,6 +7,7 @@ use std::io::Write;
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 
+use agora_core::subscriptions::address::FeedPolicy;
 use agora_core::{Core, CoreConfig};
 use agora_dav::AppState;
 use axum_server::Handle;
@@ -89,6 +90,7 @@ pub async fn run(settings: &Settings, serve: ServeSettings) -> Result<(), Failur
             user_quota_bytes: serve.user_quota_bytes,
             imip: serve.mail.imip.clone(),
             sessions: serve.sessions.clone(),
+            feeds: FeedPolicy { allow_private: serve.feeds_allow_private, pinned: serve.feeds_resolve.clone() },
         },
         external,
     ));
@@ -105,7 +107,9 @@ pub async fn run(settings: &Settings, serve: ServeSettings) -> Result<(), Failur
         print_initial_admin(&password);
     }
 
-    let feeds = crate::feeds::Fetcher::new(serve.feeds_allow_private, serve.feeds_resolve.clone());
+    // The policy subscriptions were created under.
+    let policy = &core.config().feeds;
+    let feeds = crate::feeds::Fetcher::new(policy.allow_private, policy.pinned.clone());
     tokio::spawn(crate::refresh::run(core.clone(), serve.refresh, feeds));
 
     // Mail and LMTP stop at the signal, finishing what they are doing, and are

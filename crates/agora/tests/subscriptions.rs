@@ -3,7 +3,8 @@
 //! MKCOL, filled by the server, read-only for clients, following the feed as it
 //! changes, and keeping its content while the feed is down. Without
 //! `feeds_allow_private`, feeds inside the server's network are refused however
-//! they are named, and their secret URLs stay out of the log.
+//! they are named: at creation (403 with the reason) when the URL shows it, when
+//! fetched otherwise; their secret URLs stay out of the log.
 
 mod common;
 
@@ -108,6 +109,28 @@ fn mkcalendar(source: &str) -> String {
     )
 }
 
+/// A 403 refusing the feed URL, with Agora's condition and `reason` for people.
+fn assert_refused(status: u16, body: &str, reason: &str) {
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains(r#"<X:valid-feed-source xmlns:X="urn:x-agora:ns"/>"#), "{body}");
+    assert!(body.contains(&format!(r#"<A:reason xmlns:A="urn:x-agora:ns">{reason}</A:reason>"#)), "{body}");
+}
+
+/// The calendar's `A:feed-status` as PROPFIND answers it, once it is `wanted`.
+fn wait_for_status(server: &Server, path: &str, wanted: impl Fn(&str) -> bool) -> String {
+    let ask = r#"<D:propfind xmlns:D="DAV:" xmlns:A="urn:x-agora:ns"><D:prop><A:feed-status/></D:prop></D:propfind>"#;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let (status, text) = send(server, "alice", "PROPFIND", path, "application/xml", ask);
+        assert_eq!(status, 207, "{text}");
+        if wanted(&text) {
+            return text;
+        }
+        assert!(Instant::now() < deadline, "feed status: {text}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 fn subscribed_calendars_follow_their_feed(backend: Backend) {
     let env = StoreEnv::new(backend);
     let body = Arc::new(Mutex::new(Some(feed(&[("noel", "Noël"), ("fin", "Fin d'année")]))));
@@ -117,17 +140,16 @@ fn subscribed_calendars_follow_their_feed(backend: Backend) {
     let cal = "/calendars/alice/holidays/";
     let source = format!("webcal://127.0.0.1:{port}/feed.ics");
 
-    // Bad sources are refused with the reason.
-    let (status, text) = send(
-        &server,
-        "alice",
-        "MKCALENDAR",
-        "/calendars/alice/bad/",
-        "application/xml",
-        &mkcalendar("file:///etc/passwd"),
-    );
-    assert_eq!(status, 400, "{text}");
-    assert!(text.contains("webcal"), "{text}");
+    // Bad sources are refused with the reason, and so is link-local even here.
+    for (source, reason) in [
+        ("file:///etc/passwd", "feed URL file:/// is not http, https or webcal: refused"),
+        ("http://169.254.169.254/latest/x.ics", "feed address 169.254.169.254 is link-local: refused"),
+        ("http://0.0.0.0:8008/x.ics", "feed address 0.0.0.0 is unspecified: refused"),
+    ] {
+        let (status, text) =
+            send(&server, "alice", "MKCALENDAR", "/calendars/alice/bad/", "application/xml", &mkcalendar(source));
+        assert_refused(status, &text, reason);
+    }
 
     assert_eq!(send(&server, "alice", "MKCALENDAR", cal, "application/xml", &mkcalendar(&source)).0, 201);
     let first = wait_for(&server, cal, 2);
@@ -163,9 +185,27 @@ fn subscribed_calendars_follow_their_feed(backend: Backend) {
     let (_, now) = send(&server, "alice", "REPORT", cal, "application/xml", everything);
     assert!(now.contains("SUMMARY:Noël en famille") && !now.contains("Fin d'année"), "{now}");
 
-    // The feed is down: the calendar keeps what it had.
+    // The last fetch succeeded: an empty status, and only when asked for.
+    let ok = r#"<A:feed-status xmlns:A="urn:x-agora:ns"/>"#;
+    wait_for_status(&server, cal, |t| t.contains(ok));
+    let allprop = r#"<D:propfind xmlns:D="DAV:"><D:allprop/></D:propfind>"#;
+    let (_, all) = send(&server, "alice", "PROPFIND", cal, "application/xml", allprop);
+    assert!(all.contains("<D:resourcetype>") && !all.contains("feed-status"), "{all}");
+    let ask = r#"<D:propfind xmlns:D="DAV:" xmlns:A="urn:x-agora:ns"><D:prop><A:feed-status/></D:prop></D:propfind>"#;
+    let (_, plain) = send(&server, "alice", "PROPFIND", "/calendars/alice/calendar/", "application/xml", ask);
+    assert!(plain.contains("HTTP/1.1 404") && plain.contains("feed-status"), "not a subscription: {plain}");
+    let set = r#"<D:propertyupdate xmlns:D="DAV:" xmlns:A="urn:x-agora:ns"><D:set><D:prop><A:feed-status/></D:prop></D:set></D:propertyupdate>"#;
+    let (_, patched) = send(&server, "alice", "PROPPATCH", cal, "application/xml", set);
+    assert!(patched.contains("feed-status") && patched.contains("HTTP/1.1 403"), "protected: {patched}");
+
+    // The feed is down: the calendar keeps what it had, and says why.
     *body.lock().unwrap() = None;
-    std::thread::sleep(Duration::from_millis(2500));
+    let failed = wait_for_status(&server, cal, |t| t.contains("<A:error>"));
+    let error =
+        format!("<A:error>http://127.0.0.1:{port}/ not fetched: HTTP status 500 Internal Server Error</A:error>");
+    assert!(failed.contains(&format!(r#"<A:feed-status xmlns:A="urn:x-agora:ns">{error}<A:time>20"#)), "{failed}");
+    assert!(failed.contains("Z</A:time></A:feed-status>"), "{failed}");
+    std::thread::sleep(Duration::from_millis(1500));
     assert_eq!(sync(&server, cal, "").matches("<D:response>").count(), 1);
 
     // Apple's form: MKCOL with the CalendarServer subscribed resource type.
@@ -175,14 +215,18 @@ fn subscribed_calendars_follow_their_feed(backend: Backend) {
     );
     assert_eq!(send(&server, "alice", "MKCOL", "/calendars/alice/apple/", "application/xml", &apple).0, 201);
     wait_for(&server, "/calendars/alice/apple/", 3);
+    // The feed is back: the status is empty again.
+    wait_for_status(&server, cal, |t| t.contains(ok));
     let no_source = r#"<D:mkcol xmlns:D="DAV:" xmlns:CS="http://calendarserver.org/ns/"><D:set><D:prop><D:resourcetype><D:collection/><CS:subscribed/></D:resourcetype></D:prop></D:set></D:mkcol>"#;
     assert_eq!(send(&server, "alice", "MKCOL", "/calendars/alice/nosrc/", "application/xml", no_source).0, 400);
 }
 
-/// Without `feeds_allow_private`, a feed on loopback is refused whether named by
-/// its address, by a name resolving to it, or reached by a redirect from a
-/// public-looking host (pinned here to a loopback redirector with
-/// `feeds_resolve`, standing for a host on the Internet): nothing is fetched
+/// Without `feeds_allow_private`, a feed whose URL names an address inside the
+/// server's network (or `localhost`) is refused at creation, in MKCALENDAR and in
+/// Apple's MKCOL, with the reason and without the URL's secrets, and no calendar
+/// is made. A feed on loopback reached by a redirect from a public-looking host
+/// (pinned here to a loopback redirector with `feeds_resolve`, standing for a
+/// host on the Internet) can only be refused when fetched: nothing is fetched
 /// from it, nothing is stored, and the log shows no path or query of the URLs.
 fn feeds_inside_the_network_are_refused(backend: Backend) {
     let env = StoreEnv::new(backend);
@@ -192,48 +236,63 @@ fn feeds_inside_the_network_are_refused(backend: Backend) {
     let (relay, relayed) = serve(body, Some(to_inside));
     let server = Server::start(&env, &["--refresh-seconds", "1", "--feeds-resolve", "feeds.example=127.0.0.1"]);
     add_users(&env, &["alice"]);
-    let sources = [
-        ("literal", format!("http://127.0.0.1:{port}/secret-literal/basic.ics?token=hush-literal")),
-        ("named", format!("webcal://localhost:{port}/secret-named/basic.ics")),
-        ("redirected", format!("http://user:hush-password@feeds.example:{relay}/secret-relay.ics")),
-    ];
-    for (name, source) in &sources {
-        let path = format!("/calendars/alice/{name}/");
-        assert_eq!(send(&server, "alice", "MKCALENDAR", &path, "application/xml", &mkcalendar(source)).0, 201);
-    }
 
-    // Each is refused at every refresh; wait for two rounds.
+    let loopback = format!("http://127.0.0.1:{port}/secret/basic.ics?token=hush");
+    let named = format!("webcal://localhost:{port}/secret-named/basic.ics");
+    let at_creation = [
+        ("http://169.254.169.254/latest/secret?token=hush", "feed address 169.254.169.254 is link-local: refused"),
+        (loopback.as_str(), "feed address 127.0.0.1 is loopback: refused"),
+        ("http://10.0.0.1/secret.ics", "feed address 10.0.0.1 is private network: refused"),
+        ("webcal://192.168.1.20/secret.ics", "feed address 192.168.1.20 is private network: refused"),
+        ("http://[::1]:8000/secret.ics", "feed address ::1 is loopback: refused"),
+        ("http://[::ffff:169.254.169.254]/secret", "feed address ::ffff:169.254.169.254 is link-local: refused"),
+        ("http://[fd00:ec2::254]/secret", "feed address fd00:ec2::254 is unique-local: refused"),
+        ("http://2130706433/secret", "feed address 127.0.0.1 is loopback: refused"),
+        (named.as_str(), "feed host localhost is loopback: refused"),
+        ("ftp://feeds.example/secret.ics", "feed URL ftp://feeds.example/ is not http, https or webcal: refused"),
+    ];
+    for (source, reason) in at_creation {
+        let (status, text) =
+            send(&server, "alice", "MKCALENDAR", "/calendars/alice/refused/", "application/xml", &mkcalendar(source));
+        assert_refused(status, &text, reason);
+        assert!(!text.contains("secret") && !text.contains("hush"), "{text}");
+        let apple = format!(
+            r#"<D:mkcol xmlns:D="DAV:" xmlns:CS="http://calendarserver.org/ns/"><D:set><D:prop><D:resourcetype><D:collection/><CS:subscribed/></D:resourcetype><CS:source><D:href>{source}</D:href></CS:source></D:prop></D:set></D:mkcol>"#
+        );
+        let (status, text) = send(&server, "alice", "MKCOL", "/calendars/alice/refused/", "application/xml", &apple);
+        assert_refused(status, &text, reason);
+    }
+    let (status, _) = send(&server, "alice", "PROPFIND", "/calendars/alice/refused/", "application/xml", "");
+    assert_eq!(status, 404, "no calendar was made");
+
+    let path = "/calendars/alice/redirected/";
+    let source = format!("http://user:hush-password@feeds.example:{relay}/secret-relay.ics");
+    assert_eq!(send(&server, "alice", "MKCALENDAR", path, "application/xml", &mkcalendar(&source)).0, 201);
+
+    // Refused at every refresh; wait for two rounds.
     let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let log = server.log_text();
-        let refused = |name: &str| {
-            log.lines().filter(|l| l.contains("feed not fetched") && l.contains(&format!("/alice/{name}/"))).count()
-        };
-        if sources.iter().all(|(name, _)| refused(name) >= 2) {
-            break;
-        }
-        assert!(Instant::now() < deadline, "feeds not refused twice each: {log}");
+    // The log names the calendar by its stored path, without the leading slash.
+    let this_feed = |l: &&str| l.contains("feed not fetched") && l.contains("=calendars/alice/redirected/");
+    let refused = |log: &str| log.lines().filter(this_feed).count();
+    while refused(&server.log_text()) < 2 {
+        assert!(Instant::now() < deadline, "feed not refused twice: {}", server.log_text());
         std::thread::sleep(Duration::from_millis(100));
     }
     assert_eq!(inside.load(Ordering::SeqCst), 0, "the feed inside was never reached");
     assert!(relayed.load(Ordering::SeqCst) >= 2, "the public-looking host was asked, then its redirect refused");
-    for (name, _) in &sources {
-        let listing = sync(&server, &format!("/calendars/alice/{name}/"), "");
-        assert_eq!(listing.matches("<D:response>").count(), 0, "{name}: {listing}");
-    }
+    assert_eq!(sync(&server, path, "").matches("<D:response>").count(), 0);
     let log = server.log_text();
     for secret in ["secret", "hush"] {
         assert!(!log.contains(secret), "{secret} in the log: {log}");
     }
-    let lines: Vec<&str> = log.lines().filter(|l| l.contains("feed not fetched")).collect();
-    let line = |name: &str| *lines.iter().find(|l| l.contains(&format!("/alice/{name}/"))).unwrap();
-    assert!(line("literal").contains(&format!("http://127.0.0.1:{port}/")), "{}", line("literal"));
-    assert!(line("literal").contains("127.0.0.1 is a refused address (loopback)"), "{}", line("literal"));
-    assert!(line("named").contains("localhost has only refused addresses"), "{}", line("named"));
-    assert!(line("redirected").contains(&format!("http://feeds.example:{relay}/")), "{}", line("redirected"));
-    assert!(
-        line("redirected").contains("redirect 1: 127.0.0.1 is a refused address (loopback)"),
-        "{}",
-        line("redirected")
+    let line = log.lines().find(this_feed).unwrap();
+    assert!(line.contains(&format!("http://feeds.example:{relay}/")), "{line}");
+    assert!(line.contains("redirect 1: 127.0.0.1 is a refused address (loopback)"), "{line}");
+    // The owner sees why, without the URL's secrets.
+    let status = wait_for_status(&server, path, |t| t.contains("<A:error>"));
+    let reason = format!(
+        "http://feeds.example:{relay}/ not fetched: refused: redirect 1: 127.0.0.1 is a refused address (loopback)"
     );
+    assert!(status.contains(&reason), "{status}");
+    assert!(!status.contains("secret") && !status.contains("hush"), "{status}");
 }

@@ -6,14 +6,70 @@
 //! [`refusal`] is pure; the binary's feed fetcher calls it on every address a
 //! name resolves to and on every IP literal of the first URL and of each
 //! redirect, so that the address checked is the address connected to.
+//! [`host_refusal`] applies it, when a subscription is created, to what can be
+//! judged without a lookup (an IP-literal host, a `localhost` name): the user is
+//! told at once instead of getting a calendar that stays empty. Names that
+//! resolve inside are still refused only when fetched, since what a name
+//! resolves to can change.
 //!
 //! The ranges are those of the IANA special-purpose address registries
 //! (RFC 6890 and its updates). IPv6 forms that carry an IPv4 address (mapped,
 //! compatible, NAT64 well-known prefix, 6to4) are judged by the address they
 //! carry. IPv6 outside global unicast (2000::/3) is refused as reserved.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use url::{Host, Url};
+
+/// The server's feed settings.
+#[derive(Debug, Clone, Default)]
+pub struct FeedPolicy {
+    /// `feeds_allow_private`: see [`refusal`].
+    pub allow_private: bool,
+    /// `feeds_resolve`: host names (lower case, without a final dot) the
+    /// administrator pinned to addresses, used as given and never refused.
+    pub pinned: HashMap<String, Vec<IpAddr>>,
+}
+
+/// Why a feed URL's host is refused before any lookup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostRefusal {
+    /// An IP-literal host in a refused range.
+    Address(IpAddr, SpecialRange),
+    /// `localhost` or a name below it, which resolvers answer with loopback
+    /// (RFC 6761 §6.3).
+    LocalName(String),
+}
+
+impl fmt::Display for HostRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HostRefusal::Address(ip, range) => write!(f, "feed address {ip} is {range}: refused"),
+            HostRefusal::LocalName(host) => write!(f, "feed host {host} is {}: refused", SpecialRange::Loopback),
+        }
+    }
+}
+
+/// Why the host of `url` (as the fetcher's URL parser reads it: decimal, octal
+/// and hexadecimal IPv4 forms are dotted quads, IPv6 unbracketed) is refused
+/// under `policy` without a lookup, `None` if only fetching can tell.
+pub fn host_refusal(url: &Url, policy: &FeedPolicy) -> Option<HostRefusal> {
+    let ip = match url.host()? {
+        Host::Ipv4(v4) => IpAddr::V4(v4),
+        Host::Ipv6(v6) => IpAddr::V6(v6),
+        Host::Domain(name) => {
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            let local = name == "localhost" || name.ends_with(".localhost");
+            let refused = local
+                && !policy.pinned.contains_key(&name)
+                && refusal(Ipv4Addr::LOCALHOST.into(), policy.allow_private).is_some();
+            return refused.then_some(HostRefusal::LocalName(name));
+        }
+    };
+    refusal(ip, policy.allow_private).map(|range| HostRefusal::Address(ip, range))
+}
 
 /// A range of addresses that is not an ordinary public host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -185,7 +241,7 @@ fn special_v6(ip: Ipv6Addr) -> Option<SpecialRange> {
 #[cfg(test)]
 mod tests {
     use super::SpecialRange::{self, *};
-    use super::{refusal, special_range};
+    use super::{FeedPolicy, HostRefusal, host_refusal, refusal, special_range};
 
     /// Every range, at its edges where they matter: address → range (`None`:
     /// an ordinary public host).
@@ -315,5 +371,39 @@ mod tests {
         for ip in ["0.0.0.0", "::", "224.0.0.1", "ff02::1", "169.254.169.254", "fe80::1", "255.255.255.255"] {
             assert!(refusal(ip.parse().unwrap(), true).is_some(), "{ip}");
         }
+    }
+
+    #[test]
+    fn hosts_judged_without_a_lookup() {
+        let closed = FeedPolicy::default();
+        let open = FeedPolicy { allow_private: true, ..Default::default() };
+        let pinned = FeedPolicy { pinned: [("localhost".to_owned(), vec![])].into(), ..Default::default() };
+        let judge = |url: &str, policy: &FeedPolicy| host_refusal(&url.parse().unwrap(), policy).map(|r| r.to_string());
+        for (url, refused) in [
+            ("http://169.254.169.254/latest/x.ics", Some("feed address 169.254.169.254 is link-local: refused")),
+            ("http://127.0.0.1:1/x.ics", Some("feed address 127.0.0.1 is loopback: refused")),
+            ("http://10.0.0.1/x.ics", Some("feed address 10.0.0.1 is private network: refused")),
+            ("http://2130706433/x.ics", Some("feed address 127.0.0.1 is loopback: refused")),
+            ("http://[::1]/x.ics", Some("feed address ::1 is loopback: refused")),
+            ("http://[::ffff:169.254.169.254]/x", Some("feed address ::ffff:169.254.169.254 is link-local: refused")),
+            ("http://[fe80::1]/x", Some("feed address fe80::1 is link-local: refused")),
+            ("http://LocalHost./x.ics", Some("feed host localhost is loopback: refused")),
+            ("http://cal.localhost/x.ics", Some("feed host cal.localhost is loopback: refused")),
+            ("https://93.184.216.34/x.ics", None),
+            ("https://[2606:2800:220:1::1]/x.ics", None),
+            ("https://calendar.example/x.ics", None),
+            ("https://localhost.example/x.ics", None),
+        ] {
+            assert_eq!(judge(url, &closed).as_deref(), refused, "{url}");
+        }
+        assert_eq!(judge("http://127.0.0.1:1/x.ics", &open), None);
+        assert_eq!(judge("http://[fd00::1]/x.ics", &open), None);
+        assert_eq!(judge("http://localhost:8000/x.ics", &open), None);
+        assert_eq!(judge("http://localhost:8000/x.ics", &pinned), None);
+        assert_eq!(
+            host_refusal(&"http://169.254.169.254/".parse().unwrap(), &open),
+            Some(HostRefusal::Address("169.254.169.254".parse().unwrap(), LinkLocal))
+        );
+        assert!(judge("http://0.0.0.0:8008/", &open).is_some());
     }
 }
