@@ -25,6 +25,11 @@ before(async () => {
   // A feed on loopback for the subscription (the e2e server allows private feeds).
   const feed = `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//e2e//feed//EN\r\nBEGIN:VEVENT\r\nUID:feed-${RUN}@e2e\r\nDTSTAMP:${stamp}\r\nDTSTART:${today.compact}T100000Z\r\nDTEND:${today.compact}T110000Z\r\nSUMMARY:Feed match ${RUN}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`;
   feedServer = createServer((req, res) => {
+    if (req.url.includes('/broken-')) {
+      res.writeHead(500, { 'Content-Type': 'text/plain' });
+      res.end('down for maintenance');
+      return;
+    }
     res.writeHead(200, { 'Content-Type': 'text/calendar; charset=utf-8' });
     res.end(feed);
   });
@@ -237,14 +242,14 @@ describe('tools', () => {
     await url.fill('calendar at the office');
     await url.press('Enter');
     await dialog.getByText('Enter an address starting with webcal://').waitFor();
-    // What the server refuses, it says in words (here: not a web address it fetches).
-    await url.fill('file:///etc/passwd');
+    // What the server refuses, it says in words (here: the cloud metadata address).
+    await url.fill('http://169.254.169.254/latest/x.ics');
     await url.press('Enter');
     const alert = dialog.getByRole('alert');
-    await eventually(async () => /The server refused: .+\(HTTP 4\d\d\)/.test(await alert.textContent()), 8000, 'refusal').catch(async (e) => {
+    await eventually(async () => /The server refused: .+\(HTTP 403\)/.test(await alert.textContent()), 8000, 'refusal').catch(async (e) => {
       throw new Error(`${e.message}: ${await alert.textContent()}`);
     });
-    assert.match(await alert.textContent(), /file:\/\/\/etc\/passwd.*not an http\(s\) or webcal URL/);
+    assert.match(await alert.textContent(), /169\.254\.169\.254 is link-local/);
     await assertAccessible(page, 'subscribe dialog');
     await shot(page, 'subscribe-refused-desktop');
 
@@ -273,6 +278,27 @@ describe('tools', () => {
     await page.keyboard.press('Escape');
     const write = await davRequest('PUT', `${cal}x.ics`, { body: vevent('x', 'x', `${today.compact}T100000Z`, `${today.compact}T110000Z`), headers: { 'Content-Type': 'text/calendar' } });
     assert.equal(write.status, 403);
+
+    // A feed that fails: the calendar says it is not updated, and its options say why
+    // (the server's feed-status).
+    const broken = `Broken feed ${RUN}`;
+    const again = await open();
+    await again.getByLabel('Name').fill(broken);
+    await again.getByLabel('Address of the calendar (webcal:// or https://)').fill(feedUrl.replace('/feed-', '/broken-'));
+    await again.getByLabel('Address of the calendar (webcal:// or https://)').press('Enter');
+    await page.getByText(`Subscribed to “${broken}”.`).waitFor();
+    const note = page.getByRole('checkbox', { name: new RegExp(`${broken}.*subscription, not updated`) });
+    await eventually(async () => {
+      if (await note.count()) return true;
+      await page.reload();
+      await page.locator('.cal-list li').first().waitFor({ state: 'attached' });
+      return (await note.count()) > 0;
+    }, 15000, 'the failed fetch shown');
+    await page.getByRole('button', { name: `Options of the calendar “${broken}”` }).click();
+    const options = page.locator('dialog.modal');
+    assert.match(await options.locator('.feed-error').textContent(), /^The last update of this subscription failed: .*500/);
+    await assertAccessible(page, 'options of a failing subscription');
+    await page.keyboard.press('Escape');
   });
 
   test('publish link: copied, then removed with unpublish-calendar', async () => {

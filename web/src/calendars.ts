@@ -19,6 +19,8 @@ export interface CalendarInfo {
   ownerHome?: string;
   ctag?: string;
   syncToken?: string;
+  /** A subscription whose last fetch failed: the server's reason (Agora's feed-status). */
+  feedError?: string;
 }
 
 // Default colours, each with at least 4.5:1 contrast against white text (WCAG AA).
@@ -64,7 +66,7 @@ export async function discoverPrincipal(): Promise<{ principal: string; homes: s
 
 const CALENDAR_PROPS =
   '<d:resourcetype/><d:displayname/><a:calendar-color/><d:current-user-privilege-set/>' +
-  '<c:supported-calendar-component-set/><cs:getctag/><d:sync-token/><cs:source/><d:share-access/>';
+  '<c:supported-calendar-component-set/><cs:getctag/><d:sync-token/><cs:source/><d:share-access/><ag:feed-status/>';
 
 export async function listCalendars(homes: string[]): Promise<CalendarInfo[]> {
   const out: CalendarInfo[] = [];
@@ -99,10 +101,16 @@ export async function listCalendars(homes: string[]): Promise<CalendarInfo[]> {
         ownerHome: homeIndex > 0 ? home : undefined,
         ctag: text(item.props, NS.CS, 'getctag'),
         syncToken: text(item.props, NS.D, 'sync-token'),
+        feedError: feedError(item.props.get(key(NS.AG, 'feed-status'))),
       });
     }
   }
   return out.filter((c) => c.components.includes('VEVENT'));
+}
+
+/** The reason of a failed last fetch in a feed-status (empty when it succeeded). */
+function feedError(status: Element | undefined): string | undefined {
+  return (status && child(status, NS.AG, 'error')?.textContent?.trim()) || undefined;
 }
 
 /** The ctag and sync-token of each calendar, for the live refresh (one PROPFIND per home). */

@@ -6,6 +6,8 @@ export const NS = {
   C: 'urn:ietf:params:xml:ns:caldav',
   CS: 'http://calendarserver.org/ns/',
   A: 'http://apple.com/ns/ical/',
+  /** Agora's own properties (feed-status). */
+  AG: 'urn:x-agora:ns',
 };
 
 export interface DavItem {
@@ -82,5 +84,5 @@ export function hrefIn(props: Map<string, Element>, ns: string, local: string): 
 
 export function propfindBody(props: string): string {
   return `<?xml version="1.0" encoding="utf-8"?>
-<d:propfind xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav" xmlns:cs="http://calendarserver.org/ns/" xmlns:a="http://apple.com/ns/ical/"><d:prop>${props}</d:prop></d:propfind>`;
+<d:propfind xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav" xmlns:cs="http://calendarserver.org/ns/" xmlns:a="http://apple.com/ns/ical/" xmlns:ag="urn:x-agora:ns"><d:prop>${props}</d:prop></d:propfind>`;
 }

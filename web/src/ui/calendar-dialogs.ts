@@ -146,6 +146,8 @@ export function calendarOptionsDialog(cal: CalendarInfo, changed: (message: stri
   let controls: ReturnType<typeof nameAndColor> | undefined;
   if (cal.owned) controls = nameAndColor(m, cal.name, colorOf(cal));
   else m.form.append(h('p', { class: 'muted' }, t('manage.notOwned')));
+  // A feed that could not be read: say why, in the server's words.
+  if (cal.feedError) m.form.append(h('p', { class: 'form-error feed-error' }, t('manage.feedFailed', { reason: cal.feedError })));
 
   // Publish link: shown when it exists; created on demand for one's own calendars.
   const linkInput = h('input', { id: m.id('link'), type: 'text', readonly: true, value: '' });

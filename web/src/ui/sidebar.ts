@@ -26,6 +26,7 @@ export function calendarList(calendars: CalendarInfo[], actions: ListActions): H
     if (cal.subscribed) notes.push(t('calendars.subscribed'));
     else if (!cal.writable) notes.push(t('calendars.readOnly'));
     if (cal.ownerHome) notes.push(t('calendars.delegated'));
+    if (cal.feedError) notes.push(t('calendars.feedFailed'));
     list.append(
       h(
         'li',
