@@ -72,12 +72,18 @@ fn assets_are_immutable_and_unknown_ones_absent(backend: Backend) {
     let html = browser_get(&server, "/").text().unwrap();
     let urls = asset_urls(&html);
     assert!(urls.iter().any(|u| u.ends_with(".js")), "{urls:?}");
+    assert!(urls.iter().any(|u| u.ends_with(".svg")), "the icon: {urls:?}");
     for url in &urls {
         let r = client().get(server.url(url)).send().unwrap();
         assert_eq!(r.status(), 200, "{url}");
         assert_page_headers(&r);
         assert_eq!(header(&r, "cache-control"), "public, max-age=31536000, immutable", "{url}");
-        let expected = if url.ends_with(".js") { "text/javascript; charset=utf-8" } else { "text/css; charset=utf-8" };
+        let expected = match url.rsplit_once('.').map(|(_, ext)| ext) {
+            Some("js") => "text/javascript; charset=utf-8",
+            Some("css") => "text/css; charset=utf-8",
+            Some("svg") => "image/svg+xml",
+            _ => panic!("unexpected asset {url}"),
+        };
         assert_eq!(header(&r, "content-type"), expected, "{url}");
         assert!(!header(&r, "etag").is_empty());
         assert!(!r.bytes().unwrap().is_empty());
