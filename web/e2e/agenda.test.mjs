@@ -5,8 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DAV, PHONE, USER, WEB, assertAccessible, assertNoProblems, davRequest, findBySummary, launch, openPage, prop, shot, signIn,
-} from './lib.mjs';
+  DAV, PHONE, USER, WEB, assertAccessible, assertNoProblems, davRequest, findBySummary, launch, openPage, prop, shot, signIn, eventually } from './lib.mjs';
 import { drag, fillEditor, gridPoint, hourHeight, parisToday } from './helpers-ui.mjs';
 
 const CAL = `/calendars/${USER.login}/calendar/`;
@@ -17,21 +16,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-async function eventually(fn, ms = 15000, what = 'condition') {
-  const end = Date.now() + ms;
-  let last;
-  while (Date.now() < end) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
-}
 
 const one = async (summary) => eventually(async () => {
   const found = await findBySummary(CAL, summary);

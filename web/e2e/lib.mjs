@@ -109,3 +109,39 @@ export function prop(ics, name) {
 export function ymd(date) {
   return `${date.getFullYear()}${String(date.getMonth() + 1).padStart(2, '0')}${String(date.getDate()).padStart(2, '0')}`;
 }
+
+/** Waits until `fn` returns something truthy (errors count as not yet), at most `ms`. */
+export async function eventually(fn, ms = 15000, what = 'condition') {
+  const end = Date.now() + ms;
+  let last;
+  while (Date.now() < end) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
+}
+
+/** The signed-in user's preferences as a flow needs them, whatever earlier files left
+ * (the French flows store French): `set` is merged in, the keys of `drop` removed, and
+ * the page's language follows `set.locale`. With `reload`, the page is shown again in it. */
+export async function setPreferences(page, set, { drop = [], reload = true } = {}) {
+  await page.evaluate(async ({ set, drop }) => {
+    const s = await (await fetch('/api/session')).json();
+    const headers = { 'X-Agora-CSRF': s.csrf, 'Content-Type': 'application/json' };
+    const prefs = await (await fetch('/api/preferences', { headers })).json();
+    for (const k of drop) delete prefs[k];
+    const res = await fetch('/api/preferences', { method: 'PUT', headers, body: JSON.stringify({ ...prefs, ...set }) });
+    if (!res.ok) throw new Error(`preferences: ${res.status}`);
+    if (set.locale) localStorage.setItem('agora.lang', set.locale);
+  }, { set, drop });
+  if (!reload) return;
+  await page.reload();
+  await page.locator('.ec').waitFor();
+  if (set.locale) await page.locator(`html[lang=${set.locale}]`).waitFor({ state: 'attached' });
+}
+

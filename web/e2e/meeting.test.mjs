@@ -8,7 +8,7 @@
 // axe-core on each dialog; screenshots of the assistant at desktop and phone width.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DESKTOP, OTHER, PHONE, USER, assertAccessible, assertNoProblems, davRequest, findBySummary, launch, openPage, prop, shot, signIn } from './lib.mjs';
+import { DESKTOP, OTHER, PHONE, USER, assertAccessible, assertNoProblems, davRequest, findBySummary, launch, openPage, prop, shot, signIn, eventually } from './lib.mjs';
 import { fillEditor, parisToday } from './helpers-ui.mjs';
 
 const CAL = `/calendars/${USER.login}/calendar/`;
@@ -27,21 +27,6 @@ function meetingDay() {
   throw new Error('no weekday');
 }
 const DAY = meetingDay();
-
-async function eventually(fn, ms = 15000, what = 'condition') {
-  const end = Date.now() + ms;
-  let last;
-  while (Date.now() < end) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
-}
 
 const unfold = (ics) => ics.replace(/\r\n[ \t]/g, '');
 const attendeeLine = (ics, address) => unfold(ics).split(/\r?\n/).find((l) => l.startsWith('ATTENDEE') && l.toLowerCase().endsWith(`:mailto:${address}`));

@@ -7,7 +7,7 @@
 // with its repetition open and on the scope dialog; screenshots at 1280 and 360 px.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PHONE, USER, assertAccessible, assertNoProblems, davRequest, findBySummary, launch, objects, openPage, prop, shot, signIn } from './lib.mjs';
+import { PHONE, USER, assertAccessible, assertNoProblems, davRequest, findBySummary, launch, objects, openPage, prop, shot, signIn, eventually, setPreferences } from './lib.mjs';
 import { drag, fillEditor, hourHeight, parisToday } from './helpers-ui.mjs';
 
 const CAL = `/calendars/${USER.login}/calendar/`;
@@ -18,21 +18,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-async function eventually(fn, ms = 10000, what = 'condition') {
-  const end = Date.now() + ms;
-  let last;
-  while (Date.now() < end) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
-}
 
 /** Monday of the week after today's (Paris), plus `days`, as {ymd, compact}. */
 function nextWeekDay(days) {
@@ -54,23 +39,8 @@ function parisToUtc(compact, hms) {
   return new Date(guess - offset).toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
 }
 
-/** English, weeks from Monday, the browser's zone: whatever earlier test files left in
- * the user's preferences (the French flow stores French). */
-async function knownPreferences(page) {
-  await page.evaluate(async () => {
-    const s = await (await fetch('/api/session')).json();
-    const headers = { 'X-Agora-CSRF': s.csrf, 'Content-Type': 'application/json' };
-    const prefs = await (await fetch('/api/preferences', { headers })).json();
-    delete prefs.timeZone;
-    delete prefs.hour12;
-    const res = await fetch('/api/preferences', { method: 'PUT', headers, body: JSON.stringify({ ...prefs, locale: 'en', firstDay: 1 }) });
-    if (!res.ok) throw new Error(`preferences: ${res.status}`);
-  });
-  await page.evaluate(() => localStorage.setItem('agora.lang', 'en'));
-  await page.reload();
-  await page.locator('.ec').waitFor();
-  await page.locator('html[lang=en]').waitFor({ state: 'attached' });
-}
+/** English, weeks from Monday, the browser's zone (the French flows store French). */
+const knownPreferences = (page) => setPreferences(page, { locale: 'en', firstDay: 1 }, { drop: ['timeZone', 'hour12'] });
 
 const ruleParts = (ics) => {
   const r = prop(ics, 'RRULE');

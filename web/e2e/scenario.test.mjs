@@ -10,8 +10,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  OTHER, PHONE, USER, assertAccessible, assertNoProblems, davRequest, findBySummary, launch, openPage, prop, shot, signIn,
-} from './lib.mjs';
+  OTHER, PHONE, USER, assertAccessible, assertNoProblems, davRequest, findBySummary, launch, openPage, prop, shot, signIn, eventually, setPreferences } from './lib.mjs';
 import { drag, fillEditor, hourHeight, parisToday } from './helpers-ui.mjs';
 import { davClient } from './dav-client.mjs';
 
@@ -33,21 +32,6 @@ function tuesdays() {
 }
 const DAYS = tuesdays();
 
-async function eventually(fn, ms = 15000, what = 'condition') {
-  const end = Date.now() + ms;
-  let last;
-  while (Date.now() < end) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
-}
-
 const unfold = (ics) => ics.replace(/\r\n[ \t]/g, '');
 const vevents = (ics) => unfold(ics).split(/BEGIN:VEVENT\r?\n/).slice(1).map((s) => s.split(/END:VEVENT/)[0]);
 const line = (block, name) => (block.match(new RegExp(`^${name}([;:][^\\r\\n]*)`, 'm')) ?? [])[1] ?? null;
@@ -60,34 +44,10 @@ const one = (collection, title, user = USER) => eventually(async () => {
 }, 10000, `one stored "${title}" in ${collection}`);
 
 /** French, weeks from Monday, the browser's zone: the page as a French user has it. */
-async function french(page) {
-  await page.evaluate(async () => {
-    const s = await (await fetch('/api/session')).json();
-    const headers = { 'X-Agora-CSRF': s.csrf, 'Content-Type': 'application/json' };
-    const prefs = await (await fetch('/api/preferences', { headers })).json();
-    delete prefs.timeZone;
-    delete prefs.hour12;
-    const res = await fetch('/api/preferences', { method: 'PUT', headers, body: JSON.stringify({ ...prefs, locale: 'fr', firstDay: 1, view: 'week' }) });
-    if (!res.ok) throw new Error(`preferences: ${res.status}`);
-  });
-  await page.evaluate(() => localStorage.setItem('agora.lang', 'fr'));
-  await page.reload();
-  await page.locator('.ec').waitFor();
-  await page.locator('html[lang=fr]').waitFor({ state: 'attached' });
-}
+const french = (page) => setPreferences(page, { locale: 'fr', firstDay: 1, view: 'week' }, { drop: ['timeZone', 'hour12'] });
 
 /** Back to what the other test files expect (English, the locale's first day). */
-async function english(page) {
-  await page.evaluate(async () => {
-    const s = await (await fetch('/api/session')).json();
-    const headers = { 'X-Agora-CSRF': s.csrf, 'Content-Type': 'application/json' };
-    const prefs = await (await fetch('/api/preferences', { headers })).json();
-    delete prefs.firstDay;
-    delete prefs.view;
-    await fetch('/api/preferences', { method: 'PUT', headers, body: JSON.stringify({ ...prefs, locale: 'en' }) });
-  });
-  await page.evaluate(() => localStorage.setItem('agora.lang', 'en'));
-}
+const english = (page) => setPreferences(page, { locale: 'en' }, { drop: ['firstDay', 'view'], reload: false });
 
 /** The week view on the week `weeksAhead` after this one (weeks from Monday). */
 async function showWeek(page, weeksAhead) {

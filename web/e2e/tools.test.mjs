@@ -7,8 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import {
-  DAV, OTHER, PHONE, USER, WEB, assertAccessible, assertNoProblems, davRequest, launch, objects, openPage, shot, signIn,
-} from './lib.mjs';
+  DAV, OTHER, PHONE, USER, WEB, assertAccessible, assertNoProblems, davRequest, launch, objects, openPage, shot, signIn, eventually } from './lib.mjs';
 import { parisToday } from './helpers-ui.mjs';
 
 const CAL = `/calendars/${USER.login}/calendar/`;
@@ -53,21 +52,6 @@ async function inEnglish(page) {
   if ((await page.locator('html').getAttribute('lang')) === 'en') return;
   await page.locator('#lang-narrow').selectOption('en');
   await page.locator('html[lang=en]').waitFor({ state: 'attached' });
-}
-
-async function eventually(fn, ms = 15000, what = 'condition') {
-  const end = Date.now() + ms;
-  let last;
-  while (Date.now() < end) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
 }
 
 describe('tools', () => {
