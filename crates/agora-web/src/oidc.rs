@@ -280,25 +280,11 @@ async fn finish(oidc: &Oidc, app: &AppState, from: &Browser, answer: Callback, s
     let user = match core.oidc_user(&identity, oidc.config.create_accounts).await {
         Ok(p) => p,
         Err(agora_core::CoreError::Forbidden(why)) => return denied(&why),
-        Err(e) => {
-            return failure(
-                lang,
-                StatusCode::SERVICE_UNAVAILABLE,
-                lang.pick("Sign-in failed", "Échec de la connexion"),
-                &e.to_string(),
-            );
-        }
+        Err(e) => return sign_in_failed(lang, &e),
     };
     let (session, principal) = match core.open_session_for(user.id, from.client).await {
         Ok(opened) => opened,
-        Err(e) => {
-            return failure(
-                lang,
-                StatusCode::SERVICE_UNAVAILABLE,
-                lang.pick("Sign-in failed", "Échec de la connexion"),
-                &e.to_string(),
-            );
-        }
+        Err(e) => return sign_in_failed(lang, &e),
     };
     tracing::info!(user = %principal.name, issuer = %identity.issuer, "signed in through OpenID Connect");
     let body = lang.pick(
@@ -327,6 +313,11 @@ fn failure(lang: Lang, status: StatusCode, title: &str, why: &str) -> Response {
     let back = lang.pick("Back to sign-in", "Retour à la connexion");
     let body = format!("<p>{}</p><p><a href=\"/\">{back}</a></p>", escape(why));
     page(lang, status, title, &body, false)
+}
+
+/// The store or core failed while signing in (not the person's fault).
+fn sign_in_failed(lang: Lang, e: &agora_core::CoreError) -> Response {
+    failure(lang, StatusCode::SERVICE_UNAVAILABLE, lang.pick("Sign-in failed", "Échec de la connexion"), &e.to_string())
 }
 
 fn unreachable_provider(lang: Lang, why: &str) -> Response {

@@ -181,6 +181,17 @@ export function appPage(rerender: () => void, signedOut: () => void): HTMLElemen
     }
   };
 
+  /** "Moved", with an Undo that puts the stored copy back and says so once the grid has it. */
+  const offerUndo = (calendar: string, undo: () => Promise<unknown>) =>
+    toast(t('drag.moved'), {
+      label: t('common.undo'),
+      run: () =>
+        undo()
+          .then(() => refreshed(calendar))
+          .then(() => toast(t('drag.undone')))
+          .catch((err) => failed(err, calendar)),
+    });
+
   /** A dragged occurrence of a repeating event: which ones move is asked first. */
   const draggedInSeries = async (occ: Occurrence, s: Wall, e: Wall, allDay: boolean, revert: () => void) => {
     let before: Stored;
@@ -197,14 +208,7 @@ export function appPage(rerender: () => void, signedOut: () => void): HTMLElemen
       }
       const fields = { ...occFields(occ), start: s, end: e, allDay };
       const result = await saveSeries(before, occ, scope, { before: shown(occ), fields, timesOnly: true }, tz);
-      toast(t('drag.moved'), {
-        label: t('common.undo'),
-        run: () =>
-          undoSeries(before, result)
-            .then(() => refreshed(occ.calendar))
-            .then(() => toast(t('drag.undone')))
-            .catch((err) => failed(err, occ.calendar)),
-      });
+      offerUndo(occ.calendar, () => undoSeries(before, result));
       refresh(occ.calendar);
     } catch (err) {
       revert();
@@ -221,14 +225,7 @@ export function appPage(rerender: () => void, signedOut: () => void): HTMLElemen
       before = await load(occ.href);
       if (occ.etag && before.etag && before.etag !== occ.etag) throw new ConflictError();
       const after = await retime(before, s, e, allDay, tz);
-      toast(t('drag.moved'), {
-        label: t('common.undo'),
-        run: () =>
-          restore(after, before.ics)
-            .then(() => refreshed(occ.calendar))
-            .then(() => toast(t('drag.undone')))
-            .catch((err) => failed(err, occ.calendar)),
-      });
+      offerUndo(occ.calendar, () => restore(after, before.ics));
       refresh(occ.calendar);
     } catch (err) {
       revert();
