@@ -22,7 +22,6 @@
 mod api;
 mod assets;
 mod cookie;
-mod lang;
 mod oidc;
 
 pub use oidc::OidcConfig;
