@@ -21,9 +21,11 @@ export interface BookInfo {
   ctag?: string;
 }
 
-function check(res: { status: number; text: string }, ok: number[]): void {
+/** Throws the server's refusal; `propstats`: a 207 with a failed property is one too
+ * (a PROPPATCH is all or nothing, RFC 4918 §9.2). */
+function check(res: { status: number; text: string }, ok: number[], propstats = false): void {
   if (!ok.includes(res.status)) throw new DavError(res.status, reasonOf(res.text));
-  if (res.status === 207) {
+  if (propstats && res.status === 207) {
     const bad = res.text.match(/HTTP\/1\.1\s+([45]\d\d)/);
     if (bad) throw new DavError(Number(bad[1]), reasonOf(res.text));
   }
@@ -87,7 +89,7 @@ export async function createBook(home: string, name: string): Promise<string> {
 export async function renameBook(href: string, name: string): Promise<void> {
   const xml = `<?xml version="1.0" encoding="utf-8"?>
 <d:propertyupdate ${XMLNS}><d:set><d:prop><d:displayname>${escapeXml(name)}</d:displayname></d:prop></d:set></d:propertyupdate>`;
-  check(await dav('PROPPATCH', href, { body: xml }), [207, 200]);
+  check(await dav('PROPPATCH', href, { body: xml }), [207, 200], true);
 }
 
 export async function deleteBook(href: string): Promise<void> {

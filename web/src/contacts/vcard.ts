@@ -229,7 +229,7 @@ function paramValue(v: string): string {
 
 /** One content line: `group.NAME;PARAM=a,b:value` (the value already escaped). */
 export function writeLine(name: string, params: Record<string, string[]>, value: string, group?: string): string {
-  let head = (group ? `${group}.` : '') + name.toUpperCase();
+  let head = (group ? `${group}.` : '') + name;
   for (const [k, vals] of Object.entries(params)) {
     if (!vals.length) continue;
     head += `;${k.toUpperCase()}=${vals.map(paramValue).join(',')}`;

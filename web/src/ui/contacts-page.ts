@@ -304,7 +304,7 @@ export function contactsPage(ctx: SectionContext): HTMLElement {
     list);
   const root = h('div', { class: 'contacts' }, listPane, card);
   const sidebar = h('div', { class: 'contacts-sidebar' });
-  const newBtn = h('button', { type: 'button', class: 'btn btn-primary new-btn', onclick: () => edit() }, icon(ICONS.plus), h('span', {}, t('contacts.new')));
+  const newBtn = h('button', { type: 'button', class: 'btn btn-primary new-btn', 'aria-label': t('contacts.new'), onclick: () => edit() }, icon(ICONS.plus), h('span', {}, t('contacts.new')));
   const importBtn = h('button', { type: 'button', class: 'btn', onclick: () => importVcfDialog(writableBooks(), targetBook(), (b, msg) => { toast(msg); void reloadBook(b); }) }, t('contacts.import'));
   els = { sidebar, list, status, card, root, search, tools };
   const page = sectionShell({ id: 'contacts', title: t('sections.contacts'), sidebar: [sidebar], sidebarLabel: t('contacts.books'), main: root, actions: [importBtn, newBtn] }, ctx);
