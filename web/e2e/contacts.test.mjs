@@ -80,7 +80,7 @@ async function books() {
 
 async function openContacts(page) {
   await page.getByRole('navigation', { name: /Sections|Rubriques/ }).getByRole('link', { name: /Contacts/ }).click();
-  await page.locator('.book-list').waitFor();
+  await page.locator('.book-list').waitFor({ state: 'attached' });
 }
 
 describe('contacts', () => {
@@ -231,7 +231,7 @@ describe('contacts', () => {
       const put = await davRequest('PUT', BOOK + name, { body: text, headers: { 'Content-Type': 'text/vcard', 'If-None-Match': '*' } });
       assert.equal(put.status, 201, put.text);
       await page.reload();
-      await page.locator('.book-list').waitFor();
+      await page.locator('.book-list').waitFor({ state: 'attached' });
       await page.getByLabel('Search contacts').fill(fnv);
       await page.locator('.contact-open', { hasText: fnv }).click();
       await page.locator('.card-view').getByRole('button', { name: 'Edit' }).click();
@@ -263,12 +263,15 @@ describe('contacts in French on a phone', () => {
   test('create and find a contact, list and card as two screens', async () => {
     await page.getByRole('button', { name: 'Nouveau contact' }).click();
     const dialog = page.locator('dialog.contact-editor');
-    await dialog.getByLabel('Prénom').fill('Hélène');
+    await dialog.getByLabel('Prénom', { exact: true }).fill('Hélène');
     await dialog.getByLabel('Nom de famille').fill(`Fournier ${RUN}`);
     await dialog.getByRole('button', { name: 'Ajouter un numéro de téléphone' }).click();
     await dialog.getByLabel('Téléphone', { exact: true }).fill('+33 6 11 22 33 44');
     await dialog.getByRole('button', { name: 'Enregistrer' }).click();
     await page.getByText('Contact créé.').waitFor();
+    // The new card is shown in place of the list; its back button returns to the list.
+    await page.locator('.card-view h2', { hasText: `Hélène Fournier ${RUN}` }).waitFor();
+    await page.locator('.card-view').getByRole('button', { name: 'Contacts' }).click();
     await page.getByLabel('Rechercher des contacts').fill('+33 6 11 22');
     await page.locator('.contact-open', { hasText: `Hélène Fournier ${RUN}` }).waitFor();
     await assertAccessible(page, 'French contact list on a phone');
