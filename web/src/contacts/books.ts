@@ -72,7 +72,7 @@ export async function listBooks(home: string, gateway?: string): Promise<BookInf
   }
   // Own books first, then shared ones, the directory last.
   const rank = (b: BookInfo) => (b.directory ? 2 : b.owned ? 0 : 1);
-  return out.sort((a, b) => rank(a) - rank(b));
+  return out.sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
 }
 
 const XMLNS = `xmlns:d="DAV:" xmlns:card="${CARD}"`;

@@ -35,7 +35,10 @@ function writableBooks() {
 function targetBook(): string | undefined {
   const s = cs.scope;
   const open = s.kind === 'book' ? s.href : s.kind === 'group' ? s.book : undefined;
-  return (open && book(open)?.writable ? open : writableBooks()[0]?.href) ?? undefined;
+  if (open && book(open)?.writable) return open;
+  // Else the server's default book (`contacts/` in the home), else the first writable.
+  const all = writableBooks();
+  return (all.find((b) => b.owned && /\/contacts\/$/.test(b.href)) ?? all[0])?.href;
 }
 
 async function loadBook(href: string): Promise<void> {
