@@ -3,8 +3,10 @@ import { t } from '../i18n';
 import { appPage } from './app';
 import { SECTION_ICONS, registerSection } from './sections';
 import { settingsPage } from './settings';
+import { contactsPage } from './contacts-page';
 
 void t; // keeps i18n loaded before any section's module is evaluated
 
 registerSection({ id: 'calendar', label: 'sections.calendar', icon: SECTION_ICONS.calendar, order: 0, page: (ctx) => appPage(ctx) });
 registerSection({ id: 'settings', label: 'sections.settings', icon: SECTION_ICONS.settings, order: 90, page: settingsPage });
+registerSection({ id: 'contacts', label: 'sections.contacts', icon: SECTION_ICONS.contacts, order: 10, page: contactsPage });
