@@ -91,6 +91,16 @@ pub fn select(text: &str, top: &CompSelect) -> String {
     out
 }
 
+/// The properties of a card an `address-data` request names (RFC 6352 §10.4.2),
+/// copied as stored like [`select`] does for calendars. VERSION and UID are always
+/// kept: without VERSION the result is not a vCard a client can read, and UID is
+/// how it knows the card again. Item groups (`item1.EMAIL`) match by name.
+pub fn select_card(text: &str, names: &[String]) -> String {
+    let mut props: Vec<(String, bool)> = vec![("VERSION".into(), false), ("UID".into(), false)];
+    props.extend(names.iter().map(|n| (n.clone(), false)));
+    select(text, &CompSelect { name: "VCARD".into(), props, ..CompSelect::default() })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,6 +177,17 @@ mod tests {
         assert_eq!(
             select(text, &sel),
             "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMM\r\n ARY:Folded\r\nattendee;CN=\"Smith: Bob\":\r\nuid:u\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        );
+    }
+
+    #[test]
+    fn a_card_keeps_only_what_is_asked_with_its_version_and_uid() {
+        let card = "BEGIN:VCARD\r\nVERSION:4.0\r\nUID:u1\r\nFN:Ana\r\nPHOTO:data:image/jpeg;base64,AAAA\r\n\
+            item1.EMAIL;TYPE=work:a@x.org\r\nitem1.X-ABLABEL:Pro\r\nTEL:+331\r\nEND:VCARD\r\n";
+        let got = select_card(card, &["FN".into(), "EMAIL".into()]);
+        assert_eq!(
+            got,
+            "BEGIN:VCARD\r\nVERSION:4.0\r\nUID:u1\r\nFN:Ana\r\nitem1.EMAIL;TYPE=work:a@x.org\r\nEND:VCARD\r\n"
         );
     }
 }

@@ -221,6 +221,22 @@ fn card_queries(backend: Backend) {
     let (status, body) = u.report(book, &bad);
     assert_eq!(status, 403);
     assert!(body.contains("supported-collation"), "{body}");
+
+    // RFC 6352 §10.4.2: address-data naming properties gets those (with VERSION
+    // and UID), not the whole card; allprop and no list get everything.
+    let data = |inner: &str| {
+        format!(
+            r#"<card:addressbook-query xmlns:d="DAV:" xmlns:card="urn:ietf:params:xml:ns:carddav"><d:prop><card:address-data>{inner}</card:address-data></d:prop><card:filter><card:prop-filter name="FN"><card:text-match match-type="starts-with">Jean</card:text-match></card:prop-filter></card:filter></card:addressbook-query>"#
+        )
+    };
+    let (status, body) = u.report(book, &data(r#"<card:prop name="EMAIL"/>"#));
+    assert_eq!(status, 207);
+    assert!(body.contains("EMAIL") && body.contains("jean@example.org") && body.contains("UID:c1"), "{body}");
+    assert!(!body.contains("FN:"), "FN was not asked for: {body}");
+    let (_, body) = u.report(book, &data("<card:allprop/>"));
+    assert!(body.contains("FN:Jean Dupont"), "{body}");
+    let (_, body) = u.report(book, &data(""));
+    assert!(body.contains("FN:Jean Dupont"), "{body}");
 }
 
 fn free_busy(backend: Backend) {

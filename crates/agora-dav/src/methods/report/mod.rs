@@ -250,13 +250,22 @@ async fn calendar_text(
 
 /// A card in the version the client asked for (RFC 6352 §10.4), as jCard when
 /// it asks for `application/vcard+json`.
+/// Only the properties it names when it names some (§10.4.2: a list of 200 cards
+/// without their photos).
 fn address_data(object: &Object, wanted: &PropRequest) -> Result<String, HttpError> {
-    if wanted.address_data.as_ref().and_then(|a| a.content_type.as_deref()).is_some_and(is_json) {
-        return agora_ical::json::vcard_to_jcard(&String::from_utf8_lossy(&object.data))
+    let request = wanted.address_data.as_ref();
+    let json = request.and_then(|a| a.content_type.as_deref()).is_some_and(is_json);
+    let mut text =
+        if json { String::from_utf8_lossy(&object.data).into_owned() } else { address_text(object, wanted)? };
+    if let Some(names) = request.filter(|a| !a.allprop).and_then(|a| a.props.as_deref()) {
+        text = agora_ical::partial::select_card(&text, names);
+    }
+    if json {
+        return agora_ical::json::vcard_to_jcard(&text)
             .map(|v| v.to_string())
             .map_err(|e| HttpError::BadRequest(format!("the stored card cannot be shown as jCard: {e}")));
     }
-    address_text(object, wanted)
+    Ok(text)
 }
 
 fn address_text(object: &Object, wanted: &PropRequest) -> Result<String, HttpError> {
