@@ -84,7 +84,7 @@ export function notesPage(ctx: SectionContext): HTMLElement {
     for (const n of shown) {
       const title = n.summary || t('notes.untitled');
       const book = books.find((b) => b.href === n.notebook);
-      const swatch = h('span', { class: 'swatch', 'aria-hidden': 'true' });
+      const swatch = h('span', { class: 'list-dot', 'aria-hidden': 'true' });
       if (book) swatch.style.backgroundColor = book.color;
       ul.append(
         h('li', { class: 'note' }, h('button', { type: 'button', class: 'note-open', onclick: () => void edit(n, { summary: n.summary, date: n.date, description: n.description, categories: n.categories }, n.notebook) },
@@ -101,7 +101,7 @@ export function notesPage(ctx: SectionContext): HTMLElement {
     clear(booksBox);
     const ul = h('ul', { class: 'cal-list task-list-picker' });
     const pick = (href: string, label: string, cal?: CalendarInfo) => {
-      const swatch = cal ? h('span', { class: 'swatch', 'aria-hidden': 'true' }) : null;
+      const swatch = cal ? h('span', { class: 'list-dot', 'aria-hidden': 'true' }) : null;
       if (swatch && cal) swatch.style.backgroundColor = cal.color;
       const li = h('li', {}, h('button', { type: 'button', class: 'list-pick', 'aria-pressed': String(view.book === href), onclick: () => {
         view.book = href;

@@ -106,9 +106,12 @@ export function openTaskEditor(input: TaskEditorInput): Promise<TaskEditorResult
       m.actions.append(h('button', { type: 'submit', class: 'btn btn-primary' }, t(input.isNew ? 'tasks.create' : 'editor.save')));
       if (!input.isNew) {
         const done = f.status === 'COMPLETED' || f.status === 'CANCELLED';
-        m.actions.append(
+        // Secondary actions in the form, so the sticky foot stays one row on a phone.
+        m.form.append(h('div', { class: 'manage-tools task-more' },
           h('button', { type: 'button', class: 'btn task-toggle', onclick: () => ((result = { action: 'done', done: !done }), m.close()) }, t(done ? 'tasks.reopen' : 'tasks.markDone')),
           h('button', { type: 'button', class: 'btn', onclick: () => ((result = { action: 'subtask' }), m.close()) }, t('tasks.addSubtask')),
+        ));
+        m.actions.append(
           h('button', {
             type: 'button',
             class: 'btn btn-danger',

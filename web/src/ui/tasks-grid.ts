@@ -56,7 +56,7 @@ function occurrence(task: Task, list: CalendarInfo): Occurrence {
     end: due.time ? isoWall(wallOfUtc(later)) : `${dayAfter.getUTCFullYear()}-${pad(dayAfter.getUTCMonth() + 1)}-${pad(dayAfter.getUTCDate())}`,
     recurring: false,
     privacy: 'PUBLIC',
-    transparent: true,
+    transparent: false,
     color: list.color,
     categories: task.categories,
     alarms: [],

@@ -86,7 +86,7 @@ export function tasksPage(ctx: SectionContext): HTMLElement {
     clear(listsBox);
     const ul = h('ul', { class: 'cal-list task-list-picker' });
     const pick = (href: string, label: string, color?: string, cal?: CalendarInfo) => {
-      const swatch = color ? h('span', { class: 'swatch', 'aria-hidden': 'true' }) : null;
+      const swatch = color ? h('span', { class: 'list-dot', 'aria-hidden': 'true' }) : null;
       if (swatch) swatch.style.backgroundColor = color!;
       const li = h('li', {}, h('button', { type: 'button', class: 'list-pick', 'aria-pressed': String(view.list === href), onclick: () => {
         view.list = href;

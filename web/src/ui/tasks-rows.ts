@@ -37,7 +37,7 @@ function meta(task: Task, a: RowActions): HTMLElement {
   for (const c of task.categories) bits.append(h('span', { class: 'task-cat' }, c));
   const list = a.list(task.list);
   if (list && a.showList) {
-    const swatch = h('span', { class: 'swatch', 'aria-hidden': 'true' });
+    const swatch = h('span', { class: 'list-dot', 'aria-hidden': 'true' });
     swatch.style.backgroundColor = list.color;
     bits.append(h('span', { class: 'task-list' }, swatch, list.name));
   }
