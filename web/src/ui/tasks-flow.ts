@@ -41,14 +41,17 @@ export async function editTask(c: TaskContext, task: Task | undefined, fields: T
   if (result.action === 'subtask' && task) return addSubtask(c, task);
   if (result.action === 'done' && task) return toggleTask(c, task, result.done);
   try {
+    let message = '';
     if (result.action === 'delete' && task) {
       await deleteTask(task);
-      toast(t('tasks.deleted', { title: task.summary || t('tasks.untitled') }));
+      message = t('tasks.deleted', { title: task.summary || t('tasks.untitled') });
     } else if (result.action === 'save') {
       await saveTask(task, result.list, result.fields, c.tz);
-      toast(t(task ? 'tasks.saved' : 'tasks.created', { title: result.fields.summary }));
+      message = t(task ? 'tasks.saved' : 'tasks.created', { title: result.fields.summary });
     }
+    // Said once the list shows the change.
     await c.changed();
+    if (message) toast(message);
   } catch (e) {
     await failed(c, e);
   }

@@ -31,7 +31,8 @@ function meta(task: Task, a: RowActions): HTMLElement {
   }
   const level = priorityLevel(task.priority);
   if (level !== 'none') bits.append(h('span', { class: `task-prio prio-${level}` }, t(`tasks.priority.${level}`)));
-  if (task.status === 'IN-PROCESS' || (task.percent > 0 && task.percent < 100)) bits.append(h('span', { class: 'task-pct' }, t('tasks.percentDone', { pct: task.percent })));
+  if (task.percent > 0 && task.percent < 100) bits.append(h('span', { class: 'task-pct' }, t('tasks.percentDone', { pct: task.percent })));
+  else if (task.status === 'IN-PROCESS') bits.append(h('span', { class: 'task-pct' }, t('tasks.status.IN-PROCESS')));
   if (task.status === 'CANCELLED') bits.append(h('span', { class: 'task-cancelled' }, t('tasks.status.CANCELLED')));
   if (task.recurring) bits.append(h('span', { class: 'task-repeats' }, t('tasks.repeats')));
   for (const c of task.categories) bits.append(h('span', { class: 'task-cat' }, c));
