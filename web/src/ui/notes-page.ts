@@ -42,27 +42,29 @@ export function notesPage(ctx: SectionContext): HTMLElement {
     const readOnly = !!note && !books.find((b) => b.href === note.notebook)?.writable;
     const result = await openNoteEditor(fields, book, books, !note, readOnly);
     if (!result) return;
+    let message = '';
     try {
       if (result.action === 'delete' && note) {
         await deleteObject(note);
-        toast(t('notes.deleted', { title: note.summary || t('notes.untitled') }));
+        message = t('notes.deleted', { title: note.summary || t('notes.untitled') });
       } else if (result.action === 'save') {
         const name = result.fields.summary || t('notes.untitled');
         if (!note) {
           const uid = crypto.randomUUID();
           await createObject(result.notebook, uid, newNote(result.fields, tz, uid));
-          toast(t('notes.created', { title: name }));
+          message = t('notes.created', { title: name });
         } else {
           const ics = updateNote(note, result.fields, tz);
           if (result.notebook !== note.notebook) await moveObject(note, result.notebook, ics);
           else await updateObject(note, ics);
-          toast(t('notes.saved', { title: name }));
+          message = t('notes.saved', { title: name });
         }
       }
     } catch (e) {
       toast(e instanceof ConflictError ? t('errors.conflict') : refusal(e), undefined, 'error');
     }
-    await reload();
+    // Said once the list shows the change (a failure: the list read again).
+    await reload(message || undefined);
   };
 
   const draw = () => {
