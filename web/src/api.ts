@@ -24,6 +24,9 @@ export type Preferences = {
   hiddenCalendars?: string[];
   calendarColors?: Record<string, string>;
   view?: string;
+  /** The Tasks section (ui/tasks-page.ts): completed tasks hidden, sort order, tasks
+   * with a due date shown in the calendar views. */
+  tasks?: { hideCompleted?: boolean; sort?: string; inCalendar?: boolean };
 };
 
 export class ApiError extends Error {

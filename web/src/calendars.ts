@@ -68,7 +68,15 @@ const CALENDAR_PROPS =
   '<d:resourcetype/><d:displayname/><a:calendar-color/><d:current-user-privilege-set/>' +
   '<c:supported-calendar-component-set/><cs:getctag/><d:sync-token/><cs:source/><d:share-access/><ag:feed-status/>';
 
+/** The calendars that hold events (the calendar section's). */
 export async function listCalendars(homes: string[]): Promise<CalendarInfo[]> {
+  return (await listCollections(homes)).filter((c) => c.components.includes('VEVENT'));
+}
+
+/** Every calendar collection of the homes, whatever it holds (events, tasks, notes):
+ * the task lists and notebooks are the ones whose supported-calendar-component-set
+ * names VTODO or VJOURNAL (RFC 4791 §5.2.3). */
+export async function listCollections(homes: string[]): Promise<CalendarInfo[]> {
   const out: CalendarInfo[] = [];
   for (const [homeIndex, home] of homes.entries()) {
     const items = await propfind(home, '1', CALENDAR_PROPS);
@@ -105,7 +113,7 @@ export async function listCalendars(homes: string[]): Promise<CalendarInfo[]> {
       });
     }
   }
-  return out.filter((c) => c.components.includes('VEVENT'));
+  return out;
 }
 
 /** The reason of a failed last fetch in a feed-status (empty when it succeeded). */

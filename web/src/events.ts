@@ -35,6 +35,8 @@ export interface Occurrence {
   alarms: AlarmInfo[];
   /** An invitation the user has not answered yet (meeting.ts). */
   awaiting?: boolean;
+  /** Extra classes of the grid item (a task shown in the calendar: ui/tasks-grid.ts). */
+  classes?: string[];
 }
 
 export interface AlarmInfo {

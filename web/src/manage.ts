@@ -49,11 +49,13 @@ function props(name: string, color: string): string {
   return `<d:displayname>${escapeXml(name)}</d:displayname><a:calendar-color>${escapeXml(color.toUpperCase())}FF</a:calendar-color>`;
 }
 
-/** A URL segment for a new calendar: a random UUID, so any name (or a duplicate) works. */
-export async function createCalendar(home: string, name: string, color: string): Promise<string> {
+/** A URL segment for a new calendar: a random UUID, so any name (or a duplicate) works.
+ * `components`: what it holds — events, or VTODO for a task list, VJOURNAL for notes. */
+export async function createCalendar(home: string, name: string, color: string, components: string[] = ['VEVENT']): Promise<string> {
+  const comps = components.map((c) => `<c:comp name="${escapeXml(c)}"/>`).join('');
   const href = `${home.endsWith('/') ? home : home + '/'}${crypto.randomUUID()}/`;
   const body = `<?xml version="1.0" encoding="utf-8"?>
-<c:mkcalendar ${XMLNS}><d:set><d:prop>${props(name, color)}<c:supported-calendar-component-set><c:comp name="VEVENT"/></c:supported-calendar-component-set></d:prop></d:set></c:mkcalendar>`;
+<c:mkcalendar ${XMLNS}><d:set><d:prop>${props(name, color)}<c:supported-calendar-component-set>${comps}</c:supported-calendar-component-set></d:prop></d:set></c:mkcalendar>`;
   check(await dav('MKCALENDAR', href, { body }), [201]);
   return href;
 }

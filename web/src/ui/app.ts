@@ -23,6 +23,7 @@ import { calendarOptionsDialog, newCalendarDialog } from './calendar-dialogs';
 import { searchBox } from './search';
 import { accountControls, menuButton, sectionRail, sidebarAccount, type SectionContext } from './sections';
 import { calendarList } from './sidebar';
+import { dueTaskOccurrences, isTaskOccurrence, openTaskOccurrence } from './tasks-grid';
 import { toast, toastRegion } from './toast';
 import { VIEWS, applyView, createView, type ViewName } from './view';
 
@@ -123,6 +124,7 @@ export function appPage(ctx: SectionContext): HTMLElement {
   const shown = (occ: Occurrence) => ({ start: parseViewDate(occ.start), end: parseViewDate(occ.end) });
 
   const openOccurrence = async (occ: Occurrence) => {
+    if (isTaskOccurrence(occ)) return openTaskOccurrence(occ, tz, () => refresh());
     const cal = calendarByHref(occ.calendar);
     let stored: Stored;
     try {
@@ -320,12 +322,13 @@ export function appPage(ctx: SectionContext): HTMLElement {
       fetched = [];
       const from = new Date(instantOf(wallFromLocalDate(start), tz));
       const to = new Date(instantOf(wallFromLocalDate(end), tz));
+      const dueTasks = dueTaskOccurrences(from, to, tz).catch(() => []);
       const results = await Promise.allSettled(visible().map((c) => fetchRange(c.href, state.tags.get(c.href), from, to, tz)));
       if (results.some((r) => r.status === 'rejected')) toast(t('errors.load'), undefined, 'error');
       replanAlarms(visible().map((c) => c.href), tz);
       // After the grid has the events (the source's promise resolves first).
       setTimeout(() => waiting.forEach((done) => done()), 0);
-      return results.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+      return [...results.flatMap((r) => (r.status === 'fulfilled' ? r.value : [])), ...(await dueTasks)];
     },
     select: (start, end, allDay, cal) => editNew(wallFromLocalDate(start), wallFromLocalDate(end), allDay, cal),
     open: openOccurrence,

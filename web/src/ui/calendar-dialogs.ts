@@ -47,9 +47,18 @@ async function busy(m: Modal, work: () => Promise<void>): Promise<boolean> {
   }
 }
 
+/** What else than an event calendar the dialog makes: a task list or a notebook holds
+ * other components (no subscription offered then); its own title and messages. */
+export interface CollectionKind {
+  components: string[];
+  title: string;
+  /** i18n key of "… created", with {{name}}. */
+  created: string;
+}
+
 /** `done` gets the new calendar's href and the message to show once the page is redrawn. */
-export function newCalendarDialog(home: string, count: number, done: (href: string, message: string) => void): void {
-  const m = openModal(t('manage.newTitle'));
+export function newCalendarDialog(home: string, count: number, done: (href: string, message: string) => void, kind?: CollectionKind): void {
+  const m = openModal(kind?.title ?? t('manage.newTitle'));
   const { nameInput, colorInput } = nameAndColor(m, '', PALETTE[count % PALETTE.length]);
   // A calendar of one's own, or a subscription to a feed on the web (read-only).
   const kindOwn = h('input', { type: 'radio', name: m.id('kind'), id: m.id('own'), value: 'own', checked: true });
@@ -57,7 +66,7 @@ export function newCalendarDialog(home: string, count: number, done: (href: stri
   m.form.append(
     h(
       'fieldset',
-      { class: 'kind' },
+      { class: 'kind', hidden: !!kind },
       h('legend', { class: 'visually-hidden' }, t('subscribe.kind')),
       h('label', { for: kindOwn.id }, kindOwn, ` ${t('subscribe.own')}`),
       h('label', { for: kindFeed.id }, kindFeed, ` ${t('subscribe.feed')}`),
@@ -91,21 +100,22 @@ export function newCalendarDialog(home: string, count: number, done: (href: stri
       return;
     }
     let href = '';
-    const work = url ? () => subscribeCalendar(home, name, colorInput.value, url) : () => createCalendar(home, name, colorInput.value);
+    const work = url ? () => subscribeCalendar(home, name, colorInput.value, url) : () => createCalendar(home, name, colorInput.value, kind?.components);
     if (await busy(m, async () => void (href = await work()))) {
       m.close();
-      done(href, t(url ? 'subscribe.done' : 'manage.created', { name }));
+      done(href, t(url ? 'subscribe.done' : (kind?.created ?? 'manage.created'), { name }));
     }
   });
   showModal(m);
 }
 
-/** Asks before deleting, naming the calendar; resolves true when confirmed. */
-export function confirmDelete(name: string): Promise<boolean> {
+/** Asks before deleting, naming the calendar (or, with `words`, a task or a note: the
+ * i18n keys of the title and text, each given {{name}}); resolves true when confirmed. */
+export function confirmDelete(name: string, words = { title: 'manage.deleteTitle', text: 'manage.deleteText' }): Promise<boolean> {
   return new Promise((resolve) => {
     let answer = false;
-    const m = openModal(t('manage.deleteTitle', { name }), () => resolve(answer));
-    m.form.append(h('p', {}, t('manage.deleteText', { name })));
+    const m = openModal(t(words.title, { name }), () => resolve(answer));
+    m.form.append(h('p', {}, t(words.text, { name })));
     m.actions.append(
       h('button', { type: 'submit', class: 'btn btn-danger' }, t('manage.deleteConfirm', { name })),
       h('button', { type: 'button', class: 'btn', onclick: m.close }, t('common.cancel')),

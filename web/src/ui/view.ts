@@ -113,7 +113,7 @@ function toEc(occ: Occurrence): Calendar.EventInput {
     backgroundColor: color,
     textColor: readableText(color),
     editable: writable,
-    classNames: [occ.transparent ? 'ev-free' : 'ev-busy', `ev-${occ.privacy.toLowerCase()}`, ...(occ.awaiting ? ['ev-awaiting'] : [])],
+    classNames: [occ.transparent ? 'ev-free' : 'ev-busy', `ev-${occ.privacy.toLowerCase()}`, ...(occ.awaiting ? ['ev-awaiting'] : []), ...(occ.classes ?? [])],
     extendedProps: { occ },
   };
 }
