@@ -15,6 +15,8 @@ export interface CalendarInfo {
   /** The user's own calendar (not a share received, a subscription or a delegation):
    * the one kind the page lets them rename, recolour and delete. */
   owned: boolean;
+  /** A share someone offered and the user accepted (it lives in their home). */
+  sharedWithMe?: boolean;
   /** Whose home it lives in, when it is not the user's own (delegation). */
   ownerHome?: string;
   ctag?: string;
@@ -79,6 +81,8 @@ export async function listCalendars(homes: string[]): Promise<CalendarInfo[]> {
       if (!isCalendar && !isSubscribed) continue;
       const privs = item.props.get(key(NS.D, 'current-user-privilege-set'));
       const granted = new Set(Array.from(privs?.getElementsByTagNameNS(NS.D, 'privilege') ?? []).flatMap((p) => Array.from(p.children).map((c) => c.localName)));
+      // A free/busy-only share cannot be read: nothing to show in the agenda.
+      if (privs && !granted.has('read') && !granted.has('all')) continue;
       const writable = !isSubscribed && (granted.has('all') || granted.has('write') || granted.has('write-content'));
       const compSet = item.props.get(key(NS.C, 'supported-calendar-component-set'));
       const components = compSet
@@ -98,6 +102,7 @@ export async function listCalendars(homes: string[]): Promise<CalendarInfo[]> {
         components,
         subscribed,
         owned: homeIndex === 0 && !subscribed && writable && (access === undefined || access === 'not-shared' || access === 'shared-owner'),
+        sharedWithMe: homeIndex === 0 && (access === 'read' || access === 'read-write'),
         ownerHome: homeIndex > 0 ? home : undefined,
         ctag: text(item.props, NS.CS, 'getctag'),
         syncToken: text(item.props, NS.D, 'sync-token'),
