@@ -15,6 +15,8 @@ export interface CalendarInfo {
   /** The user's own calendar (not a share received, a subscription or a delegation):
    * the one kind the page lets them rename, recolour and delete. */
   owned: boolean;
+  /** A share someone offered and the user accepted (it lives in their home). */
+  sharedWithMe?: boolean;
   /** Whose home it lives in, when it is not the user's own (delegation). */
   ownerHome?: string;
   ctag?: string;
@@ -30,6 +32,25 @@ async function propfind(url: string, depth: '0' | '1', props: string) {
   const res = await dav('PROPFIND', url, { body: propfindBody(props), headers: { Depth: depth } });
   if (res.status !== 207) throw new Error(`PROPFIND ${url}: ${res.status}`);
   return parseMultistatus(res.text).items;
+}
+
+/** Whose each delegated home is, and their scheduling inbox (for the fallback below). */
+const delegatedHomes = new Map<string, { owner: string; inbox?: string }>();
+
+/** The members of a home; for a delegated home whose listing the server refuses (Agora
+ * answers a delegate's Depth 1 PROPFIND of the owner's home with 403, because of the
+ * notification collection in it), the owner's default calendar, named by their inbox's
+ * schedule-default-calendar-URL (RFC 6638 §9.2). */
+async function homeMembers(home: string) {
+  try {
+    return await propfind(home, '1', CALENDAR_PROPS);
+  } catch (e) {
+    const inbox = delegatedHomes.get(home)?.inbox;
+    if (!inbox) throw e;
+    const [box] = await propfind(inbox, '0', '<c:schedule-default-calendar-URL/>');
+    const calendar = box && hrefIn(box.props, NS.C, 'schedule-default-calendar-URL');
+    return calendar ? propfind(calendar, '0', CALENDAR_PROPS) : [];
+  }
 }
 
 export async function discoverPrincipal(): Promise<{ principal: string; homes: string[] }> {
@@ -54,9 +75,12 @@ export async function discoverPrincipal(): Promise<{ principal: string; homes: s
   }
   for (const d of delegators) {
     try {
-      const [dp] = await propfind(d, '0', '<c:calendar-home-set/>');
+      const [dp] = await propfind(d, '0', '<c:calendar-home-set/><c:schedule-inbox-URL/><d:displayname/>');
       const home = dp && hrefIn(dp.props, NS.C, 'calendar-home-set');
-      if (home && !homes.includes(home)) homes.push(home);
+      if (home && !homes.includes(home)) {
+        homes.push(home);
+        delegatedHomes.set(home, { owner: text(dp.props, NS.D, 'displayname') ?? d, inbox: hrefIn(dp.props, NS.C, 'schedule-inbox-URL') });
+      }
     } catch {
       /* a delegation we cannot read is skipped, not fatal */
     }
@@ -79,7 +103,8 @@ export async function listCalendars(homes: string[]): Promise<CalendarInfo[]> {
 export async function listCollections(homes: string[]): Promise<CalendarInfo[]> {
   const out: CalendarInfo[] = [];
   for (const [homeIndex, home] of homes.entries()) {
-    const items = await propfind(home, '1', CALENDAR_PROPS);
+    const items = homeIndex === 0 ? await propfind(home, '1', CALENDAR_PROPS) : await homeMembers(home).catch(() => []);
+    const owner = delegatedHomes.get(home)?.owner;
     for (const item of items) {
       const rt = item.props.get(key(NS.D, 'resourcetype'));
       const isCalendar = rt && child(rt, NS.C, 'calendar');
@@ -87,6 +112,8 @@ export async function listCollections(homes: string[]): Promise<CalendarInfo[]> 
       if (!isCalendar && !isSubscribed) continue;
       const privs = item.props.get(key(NS.D, 'current-user-privilege-set'));
       const granted = new Set(Array.from(privs?.getElementsByTagNameNS(NS.D, 'privilege') ?? []).flatMap((p) => Array.from(p.children).map((c) => c.localName)));
+      // A free/busy-only share cannot be read: nothing to show in the agenda.
+      if (privs && !granted.has('read') && !granted.has('all')) continue;
       const writable = !isSubscribed && (granted.has('all') || granted.has('write') || granted.has('write-content'));
       const compSet = item.props.get(key(NS.C, 'supported-calendar-component-set'));
       const components = compSet
@@ -100,12 +127,14 @@ export async function listCollections(homes: string[]): Promise<CalendarInfo[]> 
       const subscribed = !!isSubscribed || !!text(item.props, NS.CS, 'source');
       out.push({
         href: item.href,
-        name: text(item.props, NS.D, 'displayname') ?? decodeURIComponent(segments[segments.length - 1] ?? item.href),
+        // A delegated calendar says whose it is ("Calendar · Alice Martin").
+        name: `${text(item.props, NS.D, 'displayname') ?? decodeURIComponent(segments[segments.length - 1] ?? item.href)}${owner ? ` · ${owner}` : ''}`,
         color,
         writable,
         components,
         subscribed,
         owned: homeIndex === 0 && !subscribed && writable && (access === undefined || access === 'not-shared' || access === 'shared-owner'),
+        sharedWithMe: homeIndex === 0 && (access === 'read' || access === 'read-write'),
         ownerHome: homeIndex > 0 ? home : undefined,
         ctag: text(item.props, NS.CS, 'getctag'),
         syncToken: text(item.props, NS.D, 'sync-token'),

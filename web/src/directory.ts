@@ -65,12 +65,29 @@ async function search(body: string): Promise<Principal[]> {
 
 const HEAD = '<?xml version="1.0" encoding="utf-8"?>\n<d:principal-property-search xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"';
 
-/** People, groups, rooms and equipment whose name or address contains `query`. Only
- * principals with a mailto: address can be invited. */
-export async function searchPrincipals(query: string, limit = 8): Promise<Principal[]> {
+/** People, groups, rooms and equipment whose name or address contains `query`, with
+ * or without an e-mail address (sharing and delegation name principals by URL). */
+export async function searchDirectory(query: string, limit = 8): Promise<Principal[]> {
   const q = escapeXml(query.trim());
   const body = `${HEAD} test="anyof"><d:property-search><d:prop><d:displayname/></d:prop><d:match>${q}</d:match></d:property-search><d:property-search><d:prop><c:calendar-user-address-set/></d:prop><d:match>${q}</d:match></d:property-search><d:prop>${PROPS}</d:prop><d:limit><d:nresults>${limit}</d:nresults></d:limit></d:principal-property-search>`;
-  return (await search(body)).filter((p) => p.address);
+  return search(body);
+}
+
+/** The same, keeping only principals with a mailto: address (the ones one can invite). */
+export async function searchPrincipals(query: string, limit = 8): Promise<Principal[]> {
+  return (await searchDirectory(query, limit)).filter((p) => p.address);
+}
+
+/** Names and addresses of principals known by URL (PROPFIND each, in parallel); one
+ * that cannot be read is named by its URL. */
+export async function describePrincipals(hrefs: string[]): Promise<Principal[]> {
+  return Promise.all(
+    hrefs.map(async (href) => {
+      const res = await dav('PROPFIND', href, { body: propfindBody(PROPS), headers: { Depth: '0' } }).catch(() => null);
+      const found = res?.status === 207 ? principalsOf(res.text)[0] : undefined;
+      return found ?? { href, name: href.replace(/\/$/, '').split('/').pop() ?? href, address: '', cutype: 'INDIVIDUAL' };
+    }),
+  );
 }
 
 /** Every room (calendar-user-type ROOM, RFC 6638 §2.4.2), by name. */

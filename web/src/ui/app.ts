@@ -17,6 +17,7 @@ import { browserTimeZone, instantOf, isValidTimeZone, offsetString, wallFromLoca
 import { ICONS, h, icon } from './dom';
 import { openEditor } from './editor';
 import { invitationsEntry, refreshInvitations } from './invitations';
+import { shareOffersEntry } from './share-offers';
 import { announceRooms, meetingContext } from './meeting-editor';
 import { MiniMonth, isoWeek } from './minimonth';
 import { calendarOptionsDialog, newCalendarDialog } from './calendar-dialogs';
@@ -278,7 +279,7 @@ export function appPage(ctx: SectionContext): HTMLElement {
     toast(message);
     (document.querySelector('.new-cal') as HTMLElement | null)?.focus();
   };
-  sidebar.append(mini.el, invitationsEntry(() => refresh()));
+  sidebar.append(mini.el, invitationsEntry(() => refresh()), shareOffersEntry((message) => void reloadCalendars('', message)));
   renderCalendars();
   // On a phone the account controls live at the foot of the sidebar, not in the header.
   sidebar.append(sidebarAccount(ctx));

@@ -11,6 +11,7 @@ import { DavError, createCalendar, deleteCalendar, exportCalendar, feedUrl, publ
 import { colorOf } from '../state';
 import { h } from './dom';
 import { importDialog } from './import-dialog';
+import { confirmRenew, leaveButton, shareButton } from './calendar-sharing';
 import { field, openModal, showModal, type Modal } from './modal';
 import { toast } from './toast';
 
@@ -165,18 +166,29 @@ export function calendarOptionsDialog(cal: CalendarInfo, changed: (message: stri
   const linkRow = h('div', { class: 'link-row', hidden: true }, field(t('manage.publishLink'), linkInput), copyButton);
   const publishButton = h('button', { type: 'button', class: 'btn', hidden: true }, t('manage.publish'));
   const unpublishButton = h('button', { type: 'button', class: 'btn', hidden: true }, t('manage.unpublish'));
+  const renewButton = h('button', { type: 'button', class: 'btn', hidden: true }, t('manage.renew'));
   const showLink = (url: string) => {
     linkInput.value = url;
     linkRow.hidden = false;
     publishButton.hidden = true;
     unpublishButton.hidden = !cal.owned;
+    renewButton.hidden = !cal.owned;
   };
+  // A new secret: publishing again replaces the token, the old link stops working.
+  renewButton.addEventListener('click', async () => {
+    if (!(await confirmRenew(cal.name))) return;
+    if (await busy(m, async () => showLink(await publish(cal.href)))) {
+      toast(t('manage.renewed'));
+      copyButton.focus();
+    }
+  });
   unpublishButton.addEventListener('click', () =>
     busy(m, async () => {
       await unpublish(cal.href);
       linkInput.value = '';
       linkRow.hidden = true;
       unpublishButton.hidden = true;
+      renewButton.hidden = true;
       publishButton.hidden = false;
       toast(t('manage.unpublished'));
     }).then((ok) => ok && publishButton.focus()),
@@ -198,7 +210,10 @@ export function calendarOptionsDialog(cal: CalendarInfo, changed: (message: stri
     m.close();
     importDialog(cal, changed);
   });
-  m.form.append(h('div', { class: 'manage-tools' }, exportButton, importButton, publishButton), h('div', { class: 'link-block' }, linkRow, h('div', { class: 'manage-tools' }, unpublishButton)));
+  m.form.append(h('div', { class: 'manage-tools' }, exportButton, importButton, publishButton), h('div', { class: 'link-block' }, linkRow, h('div', { class: 'manage-tools' }, renewButton, unpublishButton)));
+  // Sharing with people (one's own calendars), or leaving a share one accepted.
+  if (cal.owned) m.form.append(h('div', { class: 'manage-tools' }, shareButton(cal, m.close)));
+  else if (cal.sharedWithMe) m.form.append(h('div', { class: 'manage-tools' }, leaveButton(cal, m, changed)));
   publishUrl(cal.href).then(
     (url) => (url ? showLink(url) : (publishButton.hidden = !cal.owned)),
     () => (publishButton.hidden = !cal.owned),

@@ -6,11 +6,13 @@ import { settingsPage } from './settings';
 import { contactsPage } from './contacts-page';
 import { tasksPage } from './tasks-page';
 import { notesPage } from './notes-page';
+import './delegation-pane';
+import './working-hours';
 
 void t; // keeps i18n loaded before any section's module is evaluated
 
 registerSection({ id: 'calendar', label: 'sections.calendar', icon: SECTION_ICONS.calendar, order: 0, page: (ctx) => appPage(ctx) });
+registerSection({ id: 'contacts', label: 'sections.contacts', icon: SECTION_ICONS.contacts, order: 10, page: contactsPage });
 registerSection({ id: 'tasks', label: 'sections.tasks', icon: SECTION_ICONS.tasks, order: 20, page: tasksPage });
 registerSection({ id: 'notes', label: 'sections.notes', icon: SECTION_ICONS.notes, order: 30, page: notesPage });
 registerSection({ id: 'settings', label: 'sections.settings', icon: SECTION_ICONS.settings, order: 90, page: settingsPage });
-registerSection({ id: 'contacts', label: 'sections.contacts', icon: SECTION_ICONS.contacts, order: 10, page: contactsPage });
