@@ -7,6 +7,7 @@
 import '../styles/contacts.css';
 import { currentLanguage, t } from '../i18n';
 import { state } from '../state';
+import { shareDialog } from './share-dialog';
 import { createBook, deleteBook, discoverHome, listBooks, renameBook } from '../contacts/books';
 import { allCards, loadSummaries, multiget, putCard, newHref, type Summary } from '../contacts/cards';
 import { matches, sortByName, initial } from '../contacts/filter';
@@ -156,6 +157,10 @@ function bookOptions(b: (typeof cs.books)[number]): void {
       }
     } }, t('contacts.exportBook')));
     if (b.writable) tools.append(h('button', { type: 'button', class: 'btn', onclick: () => { d.close(); importVcfDialog(writableBooks(), b.href, (bk, msg) => { toast(msg); void reloadBook(bk); }); } }, t('contacts.import')));
+    if (b.owned && !b.directory) {
+      // Shared with people or groups like a calendar (CalendarServer sharing / share-resource).
+      tools.append(h('button', { type: 'button', class: 'btn share-book', onclick: () => { d.close(); shareDialog({ href: b.href, name: b.name, kind: 'addressbook' }); } }, t('sharing.open')));
+    }
     if (b.owned) {
       tools.append(h('button', { type: 'button', class: 'btn', onclick: () => { d.close(); nameDialog(t('contacts.renameTitle', { name: b.name }), t('manage.name'), b.name, t('editor.save'), t('contacts.bookNameMissing'), async (name) => { await renameBook(b.href, name); toast(t('contacts.bookSaved', { name })); await loadAll(); }); } }, t('contacts.rename')));
       tools.append(h('button', { type: 'button', class: 'btn btn-danger', onclick: async () => {

@@ -56,7 +56,7 @@ export function extrasSection(initial: EventExtras, disabled: boolean): ExtrasSe
   color.append(h('option', { value: '', selected: !initial.color }, t('colors.calendar')));
   for (const name of Object.keys(PALETTE)) color.append(h('option', { value: name, selected: name === initial.color }, t(`colors.${name}`)));
   if (initial.color && !PALETTE[initial.color]) color.append(h('option', { value: initial.color, selected: true }, initial.color));
-  const swatch = h('span', { class: 'swatch', 'aria-hidden': 'true' });
+  const swatch = h('span', { class: 'swatch swatch-large', 'aria-hidden': 'true' });
   const paint = () => {
     swatch.style.background = color.value ? PALETTE[color.value] ?? color.value : 'transparent';
     swatch.classList.toggle('empty', !color.value);
