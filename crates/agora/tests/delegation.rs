@@ -78,6 +78,14 @@ fn delegates_read_or_manage_calendars(backend: Backend) {
     assert_eq!(send(&server, "carol", "PUT", "/calendars/alice/calendar/c.ics", "text/calendar", &event("c")).0, 403);
     assert_eq!(send(&server, "bob", "GET", "/addressbooks/alice/contacts/", "text/plain", "").0, 403);
 
+    // Listing alice's calendar home shows a delegate her calendars, not what stays
+    // hers alone (notifications); the listing itself is not refused.
+    let r = request(&server, "carol", "PROPFIND", "/calendars/alice/", "1", "application/xml", "");
+    assert_eq!(r.status(), 207);
+    let home = r.text().unwrap();
+    assert!(home.contains("/calendars/alice/calendar/") && home.contains("/calendars/alice/tasks/"), "{home}");
+    assert!(!home.contains("/calendars/alice/notifications/"), "{home}");
+
     // Emptying the group ends the delegation at once.
     assert_eq!(send(&server, "alice", "PROPPATCH", write_group, "application/xml", &members(&[])).0, 207);
     assert_eq!(send(&server, "bob", "PUT", "/calendars/alice/calendar/d.ics", "text/calendar", &event("d")).0, 403);

@@ -123,9 +123,15 @@ impl Resources<'_> {
     }
 
     /// Sub-collections and objects of a collection (for Depth: 1), as the user may see them.
+    /// Sub-collections on which the user holds no privilege at all are left out: a
+    /// delegate lists the owner's calendar home and sees the calendars, not the
+    /// notifications or the scheduling inbox reserved to the owner (RFC 3744 §7.1:
+    /// what one may not read is not disclosed).
     pub async fn members(&self, c: &Collection) -> Result<(Vec<Collection>, Vec<ObjectMeta>)> {
         self.authorize(c, Access::Read).await?;
-        let subs = self.store().subcollections(c.id).await?;
+        let all = self.store().subcollections(c.id).await?;
+        let held = self.privileges_many(&all.iter().collect::<Vec<_>>(), std::slice::from_ref(c)).await?;
+        let subs = all.into_iter().zip(held).filter(|(_, p)| p.0 != 0).map(|(s, _)| s).collect();
         let metas = self.store().object_metas(c.id).await?;
         Ok((subs, self.shape_metas(c, metas).await?))
     }
