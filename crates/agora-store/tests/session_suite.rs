@@ -114,7 +114,7 @@ async fn profile_links_are_single_use_and_expire(o: Opened) {
     assert_eq!(s.take_profile_link("l2", 150).await.unwrap(), None, "ended at its expiry");
     // Making a link removes the ended ones.
     s.insert_profile_link("l3", o.owner, 400, 100).await.unwrap();
-    s.insert_profile_link("l4", bob, 400, 100).await.unwrap();
+    s.insert_profile_link("l4", bob, 1000, 100).await.unwrap();
     s.insert_profile_link("l5", o.owner, 900, 500).await.unwrap();
     assert_eq!(s.take_profile_link("l3", 100).await.unwrap(), None, "purged when l5 was made");
     assert!(s.delete_principal(bob).await.unwrap());
