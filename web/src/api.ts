@@ -19,6 +19,8 @@ export type Preferences = {
   firstDay?: number;
   hour12?: boolean;
   defaultCalendar?: string;
+  /** Minutes before the start of a reminder the editor adds to new events. */
+  defaultAlarm?: number;
   hiddenCalendars?: string[];
   calendarColors?: Record<string, string>;
   view?: string;
@@ -45,7 +47,8 @@ export function whenSignedOut(handler: () => void): void {
   onSignedOut = handler;
 }
 
-async function json<T>(method: string, url: string, body?: unknown): Promise<T> {
+/** One request to the JSON API, with the session's CSRF token; throws ApiError on refusal. */
+export async function json<T>(method: string, url: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (csrf) headers['X-Agora-CSRF'] = csrf;

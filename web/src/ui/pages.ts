@@ -3,6 +3,8 @@ import { t } from '../i18n';
 import { appPage } from './app';
 import { SECTION_ICONS, registerSection } from './sections';
 import { settingsPage } from './settings';
+import './settings-password';
+import './settings-devices';
 
 void t; // keeps i18n loaded before any section's module is evaluated
 
