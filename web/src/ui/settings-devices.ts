@@ -124,7 +124,7 @@ function created(made: NewAppPassword, done: () => void): HTMLElement {
     copyable('login-name', t('devices.login'), made.login),
     made.server ? copyable('server-url', t('devices.server'), made.server) : null,
     h('div', { class: 'device-grid' }, android, appleSetup()),
-    h('div', { class: 'editor-actions' }, close),
+    h('div', { class: 'device-done' }, close),
   );
 }
 
