@@ -10,6 +10,8 @@ CalDAV with Basic auth, independently of the page's own code.
         by the client library itself, as JSON [start, ...] in UTC
     caldav_client.py create BASE USER PASSWORD CALENDAR_PATH SUMMARY START END
         a new event (START/END ISO with offset); prints its UID
+    caldav_client.py calendars BASE USER PASSWORD CALENDAR_PATH
+        the paths of the user's calendars, found from the principal (CALENDAR_PATH unused)
 """
 import datetime
 import json
@@ -40,6 +42,9 @@ def attendees(component):
 def main():
     cmd, base, user, password, path = sys.argv[1:6]
     client = caldav.DAVClient(url=base, username=user, password=password)
+    if cmd == "calendars":
+        print(json.dumps([str(c.url.path) for c in client.principal().calendars()]))
+        return
     calendar = client.calendar(url=base.rstrip("/") + path)
     if cmd == "list":
         out = []

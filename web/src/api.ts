@@ -21,6 +21,8 @@ export type Preferences = {
   firstDay?: number;
   hour12?: boolean;
   defaultCalendar?: string;
+  /** Minutes before the start of a reminder the editor adds to new events. */
+  defaultAlarm?: number;
   hiddenCalendars?: string[];
   calendarColors?: Record<string, string>;
   view?: string;
@@ -50,7 +52,8 @@ export function whenSignedOut(handler: () => void): void {
   onSignedOut = handler;
 }
 
-async function json<T>(method: string, url: string, body?: unknown): Promise<T> {
+/** One request to the JSON API, with the session's CSRF token; throws ApiError on refusal. */
+export async function json<T>(method: string, url: string, body?: unknown): Promise<T> {
   // The server writes its reasons in the language the user chose here.
   const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': currentLanguage() };
   if (body !== undefined) headers['Content-Type'] = 'application/json';

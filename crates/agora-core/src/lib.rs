@@ -10,6 +10,7 @@
 //! - [`resources`]: homes, collections and objects, validated and authorized.
 //! - [`sessions`]: web sign-in sessions (opened by the same password check as
 //!   Basic) and the web interface's per-user preferences.
+//! - [`account`]: a user's own password change and configuration-profile links.
 //!
 //! # Design
 //! The core owns the rules (validation, uniqueness messages, cache invalidation);
@@ -17,6 +18,7 @@
 //! group cycle) is checked inside the store's transaction and reported here as a
 //! typed [`CoreError`].
 
+pub mod account;
 pub mod acl;
 pub mod auth;
 mod classify;
@@ -35,6 +37,7 @@ pub mod search;
 pub mod sessions;
 pub mod subscriptions;
 
+pub use account::PasswordChangeError;
 pub use agora_store::{AppPassword, Principal, PrincipalKind, ResourceKind, Store};
 pub use auth::{AuthConfig, AuthError, Authenticator, Identity};
 pub use directory::Directory;

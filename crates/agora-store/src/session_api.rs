@@ -69,4 +69,18 @@ pub trait SessionStore: Send + Sync + 'static {
 
     /// Links an OpenID Connect identity to a user, replacing its earlier link.
     async fn set_oidc_link(&self, issuer: &str, subject: &str, principal_id: PrincipalId, now: i64) -> Result<()>;
+
+    /// Stores a single-use link to a user's configuration profile (by the hash
+    /// of its token), and deletes the links that ended at or before `now`.
+    async fn insert_profile_link(
+        &self,
+        token_hash: &str,
+        principal_id: PrincipalId,
+        expires_at: i64,
+        now: i64,
+    ) -> Result<()>;
+
+    /// Deletes the link with this token hash and returns its user when it had
+    /// not ended at `now`: whoever calls first gets it, nobody after.
+    async fn take_profile_link(&self, token_hash: &str, now: i64) -> Result<Option<PrincipalId>>;
 }

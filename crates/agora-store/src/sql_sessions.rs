@@ -159,6 +159,40 @@ macro_rules! sql_session_store {
                     tx.commit().await?;
                     Ok(())
                 }
+
+                async fn insert_profile_link(
+                    &self,
+                    token_hash: &str,
+                    principal_id: PrincipalId,
+                    expires_at: i64,
+                    now: i64,
+                ) -> Result<()> {
+                    let _t = OpTimer::start("insert_profile_link");
+                    let (mut tx, _w) = self.write_tx(Scope::Nothing).await?;
+                    sqlx::query("DELETE FROM profile_links WHERE expires_at <= $1").bind(now).execute(&mut *tx).await?;
+                    sqlx::query("INSERT INTO profile_links (token_hash, principal_id, expires_at) VALUES ($1, $2, $3)")
+                        .bind(token_hash)
+                        .bind(principal_id)
+                        .bind(expires_at)
+                        .execute(&mut *tx)
+                        .await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn take_profile_link(&self, token_hash: &str, now: i64) -> Result<Option<PrincipalId>> {
+                    let _t = OpTimer::start("take_profile_link");
+                    let (mut tx, _w) = self.write_tx(Scope::Nothing).await?;
+                    // One statement: two concurrent uses cannot both see the row.
+                    let row: Option<(PrincipalId, i64)> = sqlx::query_as(
+                        "DELETE FROM profile_links WHERE token_hash = $1 RETURNING principal_id, expires_at",
+                    )
+                    .bind(token_hash)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    tx.commit().await?;
+                    Ok(row.filter(|(_, expires_at)| *expires_at > now).map(|(id, _)| id))
+                }
             }
         }
     };

@@ -12,6 +12,7 @@ agora_testkit::on_both_stores!(
     sessions_die_with_their_principal,
     preferences_round_trip,
     oidc_links_follow_issuer_and_subject,
+    profile_links_are_single_use_and_expire,
 );
 
 fn session(hash: &str, principal_id: PrincipalId, expires_at: i64) -> StoredSession {
@@ -99,4 +100,24 @@ async fn oidc_links_follow_issuer_and_subject(o: Opened) {
     assert_eq!(s.oidc_link(issuer, "sub-1").await.unwrap(), Some(bob), "relinked");
     assert!(s.delete_principal(bob).await.unwrap());
     assert_eq!(s.oidc_link(issuer, "sub-1").await.unwrap(), None, "cascaded with the principal");
+}
+
+async fn profile_links_are_single_use_and_expire(o: Opened) {
+    let s = &o.store;
+    let bob = add_user(s, "bob").await;
+    s.insert_profile_link("l1", o.owner, 200, 100).await.unwrap();
+    s.insert_profile_link("l2", bob, 150, 100).await.unwrap();
+    assert!(s.insert_profile_link("l1", bob, 300, 100).await.is_err(), "a duplicate hash is refused");
+    assert_eq!(s.take_profile_link("l1", 120).await.unwrap(), Some(o.owner));
+    assert_eq!(s.take_profile_link("l1", 120).await.unwrap(), None, "used once");
+    assert_eq!(s.take_profile_link("nope", 120).await.unwrap(), None);
+    assert_eq!(s.take_profile_link("l2", 150).await.unwrap(), None, "ended at its expiry");
+    // Making a link removes the ended ones.
+    s.insert_profile_link("l3", o.owner, 400, 100).await.unwrap();
+    s.insert_profile_link("l4", bob, 1000, 100).await.unwrap();
+    s.insert_profile_link("l5", o.owner, 900, 500).await.unwrap();
+    assert_eq!(s.take_profile_link("l3", 100).await.unwrap(), None, "purged when l5 was made");
+    assert!(s.delete_principal(bob).await.unwrap());
+    assert_eq!(s.take_profile_link("l4", 100).await.unwrap(), None, "cascaded with the principal");
+    assert_eq!(s.take_profile_link("l5", 600).await.unwrap(), Some(o.owner));
 }

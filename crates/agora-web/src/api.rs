@@ -1,6 +1,6 @@
 //! The JSON endpoints: `/api/session`, `/api/login`, `/api/logout` and
-//! `/api/preferences`. Requests and answers are `application/json`; errors are
-//! `{"error": code, "message": text}`.
+//! `/api/preferences` (the account's and devices' are in `devices`). Requests
+//! and answers are `application/json`; errors are `{"error": code, "message": text}`.
 //!
 //! `POST /api/login` needs no session; `GET /api/session` needs the cookie but
 //! not the CSRF header (it is how the page, reloaded, learns the token: only a
@@ -27,15 +27,15 @@ use crate::cookie;
 const MAX_LOGIN_BYTES: usize = 8 * 1024;
 
 #[derive(Clone)]
-struct Api {
-    app: AppState,
-    tls: bool,
+pub(crate) struct Api {
+    pub(crate) app: AppState,
+    pub(crate) tls: bool,
     /// The single sign-on button's text, when a provider is configured.
     oidc_label: Option<String>,
 }
 
 impl Api {
-    fn secure(&self, req: &Request) -> bool {
+    pub(crate) fn secure(&self, req: &Request) -> bool {
         secure(self.tls, &self.app, req)
     }
 }
@@ -53,6 +53,7 @@ pub(crate) fn router(app: AppState, tls: bool, oidc_label: Option<String>) -> Ro
         .route("/api/login", post(login))
         .route("/api/logout", post(logout))
         .route("/api/preferences", get(get_preferences).put(put_preferences))
+        .merge(crate::devices::routes())
         .method_not_allowed_fallback(|| async { error(StatusCode::METHOD_NOT_ALLOWED, "method", "method not allowed") })
         .fallback(|| async { error(StatusCode::NOT_FOUND, "not-found", "no such endpoint") })
         .with_state(Api { app, tls, oidc_label })
@@ -66,11 +67,11 @@ async fn sign_in_options(State(api): State<Api>) -> Response {
 }
 
 /// A JSON error answer.
-fn error(status: StatusCode, code: &str, message: &str) -> Response {
+pub(crate) fn error(status: StatusCode, code: &str, message: &str) -> Response {
     json_response(status, json!({ "error": code, "message": message }).to_string())
 }
 
-fn json_response(status: StatusCode, body: String) -> Response {
+pub(crate) fn json_response(status: StatusCode, body: String) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], body)
         .into_response()
 }
@@ -79,13 +80,13 @@ fn signed_out() -> Response {
     error(StatusCode::UNAUTHORIZED, "signed-out", "sign in first")
 }
 
-fn internal(e: impl std::fmt::Display) -> Response {
+pub(crate) fn internal(e: impl std::fmt::Display) -> Response {
     tracing::error!(error = %e, "web API request failed");
     error(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the server failed; try again")
 }
 
 /// Why a request gets no answer of its own.
-enum Refusal {
+pub(crate) enum Refusal {
     /// No live session.
     SignedOut,
     /// A live session, without its CSRF header.
@@ -107,7 +108,7 @@ impl IntoResponse for Refusal {
 }
 
 /// The request's live session; with `csrf`, only if it carries the CSRF header.
-async fn require(api: &Api, headers: &HeaderMap, csrf: bool) -> Result<Session, Refusal> {
+pub(crate) async fn require(api: &Api, headers: &HeaderMap, csrf: bool) -> Result<Session, Refusal> {
     match cookie_session(&api.app.core, headers).await {
         Ok(Some(s)) if !csrf || csrf_ok(headers, &s) => Ok(s),
         Ok(Some(_)) => Err(Refusal::Csrf),
@@ -117,7 +118,7 @@ async fn require(api: &Api, headers: &HeaderMap, csrf: bool) -> Result<Session, 
 }
 
 /// The session's description, as `GET /api/session` and `POST /api/login` answer it.
-fn describe(session: &Session, principal: &Principal) -> String {
+pub(crate) fn describe(session: &Session, principal: &Principal) -> serde_json::Value {
     let name = &principal.name;
     let expires = chrono::DateTime::from_timestamp(session.expires_at, 0)
         .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
@@ -132,11 +133,10 @@ fn describe(session: &Session, principal: &Principal) -> String {
         "csrf": session.csrf,
         "expiresAt": expires,
     })
-    .to_string()
 }
 
 /// Adds the user's name to the response for the access log.
-fn logged(mut response: Response, who: &Identity) -> Response {
+pub(crate) fn logged(mut response: Response, who: &Identity) -> Response {
     response.extensions_mut().insert(LoggedUser(who.name.clone()));
     response
 }
@@ -147,7 +147,7 @@ async fn session(State(api): State<Api>, headers: HeaderMap) -> Response {
         Err(refusal) => return refusal.into_response(),
     };
     match api.app.core.directory().by_id(s.identity.principal_id).await {
-        Ok(p) => logged(json_response(StatusCode::OK, describe(&s, &p)), &s.identity),
+        Ok(p) => logged(json_response(StatusCode::OK, describe(&s, &p).to_string()), &s.identity),
         Err(CoreError::NotFound { .. }) => signed_out(),
         Err(e) => internal(e),
     }
@@ -161,19 +161,19 @@ struct Credentials {
 
 /// Whether the request says its body is JSON. A cross-site form can only send
 /// form and text types; JSON needs a CORS preflight, never granted here.
-fn is_json(headers: &HeaderMap) -> bool {
+pub(crate) fn is_json(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| agora_dav::essence(v) == "application/json")
 }
 
-fn not_json() -> Response {
+pub(crate) fn not_json() -> Response {
     error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "send application/json")
 }
 
 /// The body, at most `limit` bytes; `None` when longer or unreadable.
-async fn body(body: Body, limit: usize) -> Option<axum::body::Bytes> {
+pub(crate) async fn body(body: Body, limit: usize) -> Option<axum::body::Bytes> {
     to_bytes(body, limit).await.ok()
 }
 
@@ -212,7 +212,7 @@ async fn login(State(api): State<Api>, req: Request) -> Response {
     {
         tracing::warn!(error = %e, "previous web session not closed");
     }
-    let mut r = json_response(StatusCode::OK, describe(&session, &principal));
+    let mut r = json_response(StatusCode::OK, describe(&session, &principal).to_string());
     let set = cookie::set(&session, &core.config().sessions, secure, now());
     r.headers_mut().insert(header::SET_COOKIE, set);
     logged(r, &session.identity)

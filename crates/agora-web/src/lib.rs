@@ -1,7 +1,8 @@
 //! Agora's web interface, server side: the page built from `web/` and embedded
 //! in the binary, sign-in with a session cookie, and the few JSON endpoints no
-//! standard covers (session, preferences). The page itself is a CalDAV/CardDAV
-//! client of the same server, through the same cookie.
+//! standard covers (session, preferences, app passwords, device profiles). The
+//! page itself is a CalDAV/CardDAV client of the same server, through the same
+//! cookie.
 //!
 //! # Layout
 //! - [`mount`]: wraps the DAV router; the page, `/assets/…` and `/api/…` are
@@ -10,6 +11,9 @@
 //!   served with their ETag, caching and the page's security headers.
 //! - `api`: `/api/session`, `/api/login`, `/api/logout`, `/api/preferences`.
 //! - `cookie`: the `Set-Cookie` of the session.
+//! - `devices`: the Settings section's endpoints: app passwords, password
+//!   change, the Apple configuration profile and its single-use link.
+//! - `profile`: the `.mobileconfig` and the DAVx5 link themselves.
 //! - `oidc`: single sign-on with an OpenID Connect provider (`/auth/oidc/…`).
 //!
 //! # Design
@@ -22,7 +26,9 @@
 mod api;
 mod assets;
 mod cookie;
+mod devices;
 mod oidc;
+mod profile;
 
 pub use oidc::OidcConfig;
 

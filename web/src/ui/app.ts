@@ -99,7 +99,9 @@ export function appPage(ctx: SectionContext): HTMLElement {
       return;
     }
     const fields: EventFields = { title: '', location: '', description: '', allDay, start, end, privacy: 'PUBLIC', transparent: false };
-    const result = await openEditor({ fields, calendar: target.href, calendars: state.calendars, isNew: true, readOnly: false, recurring: false });
+    // The reminder chosen in Settings → General, if any.
+    const extras = { categories: [], color: '', reminders: state.prefs.defaultAlarm === undefined ? [] : [state.prefs.defaultAlarm], otherAlarms: 0 };
+    const result = await openEditor({ fields, calendar: target.href, calendars: state.calendars, isNew: true, readOnly: false, recurring: false, extras });
     ec.unselect();
     if (!result || result.action !== 'save') return;
     try {

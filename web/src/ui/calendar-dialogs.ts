@@ -141,7 +141,8 @@ function download(name: string, ics: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
-async function copy(text: string, input: HTMLInputElement): Promise<void> {
+/** Copies `text`; falls back to selecting `input` and execCommand without the async clipboard. */
+export async function copy(text: string, input: HTMLInputElement): Promise<void> {
   try {
     await navigator.clipboard.writeText(text);
   } catch {

@@ -8,6 +8,8 @@ import { tasksPage } from './tasks-page';
 import { notesPage } from './notes-page';
 import './delegation-pane';
 import './working-hours';
+import './settings-password';
+import './settings-devices';
 
 void t; // keeps i18n loaded before any section's module is evaluated
 

@@ -1,9 +1,9 @@
 //! The Settings section: a list of panes on the left, the chosen pane on the right
 //! (`#/settings/<pane>`). Other modules add panes with `registerSettingsPane` (devices,
 //! password, delegation, working hours…). The "general" pane holds the preferences:
-//! language, time zone (the browser's IANA list), first day of the week and 12/24-hour
-//! clock, stored with PUT /api/preferences (every browser of the user follows) and
-//! applied at once. "Automatic" leaves a setting unset, so it follows the locale or the
+//! language, time zone (the browser's IANA list), first day of the week, 12/24-hour
+//! clock, and the calendar and reminder of new events, stored with PUT /api/preferences
+//! (every browser of the user follows) and applied at once. "Automatic" leaves a setting unset, so it follows the locale or the
 //! browser.
 import { putPreferences, type Preferences } from '../api';
 import { LANGUAGES, currentLanguage, setLanguage, t, type Language } from '../i18n';
@@ -14,6 +14,8 @@ import { field } from './modal';
 import { refusal } from './calendar-dialogs';
 import { toast } from './toast';
 import { notificationSetting } from './alarm-notes';
+import { REMINDER_MINUTES } from '../event-props';
+import { reminderLabel } from './reminders';
 import { sectionShell, type SectionContext } from './sections';
 
 const NAMES: Record<Language, string> = { en: 'English', fr: 'Français' };
@@ -68,11 +70,23 @@ function generalPane(ctx: SectionContext): HTMLElement {
     clock.append(h('option', { value: v, selected: v === current }, label));
   }
 
+  // Defaults for new events (the editor applies them): a calendar the user may write to,
+  // and one reminder.
+  const calendar = h('select', { id: 'set-calendar' });
+  calendar.append(h('option', { value: '', selected: !state.prefs.defaultCalendar }, t('settings.firstShown')));
+  for (const c of state.calendars.filter((c) => c.writable)) {
+    calendar.append(h('option', { value: c.href, selected: c.href === state.prefs.defaultCalendar }, c.name));
+  }
+  const alarm = h('select', { id: 'set-alarm' });
+  alarm.append(h('option', { value: '', selected: state.prefs.defaultAlarm === undefined }, t('settings.noReminder')));
+  for (const m of REMINDER_MINUTES) alarm.append(h('option', { value: String(m), selected: m === state.prefs.defaultAlarm }, reminderLabel(m)));
+
   const error = h('p', { class: 'form-error', role: 'alert' });
   form.append(
     field(t('common.language'), lang),
     field(t('settings.timeZone'), tz),
     h('div', { class: 'row' }, field(t('settings.firstDay'), firstDay), field(t('settings.clock'), clock)),
+    h('div', { class: 'row' }, field(t('settings.defaultCalendar'), calendar), field(t('settings.defaultAlarm'), alarm)),
     notificationSetting(),
     error,
     h('div', { class: 'editor-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, t('editor.save'))),
@@ -86,6 +100,10 @@ function generalPane(ctx: SectionContext): HTMLElement {
     if (tz.value) prefs.timeZone = tz.value;
     if (firstDay.value) prefs.firstDay = Number(firstDay.value);
     if (clock.value) prefs.hour12 = clock.value === '12';
+    delete prefs.defaultCalendar;
+    delete prefs.defaultAlarm;
+    if (calendar.value) prefs.defaultCalendar = calendar.value;
+    if (alarm.value) prefs.defaultAlarm = Number(alarm.value);
     try {
       await putPreferences(prefs);
     } catch (err) {
