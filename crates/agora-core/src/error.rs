@@ -104,6 +104,18 @@ pub enum Rule {
     /// since feed URLs carry secrets.
     #[error("{0}")]
     FeedSource(String),
+    /// The collection at `path` is filled by the server (the directory, a
+    /// subscribed feed, the birthdays): nobody holds `privilege` there (RFC
+    /// 3744 §7.1.1 `DAV:need-privileges`); `reason` says why, for people.
+    #[error("{reason}")]
+    ServerFilled {
+        /// The collection's stored path.
+        path: String,
+        /// The DAV privilege the request needs (`write-content`, `bind`, `unbind`).
+        privilege: &'static str,
+        /// Why.
+        reason: String,
+    },
 }
 
 /// Result of a domain operation.

@@ -125,7 +125,11 @@ impl Resources<'_> {
     /// Sub-collections and objects of a collection (for Depth: 1), as the user may see them.
     pub async fn members(&self, c: &Collection) -> Result<(Vec<Collection>, Vec<ObjectMeta>)> {
         self.authorize(c, Access::Read).await?;
-        let subs = self.store().subcollections(c.id).await?;
+        let mut subs = Vec::new();
+        for sub in self.store().subcollections(c.id).await? {
+            // A home's listing shows the birthdays calendar's current sync token.
+            subs.push(self.core.current_birthdays(sub).await?);
+        }
         let metas = self.store().object_metas(c.id).await?;
         Ok((subs, self.shape_metas(c, metas).await?))
     }
