@@ -231,28 +231,41 @@ impl Core {
                 }
             }
         }
-        let mut removed = 0;
-        // Removals first: a card deleted and another with its UID created
-        // in the same pass give an event of the same UID under a new name.
-        for name in considered.iter().filter(|n| existing.contains_key(*n) && !wanted.contains_key(*n)) {
-            self.store.delete_object(c.id, name, &WriteCondition::Always, &WriteRules::NONE, now()).await?;
-            removed += 1;
+        // Removals first (the store applies them first): a card deleted and
+        // another with its UID created in the same pass give an event of the
+        // same UID under a new name.
+        let deletes: Vec<String> =
+            considered.into_iter().filter(|n| existing.contains_key(n) && !wanted.contains_key(n)).collect();
+        let puts: Vec<(String, NewObject)> =
+            wanted.into_iter().filter(|(name, o)| existing.get(name) != Some(&o.etag)).collect();
+        let done = (puts.len(), deletes.len());
+        if puts.is_empty() && deletes.is_empty() {
+            return Ok(done);
         }
-        let mut written = 0;
-        for (name, object) in &wanted {
-            if existing.get(name) == Some(&object.etag) {
-                continue;
-            }
-            match self.store.put_object(c.id, name, object, &WriteCondition::Always, &WriteRules::NONE, now()).await {
-                Ok(_) => written += 1,
-                // One bad event must not stop the calendar from following the others.
-                Err(agora_store::StoreError::Conflict(e)) => {
-                    tracing::warn!(calendar = %c.path, event = %name, error = ?e, "birthday event not stored")
+        // One transaction: a first build of thousands of events is one commit.
+        match self.store.write_objects(c.id, &puts, &deletes, now()).await {
+            Ok(()) => Ok(done),
+            // One bad event must not stop the calendar from following the
+            // others: one write each, the refused ones left out.
+            Err(agora_store::StoreError::Conflict(_)) => {
+                for name in &deletes {
+                    self.store.delete_object(c.id, name, &WriteCondition::Always, &WriteRules::NONE, now()).await?;
                 }
-                Err(e) => return Err(e.into()),
+                for (name, object) in &puts {
+                    let rules = WriteRules::NONE;
+                    let written = self.store.put_object(c.id, name, object, &WriteCondition::Always, &rules, now());
+                    match written.await {
+                        Ok(_) => {}
+                        Err(agora_store::StoreError::Conflict(e)) => {
+                            tracing::warn!(calendar = %c.path, event = %name, error = ?e, "birthday event not stored")
+                        }
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+                Ok(done)
             }
+            Err(e) => Err(e.into()),
         }
-        Ok((written, removed))
     }
 
     /// Adds to `out` the events of the cards `names` of `book` (read a few at a time).
