@@ -200,8 +200,6 @@ impl Core {
     /// address books' change logs when only revisions moved, else everything.
     /// Returns (events written, events removed).
     async fn refresh_birthdays(&self, c: &Collection, old: Option<&State>, new: &State) -> Result<(usize, usize)> {
-        let existing: HashMap<String, String> =
-            self.store.object_metas(c.id).await?.into_iter().map(|m| (m.name, m.etag)).collect();
         let same_books = |o: &State| {
             o.lang == new.lang
                 && o.books.len() == new.books.len()
@@ -224,13 +222,26 @@ impl Core {
                 }
             }
             None => {
-                considered.extend(existing.keys().cloned());
+                considered.extend(self.store.object_metas(c.id).await?.into_iter().map(|m| m.name));
                 for &(book, _) in &new.books {
                     let names: Vec<String> = self.store.object_metas(book).await?.into_iter().map(|m| m.name).collect();
                     self.birthday_events(c, book, &names, new.lang, &mut wanted).await?;
                 }
             }
         }
+        // The current ETags of the events concerned: one by one for the few
+        // cards of an edit, all at once for a rebuild.
+        let existing: HashMap<String, String> = if considered.len() <= CARDS_PER_READ {
+            let mut found = HashMap::new();
+            for name in &considered {
+                if let Some(m) = self.store.object_meta(c.id, name).await? {
+                    found.insert(m.name, m.etag);
+                }
+            }
+            found
+        } else {
+            self.store.object_metas(c.id).await?.into_iter().map(|m| (m.name, m.etag)).collect()
+        };
         // Removals first (the store applies them first): a card deleted and
         // another with its UID created in the same pass give an event of the
         // same UID under a new name.
