@@ -7,6 +7,9 @@ Discovers the account from the bare host URL, creates a calendar, stores events 
 them recurring in a time zone, across a DST change) and tasks, searches by time range
 and checks the exact results, then syncs by token after changes.
 
+Then the birthdays calendar: a card stored by CardDAV appears, with its date, in the
+read-only birthdays calendar the library lists among the user's calendars.
+
 Then RFC 6638 scheduling between users (alice, bob, USERNAME as carol, dave, erin: the
 NAME:PASSWORD list) and a room (ROOM_EMAIL), with the library's own scheduling API
 (save_with_invites, schedule_inbox().get_items(), accept_invite / decline_invite /
@@ -540,6 +543,69 @@ def _():
     left = [c for c in state["principal"].calendars() if str(c.url).rstrip("/").endswith(f"conf-{RUN}")]
     assert_eq("calendars left", len(left), 0)
 
+
+
+# --- the birthdays calendar -------------------------------------------------------------------
+# A card stored by CardDAV shows in the server's read-only birthdays calendar, which the
+# library finds among the user's calendars like any other.
+
+BDAY_FN = f"Birthday Person {RUN}"
+BDAY = "birthdays: a card PUT by CardDAV (BDAY 1985-07-14) is stored"
+BDAY_CAL = "birthdays: principal.calendars() lists the birthdays calendar"
+
+
+@check(BDAY, "discover principal from the bare host URL")
+def _():
+    card = "\r\n".join(
+        ["BEGIN:VCARD", "VERSION:3.0", f"UID:bday-{RUN}", f"FN:{BDAY_FN}", "N:Person;Birthday;;;", "BDAY:1985-07-14", "END:VCARD", ""]
+    )
+    url = BASE_URL.rstrip("/") + f"/addressbooks/{USERNAME}/contacts/bday-{RUN}.vcf"
+    r = client.put(url, card, {"Content-Type": "text/vcard; charset=utf-8"})
+    if r.status not in (201, 204):
+        raise AssertionError(f"PUT of the card answered {r.status}")
+
+
+@check(BDAY_CAL, BDAY)
+def _():
+    found = [c for c in state["principal"].calendars() if str(c.url).rstrip("/").endswith("/birthdays")]
+    assert_eq("birthdays calendars", len(found), 1)
+    assert_eq("display name", found[0].get_display_name(), "Birthdays")
+    state["bdays"] = found[0]
+
+
+@check("birthdays: a time-range search on 2030-07-14 finds the event on that date, with the name", BDAY_CAL)
+def _():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        found = state["bdays"].search(
+            start=utc(2030, 7, 14), end=utc(2030, 7, 15), event=True, expand=True, post_filter=False,
+            compatibility_workarounds=False,
+        )
+    mine = [o.icalendar_component for o in found if BDAY_FN in str(o.icalendar_component.get("SUMMARY"))]
+    assert_eq("events for the card", len(mine), 1)
+    start = mine[0]["DTSTART"].dt
+    assert_eq("date of the instance", (start.year, start.month, start.day), (2030, 7, 14))
+    assert_eq("summary", str(mine[0]["SUMMARY"]), f"Birthday: {BDAY_FN}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        other = state["bdays"].search(
+            start=utc(2030, 7, 15), end=utc(2030, 7, 20), event=True, post_filter=False, compatibility_workarounds=False
+        )
+    if any(BDAY_FN in str(o.icalendar_component.get("SUMMARY")) for o in other):
+        raise AssertionError("the birthday also matched 2030-07-15..20")
+
+
+@check("birthdays: the calendar is read-only (saving an event is refused with 403)", BDAY_CAL)
+def _():
+    body = vcal(f"BEGIN:VEVENT\nUID:bday-write-{RUN}\n{STAMP}\nDTSTART:20300714T100000Z\nSUMMARY:x\nEND:VEVENT")
+    n = len(exchanges)
+    try:
+        state["bdays"].save_event(body)
+    except caldav_error.DAVError:
+        pass
+    puts = [e for e in exchanges[n:] if e[0] == "PUT"]
+    if not puts or puts[-1][2] != 403 or "need-privileges" not in puts[-1][4]:
+        raise AssertionError(f"PUT answered {puts[-1][2] if puts else 'nothing'}: {puts[-1][4] if puts else ''}")
 
 # --- scheduling (RFC 6638) between users, with the library's scheduling API -------------------
 # alice organises; bob, carol (USERNAME), dave and the room are invited; erin is bob's

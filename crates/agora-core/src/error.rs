@@ -104,6 +104,33 @@ pub enum Rule {
     /// since feed URLs carry secrets.
     #[error("{0}")]
     FeedSource(String),
+    /// The collection at `path` is filled by the server (the directory, a
+    /// subscribed feed, the birthdays): nobody holds `privilege` there (RFC
+    /// 3744 §7.1.1 `DAV:need-privileges`).
+    #[error("{}", match filler {
+        Filler::Directory => "the directory is read-only",
+        Filler::Birthdays => "the birthdays calendar is read-only: it follows the birthdays and anniversaries of your contacts",
+        Filler::Feed => "a subscribed calendar is read-only: it is copied from its feed",
+    })]
+    ServerFilled {
+        /// The collection's stored path.
+        path: String,
+        /// The DAV privilege the request needs (`write-content`, `bind`, `unbind`).
+        privilege: &'static str,
+        /// What fills it.
+        filler: Filler,
+    },
+}
+
+/// What fills a collection clients may not write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Filler {
+    /// The global address list.
+    Directory,
+    /// The birthdays calendar.
+    Birthdays,
+    /// A subscribed feed.
+    Feed,
 }
 
 /// Result of a domain operation.

@@ -10,11 +10,11 @@
 //! collections and of the birthdays calendar. The calendar data itself is never
 //! translated.
 
-pub use agora_imip::{Language, UnsupportedLanguage};
+pub use agora_ical::{Language, UnsupportedLanguage};
 use agora_store::PrincipalId;
 
 use crate::Core;
-use crate::error::Rule;
+use crate::error::{Filler, Rule};
 
 impl Core {
     /// The language to write in for `principal`: their stored choice, else the
@@ -64,6 +64,14 @@ impl Rule {
             // Built from the fetcher's classification, in English; prefixed so the
             // sentence reads in French.
             Rule::FeedSource(r) => format!("adresse d’abonnement refusée\u{a0}: {r}"),
+            Rule::ServerFilled { filler, .. } => match filler {
+                Filler::Directory => "l’annuaire est en lecture seule".to_owned(),
+                Filler::Birthdays => {
+                    "l’agenda des anniversaires est en lecture seule\u{a0}: il suit les anniversaires de vos contacts"
+                        .to_owned()
+                }
+                Filler::Feed => "un agenda abonné est en lecture seule\u{a0}: il est copié depuis sa source".to_owned(),
+            },
         }
     }
 }
@@ -96,6 +104,9 @@ mod tests {
             Rule::QuotaExceeded,
             Rule::ValidSyncToken,
             Rule::FeedSource("localhost".into()),
+            Rule::ServerFilled { path: "p".into(), privilege: "bind", filler: Filler::Directory },
+            Rule::ServerFilled { path: "p".into(), privilege: "bind", filler: Filler::Birthdays },
+            Rule::ServerFilled { path: "p".into(), privilege: "bind", filler: Filler::Feed },
         ];
         for rule in rules {
             let fr = rule.reason(Language::Fr);

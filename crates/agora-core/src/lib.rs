@@ -8,6 +8,8 @@
 //! - [`auth`]: checking credentials, with a verified-credential cache and a
 //!   throttle for repeated failures.
 //! - [`resources`]: homes, collections and objects, validated and authorized.
+//! - [`birthdays`]: the read-only calendar of the birthdays and anniversaries
+//!   in each user's address books.
 //! - [`sessions`]: web sign-in sessions (opened by the same password check as
 //!   Basic) and the web interface's per-user preferences.
 //! - [`account`]: a user's own password change and configuration-profile links.
@@ -21,6 +23,7 @@
 pub mod account;
 pub mod acl;
 pub mod auth;
+pub mod birthdays;
 mod classify;
 pub mod directory;
 mod error;
@@ -41,7 +44,7 @@ pub use account::PasswordChangeError;
 pub use agora_store::{AppPassword, Principal, PrincipalKind, ResourceKind, Store};
 pub use auth::{AuthConfig, AuthError, Authenticator, Identity};
 pub use directory::Directory;
-pub use error::{CoreError, Result, Rule};
+pub use error::{CoreError, Filler, Result, Rule};
 pub use language::Language;
 pub use resources::{Access, Resources, View};
 pub use sessions::{Session, SessionConfig};
@@ -90,6 +93,8 @@ pub struct Core {
     config: CoreConfig,
     homes: resources::HomeCache,
     subscriptions_changed: tokio::sync::Notify,
+    /// One birthdays-calendar rebuild at a time (see [`birthdays`]).
+    birthdays_gate: tokio::sync::Mutex<()>,
 }
 
 impl Core {
@@ -105,7 +110,14 @@ impl Core {
         external: Option<Arc<dyn external::ExternalDirectory>>,
     ) -> Self {
         let auth = Arc::new(Authenticator::new(store.clone(), config.auth.clone(), external));
-        Core { store, auth, config, homes: Default::default(), subscriptions_changed: Default::default() }
+        Core {
+            store,
+            auth,
+            config,
+            homes: Default::default(),
+            subscriptions_changed: Default::default(),
+            birthdays_gate: Default::default(),
+        }
     }
 
     /// Resource operations on behalf of an authenticated user.

@@ -99,6 +99,14 @@ impl HttpError {
                 forbidden,
                 Precondition::Other(agora_dav_xml::PropName::new(agora_dav_xml::NS_AGORA, "valid-feed-source")),
             ),
+            // RFC 3744 §7.1.1: the privilege nobody holds on a server-filled collection.
+            Rule::ServerFilled { path, privilege, .. } => (
+                forbidden,
+                Precondition::NeedPrivileges(vec![agora_dav_xml::NeedPrivilege {
+                    href: crate::paths::href(&path),
+                    privilege: agora_dav_xml::PropName::dav(privilege),
+                }]),
+            ),
             Rule::QuotaExceeded => (
                 StatusCode::INSUFFICIENT_STORAGE,
                 Precondition::Other(agora_dav_xml::PropName::dav("quota-not-exceeded")),

@@ -17,6 +17,7 @@
 //! * `series` — RRULE ∪ RDATE − EXDATE with overrides (incl. THISANDFUTURE) inside a window.
 //! * `ranges`, `query` — the §9.9 tables, [`overlaps`], [`alarms_overlap`], [`expand`], [`object_span`].
 //! * `expand_ical` — [`expand_to_ical`] for `CALDAV:expand` (§9.6.5).
+//! * [`birthdays`] — the birthdays and anniversaries of a vCard as yearly all-day events.
 //! * [`content`] — the one content-line reader and writer (RFC 5545 §3.1, RFC 6350
 //!   §3.2, RFC 6868): logical lines (unfolding, with each line's stored text), one
 //!   parsed line, a lenient and a strict component tree, serialization. Every module
@@ -56,6 +57,7 @@
 //!   week 1 that fall in late December belong to the earlier year's period.
 
 pub mod availability;
+pub mod birthdays;
 mod calendar_math;
 mod component;
 pub mod content;
@@ -67,6 +69,8 @@ mod instance_index;
 pub mod intake;
 pub mod itip;
 pub mod json;
+pub mod language;
+pub use language::{Language, UnsupportedLanguage};
 mod model;
 mod object;
 pub mod partial;

@@ -67,7 +67,7 @@ pub struct CardInfo {
     pub emails: Vec<String>,
 }
 
-fn parse_one(bytes: &[u8]) -> Result<(VCard, Version), VcardError> {
+pub(crate) fn parse_one(bytes: &[u8]) -> Result<(VCard, Version), VcardError> {
     let text = std::str::from_utf8(bytes).map_err(|_| VcardError::Invalid("vCard data must be UTF-8".into()))?;
     // Read as `CalendarObject::parse` reads it: the byte-order mark is not content.
     let text = text.strip_prefix(content::BOM).unwrap_or(text);

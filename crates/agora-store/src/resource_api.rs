@@ -180,6 +180,18 @@ pub trait ObjectStore: Send + Sync + 'static {
         now: i64,
     ) -> Result<PutOutcome>;
 
+    /// A server-filled collection's new content in one transaction (the
+    /// birthdays calendar's rebuild): removes `deletes` where they exist, then
+    /// writes `puts`, each recorded in the change log like a single write, with
+    /// no lock or quota rule. Fails whole, e.g. with [`crate::Conflict::Uid`].
+    async fn write_objects(
+        &self,
+        collection: CollectionId,
+        puts: &[(String, NewObject)],
+        deletes: &[String],
+        now: i64,
+    ) -> Result<()>;
+
     /// Deletes an object if `condition` holds. Returns whether it existed.
     async fn delete_object(
         &self,

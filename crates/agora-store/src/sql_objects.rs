@@ -205,6 +205,25 @@ macro_rules! object_sql {
                     Ok(outcome)
                 }
 
+                async fn write_objects(
+                    &self,
+                    collection: CollectionId,
+                    puts: &[(String, NewObject)],
+                    deletes: &[String],
+                    now: i64,
+                ) -> Result<()> {
+                    let _t = OpTimer::start("write_objects");
+                    let (mut tx, _w) = self.write_tx(Scope::Objects(&[collection])).await?;
+                    for name in deletes {
+                        delete_in(&mut tx, collection, name, &WriteCondition::Always, now).await?;
+                    }
+                    for (name, object) in puts {
+                        put_in(&mut tx, collection, name, object, &WriteCondition::Always, now).await?;
+                    }
+                    tx.commit().await?;
+                    Ok(())
+                }
+
                 async fn delete_object(
                     &self,
                     collection: CollectionId,

@@ -81,6 +81,16 @@ pub fn initial_collections(p: &Principal) -> Vec<NewCollection> {
             coll(book_home.clone(), None, CollectionKind::AddressbookHome, 0),
             coll(format!("{book_home}{}/", defaults::CONTACTS), Some(book_home), CollectionKind::Addressbook, 0),
             coll(in_cal(defaults::NOTIFICATIONS), Some(cal_home.clone()), CollectionKind::Notifications, 0),
+            NewCollection {
+                properties: crate::birthdays::initial_properties(),
+                source: Some(crate::birthdays::SOURCE.into()),
+                ..coll(
+                    in_cal(crate::birthdays::NAME),
+                    Some(cal_home.clone()),
+                    CollectionKind::Calendar,
+                    Components::EVENT,
+                )
+            },
         ]);
     }
     out
@@ -137,10 +147,13 @@ mod tests {
                 "calendars/x/notes/",
                 "addressbooks/x/",
                 "addressbooks/x/contacts/",
-                "calendars/x/notifications/"
+                "calendars/x/notifications/",
+                "calendars/x/birthdays/"
             ]
         );
         let calendars: Vec<_> = all.iter().filter(|c| c.kind == CollectionKind::Calendar).collect();
+        let birthdays = all.last().unwrap();
+        assert_eq!(birthdays.source.as_deref(), Some(crate::birthdays::SOURCE), "filled by the server");
         assert!(calendars.iter().all(|c| c.components.names().count() == 1));
         // Parents always come before their children.
         for (i, c) in all.iter().enumerate() {

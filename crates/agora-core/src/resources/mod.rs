@@ -318,7 +318,8 @@ impl<'a> Resources<'a> {
         match self.store().collection(path).await? {
             Some(c) => {
                 self.authorize(&c, access).await?;
-                Ok(Some(c))
+                // The birthdays calendar follows the address books when looked at.
+                Ok(Some(self.core.current_birthdays(c).await?))
             }
             None => Ok(None),
         }
@@ -344,6 +345,8 @@ impl<'a> Resources<'a> {
                 props.push((name, xml));
             }
         }
+        // What the birthdays calendar was computed from is the server's, not a property.
+        props.retain(|(n, _)| n != crate::birthdays::STATE);
         Ok(props)
     }
 
@@ -351,6 +354,12 @@ impl<'a> Resources<'a> {
     /// sharee changes only their own view (RFC: each sharee's display name, colour
     /// and alarms are their own).
     pub async fn patch_collection(&self, c: &Collection, changes: &[PropertyChange]) -> Result<()> {
+        let name = |ch: &PropertyChange| match ch {
+            PropertyChange::Set(n, _) | PropertyChange::Remove(n) => n.clone(),
+        };
+        if changes.iter().any(|ch| name(ch) == crate::birthdays::STATE) {
+            return Err(CoreError::Forbidden(format!("{} is kept by the server", crate::birthdays::STATE)));
+        }
         // On a mount too: the owner's locks still hold over the sharee's names.
         let rules = self.write_rules(Self::lock_checks(&self.lock_path(c, "").await?, false), None);
         if let Some(share) = c.share_id {
@@ -392,6 +401,7 @@ impl<'a> Resources<'a> {
             .await?
             .ok_or_else(|| CoreError::Conflict(format!("the parent collection /{parent_path} does not exist")))?;
         self.authorize(&parent, Access::Write).await?;
+        validate::read_only(&parent, "bind")?;
         check_location(kind, parent.kind)?;
         // A collection may not take the name of an object (neon's MKCOL adds the slash).
         let name = path.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
@@ -428,7 +438,7 @@ impl<'a> Resources<'a> {
             return self.leave_share(share).await;
         }
         self.authorize(c, Access::Write).await?;
-        if is_fixed(c.kind) {
+        if is_fixed(c) {
             return Err(CoreError::Forbidden(format!("/{} cannot be deleted", c.path)));
         }
         self.authorize_unbind(c).await?;
@@ -481,7 +491,7 @@ impl<'a> Resources<'a> {
         reply: bool,
     ) -> Result<()> {
         self.authorize(c, Access::Write).await?;
-        validate::read_only(c)?;
+        validate::read_only(c, "unbind")?;
         let old = match c.kind {
             CollectionKind::Calendar => self.store().object(c.id, name).await?.map(|o| o.data),
             _ => None,
@@ -510,7 +520,7 @@ impl<'a> Resources<'a> {
         self.authorize(src, if delete_source { Access::Write } else { Access::Read }).await?;
         self.authorize(dst, Access::Write).await?;
         if delete_source {
-            validate::read_only(src)?;
+            validate::read_only(src, "unbind")?;
         }
         // What the user may read of the source is what they copy: a stub of a
         // CONFIDENTIAL object, nothing of a PRIVATE one.
@@ -546,7 +556,7 @@ impl<'a> Resources<'a> {
         overwrite: bool,
     ) -> Result<bool> {
         self.authorize(c, if delete_source { Access::Write } else { Access::Read }).await?;
-        if is_fixed(c.kind) || c.share_id.is_some() {
+        if is_fixed(c) || c.share_id.is_some() {
             return Err(CoreError::Forbidden(format!("/{} cannot be copied or moved", c.path)));
         }
         if dst_path.starts_with(&c.path) {
@@ -589,6 +599,8 @@ impl<'a> Resources<'a> {
     /// Applies a PROPPATCH to an object.
     pub async fn patch_object(&self, c: &Collection, object: &ObjectMeta, changes: &[PropertyChange]) -> Result<()> {
         self.authorize(c, Access::Write).await?;
+        // The server writes the members of the collections it fills, and rewrites them.
+        validate::read_only(c, "write-properties")?;
         let rules = self.write_rules(Self::lock_checks(&self.lock_path(c, &object.name).await?, false), None);
         Ok(self.store().patch_object(object.id, changes, &rules, now()).await?)
     }
@@ -615,16 +627,18 @@ fn known_ancestors(c: &Collection, known: &[Collection]) -> Option<Vec<i64>> {
     Some(out)
 }
 
-/// Homes and schedule boxes are part of a principal: never deleted, copied or moved.
-fn is_fixed(kind: CollectionKind) -> bool {
-    matches!(
-        kind,
-        CollectionKind::CalendarHome
-            | CollectionKind::AddressbookHome
-            | CollectionKind::Inbox
-            | CollectionKind::Outbox
-            | CollectionKind::Notifications
-    )
+/// Homes, schedule boxes and the birthdays calendar are part of a principal:
+/// never deleted, copied or moved.
+fn is_fixed(c: &Collection) -> bool {
+    crate::birthdays::is_birthdays(c)
+        || matches!(
+            c.kind,
+            CollectionKind::CalendarHome
+                | CollectionKind::AddressbookHome
+                | CollectionKind::Inbox
+                | CollectionKind::Outbox
+                | CollectionKind::Notifications
+        )
 }
 
 /// Where each kind of collection may live: calendars and address books directly in

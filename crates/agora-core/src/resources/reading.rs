@@ -131,7 +131,13 @@ impl Resources<'_> {
         self.authorize(c, Access::Read).await?;
         let all = self.store().subcollections(c.id).await?;
         let held = self.privileges_many(&all.iter().collect::<Vec<_>>(), std::slice::from_ref(c)).await?;
-        let subs = all.into_iter().zip(held).filter(|(_, p)| p.0 != 0).map(|(s, _)| s).collect();
+        let mut subs = Vec::new();
+        for (sub, privileges) in all.into_iter().zip(held) {
+            if privileges.0 != 0 {
+                // A home's listing shows the birthdays calendar's current sync token.
+                subs.push(self.core.current_birthdays(sub).await?);
+            }
+        }
         let metas = self.store().object_metas(c.id).await?;
         Ok((subs, self.shape_metas(c, metas).await?))
     }

@@ -9,7 +9,7 @@ use agora_ical::{IcalError, TzSpec};
 use agora_store::{Collection, CollectionKind, InstancePieces, NewObject};
 use sha2::{Digest, Sha256};
 
-use crate::error::{CoreError, Result, Rule};
+use crate::error::{CoreError, Filler, Result, Rule};
 
 /// A strong entity tag: 128 bits of SHA-256 over the stored bytes.
 pub fn etag(bytes: &[u8]) -> String {
@@ -42,7 +42,7 @@ pub fn prepare(collection: &Collection, data: Vec<u8>, content_type: Option<&str
     if data.len() as u64 > max_size {
         return Err(Rule::MaxSize { max: max_size }.into());
     }
-    read_only(collection)?;
+    read_only(collection, "write-content")?;
     let verbatim = |object| Prepared { object, repaired: false };
     match collection.kind {
         CollectionKind::Calendar => calendar_input(collection, data, content_type),
@@ -69,13 +69,16 @@ pub fn prepare(collection: &Collection, data: Vec<u8>, content_type: Option<&str
 }
 
 /// Refuses client writes to a collection the server fills (the global address
-/// list, a subscribed feed).
-pub(super) fn read_only(collection: &Collection) -> Result<()> {
-    match collection.source.as_deref() {
-        None => Ok(()),
-        Some("directory") => Err(CoreError::Forbidden("the directory is read-only".into())),
-        Some(_) => Err(CoreError::Forbidden("a subscribed calendar is read-only: it is copied from its feed".into())),
-    }
+/// list, a subscribed feed, the birthdays calendar): `privilege` is the one
+/// the write needs there, which nobody holds.
+pub(super) fn read_only(collection: &Collection, privilege: &'static str) -> Result<()> {
+    let filler = match collection.source.as_deref() {
+        None => return Ok(()),
+        Some(crate::gal::SOURCE) => Filler::Directory,
+        Some(crate::birthdays::SOURCE) => Filler::Birthdays,
+        Some(_) => Filler::Feed,
+    };
+    Err(Rule::ServerFilled { path: collection.path.clone(), privilege, filler }.into())
 }
 
 /// jCal (RFC 7265) is stored as the iCalendar text it stands for.

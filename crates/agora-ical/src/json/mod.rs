@@ -51,7 +51,7 @@ mod jcal;
 mod jcard;
 mod props;
 mod recur;
-mod values;
+pub(crate) mod values;
 
 #[cfg(test)]
 mod tests_jcal;

@@ -2,7 +2,8 @@
 //! names of default collections, the few server-written pages): French and English.
 //!
 //! One type for every crate that writes words for people: it lives here, the lowest
-//! crate that needs it (the iMIP summary), and `agora-core` re-exports it. Which
+//! crate that needs it (the birthdays calendar's events), and `agora-imip` and
+//! `agora-core` re-export it. Which
 //! language applies is decided by the caller: the stored choice of the user the text
 //! is written for or on behalf of, else the request's Accept-Language, else the
 //! server's default.
