@@ -15,8 +15,7 @@ const run = Math.random().toString(36).slice(2, 7);
 const NAME = `Team board ${run}`;
 const CAL = `/calendars/${USER.login}/team-${run}/`;
 const XML = { 'Content-Type': 'application/xml' };
-// The delegate works in alice's default calendar: Agora refuses a delegate's listing of
-// the whole home (reported), so the page shows the owner's default calendar.
+// The delegate works in alice's default calendar (the page lists all her calendars).
 const DEFAULT = `/calendars/${USER.login}/calendar/`;
 const DELEGATED = 'Calendar · Alice Martin';
 
@@ -49,8 +48,6 @@ after(async () => {
   for (const o of await findBySummary(DEFAULT, `Delegated ${run} (moved)`)) await davRequest('DELETE', o.href);
   for (const page of [alice, bob]) {
     if (!page) continue;
-    // The one refusal expected: the delegate's listing of alice's home (see DEFAULT).
-    page.problems = page.problems.filter((p) => !/status of 403/.test(p));
     assertNoProblems(page);
     await page.context().close();
   }
@@ -158,6 +155,25 @@ describe('sharing and delegation', () => {
     await bob.reload();
     await bob.locator('.cal-list li').first().waitFor();
     assert.equal(await bob.getByRole('checkbox', { name: new RegExp(NAME) }).count(), 0, 'gone from bob’s list');
+  });
+
+  test('free/busy only: Agora’s own level, stored and shown; bob’s offer says so', async () => {
+    const dialog = await openShareDialog(alice);
+    await dialog.getByLabel('Access', { exact: true }).selectOption('freebusy');
+    await dialog.getByLabel('Share with a person or a group').fill('Durand');
+    await dialog.getByRole('option', { name: /Bob Durand/ }).click();
+    const row = dialog.locator('.share-row', { hasText: 'Bob Durand' });
+    await row.getByText('Waiting for an answer').waitFor();
+    assert.equal(await row.getByLabel('Access of Bob Durand').inputValue(), 'freebusy');
+    assert.match(await invite(), /mailto:bob@example\.org<\/D:href><D:invite-noresponse\/><D:share-access><A:read-free-busy xmlns:A="urn:x-agora:ns"\/>/);
+    await bob.reload();
+    await bob.getByRole('button', { name: /Shared with you: 1 waiting/ }).click();
+    await bob.locator('dialog.offers .offer-item', { hasText: NAME }).getByText(/Free\/busy only/).waitFor();
+    await bob.keyboard.press('Escape');
+    await row.getByRole('button', { name: 'Stop sharing with Bob Durand' }).click();
+    await dialog.getByText('Not shared with anyone.').waitFor();
+    await alice.keyboard.press('Escape');
+    assert.doesNotMatch(await invite(), /bob@example/);
   });
 
   test('delegation: bob manages alice’s calendars, creating and editing an event', async () => {

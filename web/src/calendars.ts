@@ -34,24 +34,8 @@ async function propfind(url: string, depth: '0' | '1', props: string) {
   return parseMultistatus(res.text).items;
 }
 
-/** Whose each delegated home is, and their scheduling inbox (for the fallback below). */
-const delegatedHomes = new Map<string, { owner: string; inbox?: string }>();
-
-/** The members of a home; for a delegated home whose listing the server refuses (Agora
- * answers a delegate's Depth 1 PROPFIND of the owner's home with 403, because of the
- * notification collection in it), the owner's default calendar, named by their inbox's
- * schedule-default-calendar-URL (RFC 6638 §9.2). */
-async function homeMembers(home: string) {
-  try {
-    return await propfind(home, '1', CALENDAR_PROPS);
-  } catch (e) {
-    const inbox = delegatedHomes.get(home)?.inbox;
-    if (!inbox) throw e;
-    const [box] = await propfind(inbox, '0', '<c:schedule-default-calendar-URL/>');
-    const calendar = box && hrefIn(box.props, NS.C, 'schedule-default-calendar-URL');
-    return calendar ? propfind(calendar, '0', CALENDAR_PROPS) : [];
-  }
-}
+/** Whose each delegated home is (for the " · Owner" suffix of its calendars). */
+const delegatedHomes = new Map<string, { owner: string }>();
 
 export async function discoverPrincipal(): Promise<{ principal: string; homes: string[] }> {
   const [root] = await propfind('/', '0', '<d:current-user-principal/>');
@@ -75,11 +59,11 @@ export async function discoverPrincipal(): Promise<{ principal: string; homes: s
   }
   for (const d of delegators) {
     try {
-      const [dp] = await propfind(d, '0', '<c:calendar-home-set/><c:schedule-inbox-URL/><d:displayname/>');
+      const [dp] = await propfind(d, '0', '<c:calendar-home-set/><d:displayname/>');
       const home = dp && hrefIn(dp.props, NS.C, 'calendar-home-set');
       if (home && !homes.includes(home)) {
         homes.push(home);
-        delegatedHomes.set(home, { owner: text(dp.props, NS.D, 'displayname') ?? d, inbox: hrefIn(dp.props, NS.C, 'schedule-inbox-URL') });
+        delegatedHomes.set(home, { owner: text(dp.props, NS.D, 'displayname') ?? d });
       }
     } catch {
       /* a delegation we cannot read is skipped, not fatal */
@@ -103,7 +87,9 @@ export async function listCalendars(homes: string[]): Promise<CalendarInfo[]> {
 export async function listCollections(homes: string[]): Promise<CalendarInfo[]> {
   const out: CalendarInfo[] = [];
   for (const [homeIndex, home] of homes.entries()) {
-    const items = homeIndex === 0 ? await propfind(home, '1', CALENDAR_PROPS) : await homeMembers(home).catch(() => []);
+    // A delegate lists the owner's home like their own: the server leaves out what stays
+    // the owner's alone (notifications, the inbox).
+    const items = homeIndex === 0 ? await propfind(home, '1', CALENDAR_PROPS) : await propfind(home, '1', CALENDAR_PROPS).catch(() => []);
     const owner = delegatedHomes.get(home)?.owner;
     for (const item of items) {
       const rt = item.props.get(key(NS.D, 'resourcetype'));

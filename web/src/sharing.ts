@@ -9,13 +9,14 @@
 //!   principal's `CS:notification-URL` (`invite-notification`, CalendarServer sharing),
 //!   answered with `CS:invite-reply` POSTed to one's calendar home; an accepted share
 //!   appears in one's own home (the calendar list finds it there).
-//! The free/busy level (`agora share add … --access freebusy`) has no form in either
-//! protocol: the page offers read and read-write only (docs/decisions.md).
+//! The free/busy level has no form in either protocol: Agora names it
+//! `<A:read-free-busy/>` (urn:x-agora:ns) in share-access, invite and the invitation;
+//! the sharee sees the owner's busy times (scheduling assistant), not the events.
 import { dav } from './api';
 import { NS, child, children, escapeXml, hrefIn, normalizeHref, parseMultistatus, propfindBody } from './dav';
 import { DavError, reasonOf } from './manage';
 
-export type ShareLevel = 'read' | 'read-write';
+export type ShareLevel = 'read' | 'read-write' | 'freebusy';
 export type ShareStatus = 'accepted' | 'declined' | 'pending';
 export type SharedKind = 'calendar' | 'addressbook';
 
@@ -41,6 +42,12 @@ export interface ShareOffer {
   summary: string;
 }
 
+/** The level named inside a CS:access (or D:share-access) element. */
+function levelIn(access: Element | null | undefined): ShareLevel {
+  if (access && child(access, NS.AG, 'read-free-busy')) return 'freebusy';
+  return access && (child(access, NS.CS, 'read-write') || child(access, NS.D, 'read-write')) ? 'read-write' : 'read';
+}
+
 function check(res: { status: number; text: string }, ok: number[]): void {
   if (!ok.includes(res.status)) throw new DavError(res.status, reasonOf(res.text));
 }
@@ -61,15 +68,16 @@ export async function sharees(href: string): Promise<Sharee[]> {
       href: address,
       name: child(u, NS.CS, 'common-name')?.textContent?.trim() || address.replace(/^mailto:/i, ''),
       status: statusOf(u),
-      level: access && child(access, NS.CS, 'read-write') ? 'read-write' : 'read',
+      level: levelIn(access),
     };
   });
 }
 
 function shareBody(who: string, access: ShareLevel | 'no-access', comment?: string): string {
   const note = comment ? `<d:comment>${escapeXml(comment)}</d:comment>` : '';
+  const level = access === 'freebusy' ? '<a:read-free-busy/>' : `<d:${access}/>`;
   return `<?xml version="1.0" encoding="utf-8"?>
-<d:share-resource xmlns:d="DAV:"><d:sharee><d:href>${escapeXml(who)}</d:href><d:share-access><d:${access}/></d:share-access>${note}</d:sharee></d:share-resource>`;
+<d:share-resource xmlns:d="DAV:" xmlns:a="${NS.AG}"><d:sharee><d:href>${escapeXml(who)}</d:href><d:share-access>${level}</d:share-access>${note}</d:sharee></d:share-resource>`;
 }
 
 /** Offers the collection to a user or a group (principal URL or mailto:), or changes
@@ -107,7 +115,7 @@ function offerOf(href: string, xml: string): ShareOffer | null {
     uid: child(inv, NS.CS, 'uid')?.textContent?.trim() ?? '',
     kind: inv.getAttribute('shared-type') === 'addressbook' ? 'addressbook' : 'calendar',
     host: normalizeHref(hostHref),
-    level: access && child(access, NS.CS, 'read-write') ? 'read-write' : 'read',
+    level: levelIn(access),
     ownerName: (org && child(org, NS.CS, 'common-name')?.textContent?.trim()) || ownerAddress.replace(/^mailto:/i, ''),
     ownerAddress,
     summary: child(inv, NS.CS, 'summary')?.textContent?.trim() ?? '',

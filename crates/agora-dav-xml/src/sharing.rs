@@ -5,7 +5,7 @@
 use crate::common::{document, is_dav};
 use crate::error::{Limits, XmlError};
 use crate::tree::XElem;
-use crate::{NS_CALENDARSERVER, NS_DAV};
+use crate::{NS_AGORA, NS_CALENDARSERVER, NS_DAV};
 
 /// The access a sharing request asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,6 +14,10 @@ pub enum ShareLevel {
     Read,
     /// Read and write.
     ReadWrite,
+    /// Free/busy time only: Agora's `<A:read-free-busy/>` (urn:x-agora:ns), since
+    /// neither sharing protocol has this level (CalDAV's own privilege of that
+    /// name, RFC 4791 §6.1.1, is what the sharee then holds).
+    FreeBusy,
     /// Remove the sharee (`D:no-access`).
     NoAccess,
 }
@@ -73,6 +77,8 @@ pub fn parse_sharing(body: &[u8], limits: &Limits) -> Result<Option<SharingPost>
             if is_cs(e, "set") {
                 let level = if e.child(NS_CALENDARSERVER, "read-write").is_some() {
                     ShareLevel::ReadWrite
+                } else if e.child(NS_AGORA, "read-free-busy").is_some() {
+                    ShareLevel::FreeBusy
                 } else {
                     ShareLevel::Read
                 };
@@ -87,11 +93,12 @@ pub fn parse_sharing(body: &[u8], limits: &Limits) -> Result<Option<SharingPost>
         let mut out = Vec::new();
         for e in root.elements().filter(|e| is_dav(e, "sharee")) {
             let access = e.child(NS_DAV, "share-access").and_then(|a| a.elements().next());
-            let level = match access.map(|a| a.name.local.as_str()) {
-                Some("read-write") => ShareLevel::ReadWrite,
-                Some("no-access") => ShareLevel::NoAccess,
-                Some("read") | None => ShareLevel::Read,
-                Some(other) => return Err(XmlError::invalid(format!("unknown share-access {other}"))),
+            let level = match access.map(|a| (a.name.ns.as_str(), a.name.local.as_str())) {
+                Some((NS_DAV, "read-write")) => ShareLevel::ReadWrite,
+                Some((NS_DAV, "no-access")) => ShareLevel::NoAccess,
+                Some((NS_DAV, "read")) | None => ShareLevel::Read,
+                Some((NS_AGORA, "read-free-busy")) => ShareLevel::FreeBusy,
+                Some((_, other)) => return Err(XmlError::invalid(format!("unknown share-access {other}"))),
             };
             out.push(Sharee { href: href_of(e)?, level, summary: summary(e) });
         }

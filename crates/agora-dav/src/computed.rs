@@ -254,7 +254,9 @@ async fn sharing(
     }
     let level = |a: ShareAccess, prefix: &str| match a {
         ShareAccess::ReadWrite => format!("<{prefix}:read-write/>"),
-        _ => format!("<{prefix}:read/>"),
+        ShareAccess::Read => format!("<{prefix}:read/>"),
+        // Agora's own level: neither protocol has one (see agora-dav-xml sharing).
+        ShareAccess::FreeBusy => format!("<A:read-free-busy xmlns:A=\"{}\"/>", agora_dav_xml::NS_AGORA),
     };
     if c.share_id.is_some() {
         if let Some(share) = dav.res.share_of_mount(c).await? {

@@ -170,4 +170,24 @@ fn sharing_protocols_over_dav(backend: Backend) {
     assert!(!home.contains("alice-calendar"), "{home}");
     // Only owners share.
     assert_eq!(send(&server, "carol", "POST", cal, "application/xml", &cs_share).0, 403);
+
+    // Free/busy only, Agora's own level in either protocol: invite and the
+    // sharee's invitation name it, and the accepted share reads no event.
+    let fb = r#"<D:share-resource xmlns:D="DAV:" xmlns:A="urn:x-agora:ns"><D:sharee><D:href>/principals/bob/</D:href><D:share-access><A:read-free-busy/></D:share-access></D:sharee></D:share-resource>"#;
+    assert_eq!(send(&server, "alice", "POST", cal, "application/xml", fb).0, 200);
+    let (_, owner) = send(&server, "alice", "PROPFIND", cal, "application/xml", &props);
+    assert!(owner.contains(r#"<D:share-access><A:read-free-busy xmlns:A="urn:x-agora:ns"/></D:share-access>"#), "{owner}");
+    assert!(owner.contains(r#"<CS:access><A:read-free-busy xmlns:A="urn:x-agora:ns"/></CS:access>"#), "{owner}");
+    let (_, notes) = send(&server, "bob", "PROPFIND", "/calendars/bob/notifications/", "application/xml", "");
+    assert!(notes.contains("invite-"), "{notes}");
+    assert_eq!(send(&server, "bob", "POST", "/calendars/bob/", "application/xml", &reply).0, 200);
+    assert_eq!(send(&server, "bob", "GET", &format!("{cal}e1.ics"), "text/plain", "").0, 403);
+    let cs_fb = format!(
+        r#"<CS:share xmlns:D="DAV:" xmlns:CS="{CS}" xmlns:A="urn:x-agora:ns"><CS:set><D:href>mailto:carol@example.org</D:href><A:read-free-busy/></CS:set></CS:share>"#
+    );
+    assert_eq!(send(&server, "alice", "POST", cal, "application/xml", &cs_fb).0, 200);
+    let (_, owner) = send(&server, "alice", "PROPFIND", cal, "application/xml", &props);
+    let carol = owner.split("mailto:carol@example.org").nth(1).unwrap_or_default();
+    // A new level keeps her earlier answer.
+    assert!(carol.starts_with("</D:href><D:invite-declined/><D:share-access><A:read-free-busy"), "{owner}");
 }

@@ -22,7 +22,8 @@ export interface Shareable {
   kind: SharedKind;
 }
 
-const LEVELS: ShareLevel[] = ['read', 'read-write'];
+/** Free/busy only is for calendars: a sharee then sees when the owner is busy, not what. */
+const levels = (kind: SharedKind): ShareLevel[] => (kind === 'calendar' ? ['freebusy', 'read', 'read-write'] : ['read', 'read-write']);
 const BADGE = { accepted: 'ACCEPTED', declined: 'DECLINED', pending: 'NEEDS-ACTION' } as const;
 
 export function shareDialog(c: Shareable): void {
@@ -32,7 +33,7 @@ export function shareDialog(c: Shareable): void {
 
   // The level new sharees get.
   const level = h('select', { id: m.id('level') });
-  for (const l of LEVELS) level.append(h('option', { value: l }, t(`sharing.level.${l}`)));
+  for (const l of levels(c.kind)) level.append(h('option', { value: l, selected: l === 'read' }, t(`sharing.level.${l}`)));
   const picker = principalPicker(
     t('sharing.add'),
     (p) => (p.cutype === 'INDIVIDUAL' || p.cutype === 'GROUP') && p.href !== state.session?.principal && !(p.address && isMine(p.address)),
@@ -48,7 +49,7 @@ export function shareDialog(c: Shareable): void {
 
   const row = (s: Sharee, i: number): HTMLElement => {
     const select = h('select', { id: m.id(`l${i}`), class: 'select-compact', 'aria-label': t('sharing.levelOf', { name: s.name }) });
-    for (const l of LEVELS) select.append(h('option', { value: l, selected: l === s.level }, t(`sharing.level.${l}`)));
+    for (const l of levels(c.kind)) select.append(h('option', { value: l, selected: l === s.level }, t(`sharing.level.${l}`)));
     select.addEventListener('change', () =>
       work(async () => {
         await share(c.href, s.href, select.value as ShareLevel);

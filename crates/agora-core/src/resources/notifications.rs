@@ -37,8 +37,12 @@ impl Resources<'_> {
     pub(super) async fn notify_invite(&self, c: &Collection, share: &Share) -> Result<()> {
         let owner = self.principal(c.owner_id).await?;
         let sharee = self.principal(share.sharee_id).await?;
-        // CalendarServer has no free/busy level; such an invitation reads as read.
-        let access = if share.access == ShareAccess::ReadWrite { "<CS:read-write/>" } else { "<CS:read/>" };
+        // CalendarServer has no free/busy level: Agora names its own, as in `invite`.
+        let access = match share.access {
+            ShareAccess::ReadWrite => "<CS:read-write/>",
+            ShareAccess::Read => "<CS:read/>",
+            ShareAccess::FreeBusy => "<A:read-free-busy xmlns:A=\"urn:x-agora:ns\"/>",
+        };
         let components = if c.kind == CollectionKind::Calendar {
             let comps: String = c.components.names().map(|n| format!("<C:comp name=\"{n}\"/>")).collect();
             format!("<C:supported-calendar-component-set>{comps}</C:supported-calendar-component-set>")

@@ -52,6 +52,7 @@ pub async fn post(dav: &Dav<'_>, req: Request) -> Result<Response, HttpError> {
                 let access = match level {
                     ShareLevel::Read => ShareAccess::Read,
                     ShareLevel::ReadWrite => ShareAccess::ReadWrite,
+                    ShareLevel::FreeBusy => ShareAccess::FreeBusy,
                     ShareLevel::NoAccess => {
                         match dav.res.unshare(&c, &name).await {
                             Ok(()) | Err(CoreError::NotFound { .. }) => {}
