@@ -5,6 +5,8 @@
 //! - [`names`]: what a principal name, e-mail address or display name may be.
 //! - [`password`]: argon2id hashing and password generation.
 //! - [`directory`]: users, groups (nested) and resources.
+//! - [`admin`]: administrators, disabled accounts, per-user quotas and the
+//!   booking rules of rooms and equipment.
 //! - [`auth`]: checking credentials, with a verified-credential cache and a
 //!   throttle for repeated failures.
 //! - [`resources`]: homes, collections and objects, validated and authorized.
@@ -18,6 +20,7 @@
 //! typed [`CoreError`].
 
 pub mod acl;
+pub mod admin;
 pub mod auth;
 mod classify;
 pub mod directory;
@@ -81,6 +84,10 @@ pub struct Core {
     config: CoreConfig,
     homes: resources::HomeCache,
     subscriptions_changed: tokio::sync::Notify,
+    /// When this core was built (the process's start, for the health page).
+    started_at: i64,
+    /// The last background refresh of the directory: when, and its error.
+    last_refresh: std::sync::Mutex<Option<(i64, Option<String>)>>,
 }
 
 impl Core {
@@ -96,7 +103,15 @@ impl Core {
         external: Option<Arc<dyn external::ExternalDirectory>>,
     ) -> Self {
         let auth = Arc::new(Authenticator::new(store.clone(), config.auth.clone(), external));
-        Core { store, auth, config, homes: Default::default(), subscriptions_changed: Default::default() }
+        Core {
+            store,
+            auth,
+            config,
+            homes: Default::default(),
+            subscriptions_changed: Default::default(),
+            started_at: now(),
+            last_refresh: Default::default(),
+        }
     }
 
     /// Resource operations on behalf of an authenticated user.

@@ -193,6 +193,9 @@ async fn login(State(api): State<Api>, req: Request) -> Response {
         Err(AuthError::Invalid) => {
             return error(StatusCode::UNAUTHORIZED, "bad-credentials", "wrong login or password");
         }
+        Err(AuthError::Disabled) => {
+            return error(StatusCode::FORBIDDEN, "account-disabled", "this account is disabled; ask an administrator");
+        }
         Err(AuthError::Throttled { retry_after }) => {
             let secs = retry_after.as_secs().max(1);
             let body = json!({
