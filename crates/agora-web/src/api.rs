@@ -1,5 +1,5 @@
 //! The JSON endpoints: `/api/session`, `/api/login`, `/api/logout` and
-//! `/api/preferences`. Requests and answers are `application/json`; errors are
+//! `/api/preferences` (and, from `crate::admin`, `/api/admin/…`). Requests and answers are `application/json`; errors are
 //! `{"error": code, "message": text}`.
 //!
 //! `POST /api/login` needs no session; `GET /api/session` needs the cookie but
@@ -27,8 +27,8 @@ use crate::cookie;
 const MAX_LOGIN_BYTES: usize = 8 * 1024;
 
 #[derive(Clone)]
-struct Api {
-    app: AppState,
+pub(crate) struct Api {
+    pub(crate) app: AppState,
     tls: bool,
     /// The single sign-on button's text, when a provider is configured.
     oidc_label: Option<String>,
@@ -53,6 +53,7 @@ pub(crate) fn router(app: AppState, tls: bool, oidc_label: Option<String>) -> Ro
         .route("/api/login", post(login))
         .route("/api/logout", post(logout))
         .route("/api/preferences", get(get_preferences).put(put_preferences))
+        .merge(crate::admin::routes())
         .method_not_allowed_fallback(|| async { error(StatusCode::METHOD_NOT_ALLOWED, "method", "method not allowed") })
         .fallback(|| async { error(StatusCode::NOT_FOUND, "not-found", "no such endpoint") })
         .with_state(Api { app, tls, oidc_label })
@@ -66,11 +67,11 @@ async fn sign_in_options(State(api): State<Api>) -> Response {
 }
 
 /// A JSON error answer.
-fn error(status: StatusCode, code: &str, message: &str) -> Response {
+pub(crate) fn error(status: StatusCode, code: &str, message: &str) -> Response {
     json_response(status, json!({ "error": code, "message": message }).to_string())
 }
 
-fn json_response(status: StatusCode, body: String) -> Response {
+pub(crate) fn json_response(status: StatusCode, body: String) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], body)
         .into_response()
 }
@@ -79,13 +80,13 @@ fn signed_out() -> Response {
     error(StatusCode::UNAUTHORIZED, "signed-out", "sign in first")
 }
 
-fn internal(e: impl std::fmt::Display) -> Response {
+pub(crate) fn internal(e: impl std::fmt::Display) -> Response {
     tracing::error!(error = %e, "web API request failed");
     error(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the server failed; try again")
 }
 
 /// Why a request gets no answer of its own.
-enum Refusal {
+pub(crate) enum Refusal {
     /// No live session.
     SignedOut,
     /// A live session, without its CSRF header.
@@ -107,7 +108,7 @@ impl IntoResponse for Refusal {
 }
 
 /// The request's live session; with `csrf`, only if it carries the CSRF header.
-async fn require(api: &Api, headers: &HeaderMap, csrf: bool) -> Result<Session, Refusal> {
+pub(crate) async fn require(api: &Api, headers: &HeaderMap, csrf: bool) -> Result<Session, Refusal> {
     match cookie_session(&api.app.core, headers).await {
         Ok(Some(s)) if !csrf || csrf_ok(headers, &s) => Ok(s),
         Ok(Some(_)) => Err(Refusal::Csrf),
@@ -131,12 +132,14 @@ fn describe(session: &Session, principal: &Principal) -> String {
         "addressbookHome": href(&format!("addressbooks/{name}/")),
         "csrf": session.csrf,
         "expiresAt": expires,
+        // The page shows its Administration section; the API decides again.
+        "administrator": principal.settings.administrator && !principal.settings.disabled,
     })
     .to_string()
 }
 
 /// Adds the user's name to the response for the access log.
-fn logged(mut response: Response, who: &Identity) -> Response {
+pub(crate) fn logged(mut response: Response, who: &Identity) -> Response {
     response.extensions_mut().insert(LoggedUser(who.name.clone()));
     response
 }
@@ -161,19 +164,19 @@ struct Credentials {
 
 /// Whether the request says its body is JSON. A cross-site form can only send
 /// form and text types; JSON needs a CORS preflight, never granted here.
-fn is_json(headers: &HeaderMap) -> bool {
+pub(crate) fn is_json(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| agora_dav::essence(v) == "application/json")
 }
 
-fn not_json() -> Response {
+pub(crate) fn not_json() -> Response {
     error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "send application/json")
 }
 
 /// The body, at most `limit` bytes; `None` when longer or unreadable.
-async fn body(body: Body, limit: usize) -> Option<axum::body::Bytes> {
+pub(crate) async fn body(body: Body, limit: usize) -> Option<axum::body::Bytes> {
     to_bytes(body, limit).await.ok()
 }
 

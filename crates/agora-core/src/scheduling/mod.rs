@@ -22,6 +22,7 @@ mod deliver;
 mod imip;
 mod implicit;
 
+pub use agora_store::{MailStatus, QueuedMail};
 pub use busy::FreeBusyAnswer;
 pub use imip::{ImipConfig, IncomingError};
 
