@@ -1,6 +1,6 @@
 // Calendar management in the sidebar (create, rename and recolour, delete with a
 // confirmation naming the calendar, refusals in words), export as one .ics, the publish
-// link, and the settings dialog (language, time zone, first day, 12/24 h). Each action
+// link, and the settings section (language, time zone, first day, 12/24 h). Each action
 // is checked on the CalDAV side with Basic auth.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -219,17 +219,25 @@ describe('settings', () => {
     await signIn(page);
     await inEnglish(page);
     await page.getByLabel('View').selectOption('week');
-    await page.getByRole('button', { name: 'Settings' }).click();
-    const dialog = page.locator('dialog.modal');
-    await assertAccessible(page, 'settings dialog');
+    // Settings is a section of its own, reached from the rail (#/settings/general).
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Settings' }).click();
+    const form = page.locator('main form.settings-form');
+    await form.waitFor();
+    assert.match(page.url(), /#\/settings$/);
+    await assertAccessible(page, 'settings page');
     await shot(page, 'settings-desktop');
-    await dialog.getByLabel('Language').selectOption('fr');
-    await dialog.getByLabel('Time zone').selectOption('America/New_York');
-    await dialog.getByLabel('First day of the week').selectOption('0');
-    await dialog.getByLabel('Clock').selectOption('12');
-    await dialog.getByRole('button', { name: 'Save' }).click();
+    await form.getByLabel('Language').selectOption('fr');
+    await form.getByLabel('Time zone').selectOption('America/New_York');
+    await form.getByLabel('First day of the week').selectOption('0');
+    await form.getByLabel('Clock').selectOption('12');
+    await form.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Paramètres enregistrés.').waitFor();
     assert.equal(await page.locator('html').getAttribute('lang'), 'fr');
+    // The page is drawn again in French, still on the settings.
+    assert.equal(await form.getByLabel('Fuseau horaire').inputValue(), 'America/New_York');
+    await assertAccessible(page, 'paramètres');
+    await shot(page, 'settings-fr-desktop');
+    await page.getByRole('navigation', { name: 'Rubriques' }).getByRole('link', { name: 'Agenda' }).click();
     assert.match(await page.locator('.ec-col-head').first().textContent(), /^dim/i);
     assert.ok(await page.locator('.ec-body .ec-sidebar time', { hasText: /PM/i }).count(), '12 h labels');
     const prefs = await page.evaluate(async () => {
@@ -240,18 +248,17 @@ describe('settings', () => {
     assert.equal(prefs.timeZone, 'America/New_York');
     assert.equal(prefs.firstDay, 0);
     assert.equal(prefs.hour12, true);
-    // The zone is applied: an event created now is written in New York time.
-    await page.getByRole('button', { name: 'Paramètres' }).click();
-    assert.equal(await dialog.getByLabel('Fuseau horaire').inputValue(), 'America/New_York');
-    await assertAccessible(page, 'paramètres');
-    await shot(page, 'settings-fr-desktop');
-    // Back to automatic, so the other tests see the defaults.
-    await dialog.getByLabel('Langue').selectOption('en');
-    await dialog.getByLabel('Fuseau horaire').selectOption('');
-    await dialog.getByLabel('Premier jour de la semaine').selectOption('');
-    await dialog.getByLabel('Horloge').selectOption('');
-    await dialog.getByRole('button', { name: 'Enregistrer' }).click();
+    // Back to automatic, so the other tests see the defaults; a reload keeps the section.
+    await page.goto(page.url().replace(/#.*$/, '') + '#/settings/general');
+    await form.waitFor();
+    await form.getByLabel('Langue').selectOption('en');
+    await form.getByLabel('Fuseau horaire').selectOption('');
+    await form.getByLabel('Premier jour de la semaine').selectOption('');
+    await form.getByLabel('Horloge').selectOption('');
+    await form.getByRole('button', { name: 'Enregistrer' }).click();
     await page.getByText('Settings saved.').waitFor();
+    await page.goBack();
+    await page.locator('.ec-col-head').first().waitFor();
     // en-US again: Sunday first, 12 h, from the locale.
     assert.match(await page.locator('.ec-col-head').first().textContent(), /^Sun/i);
     assert.equal(await page.locator('html').getAttribute('lang'), 'en');

@@ -2,6 +2,8 @@
 //! and every DAV request, sent with the session's CSRF token. A 401 anywhere means the
 //! session is gone: the sign-in form comes back (web-contract.md).
 
+import { currentLanguage } from './i18n';
+
 export interface Session {
   login: string;
   displayName?: string;
@@ -46,7 +48,8 @@ export function whenSignedOut(handler: () => void): void {
 }
 
 async function json<T>(method: string, url: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  // The server writes its reasons in the language the user chose here.
+  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': currentLanguage() };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (csrf) headers['X-Agora-CSRF'] = csrf;
   const res = await fetch(url, {
@@ -106,7 +109,7 @@ export async function dav(
   url: string,
   opts: { body?: string; headers?: Record<string, string>; contentType?: string } = {},
 ): Promise<DavResponse> {
-  const headers: Record<string, string> = { 'X-Agora-CSRF': csrf, ...(opts.headers ?? {}) };
+  const headers: Record<string, string> = { 'X-Agora-CSRF': csrf, 'Accept-Language': currentLanguage(), ...(opts.headers ?? {}) };
   if (opts.body !== undefined) headers['Content-Type'] = opts.contentType ?? 'application/xml; charset=utf-8';
   // Never from the HTTP cache: a GET answered from it (heuristic freshness, no request)
   // would hand an editor an old copy to write back under a current ETag.

@@ -1,5 +1,6 @@
 //! Entry point: picks the language (stored choice, then the browser's), asks whether a
-//! session exists, then shows the sign-in form or the agenda.
+//! session exists, then shows the sign-in form or the section the address names
+//! (`#/calendar`, `#/contacts`…; see ui/sections.ts).
 import '@event-calendar/core/index.css';
 import './styles/app.css';
 import { getPreferences, getSession, setSession, whenSignedOut, type Session } from './api';
@@ -8,7 +9,8 @@ import { loadIdentity } from './directory';
 import { LANGUAGES, browserLanguage, initI18n, setLanguage, t, type Language } from './i18n';
 import { stopLive } from './live';
 import { state } from './state';
-import { appPage } from './ui/app';
+import './ui/pages';
+import { currentSection } from './ui/sections';
 import { clear, h } from './ui/dom';
 import { loginPage } from './ui/login';
 
@@ -33,8 +35,21 @@ function render(): void {
     show(loginPage(signedIn, render));
     return;
   }
-  show(appPage(render, signedOut));
+  const section = currentSection();
+  if (!section) return;
+  // Only the calendar polls for changes; another section stops it until it comes back.
+  if (section.id !== 'calendar') stopLive();
+  show(section.page({ rerender: render, signedOut }));
+  document.title = `${t(section.label)} — Agora`;
 }
+
+window.addEventListener('hashchange', () => {
+  if (!state.session) return;
+  document.querySelectorAll('dialog').forEach((d) => d.remove());
+  render();
+  // Keyboard users stay on the navigation they used.
+  (document.querySelector('.rail [aria-current=page]') as HTMLElement | null)?.focus();
+});
 
 async function signedIn(session: Session): Promise<void> {
   state.session = session;

@@ -28,6 +28,7 @@ mod error;
 pub mod external;
 pub mod gal;
 pub mod instances;
+pub mod language;
 pub mod names;
 pub mod oidc;
 pub mod password;
@@ -41,6 +42,7 @@ pub use agora_store::{AppPassword, Principal, PrincipalKind, ResourceKind, Store
 pub use auth::{AuthConfig, AuthError, Authenticator, Identity};
 pub use directory::Directory;
 pub use error::{CoreError, Result, Rule};
+pub use language::Language;
 pub use resources::{Access, Resources, View};
 pub use sessions::{Session, SessionConfig};
 
@@ -62,6 +64,9 @@ pub struct CoreConfig {
     /// Which addresses subscribed feeds may be fetched from (judged at creation
     /// for what needs no lookup, and again by the binary's fetcher).
     pub feeds: subscriptions::address::FeedPolicy,
+    /// The language of server-written text for users who chose none (and for
+    /// requests without a user that name no language we write).
+    pub default_language: Language,
 }
 
 impl Default for CoreConfig {
@@ -73,6 +78,7 @@ impl Default for CoreConfig {
             imip: Default::default(),
             sessions: SessionConfig::default(),
             feeds: Default::default(),
+            default_language: Language::En,
         }
     }
 }

@@ -1,5 +1,7 @@
 //! The one place where errors become HTTP responses: statuses, reasons, and
-//! `DAV:error` bodies for the preconditions of RFC 4918, 4791, 6352 and 6578.
+//! `DAV:error` bodies for the preconditions of RFC 4918, 4791, 6352 and 6578. The
+//! reasons are written in the request's language (`language`); free-form messages
+//! from the core (`Invalid`, `Forbidden`…) are passed on as the core wrote them.
 
 use std::time::Duration;
 
@@ -69,7 +71,7 @@ impl HttpError {
     pub fn from_rule(rule: Rule, kind: CollectionKind, href_of: impl Fn(&str) -> String) -> Self {
         let card = kind == CollectionKind::Addressbook;
         let forbidden = StatusCode::FORBIDDEN;
-        let reason = rule.to_string();
+        let reason = rule.reason(crate::language::current());
         let (status, p) = match rule {
             Rule::UidConflict { name } | Rule::UidChange { name } if card => {
                 (StatusCode::CONFLICT, Precondition::CardNoUidConflict(href_of(&name)))
@@ -106,6 +108,11 @@ impl HttpError {
     }
 }
 
+/// The server's fixed messages, in the request's language.
+fn say(en: &str, fr: &str) -> String {
+    crate::language::current().pick(en, fr).to_owned()
+}
+
 fn text(status: StatusCode, message: impl Into<String>) -> Response {
     let mut m = message.into();
     m.push('\n');
@@ -116,7 +123,7 @@ impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
         match self {
             HttpError::Unauthenticated => {
-                let mut r = text(StatusCode::UNAUTHORIZED, "authentication required");
+                let mut r = text(StatusCode::UNAUTHORIZED, say("authentication required", "authentification requise"));
                 r.headers_mut().insert(
                     header::WWW_AUTHENTICATE,
                     HeaderValue::from_static("Basic realm=\"Agora\", charset=\"UTF-8\""),
@@ -127,7 +134,13 @@ impl IntoResponse for HttpError {
                 r
             }
             HttpError::SignedOut => {
-                let mut r = text(StatusCode::UNAUTHORIZED, "the web session has ended; sign in again");
+                let mut r = text(
+                    StatusCode::UNAUTHORIZED,
+                    say(
+                        "the web session has ended; sign in again",
+                        "la session web est terminée\u{a0}; reconnectez-vous",
+                    ),
+                );
                 // RFC 9110 §11.6.1: a 401 carries a challenge; this scheme is the
                 // page's sign-in, which no browser answers with a dialog.
                 r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Session realm=\"Agora\""));
@@ -135,19 +148,35 @@ impl IntoResponse for HttpError {
             }
             HttpError::Csrf => text(
                 StatusCode::FORBIDDEN,
-                "a request authorised by the session cookie needs the session's X-Agora-CSRF header",
+                say(
+                    "a request authorised by the session cookie needs the session's X-Agora-CSRF header",
+                    "une requête autorisée par le cookie de session doit porter l’en-tête X-Agora-CSRF de la session",
+                ),
             ),
             HttpError::Throttled(wait) => {
                 let secs = wait.as_secs().max(1);
-                let mut r = text(StatusCode::TOO_MANY_REQUESTS, format!("too many failed logins; retry in {secs} s"));
+                let mut r = text(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    crate::language::current().pick(
+                        format!("too many failed logins; retry in {secs} s"),
+                        format!("trop d’échecs de connexion\u{a0}; réessayez dans {secs}\u{a0}s"),
+                    ),
+                );
                 r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
                 r
             }
             HttpError::BadRequest(m) => text(StatusCode::BAD_REQUEST, m),
-            HttpError::Xml(e) => text(StatusCode::BAD_REQUEST, format!("malformed XML body: {e}")),
-            HttpError::TooLarge(limit) => {
-                text(StatusCode::PAYLOAD_TOO_LARGE, format!("the request body exceeds {limit} bytes"))
-            }
+            HttpError::Xml(e) => text(
+                StatusCode::BAD_REQUEST,
+                format!("{}{e}", say("malformed XML body: ", "corps XML mal formé\u{a0}: ")),
+            ),
+            HttpError::TooLarge(limit) => text(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                crate::language::current().pick(
+                    format!("the request body exceeds {limit} bytes"),
+                    format!("le corps de la requête dépasse {limit}\u{a0}octets"),
+                ),
+            ),
             HttpError::UnsupportedMediaType(m) => text(StatusCode::UNSUPPORTED_MEDIA_TYPE, m),
             HttpError::Precondition(status, p) => {
                 (status, [(header::CONTENT_TYPE, "application/xml; charset=utf-8")], error_body(&p)).into_response()
@@ -156,9 +185,12 @@ impl IntoResponse for HttpError {
                 let body = error_body_with(&p, Some(&reason));
                 (status, [(header::CONTENT_TYPE, "application/xml; charset=utf-8")], body).into_response()
             }
-            HttpError::NotFound => text(StatusCode::NOT_FOUND, "no such resource"),
+            HttpError::NotFound => text(StatusCode::NOT_FOUND, say("no such resource", "ressource introuvable")),
             HttpError::MethodNotAllowed(allow) => {
-                let mut r = text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed on this resource");
+                let mut r = text(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    say("method not allowed on this resource", "méthode non permise sur cette ressource"),
+                );
                 r.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allow));
                 r
             }
@@ -172,7 +204,10 @@ impl IntoResponse for HttpError {
                 CoreError::Exists(m) => text(StatusCode::METHOD_NOT_ALLOWED, m),
                 CoreError::Forbidden(m) => text(StatusCode::FORBIDDEN, m),
                 CoreError::Unauthenticated => HttpError::Unauthenticated.into_response(),
-                CoreError::PreconditionFailed => text(StatusCode::PRECONDITION_FAILED, "the resource has changed"),
+                CoreError::PreconditionFailed => text(
+                    StatusCode::PRECONDITION_FAILED,
+                    say("the resource has changed", "la ressource a changé entre-temps"),
+                ),
                 CoreError::Locked(roots) => HttpError::Precondition(
                     StatusCode::LOCKED,
                     Precondition::LockTokenSubmitted(roots.iter().map(|p| crate::paths::href(p)).collect()),
@@ -180,11 +215,17 @@ impl IntoResponse for HttpError {
                 .into_response(),
                 CoreError::Store(err) => {
                     tracing::error!(error = %err, "request failed");
-                    text(StatusCode::SERVICE_UNAVAILABLE, "the store is unavailable")
+                    text(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        say("the store is unavailable", "le stockage est indisponible"),
+                    )
                 }
                 CoreError::Unavailable(m) => {
                     tracing::error!(error = %m, "request failed");
-                    text(StatusCode::SERVICE_UNAVAILABLE, "the directory is unavailable")
+                    text(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        say("the directory is unavailable", "l’annuaire est indisponible"),
+                    )
                 }
             },
         }

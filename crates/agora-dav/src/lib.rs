@@ -13,7 +13,8 @@
 //! - `resolve`: from a URL to a resource; `props`: live and dead properties;
 //!   `sync`: sync tokens and getctag; `request`: headers and bodies.
 //! - `methods`: one file per method, `methods/report/` one per report.
-//! - `error`: how errors become HTTP statuses and `DAV:error` bodies, in one place.
+//! - `error`: how errors become HTTP statuses and `DAV:error` bodies, in one place;
+//!   [`language`]: the language their reasons are written in.
 //! - [`security_headers`]: the headers every response carries (nosniff, a CSP
 //!   that allows nothing, no framing, no referrer) and the sandboxing, attachment
 //!   and media-type policy of stored objects.
@@ -27,6 +28,7 @@ mod conditions;
 mod error;
 mod freebusy_url;
 mod health;
+pub mod language;
 mod methods;
 mod negotiate;
 mod observe;
@@ -101,6 +103,7 @@ pub fn router_with(state: AppState, front: impl FnOnce(Router<AppState>) -> Rout
         .route("/publish/{token}", get(published::feed))
         .merge(protected);
     front(dav)
+        .layer(from_fn_with_state(state.clone(), language::scope))
         .layer(from_fn_with_state(state.clone(), observe::observe))
         // Outermost, so that every answer gets them: 401s, 404s, errors.
         .layer(map_response(security_headers::defaults))

@@ -316,11 +316,14 @@ fn principal_value(dav: &Dav<'_>, p: &Principal, name: &PropName) -> Option<Cont
     }
 }
 
+/// The name of a default collection that was never given one, in the reader's
+/// language (a name set by PROPPATCH is the user's and shown as written).
 fn default_display_name(c: &Collection) -> String {
     use agora_core::resources::homes::defaults;
+    let lang = crate::language::current();
     match c.name() {
-        defaults::CALENDAR if c.kind == CollectionKind::Calendar => "Calendar".into(),
-        defaults::TASKS if c.kind == CollectionKind::Calendar => "Tasks".into(),
+        defaults::CALENDAR if c.kind == CollectionKind::Calendar => lang.pick("Calendar", "Agenda").into(),
+        defaults::TASKS if c.kind == CollectionKind::Calendar => lang.pick("Tasks", "Tâches").into(),
         defaults::NOTES if c.kind == CollectionKind::Calendar => "Notes".into(),
         defaults::CONTACTS if c.kind == CollectionKind::Addressbook => "Contacts".into(),
         other => other.to_owned(),

@@ -10,6 +10,8 @@
 //! - [`lmtp`]: an LMTP server (RFC 2033) through which the local MTA delivers
 //!   e-mail for Agora's addresses.
 //! - [`smtp`]: submission of outgoing messages to a relay.
+//! - [`Language`]: the languages Agora writes its own text in (shared by every
+//!   crate above this one).
 //!
 //! The iCalendar text of a message is read with `agora_ical::content`, the one
 //! content-line reader of Agora, only to describe it to a person (subject and
@@ -20,9 +22,11 @@ mod describe;
 mod error;
 mod ical_text;
 pub mod incoming;
+mod language;
 pub mod lmtp;
 pub mod outgoing;
 pub mod smtp;
 mod when;
 
 pub use error::ImipError;
+pub use language::{Language, UnsupportedLanguage};

@@ -49,6 +49,9 @@ pub struct Invitation<'a> {
     pub message_id_domain: &'a str,
     /// Unix seconds, for the Date header.
     pub now: i64,
+    /// The language of the subject and the text part: the sender's (the user the
+    /// message is written on behalf of), stated in Content-Language (RFC 3282).
+    pub language: crate::Language,
 }
 
 /// Builds the RFC 5322 message: headers Date, Message-ID, From, To, Reply-To,
@@ -61,8 +64,8 @@ pub fn build(inv: &Invitation) -> Vec<u8> {
     // caller's is used, the object's only when the caller gave none.
     let method =
         token(if inv.method.trim().is_empty() { cal.method.as_deref().unwrap_or_default() } else { inv.method });
-    let subject = describe::subject(&method, &cal);
-    let text = describe::body(&method, &cal);
+    let subject = describe::subject(&method, &cal, inv.language);
+    let text = describe::body(&method, &cal, inv.language);
     let encoded_calendar = base64_lines(inv.itip.as_bytes());
 
     let alternative = MimePart::new(
@@ -93,6 +96,7 @@ pub fn build(inv: &Invitation) -> Vec<u8> {
     let message = message
         .subject(subject)
         .header("MIME-Version", Raw::new("1.0"))
+        .header("Content-Language", Raw::new(inv.language.tag()))
         .body(MimePart::new("multipart/mixed", vec![alternative, attachment]));
     let mut out = Vec::new();
     message.serialize(&mut out);

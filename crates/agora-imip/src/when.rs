@@ -1,24 +1,30 @@
-//! Human-readable dates for subjects and summaries: "Tue 3 Mar 2026 10:00 UTC".
+//! Human-readable dates for subjects and summaries: "Tue 3 Mar 2026 10:00 UTC",
+//! "mar. 3 mars 2026 10:00 UTC".
 //!
 //! Values are shown in the time zone they were written in (RFC 5545 §3.3.5: UTC
 //! with a trailing `Z`, a TZID parameter, or floating); no conversion is done, so
 //! no time-zone database is needed.
 
+use crate::Language;
 use crate::ical_text::Property;
 
 const WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const WEEKDAYS_FR: [&str; 7] = ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."];
+const MONTHS_FR: [&str; 12] =
+    ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."];
 
 /// Formats a DATE or DATE-TIME property (DTSTART, DTEND, DUE…). A value that is
 /// not a valid date is shown as written.
-pub(crate) fn describe(prop: &Property) -> String {
+pub(crate) fn describe(prop: &Property, lang: Language) -> String {
     let value = prop.value.trim();
     let Some(date) = parse(value) else { return value.to_string() };
+    let (weekdays, months) = lang.pick((WEEKDAYS, MONTHS), (WEEKDAYS_FR, MONTHS_FR));
     let mut out = format!(
         "{} {} {} {}",
-        WEEKDAYS[weekday(date.year, date.month, date.day)],
+        weekdays[weekday(date.year, date.month, date.day)],
         date.day,
-        MONTHS[usize::from(date.month - 1)],
+        months[usize::from(date.month - 1)],
         date.year
     );
     if let Some((hour, minute)) = date.time {
@@ -104,7 +110,7 @@ mod tests {
     use agora_ical::content::parse_line;
 
     fn show(line: &str) -> String {
-        describe(&parse_line(line).unwrap())
+        describe(&parse_line(line).unwrap(), Language::En)
     }
 
     #[test]
@@ -113,6 +119,13 @@ mod tests {
         assert_eq!(show("DTSTART;TZID=Europe/Paris:20261225T093000"), "Fri 25 Dec 2026 09:30 Europe/Paris");
         assert_eq!(show("DTSTART:20240229T235900"), "Thu 29 Feb 2024 23:59");
         assert_eq!(show("DTSTART;VALUE=DATE:20000101"), "Sat 1 Jan 2000");
+    }
+
+    #[test]
+    fn french_names_days_and_months_in_french() {
+        let fr = |line: &str| describe(&parse_line(line).unwrap(), Language::Fr);
+        assert_eq!(fr("DTSTART:20260303T100000Z"), "mar. 3 mars 2026 10:00 UTC");
+        assert_eq!(fr("DTSTART;VALUE=DATE:20260815"), "sam. 15 août 2026");
     }
 
     #[test]

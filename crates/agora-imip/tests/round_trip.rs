@@ -22,6 +22,7 @@ fn invitation<'a>(method: &'a str, itip: &'a str) -> Invitation<'a> {
         itip,
         message_id_domain: "agora.test",
         now: 1_772_528_400, // 2026-03-03T09:00:00Z
+        language: agora_imip::Language::En,
     }
 }
 
@@ -152,6 +153,25 @@ fn reply_subjects_name_the_attendee_and_the_answer() {
         assert_eq!(calendar.content_type().unwrap().attribute("method"), Some("REPLY"));
         assert_eq!(incoming::parse(&bytes).unwrap().calendars, vec![itip]);
     }
+}
+
+#[test]
+fn a_french_sender_writes_in_french() {
+    let bytes = build(&Invitation { language: agora_imip::Language::Fr, ..invitation("REQUEST", REQUEST) });
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    assert!(text.contains("\r\nContent-Language: fr\r\n"), "{text}");
+    let message = MessageParser::new().parse(&bytes).unwrap();
+    assert!(
+        subject_of(&bytes).starts_with("Invitation\u{a0}: Team meeting (mar. 3 mars 2026"),
+        "{}",
+        subject_of(&bytes)
+    );
+    let body = message.body_text(0).unwrap();
+    assert!(body.starts_with("Vous êtes invité(e)."), "{body}");
+    assert!(body.contains("Organisateur\u{a0}: Alice Martin <alice@agora.test>"), "{body}");
+    assert!(body.contains("Chloé Dupont <chloe@example.org> (accepté)"), "{body}");
+    // The calendar itself is never translated.
+    assert_eq!(incoming::parse(&bytes).unwrap().calendars, vec![REQUEST.to_string()]);
 }
 
 #[test]

@@ -30,6 +30,7 @@ fn message() -> Vec<u8> {
         itip,
         message_id_domain: "agora.test",
         now: 1_772_528_400,
+        language: agora_imip::Language::En,
     })
 }
 

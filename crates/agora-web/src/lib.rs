@@ -25,7 +25,6 @@ mod admin;
 mod api;
 mod assets;
 mod cookie;
-mod lang;
 mod oidc;
 
 pub use oidc::OidcConfig;

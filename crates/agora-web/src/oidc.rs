@@ -31,7 +31,8 @@ use openidconnect::{
 use tokio::sync::Mutex;
 
 use crate::cookie as session_cookie;
-use crate::lang::Lang;
+use agora_core::Language as Lang;
+use agora_dav::language::of_headers;
 
 /// The provider Agora signs people in with (`[oidc]` in agora.toml). Its
 /// `Debug` hides the client secret.
@@ -198,7 +199,7 @@ pub(crate) struct Browser {
 }
 
 async fn finish(oidc: &Oidc, app: &AppState, from: &Browser, answer: Callback, secure: bool) -> Response {
-    let lang = Lang::of(&from.headers);
+    let lang = of_headers(&from.headers, app.core.default_language());
     let denied =
         |why: &str| failure(lang, StatusCode::FORBIDDEN, lang.pick("Sign-in refused", "Connexion refusée"), why);
     if let Some(error) = answer.error {
@@ -354,7 +355,7 @@ fn escape(s: &str) -> String {
 /// Routes `/auth/oidc/…`.
 pub(crate) async fn route(oidc: &Oidc, app: &AppState, req: Request, secure: bool) -> Response {
     match req.uri().path() {
-        "/auth/oidc/start" => start(oidc, secure, Lang::of(req.headers())).await,
+        "/auth/oidc/start" => start(oidc, secure, of_headers(req.headers(), app.core.default_language())).await,
         "/auth/oidc/callback" => {
             let answer = Callback::parse(req.uri().query().unwrap_or_default());
             let from = Browser {

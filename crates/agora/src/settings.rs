@@ -51,6 +51,7 @@ struct FileConfig {
     mail_retry_base_seconds: Option<u64>,
     web: Option<WebFile>,
     oidc: Option<OidcFile>,
+    language: Option<String>,
 }
 
 /// The `[oidc]` table: single sign-on with an OpenID Connect provider.
@@ -173,6 +174,8 @@ pub struct ServeSettings {
     pub sessions: agora_core::SessionConfig,
     /// Single sign-on, when `[oidc]` is configured.
     pub oidc: Option<agora_web::OidcConfig>,
+    /// Language of server-written text for users who chose none.
+    pub language: agora_core::Language,
 }
 
 /// Outgoing e-mail (`[smtp]`) and its use for scheduling (`[imip]`).
@@ -276,6 +279,7 @@ impl Settings {
                 &args.feeds_resolve
             })?,
             mail: self.mail(&args.mail)?,
+            language: self.language()?,
             lmtp_listen: args.lmtp_listen.or(f.lmtp_listen),
             mail_retry_base: Duration::from_secs(
                 args.mail_retry_base_seconds.or(f.mail_retry_base_seconds).unwrap_or(DEFAULT_RETRY_BASE_SECONDS).max(1),
@@ -350,7 +354,20 @@ impl Settings {
                 .unwrap_or(defaults.max_resource_size),
             user_quota_bytes: env("AGORA_USER_QUOTA_BYTES").or(self.file.user_quota_bytes).filter(|q| *q > 0),
             imip,
+            default_language: self.language().unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "language setting ignored");
+                defaults.default_language
+            }),
             ..defaults
+        }
+    }
+
+    /// The default language of server-written text: AGORA_LANGUAGE, else
+    /// `language` in the file, else English.
+    pub fn language(&self) -> Result<agora_core::Language, String> {
+        match std::env::var("AGORA_LANGUAGE").ok().filter(|v| !v.trim().is_empty()).or(self.file.language.clone()) {
+            Some(tag) => tag.parse().map_err(|e: agora_core::language::UnsupportedLanguage| format!("language: {e}")),
+            None => Ok(agora_core::Language::En),
         }
     }
 

@@ -1,7 +1,7 @@
-//! The signed-in page: header (navigation, view, new event, language, print, sign-out),
+//! The calendar section: header (navigation, view, new event, language, print, sign-out),
 //! sidebar (mini-month, calendars) and the grid, wired to CalDAV through actions.ts.
 import type { Calendar } from '@event-calendar/core';
-import { logout, putPreferences } from '../api';
+import { putPreferences } from '../api';
 import { ConflictError, create, load, moveTo, remove, restore, retime, update, type Stored } from '../actions';
 import { RecurringError, type EventFields } from '../ical-edit';
 import { SeriesError, editAll, storedView } from '../series';
@@ -18,11 +18,10 @@ import { ICONS, h, icon } from './dom';
 import { openEditor } from './editor';
 import { invitationsEntry, refreshInvitations } from './invitations';
 import { announceRooms, meetingContext } from './meeting-editor';
-import { languageSwitch } from './language';
 import { MiniMonth, isoWeek } from './minimonth';
 import { calendarOptionsDialog, newCalendarDialog } from './calendar-dialogs';
 import { searchBox } from './search';
-import { settingsDialog } from './settings';
+import { accountControls, menuButton, sectionRail, sidebarAccount, type SectionContext } from './sections';
 import { calendarList } from './sidebar';
 import { toast, toastRegion } from './toast';
 import { VIEWS, applyView, createView, type ViewName } from './view';
@@ -44,16 +43,8 @@ function savePrefs(): void {
   putPreferences(state.prefs).catch(() => toast(t('errors.prefs'), undefined, 'error'));
 }
 
-export function appPage(rerender: () => void, signedOut: () => void): HTMLElement {
-  const signOutButton = () =>
-    h('button', {
-      type: 'button',
-      class: 'btn sign-out',
-      onclick: async () => {
-        await logout().catch(() => {});
-        signedOut();
-      },
-    }, t('login.signOut'));
+export function appPage(ctx: SectionContext): HTMLElement {
+  const rerender = ctx.rerender;
   const locale = currentLocale();
   const firstDay = state.prefs.firstDay ?? localeFirstDay(locale);
   const hour12 = state.prefs.hour12 ?? localeHour12(locale);
@@ -287,17 +278,9 @@ export function appPage(rerender: () => void, signedOut: () => void): HTMLElemen
   };
   sidebar.append(mini.el, invitationsEntry(() => refresh()));
   renderCalendars();
-  sidebar.append(
-    h('div', { class: 'sidebar-tools' }, h('button', { type: 'button', class: 'btn settings-btn', onclick: () => settingsDialog(rerender) }, icon(ICONS.settings), h('span', {}, t('settings.title')))),
-  );
   // On a phone the account controls live at the foot of the sidebar, not in the header.
-  sidebar.append(h('div', { class: 'sidebar-account' }, h('span', { class: 'user-narrow' }, state.session?.displayName || state.session?.login || ''), languageSwitch(rerender, 'lang-narrow'), signOutButton()));
-
-  const menu = h('button', { type: 'button', class: 'btn btn-icon menu-btn', 'aria-label': t('nav.menu'), 'aria-expanded': 'false', 'aria-controls': 'sidebar' }, icon(ICONS.menu));
-  menu.addEventListener('click', () => {
-    const open = sidebar.classList.toggle('open');
-    menu.setAttribute('aria-expanded', String(open));
-  });
+  sidebar.append(sidebarAccount(ctx));
+  const menu = menuButton(sidebar, t('nav.menu'));
 
   const newButton = h('button', { type: 'button', class: 'btn btn-primary new-btn', 'aria-label': t('event.new') }, icon(ICONS.plus), h('span', {}, t('event.new')));
   newButton.addEventListener('click', () => {
@@ -308,7 +291,6 @@ export function appPage(rerender: () => void, signedOut: () => void): HTMLElemen
     editNew(base, end, false);
   });
 
-  const who = state.session?.displayName || state.session?.login || '';
   const header = h(
     'header',
     { class: 'topbar' },
@@ -327,10 +309,10 @@ export function appPage(rerender: () => void, signedOut: () => void): HTMLElemen
     h('span', { class: 'view-switch' }, h('label', { for: 'view-select', class: 'visually-hidden' }, t('views.label')), viewSelect),
     newButton,
     h('button', { type: 'button', class: 'btn btn-icon print-btn', 'aria-label': t('nav.print'), onclick: () => window.print() }, icon(ICONS.print)),
-    h('span', { class: 'account' }, languageSwitch(rerender), h('span', { class: 'user', title: state.session?.email ?? '' }, who), signOutButton()),
+    accountControls(ctx),
   );
 
-  const page = h('div', { class: 'app' }, header, h('div', { class: 'body' }, sidebar, h('main', { class: 'main', 'aria-labelledby': 'view-title' }, gridHost)), toastRegion(), alarmRegion());
+  const page = h('div', { class: 'app' }, header, h('div', { class: 'body' }, sectionRail('calendar'), sidebar, h('main', { class: 'main', 'aria-labelledby': 'view-title' }, gridHost)), toastRegion(), alarmRegion());
 
   ec = createView(gridHost, view, { firstDay, hour12, timeZoneOffset: offsetString(tz), resources: resources() }, {
     fetch: async (start, end) => {

@@ -74,6 +74,7 @@ impl Core {
             itip: &m.text,
             message_id_domain: &cfg.message_id_domain,
             now: now(),
+            language: self.language_of(from.id).await,
         });
         let mail = NewMail {
             envelope_from: from_address.to_owned(),
