@@ -13,6 +13,8 @@ export interface Session {
   addressbookHome?: string;
   csrf: string;
   expiresAt?: string;
+  /** Shows the Administration section; the server decides again on every request. */
+  administrator?: boolean;
 }
 
 export type Preferences = {
@@ -31,6 +33,8 @@ export class ApiError extends Error {
     public status: number,
     public code: string,
     public retryAfter?: number,
+    /** The server's own words (JSON `message`), when it gave some. */
+    public reason?: string,
   ) {
     super(`${status} ${code}`);
   }
@@ -47,7 +51,8 @@ export function whenSignedOut(handler: () => void): void {
   onSignedOut = handler;
 }
 
-async function json<T>(method: string, url: string, body?: unknown): Promise<T> {
+/** One JSON API request with the session's CSRF token (also /api/admin/…). */
+export async function json<T>(method: string, url: string, body?: unknown): Promise<T> {
   // The server writes its reasons in the language the user chose here.
   const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': currentLanguage() };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -63,7 +68,8 @@ async function json<T>(method: string, url: string, body?: unknown): Promise<T> 
   const data = (await res.json().catch(() => ({}))) as Record<string, unknown>;
   if (!res.ok) {
     const retry = Number(data.retryAfter ?? res.headers.get('Retry-After') ?? NaN);
-    throw new ApiError(res.status, String(data.error ?? 'error'), Number.isFinite(retry) ? retry : undefined);
+    const reason = typeof data.message === 'string' ? data.message : undefined;
+    throw new ApiError(res.status, String(data.error ?? 'error'), Number.isFinite(retry) ? retry : undefined, reason);
   }
   return data as T;
 }

@@ -1,5 +1,6 @@
 //! Every section of the page, registered in one place (one line each; see sections.ts).
 import { t } from '../i18n';
+import { adminPage, isAdministrator } from './admin-section';
 import { appPage } from './app';
 import { SECTION_ICONS, registerSection } from './sections';
 import { settingsPage } from './settings';
@@ -8,3 +9,4 @@ void t; // keeps i18n loaded before any section's module is evaluated
 
 registerSection({ id: 'calendar', label: 'sections.calendar', icon: SECTION_ICONS.calendar, order: 0, page: (ctx) => appPage(ctx) });
 registerSection({ id: 'settings', label: 'sections.settings', icon: SECTION_ICONS.settings, order: 90, page: settingsPage });
+registerSection({ id: 'admin', label: 'sections.admin', icon: SECTION_ICONS.admin, order: 95, visible: isAdministrator, page: adminPage });
