@@ -99,7 +99,7 @@ export function table<T>(caption: string, columns: Column<T>[], rows: T[], actio
   for (const row of rows) {
     const tr = h('tr', {});
     for (const c of columns) tr.append(h('td', { 'data-label': t(c.label) }, c.cell(row)));
-    if (actions) tr.append(h('td', { class: 'admin-actions', 'data-label': t('admin.actions') }, ...actions(row)));
+    if (actions) tr.append(h('td', { class: 'admin-actions', 'data-label': t('admin.actions') }, h('div', { class: 'admin-actions-row' }, ...actions(row))));
     body.append(tr);
   }
   return h('table', { class: 'admin-table' }, h('caption', { class: 'visually-hidden' }, caption), h('thead', {}, head), body);
@@ -166,7 +166,8 @@ export function bytes(n: number): string {
     v /= 1000;
     i++;
   }
-  return new Intl.NumberFormat(currentLanguage(), { style: 'unit', unit: units[i], unitDisplay: 'short', maximumFractionDigits: i ? 1 : 0 }).format(v);
+  // "0 bytes" rather than "0 byte"; "1.5 MB" rather than "1.5 megabytes".
+  return new Intl.NumberFormat(currentLanguage(), { style: 'unit', unit: units[i], unitDisplay: i ? 'short' : 'long', maximumFractionDigits: i ? 1 : 0 }).format(v);
 }
 
 /** A stored time in the user's language. */
