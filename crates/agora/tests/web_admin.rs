@@ -99,9 +99,12 @@ fn users_groups_and_rooms_through_the_api(backend: Backend) {
     let new_password = reset["password"].as_str().unwrap().to_owned();
     assert_eq!(post_login(&server, "bob", &password).status(), 401);
     let bob = login(&server, "bob", &new_password);
+    assert_eq!(status(&server.url("/calendars/bob/"), "bob", &new_password), 200);
     let r = patch("/api/admin/users/bob", json!({ "disabled": true }));
     assert_eq!(json(r)["user"]["disabled"], true);
     assert_eq!(bob.session_status(&server), 401, "disabling ends the session at once");
+    // Disabled in this process: the verification cached a moment ago is refused at once.
+    assert_eq!(status(&server.url("/calendars/bob/"), "bob", &new_password), 401);
     let r = post_login(&server, "bob", &new_password);
     assert_eq!(r.status(), 403);
     assert_eq!(error_code(r), "account-disabled");
