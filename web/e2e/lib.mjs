@@ -36,7 +36,7 @@ export async function openPage(browser, { viewport = DESKTOP, locale = 'en-US', 
     });
   });
   page.on('console', (m) => {
-    if (m.type() === 'error') page.problems.push(m.text());
+    if (m.type() === 'error') page.problems.push(m.location()?.url ? `${m.text()} (${m.location().url})` : m.text());
   });
   page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
   return page;

@@ -13,6 +13,8 @@ export interface Session {
   addressbookHome?: string;
   csrf: string;
   expiresAt?: string;
+  /** Shows the Administration section; the server decides again on every request. */
+  administrator?: boolean;
 }
 
 export type Preferences = {
@@ -36,6 +38,8 @@ export class ApiError extends Error {
     public status: number,
     public code: string,
     public retryAfter?: number,
+    /** The server's own words (JSON `message`), when it gave some. */
+    public reason?: string,
   ) {
     super(`${status} ${code}`);
   }
@@ -69,7 +73,8 @@ export async function json<T>(method: string, url: string, body?: unknown): Prom
   const data = (await res.json().catch(() => ({}))) as Record<string, unknown>;
   if (!res.ok) {
     const retry = Number(data.retryAfter ?? res.headers.get('Retry-After') ?? NaN);
-    throw new ApiError(res.status, String(data.error ?? 'error'), Number.isFinite(retry) ? retry : undefined);
+    const reason = typeof data.message === 'string' ? data.message : undefined;
+    throw new ApiError(res.status, String(data.error ?? 'error'), Number.isFinite(retry) ? retry : undefined, reason);
   }
   return data as T;
 }

@@ -15,6 +15,8 @@ export interface Principal {
   /** The first mailto: address, "" when the principal has none. */
   address: string;
   cutype: string;
+  /** How many people a room holds, when an administrator said (Agora's capacity property). */
+  capacity?: number;
 }
 
 function addresses(props: Map<string, Element>): string[] {
@@ -22,7 +24,7 @@ function addresses(props: Map<string, Element>): string[] {
   return Array.from(el?.getElementsByTagNameNS(NS.D, 'href') ?? []).map((h) => (h.textContent ?? '').trim()).filter(Boolean);
 }
 
-const PROPS = '<d:displayname/><c:calendar-user-address-set/><c:calendar-user-type/>';
+const PROPS = '<d:displayname/><c:calendar-user-address-set/><c:calendar-user-type/><ag:capacity/>';
 
 /** The user as a calendar user. Also remembered for meeting.ts (`identity()`). */
 export async function loadIdentity(principal: string, fallbackName: string): Promise<Identity> {
@@ -53,6 +55,7 @@ function principalsOf(xml: string): Principal[] {
       name: text(item.props, NS.D, 'displayname') ?? item.href.replace(/\/$/, '').split('/').pop() ?? '',
       address: all.find((a) => /^mailto:/i.test(a)) ?? '',
       cutype: (text(item.props, NS.C, 'calendar-user-type') ?? 'INDIVIDUAL').toUpperCase(),
+      capacity: Number(text(item.props, NS.AG, 'capacity')) || undefined,
     };
   });
 }
@@ -63,7 +66,7 @@ async function search(body: string): Promise<Principal[]> {
   return principalsOf(res.text);
 }
 
-const HEAD = '<?xml version="1.0" encoding="utf-8"?>\n<d:principal-property-search xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"';
+const HEAD = '<?xml version="1.0" encoding="utf-8"?>\n<d:principal-property-search xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav" xmlns:ag="urn:x-agora:ns"';
 
 /** People, groups, rooms and equipment whose name or address contains `query`, with
  * or without an e-mail address (sharing and delegation name principals by URL). */

@@ -60,6 +60,15 @@ impl<'a> Directory<'a> {
         Directory { store, auth }
     }
 
+    pub(crate) fn store(&self) -> &Arc<dyn Store> {
+        self.store
+    }
+
+    /// Drops cached verifications of a principal's credentials.
+    pub(crate) fn forget(&self, id: agora_store::PrincipalId) {
+        self.auth.forget(id);
+    }
+
     async fn insert(
         &self,
         kind: PrincipalKind,
@@ -99,8 +108,8 @@ impl<'a> Directory<'a> {
         self.insert(PrincipalKind::Resource, entry, Some(kind), None).await
     }
 
-    /// On a store without users, creates `admin` with a generated password and
-    /// returns that password; returns `None` when users exist.
+    /// On a store without users, creates `admin`, an administrator, with a
+    /// generated password and returns that password; returns `None` when users exist.
     pub async fn ensure_initial_admin(&self) -> Result<Option<String>> {
         if self.store.count_users().await? > 0 {
             return Ok(None);
@@ -108,7 +117,11 @@ impl<'a> Directory<'a> {
         let secret = password::generate();
         let entry = NewEntry { name: "admin".into(), display_name: Some("Administrator".into()), emails: vec![] };
         match self.add_user(&entry, &secret).await {
-            Ok(_) => Ok(Some(secret)),
+            Ok(p) => {
+                let admin = crate::admin::UserChange { administrator: Some(true), ..Default::default() };
+                self.set_user(&p.name, &admin).await?;
+                Ok(Some(secret))
+            }
             // Another process created it between our count and our insert.
             Err(CoreError::Conflict(_)) => Ok(None),
             Err(e) => Err(e),

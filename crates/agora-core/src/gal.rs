@@ -208,6 +208,9 @@ fn card(p: &Principal, member_uids: &[String]) -> String {
         (PrincipalKind::Resource, kind) => {
             let what = if kind == Some(ResourceKind::Room) { "Room" } else { "Equipment" };
             out.push_str(&format!("CATEGORIES:{what}\r\nX-AGORA-RESOURCE:{}\r\n", what.to_lowercase()));
+            if let Some(capacity) = p.settings.capacity {
+                out.push_str(&format!("X-AGORA-CAPACITY:{capacity}\r\n"));
+            }
         }
         (PrincipalKind::User, _) => {}
     }
@@ -229,6 +232,7 @@ mod tests {
             resource_kind: None,
             emails: vec!["team@example.org".into()],
             created_at: 0,
+            settings: Default::default(),
         };
         let text = card(&p, &[card_uid("alice")]);
         assert!(text.contains("FN:R&D\\; Lyon\\, France\r\n"), "{text}");

@@ -5,6 +5,8 @@
 //! - [`names`]: what a principal name, e-mail address or display name may be.
 //! - [`password`]: argon2id hashing and password generation.
 //! - [`directory`]: users, groups (nested) and resources.
+//! - [`admin`]: administrators, disabled accounts, per-user quotas and the
+//!   booking rules of rooms and equipment.
 //! - [`auth`]: checking credentials, with a verified-credential cache and a
 //!   throttle for repeated failures.
 //! - [`resources`]: homes, collections and objects, validated and authorized.
@@ -22,6 +24,7 @@
 
 pub mod account;
 pub mod acl;
+pub mod admin;
 pub mod auth;
 pub mod birthdays;
 mod classify;
@@ -95,6 +98,10 @@ pub struct Core {
     subscriptions_changed: tokio::sync::Notify,
     /// One birthdays-calendar rebuild at a time (see [`birthdays`]).
     birthdays_gate: tokio::sync::Mutex<()>,
+    /// When this core was built (the process's start, for the health page).
+    started_at: i64,
+    /// The last background refresh of the directory: when, and its error.
+    last_refresh: std::sync::Mutex<Option<(i64, Option<String>)>>,
 }
 
 impl Core {
@@ -117,6 +124,8 @@ impl Core {
             homes: Default::default(),
             subscriptions_changed: Default::default(),
             birthdays_gate: Default::default(),
+            started_at: now(),
+            last_refresh: Default::default(),
         }
     }
 

@@ -89,6 +89,7 @@ mod tests {
             resource_kind: None,
             emails: vec![email.into()],
             created_at: 0,
+            settings: Default::default(),
         }
     }
 

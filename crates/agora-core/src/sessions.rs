@@ -97,6 +97,8 @@ impl Core {
         match self.open_session_for(identity.principal_id, client).await {
             Ok(opened) => Ok(opened),
             Err(CoreError::Store(e)) => Err(AuthError::Store(e)),
+            // Disabled between the password check and the session.
+            Err(CoreError::Forbidden(_)) => Err(AuthError::Disabled),
             // The user vanished between the check and the session.
             Err(_) => Err(AuthError::Invalid),
         }
@@ -112,6 +114,11 @@ impl Core {
         let Some(principal) = principal else {
             return Err(CoreError::NotFound { what: "user", name: principal_id.to_string() });
         };
+        // OpenID Connect comes here without the password check; a session read
+        // later also ends when disabling moved the epoch read below.
+        if principal.settings.disabled {
+            return Err(CoreError::Forbidden(AuthError::Disabled.to_string()));
+        }
         let Some(epoch) = self.store.auth_epoch(principal_id).await? else {
             return Err(CoreError::NotFound { what: "user", name: principal_id.to_string() });
         };

@@ -38,6 +38,7 @@ agora_testkit::on_both_stores!(
     closing_and_credential_changes_end_sessions,
     sign_in_failures_share_the_basic_throttle,
     preferences_are_a_bounded_json_object,
+    a_disabled_account_opens_nothing,
 );
 
 async fn a_session_opens_with_the_account_password_only(e: Env) {
@@ -108,4 +109,23 @@ async fn preferences_are_a_bounded_json_object(e: Env) {
     let big = format!("{{\"a\":\"{}\"}}", "x".repeat(agora_core::sessions::MAX_PREFERENCES_BYTES));
     assert!(matches!(e.core.set_preferences(me, &big).await, Err(CoreError::Invalid(_))));
     assert_eq!(e.core.preferences(me).await.unwrap(), r#"{"locale":"en"}"#);
+}
+
+/// Disabled: no session by password or for OpenID Connect, an open one ends, a
+/// cached Basic login is refused; enabled again, all works.
+async fn a_disabled_account_opens_nothing(e: Env) {
+    use agora_core::admin::UserChange;
+    let (session, principal) = e.core.open_session("alice", "alice-password", None).await.unwrap();
+    assert!(e.core.auth().authenticate("alice", "alice-password", None).await.is_ok());
+    let off = UserChange { disabled: Some(true), ..Default::default() };
+    e.core.directory().set_user("alice", &off).await.unwrap();
+    assert!(e.core.session(&session.token).await.unwrap().is_none(), "the open session ended");
+    assert!(matches!(e.core.auth().authenticate("alice", "alice-password", None).await, Err(AuthError::Disabled)));
+    assert!(matches!(e.core.open_session("alice", "alice-password", None).await, Err(AuthError::Disabled)));
+    assert!(matches!(e.core.open_session_for(principal.id, None).await, Err(CoreError::Forbidden(_))));
+    // A wrong password says nothing about the account.
+    assert!(matches!(e.core.open_session("alice", "wrong", None).await, Err(AuthError::Invalid)));
+    let on = UserChange { disabled: Some(false), ..Default::default() };
+    e.core.directory().set_user("alice", &on).await.unwrap();
+    assert!(e.core.open_session("alice", "alice-password", None).await.is_ok());
 }

@@ -138,7 +138,8 @@ async fn check(state: &AppState, req: Request, next: Next) -> Result<Response, (
     };
     let identity: Identity = match state.core.auth().authenticate(&creds.login, &creds.password, client).await {
         Ok(identity) => identity,
-        Err(AuthError::Invalid) => return refuse(HttpError::Unauthenticated, req),
+        // A disabled account's device is refused like a wrong password.
+        Err(AuthError::Invalid | AuthError::Disabled) => return refuse(HttpError::Unauthenticated, req),
         Err(AuthError::Throttled { retry_after }) => return refuse(HttpError::Throttled(retry_after), req),
         Err(AuthError::Store(e)) => return refuse(HttpError::from(agora_core::CoreError::Store(e)), req),
     };

@@ -78,6 +78,7 @@ const LIVE: &[(&str, &str)] = &[
     (NS_CARDDAV, "supported-address-data"),
     (NS_CARDDAV, "max-resource-size"),
     (NS_AGORA, "feed-status"),
+    (NS_AGORA, "capacity"),
 ];
 
 /// Whether a client may not set this property (RFC 4918 §9.2.1).
@@ -302,6 +303,11 @@ fn principal_value(dav: &Dav<'_>, p: &Principal, name: &PropName) -> Option<Cont
         }),
         (NS_CALENDARSERVER, "notification-URL") if p.kind == PrincipalKind::User => {
             hrefs(vec![paths::href(&format!("{cal_home}{}/", agora_core::resources::homes::defaults::NOTIFICATIONS))])
+        }
+        // How many people a room or piece of equipment holds, as an administrator
+        // set it (the web's room finder shows it).
+        (NS_AGORA, "capacity") if p.kind == PrincipalKind::Resource => {
+            p.settings.capacity.and_then(|c| text(c.to_string()))
         }
         (NS_CALENDARSERVER, "email-address-set") => Some(Content::Raw(
             p.emails.iter().map(|e| format!("<CS:email-address>{}</CS:email-address>", escape_text(e))).collect(),

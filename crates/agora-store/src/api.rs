@@ -89,4 +89,16 @@ pub trait DirectoryStore: Send + Sync + 'static {
 
     /// Direct members of a group, ordered by name.
     async fn members(&self, group: PrincipalId) -> Result<Vec<Principal>>;
+
+    /// Replaces what an administrator set on a principal; with `end_sessions`
+    /// its credential epoch moves too, so cached logins and web sessions end.
+    /// Returns whether the principal existed.
+    async fn set_settings(&self, id: PrincipalId, settings: &Settings, end_sessions: bool) -> Result<bool>;
+
+    /// Bytes stored by every principal that owns any (what
+    /// [`crate::CollectionStore::usage`] says of each).
+    async fn usage_by_owner(&self) -> Result<Vec<(PrincipalId, i64)>>;
+
+    /// How many principals, collections and objects the store holds.
+    async fn counts(&self) -> Result<Counts>;
 }

@@ -79,6 +79,54 @@ pub struct Principal {
     pub emails: Vec<String>,
     /// Creation time, seconds since the Unix epoch.
     pub created_at: i64,
+    /// What an administrator set on it.
+    pub settings: Settings,
+}
+
+/// What an administrator sets on a principal; the core decides what each means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// A user who may administer the server.
+    pub administrator: bool,
+    /// A user who may not sign in by any means.
+    pub disabled: bool,
+    /// Bytes this principal may store: `None` follows the server's quota,
+    /// `Some(0)` is unlimited.
+    pub quota_bytes: Option<u64>,
+    /// How many people a room holds (resources; `None`: not said).
+    pub capacity: Option<u32>,
+    /// Whether a resource answers invitations by itself.
+    pub auto_accept: bool,
+    /// The group whose members may book a resource (`None`: anyone).
+    pub bookers: Option<PrincipalId>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            administrator: false,
+            disabled: false,
+            quota_bytes: None,
+            capacity: None,
+            auto_accept: true,
+            bookers: None,
+        }
+    }
+}
+
+/// Sizes of the store, for the administrators' health page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// User principals.
+    pub users: u64,
+    /// Group principals.
+    pub groups: u64,
+    /// Rooms and equipment.
+    pub resources: u64,
+    /// Collections (homes included).
+    pub collections: u64,
+    /// Stored objects.
+    pub objects: u64,
 }
 
 /// A principal to create.
@@ -109,6 +157,8 @@ pub struct LoginRecord {
     pub password_hash: Option<String>,
     /// Current credential epoch, see [`crate::DirectoryStore::auth_epoch`].
     pub auth_epoch: i64,
+    /// The account may not sign in.
+    pub disabled: bool,
 }
 
 /// A per-device password, without its secret.

@@ -12,7 +12,7 @@ use sqlx::{Postgres, Transaction};
 use crate::cache::{HotCache, Scope, WriteGuard};
 use crate::error::{Conflict, Result, StoreError};
 use crate::model::*;
-use crate::sql::{PRINCIPAL_COLUMNS, sql_store};
+use crate::sql::{PRINCIPAL_COLUMNS, PRINCIPAL_COLUMNS_P, sql_store};
 use crate::timing::OpTimer;
 
 /// The channel on which writes to what the cache holds are announced to the other

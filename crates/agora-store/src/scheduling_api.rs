@@ -147,6 +147,14 @@ pub trait SchedulingStore: Send + Sync + 'static {
     /// The queue, newest first (for the CLI and tests).
     async fn mail_queue(&self, limit: i64) -> Result<Vec<QueuedMail>>;
 
+    /// Queues a failed message again, due at `now` with its attempts counted
+    /// afresh. Returns whether a failed message of that id existed.
+    async fn retry_mail(&self, id: i64, now: i64) -> Result<bool>;
+
+    /// Removes a message that is not waiting to be sent (failed or sent).
+    /// Returns whether one was removed.
+    async fn delete_mail(&self, id: i64) -> Result<bool>;
+
     /// Books a resource in one transaction: takes the resource's booking lock,
     /// reads its other bookings in `booking.span` and its current copy of the
     /// event, asks `decide`, then writes the accepted copy (as `put_object` does:

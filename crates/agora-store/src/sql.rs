@@ -4,7 +4,12 @@
 
 use crate::model::{PrincipalKind, ResourceKind};
 
-pub(crate) const PRINCIPAL_COLUMNS: &str = "id, kind, name, display_name, resource_kind, created_at";
+pub(crate) const PRINCIPAL_COLUMNS: &str = "id, kind, name, display_name, resource_kind, created_at, \
+     administrator, disabled, quota_bytes, capacity, auto_accept, bookers_id";
+
+/// [`PRINCIPAL_COLUMNS`] of the table aliased `p` (joins).
+pub(crate) const PRINCIPAL_COLUMNS_P: &str = "p.id, p.kind, p.name, p.display_name, p.resource_kind, p.created_at, \
+     p.administrator, p.disabled, p.quota_bytes, p.capacity, p.auto_accept, p.bookers_id";
 
 pub(crate) fn decode_kind(s: &str) -> Result<PrincipalKind, sqlx::Error> {
     PrincipalKind::parse(s).ok_or_else(|| sqlx::Error::Decode(format!("unknown principal kind {s:?}").into()))
@@ -33,6 +38,14 @@ macro_rules! sql_store {
                 resource_kind: crate::sql::decode_resource_kind(row.try_get("resource_kind")?)?,
                 emails: Vec::new(),
                 created_at: row.try_get("created_at")?,
+                settings: Settings {
+                    administrator: row.try_get::<i64, _>("administrator")? != 0,
+                    disabled: row.try_get::<i64, _>("disabled")? != 0,
+                    quota_bytes: row.try_get::<Option<i64>, _>("quota_bytes")?.map(|q| q.max(0) as u64),
+                    capacity: row.try_get::<Option<i64>, _>("capacity")?.map(|c| c.clamp(0, u32::MAX as i64) as u32),
+                    auto_accept: row.try_get::<i64, _>("auto_accept")? != 0,
+                    bookers: row.try_get("bookers_id")?,
+                },
             })
         }
 
@@ -160,6 +173,7 @@ macro_rules! sql_store {
                     resource_kind: new.resource_kind,
                     emails: new.emails.clone(),
                     created_at: now,
+                    settings: Settings::default(),
                 })
             }
 
@@ -206,8 +220,7 @@ macro_rules! sql_store {
                 for chunk in addresses.chunks(500) {
                     // Each principal with every one of its addresses, in their order.
                     let sql = format!(
-                        "SELECT p.id, p.kind, p.name, p.display_name, p.resource_kind, p.created_at, e.address \
-                         FROM principals p JOIN principal_emails e ON e.principal_id = p.id \
+                        "SELECT {PRINCIPAL_COLUMNS_P}, e.address FROM principals p JOIN principal_emails e ON e.principal_id = p.id \
                          WHERE p.id IN (SELECT principal_id FROM principal_emails WHERE address IN ({})) \
                          ORDER BY p.id, e.position",
                         crate::sql_resources::placeholders(1, chunk.len())
@@ -275,7 +288,7 @@ macro_rules! sql_store {
                 let _t = OpTimer::start("login");
                 use sqlx::Row;
                 let row = sqlx::query(
-                    "SELECT id, name, password_hash, auth_epoch FROM principals \
+                    "SELECT id, name, password_hash, auth_epoch, disabled FROM principals \
                      WHERE kind = 'user' AND (name = $1 OR id IN \
                        (SELECT principal_id FROM principal_emails WHERE address = $1)) \
                      ORDER BY CASE WHEN name = $1 THEN 0 ELSE 1 END LIMIT 1",
@@ -289,6 +302,7 @@ macro_rules! sql_store {
                     name: row.try_get("name")?,
                     password_hash: row.try_get("password_hash")?,
                     auth_epoch: row.try_get("auth_epoch")?,
+                    disabled: row.try_get::<i64, _>("disabled")? != 0,
                 }))
             }
 
@@ -447,11 +461,10 @@ macro_rules! sql_store {
             async fn members(&self, group: PrincipalId) -> Result<Vec<Principal>> {
                 let _t = OpTimer::start("members");
                 let mut conn = self.pool.acquire().await?;
-                let rows = sqlx::query(
-                    "SELECT p.id, p.kind, p.name, p.display_name, p.resource_kind, p.created_at \
-                     FROM group_members g JOIN principals p ON p.id = g.member_id \
-                     WHERE g.group_id = $1 ORDER BY p.name",
-                )
+                let rows = sqlx::query(&format!(
+                    "SELECT {PRINCIPAL_COLUMNS_P} FROM group_members g JOIN principals p ON p.id = g.member_id \
+                     WHERE g.group_id = $1 ORDER BY p.name"
+                ))
                 .bind(group)
                 .fetch_all(&mut *conn)
                 .await?;
@@ -460,6 +473,67 @@ macro_rules! sql_store {
                     p.emails = emails_of(&mut conn, p.id).await?;
                 }
                 Ok(list)
+            }
+
+            async fn set_settings(&self, id: PrincipalId, s: &Settings, end_sessions: bool) -> Result<bool> {
+                let _t = OpTimer::start("set_settings");
+                let (mut tx, _w) = self.write_tx(Scope::All).await?;
+                let done = sqlx::query(
+                    "UPDATE principals SET administrator = $1, disabled = $2, quota_bytes = $3, capacity = $4, \
+                     auto_accept = $5, bookers_id = $6 WHERE id = $7",
+                )
+                .bind(i64::from(s.administrator))
+                .bind(i64::from(s.disabled))
+                .bind(s.quota_bytes.map(|q| i64::try_from(q).unwrap_or(i64::MAX)))
+                .bind(s.capacity.map(i64::from))
+                .bind(i64::from(s.auto_accept))
+                .bind(s.bookers)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                if end_sessions {
+                    bump_epoch(&mut tx, id).await?;
+                }
+                tx.commit().await?;
+                Ok(done.rows_affected() > 0)
+            }
+
+            async fn usage_by_owner(&self) -> Result<Vec<(PrincipalId, i64)>> {
+                let _t = OpTimer::start("usage_by_owner");
+                use sqlx::Row;
+                let rows = sqlx::query(
+                    "SELECT c.owner_id, CAST(SUM(o.size) AS BIGINT) AS used \
+                     FROM objects o JOIN collections c ON o.collection_id = c.id GROUP BY c.owner_id",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                let mut out = Vec::with_capacity(rows.len());
+                for row in rows {
+                    out.push((row.try_get("owner_id")?, row.try_get::<Option<i64>, _>("used")?.unwrap_or(0)));
+                }
+                Ok(out)
+            }
+
+            async fn counts(&self) -> Result<Counts> {
+                let _t = OpTimer::start("counts");
+                use sqlx::Row;
+                let row = sqlx::query(
+                    "SELECT (SELECT COUNT(*) FROM principals WHERE kind = 'user' AND name NOT LIKE '.%') AS users, \
+                     (SELECT COUNT(*) FROM principals WHERE kind = 'group' AND name NOT LIKE '.%') AS groups_n, \
+                     (SELECT COUNT(*) FROM principals WHERE kind = 'resource' AND name NOT LIKE '.%') AS resources, \
+                     (SELECT COUNT(*) FROM collections) AS collections, \
+                     (SELECT COUNT(*) FROM objects) AS objects",
+                )
+                .fetch_one(&self.pool)
+                .await?;
+                let n = |c: &str| row.try_get::<i64, _>(c).map(|v| v.max(0) as u64);
+                Ok(Counts {
+                    users: n("users")?,
+                    groups: n("groups_n")?,
+                    resources: n("resources")?,
+                    collections: n("collections")?,
+                    objects: n("objects")?,
+                })
             }
         }
     };

@@ -66,11 +66,11 @@ macro_rules! access_sql {
 
                 async fn groups_of(&self, principal: PrincipalId) -> Result<Vec<crate::Principal>> {
                     let _t = OpTimer::start("groups_of");
-                    let rows = sqlx::query(
-                        "SELECT p.id, p.kind, p.name, p.display_name, p.resource_kind, p.created_at \
-                         FROM group_members g JOIN principals p ON p.id = g.group_id \
+                    let rows = sqlx::query(&format!(
+                        "SELECT {} FROM group_members g JOIN principals p ON p.id = g.group_id \
                          WHERE g.member_id = $1 ORDER BY p.name",
-                    )
+                        crate::sql::PRINCIPAL_COLUMNS_P
+                    ))
                     .bind(principal)
                     .fetch_all(&self.pool)
                     .await?;

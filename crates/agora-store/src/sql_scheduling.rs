@@ -196,6 +196,32 @@ macro_rules! sql_scheduling_store {
                         .await?;
                     Ok(rows.iter().map(mail_from_row).collect::<Result<_, _>>()?)
                 }
+
+                async fn retry_mail(&self, id: i64, now: i64) -> Result<bool> {
+                    let _t = OpTimer::start("retry_mail");
+                    let (mut tx, _w) = self.write_tx(Scope::Nothing).await?;
+                    let done = sqlx::query(
+                        "UPDATE mail_queue SET status = 'queued', next_attempt_at = $2, attempts = 0 \
+                         WHERE id = $1 AND status = 'failed'",
+                    )
+                    .bind(id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    tx.commit().await?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn delete_mail(&self, id: i64) -> Result<bool> {
+                    let _t = OpTimer::start("delete_mail");
+                    let (mut tx, _w) = self.write_tx(Scope::Nothing).await?;
+                    let done = sqlx::query("DELETE FROM mail_queue WHERE id = $1 AND status <> 'queued'")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                    tx.commit().await?;
+                    Ok(done.rows_affected() > 0)
+                }
             }
         }
     };

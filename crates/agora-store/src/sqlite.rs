@@ -17,7 +17,7 @@ use sqlx::{Connection, Sqlite, SqlitePool};
 use crate::cache::{HotCache, Scope, WriteGuard};
 use crate::error::{Conflict, Result, StoreError};
 use crate::model::*;
-use crate::sql::{PRINCIPAL_COLUMNS, sql_store};
+use crate::sql::{PRINCIPAL_COLUMNS, PRINCIPAL_COLUMNS_P, sql_store};
 use crate::sqlite_writer::{WriteTx, Writer};
 use crate::timing::OpTimer;
 

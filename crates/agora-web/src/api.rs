@@ -1,6 +1,7 @@
 //! The JSON endpoints: `/api/session`, `/api/login`, `/api/logout` and
-//! `/api/preferences` (the account's and devices' are in `devices`). Requests
-//! and answers are `application/json`; errors are `{"error": code, "message": text}`.
+//! `/api/preferences` (the account's and devices' are in `devices`, the administration's
+//! `/api/admin/…` in `crate::admin`). Requests and answers are `application/json`; errors
+//! are `{"error": code, "message": text}`.
 //!
 //! `POST /api/login` needs no session; `GET /api/session` needs the cookie but
 //! not the CSRF header (it is how the page, reloaded, learns the token: only a
@@ -54,6 +55,7 @@ pub(crate) fn router(app: AppState, tls: bool, oidc_label: Option<String>) -> Ro
         .route("/api/logout", post(logout))
         .route("/api/preferences", get(get_preferences).put(put_preferences))
         .merge(crate::devices::routes())
+        .merge(crate::admin::routes())
         .method_not_allowed_fallback(|| async { error(StatusCode::METHOD_NOT_ALLOWED, "method", "method not allowed") })
         .fallback(|| async { error(StatusCode::NOT_FOUND, "not-found", "no such endpoint") })
         .with_state(Api { app, tls, oidc_label })
@@ -132,6 +134,8 @@ pub(crate) fn describe(session: &Session, principal: &Principal) -> serde_json::
         "addressbookHome": href(&format!("addressbooks/{name}/")),
         "csrf": session.csrf,
         "expiresAt": expires,
+        // The page shows its Administration section; the API decides again.
+        "administrator": principal.settings.administrator && !principal.settings.disabled,
     })
 }
 
@@ -192,6 +196,9 @@ async fn login(State(api): State<Api>, req: Request) -> Response {
         Ok(opened) => opened,
         Err(AuthError::Invalid) => {
             return error(StatusCode::UNAUTHORIZED, "bad-credentials", "wrong login or password");
+        }
+        Err(AuthError::Disabled) => {
+            return error(StatusCode::FORBIDDEN, "account-disabled", "this account is disabled; ask an administrator");
         }
         Err(AuthError::Throttled { retry_after }) => {
             let secs = retry_after.as_secs().max(1);

@@ -199,6 +199,10 @@ async fn change_password(State(api): State<Api>, req: Request) -> Response {
             logged(r, &s.identity)
         }
         Err(PasswordChangeError::Core(CoreError::Invalid(m))) => refused(StatusCode::BAD_REQUEST, "weak-password", &m),
+        // Disabled while signed in: the session ends with it; say so as sign-in does.
+        Err(PasswordChangeError::Auth(AuthError::Disabled)) => {
+            refused(StatusCode::FORBIDDEN, "account-disabled", "this account is disabled")
+        }
         Err(PasswordChangeError::Auth(AuthError::Store(e))) => internal(e),
         Err(PasswordChangeError::Core(e)) => internal(e),
     }

@@ -285,6 +285,8 @@ async fn finish(oidc: &Oidc, app: &AppState, from: &Browser, answer: Callback, s
     };
     let (session, principal) = match core.open_session_for(user.id, from.client).await {
         Ok(opened) => opened,
+        // A disabled account.
+        Err(agora_core::CoreError::Forbidden(why)) => return denied(&why),
         Err(e) => return sign_in_failed(lang, &e),
     };
     tracing::info!(user = %principal.name, issuer = %identity.issuer, "signed in through OpenID Connect");

@@ -243,6 +243,16 @@ pub enum MailCommand {
         #[arg(long, default_value_t = 50)]
         limit: i64,
     },
+    /// Queue a message that failed for good once more
+    Retry {
+        /// Message id (see `agora mail queue`)
+        id: i64,
+    },
+    /// Remove a failed or sent message from the queue
+    Drop {
+        /// Message id (see `agora mail queue`)
+        id: i64,
+    },
 }
 
 /// Name, addresses and display name of a new principal.
@@ -268,9 +278,37 @@ pub enum UserCommand {
         /// Read the password from the first line of standard input
         #[arg(long)]
         password_stdin: bool,
+        /// Make the user an administrator (the web's Administration section)
+        #[arg(long)]
+        admin: bool,
     },
-    /// List users
+    /// List users with their storage use and quota
     List,
+    /// Make a user an administrator, or not
+    Admin {
+        /// Login name
+        name: String,
+        /// on or off
+        #[arg(value_enum)]
+        state: OnOff,
+    },
+    /// Disable a user: no sign-in by any means, open sessions end; data and invitations stay
+    Disable {
+        /// Login name
+        name: String,
+    },
+    /// Enable a disabled user again
+    Enable {
+        /// Login name
+        name: String,
+    },
+    /// Set a user's storage quota in bytes (0: unlimited; "default": the server's)
+    Quota {
+        /// Login name
+        name: String,
+        /// Bytes, 0 or "default"
+        bytes: String,
+    },
     /// Set a user's password (same input rules as `add`)
     Passwd {
         /// Login name
@@ -368,14 +406,46 @@ pub enum ResourceCommand {
         /// Room or equipment
         #[arg(long, value_enum)]
         kind: ResourceKindArg,
+        #[command(flatten)]
+        booking: BookingArgs,
     },
-    /// List resources
+    /// List resources with their capacity and booking rules
     List,
+    /// Change a resource's capacity and booking rules
+    Set {
+        /// Resource name
+        name: String,
+        #[command(flatten)]
+        booking: BookingArgs,
+    },
     /// Delete a resource
     Del {
         /// Resource name
         name: String,
     },
+}
+
+/// How a resource may be booked (`agora resource add|set`).
+#[derive(Args, Debug, Default)]
+pub struct BookingArgs {
+    /// How many people it holds ("none": not said)
+    #[arg(long)]
+    pub capacity: Option<String>,
+    /// Whether it answers invitations by itself (off: a person answers; they wait in NEEDS-ACTION)
+    #[arg(long, value_enum)]
+    pub auto_accept: Option<OnOff>,
+    /// Only members of this group may book it ("anyone": no limit)
+    #[arg(long)]
+    pub bookers: Option<String>,
+}
+
+/// A switch on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OnOff {
+    /// Turned on
+    On,
+    /// Turned off
+    Off,
 }
 
 impl EntryArgs {

@@ -20,12 +20,17 @@ pub async fn run(core: Arc<Core>, period: Duration, feeds: Fetcher) {
     loop {
         tokio::select! {
             _ = tick.tick() => {
+                let mut failed = None;
                 if let Err(e) = core.sync_external().await {
                     tracing::warn!(error = %e, "external directory refresh failed");
+                    failed = Some(format!("external directory: {e}"));
                 }
                 if let Err(e) = core.refresh_gal().await {
                     tracing::warn!(error = %e, "global address list refresh failed");
+                    failed = Some(format!("global address list: {e}"));
                 }
+                // Shown on the administrators' health page.
+                core.record_refresh(failed);
                 match core.purge_sessions().await {
                     Ok(0) => {}
                     Ok(n) => tracing::info!(sessions = n, "ended web sessions removed"),

@@ -176,7 +176,10 @@ fn sharing_protocols_over_dav(backend: Backend) {
     let fb = r#"<D:share-resource xmlns:D="DAV:" xmlns:A="urn:x-agora:ns"><D:sharee><D:href>/principals/bob/</D:href><D:share-access><A:read-free-busy/></D:share-access></D:sharee></D:share-resource>"#;
     assert_eq!(send(&server, "alice", "POST", cal, "application/xml", fb).0, 200);
     let (_, owner) = send(&server, "alice", "PROPFIND", cal, "application/xml", &props);
-    assert!(owner.contains(r#"<D:share-access><A:read-free-busy xmlns:A="urn:x-agora:ns"/></D:share-access>"#), "{owner}");
+    assert!(
+        owner.contains(r#"<D:share-access><A:read-free-busy xmlns:A="urn:x-agora:ns"/></D:share-access>"#),
+        "{owner}"
+    );
     assert!(owner.contains(r#"<CS:access><A:read-free-busy xmlns:A="urn:x-agora:ns"/></CS:access>"#), "{owner}");
     let (_, notes) = send(&server, "bob", "PROPFIND", "/calendars/bob/notifications/", "application/xml", "");
     assert!(notes.contains("invite-"), "{notes}");

@@ -31,6 +31,7 @@ export function loginPage(onSignedIn: (s: Session) => void, rerender: () => void
       onSignedIn(await login(user.value.trim(), pass.value));
     } catch (err) {
       if (err instanceof ApiError && err.code === 'bad-credentials') error.textContent = t('login.bad');
+      else if (err instanceof ApiError && err.code === 'account-disabled') error.textContent = t('login.disabled');
       else if (err instanceof ApiError && err.code === 'throttled') error.textContent = t('login.throttled', { count: err.retryAfter ?? 60 });
       else error.textContent = t('login.failed');
       pass.value = '';

@@ -58,7 +58,7 @@ export function openRoomFinder(times: EditorTimes, taken: string[], add: (p: Pri
       const already = taken.some((x) => sameAddress(x, r.address));
       list.append(
         h('li', { class: `room-row room-${a}` },
-          h('span', { class: 'att-who' }, h('span', { class: 'att-name' }, r.name), h('span', { class: 'att-addr' }, bareAddress(r.address))),
+          h('span', { class: 'att-who' }, h('span', { class: 'att-name' }, r.name), h('span', { class: 'att-addr' }, bareAddress(r.address)), r.capacity ? h('span', { class: 'room-capacity' }, t('rooms.capacity', { count: r.capacity })) : null),
           h('span', { class: `room-state room-state-${a}` }, t(`rooms.state.${a}`)),
           h('button', {
             type: 'button', class: a === 'free' ? 'btn btn-primary' : 'btn', disabled: already, 'aria-label': already ? t('rooms.added', { name: r.name }) : t('rooms.pick', { name: r.name }),

@@ -74,6 +74,10 @@ pub enum AuthError {
     /// Wrong login or password (never says which).
     #[error("invalid credentials")]
     Invalid,
+    /// The right password for an account an administrator disabled. Said only
+    /// to someone who knew the password: to anyone else it is [`AuthError::Invalid`].
+    #[error("this account is disabled; ask an administrator")]
+    Disabled,
     /// Too many recent failures for this login or client; try again later.
     #[error("too many failed attempts; retry in {} s", retry_after.as_secs())]
     Throttled {
@@ -165,7 +169,13 @@ impl Authenticator {
             self.cache.forget(hit.principal_id);
         }
         match self.verify(&login, secret, secrets).await? {
-            Some((identity, epoch)) => {
+            // Not a failure for the throttle: the password was right. Disabling
+            // moved the epoch, so no cached verification of it is left either.
+            Some((_, _, true)) => {
+                tracing::warn!(login, client = ?client, "sign-in to a disabled account refused");
+                Err(AuthError::Disabled)
+            }
+            Some((identity, epoch, false)) => {
                 if secrets == Secrets::AccountOrApp {
                     self.cache.insert(&login, secret, identity.principal_id, &identity.name, epoch);
                 }
@@ -180,8 +190,14 @@ impl Authenticator {
         }
     }
 
-    /// The full check with argon2; `None` when the credentials are wrong.
-    async fn verify(&self, login: &str, secret: &str, secrets: Secrets) -> Result<Option<(Identity, i64)>, StoreError> {
+    /// The full check with argon2; `None` when the credentials are wrong, else
+    /// who it is, their epoch and whether the account is disabled.
+    async fn verify(
+        &self,
+        login: &str,
+        secret: &str,
+        secrets: Secrets,
+    ) -> Result<Option<(Identity, i64, bool)>, StoreError> {
         let record = if login.is_empty() { None } else { self.store.login(login).await? };
         let app_hint = password::app_hint(secret).filter(|_| secrets == Secrets::AccountOrApp);
         // Users without a local password are the external directory's (and so is
@@ -203,7 +219,7 @@ impl Authenticator {
         }
         candidates.extend(record.password_hash.clone());
         let ok = password::verify_async(secret.to_owned(), candidates).await;
-        Ok(ok.then_some((Identity { principal_id: record.id, name: record.name }, record.auth_epoch)))
+        Ok(ok.then_some((Identity { principal_id: record.id, name: record.name }, record.auth_epoch, record.disabled)))
     }
 
     /// The external directory's check; the user becomes local on success.
@@ -212,7 +228,7 @@ impl Authenticator {
         external: &dyn ExternalDirectory,
         login: &str,
         secret: &str,
-    ) -> Result<Option<(Identity, i64)>, StoreError> {
+    ) -> Result<Option<(Identity, i64, bool)>, StoreError> {
         // An empty password would be an anonymous bind, which LDAP servers accept.
         if login.is_empty() || secret.is_empty() {
             return Ok(None);
@@ -238,7 +254,7 @@ impl Authenticator {
         if record.password_hash.is_some() {
             return Ok(None);
         }
-        Ok(Some((Identity { principal_id: record.id, name: record.name }, record.auth_epoch)))
+        Ok(Some((Identity { principal_id: record.id, name: record.name }, record.auth_epoch, record.disabled)))
     }
 
     /// Drops cached verifications of a principal (after a credential change made in

@@ -129,6 +129,7 @@ mod tests {
             resource_kind: None,
             emails: vec![],
             created_at: 0,
+            settings: Default::default(),
         }
     }
 

@@ -53,7 +53,8 @@ impl Resources<'_> {
             let existing = self.store().objects_by_uid(&[c.id], &uid).await?.into_iter().next();
             let name = existing.map_or_else(|| format!("{}.{ext}", &etag(uid.as_bytes())[..20]), |o| o.meta.name);
             // The same locks and quota as a PUT, checked inside the write.
-            let rules = self.write_rules(Self::lock_checks(&self.lock_path(c, &name).await?, false), Some(c.owner_id));
+            let rules =
+                self.write_rules(Self::lock_checks(&self.lock_path(c, &name).await?, false), Some(c.owner_id)).await?;
             let written = self.store().put_object(c.id, &name, &object, &WriteCondition::Always, &rules, now()).await;
             let outcome = match written {
                 Ok(outcome) => outcome,

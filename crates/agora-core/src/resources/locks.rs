@@ -123,14 +123,25 @@ impl Resources<'_> {
 
     /// The rules a client's write takes into its transaction: the locks of
     /// `checks` against the submitted tokens, and the quota of `quota_owner`.
-    pub(crate) fn write_rules(&self, checks: Vec<LockCheck>, quota_owner: Option<PrincipalId>) -> WriteRules {
-        WriteRules {
+    pub(crate) async fn write_rules(
+        &self,
+        checks: Vec<LockCheck>,
+        quota_owner: Option<PrincipalId>,
+    ) -> Result<WriteRules> {
+        let quota = match quota_owner {
+            Some(owner) => self
+                .core
+                .quota_limit(owner)
+                .await?
+                .map(|q| QuotaCheck { owner, limit: i64::try_from(q).unwrap_or(i64::MAX) }),
+            None => None,
+        };
+        Ok(WriteRules {
             locks: checks,
             tokens: self.submitted.lock().unwrap_or_else(|e| e.into_inner()).clone(),
             principal: Some(self.who.principal_id),
-            quota: quota_owner
-                .and_then(|owner| self.core.config.user_quota_bytes.map(|q| QuotaCheck { owner, limit: q as i64 })),
-        }
+            quota,
+        })
     }
 
     /// Locks die with their resource.

@@ -361,7 +361,7 @@ impl<'a> Resources<'a> {
             return Err(CoreError::Forbidden(format!("{} is kept by the server", crate::birthdays::STATE)));
         }
         // On a mount too: the owner's locks still hold over the sharee's names.
-        let rules = self.write_rules(Self::lock_checks(&self.lock_path(c, "").await?, false), None);
+        let rules = self.write_rules(Self::lock_checks(&self.lock_path(c, "").await?, false), None).await?;
         if let Some(share) = c.share_id {
             self.authorize(c, Access::ReadFreeBusy).await?;
             return Ok(self.store().patch_share(share, changes, &rules, now()).await?);
@@ -426,7 +426,7 @@ impl<'a> Resources<'a> {
             grants: Vec::new(),
         };
         // A server-filled collection (a subscription) is made for the user like theirs.
-        let rules = self.write_rules(Self::lock_checks(path, false), None);
+        let rules = self.write_rules(Self::lock_checks(path, false), None).await?;
         Ok(self.store().create_collection(&new, &rules, now()).await?)
     }
 
@@ -442,7 +442,7 @@ impl<'a> Resources<'a> {
             return Err(CoreError::Forbidden(format!("/{} cannot be deleted", c.path)));
         }
         self.authorize_unbind(c).await?;
-        let rules = self.write_rules(Self::lock_checks(&c.path, true), None);
+        let rules = self.write_rules(Self::lock_checks(&c.path, true), None).await?;
         self.store().delete_collection(c.id, &rules, now()).await?;
         Ok(())
     }
@@ -472,7 +472,8 @@ impl<'a> Resources<'a> {
         let prepared = validate::prepare(c, data, content_type, self.core.config.max_resource_size)?;
         let object = prepared.object;
         // Locks and quota are checked inside the write's transaction.
-        let rules = self.write_rules(Self::lock_checks(&self.lock_path(c, name).await?, false), Some(c.owner_id));
+        let rules =
+            self.write_rules(Self::lock_checks(&self.lock_path(c, name).await?, false), Some(c.owner_id)).await?;
         let (outcome, rewritten) = if c.kind == CollectionKind::Calendar {
             self.put_scheduled(c, name, object, condition, &rules).await?
         } else {
@@ -496,7 +497,7 @@ impl<'a> Resources<'a> {
             CollectionKind::Calendar => self.store().object(c.id, name).await?.map(|o| o.data),
             _ => None,
         };
-        let rules = self.write_rules(Self::lock_checks(&self.lock_path(c, name).await?, true), None);
+        let rules = self.write_rules(Self::lock_checks(&self.lock_path(c, name).await?, true), None).await?;
         if !self.store().delete_object(c.id, name, condition, &rules, now()).await? {
             return Err(CoreError::NotFound { what: "resource", name: format!("/{}{name}", c.path) });
         }
@@ -537,7 +538,7 @@ impl<'a> Resources<'a> {
         if delete_source {
             checks.extend(Self::lock_checks(&self.lock_path(src, &object.name).await?, true));
         }
-        let rules = self.write_rules(checks, Some(dst.owner_id));
+        let rules = self.write_rules(checks, Some(dst.owner_id)).await?;
         Ok(self
             .store()
             .transfer_object(src.id, &object.name, dst.id, dst_name, &prepared, delete_source, overwrite, &rules, now())
@@ -581,7 +582,7 @@ impl<'a> Resources<'a> {
         Ok(if delete_source {
             let mut checks = Self::lock_checks(&c.path, true);
             checks.extend(Self::lock_checks(dst_path, true));
-            let rules = self.write_rules(checks, None);
+            let rules = self.write_rules(checks, None).await?;
             self.store().move_collection(c.id, dst_path, parent.id, overwrite, &rules, now()).await?
         } else {
             self.copy_collection(c, dst_path, &parent, recursive, overwrite).await?
@@ -592,7 +593,8 @@ impl<'a> Resources<'a> {
     pub async fn quota(&self, c: &Collection) -> Result<(i64, Option<i64>)> {
         self.authorize(c, Access::Read).await?;
         let used = self.store().usage(c.owner_id).await?;
-        let available = self.core.config.user_quota_bytes.map(|q| (q as i64 - used).max(0));
+        let limit = self.core.quota_limit(c.owner_id).await?;
+        let available = limit.map(|q| (i64::try_from(q).unwrap_or(i64::MAX) - used).max(0));
         Ok((used, available))
     }
 
@@ -601,7 +603,7 @@ impl<'a> Resources<'a> {
         self.authorize(c, Access::Write).await?;
         // The server writes the members of the collections it fills, and rewrites them.
         validate::read_only(c, "write-properties")?;
-        let rules = self.write_rules(Self::lock_checks(&self.lock_path(c, &object.name).await?, false), None);
+        let rules = self.write_rules(Self::lock_checks(&self.lock_path(c, &object.name).await?, false), None).await?;
         Ok(self.store().patch_object(object.id, changes, &rules, now()).await?)
     }
 }

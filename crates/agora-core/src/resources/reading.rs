@@ -260,7 +260,7 @@ impl Resources<'_> {
         overwrite: bool,
     ) -> Result<bool> {
         let mut attempts = 0;
-        let rules = self.write_rules(Self::lock_checks(dst_path, true), Some(parent.owner_id));
+        let rules = self.write_rules(Self::lock_checks(dst_path, true), Some(parent.owner_id)).await?;
         loop {
             let shaping = self.copy_shaping(c, recursive).await?;
             match self

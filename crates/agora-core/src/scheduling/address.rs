@@ -81,6 +81,7 @@ mod tests {
             resource_kind: None,
             emails: vec!["alice@example.org".into()],
             created_at: 0,
+            settings: Default::default(),
         }
     }
 

@@ -143,8 +143,11 @@ impl Core {
             Method::Request => {
                 let copy = itip::attendee_copy(text, existing.as_ref().map(|(_, o)| as_text(o)).as_deref(), to_address)
                     .map_err(|e| CoreError::Invalid(e.to_string()))?;
+                if let Some(why) = self.booking_refusal(to, msg.organizer.as_deref()).await? {
+                    return self.book(to, to_address, copy, existing, Some(why)).await;
+                }
                 if answers_itself(to) {
-                    return self.book(to, to_address, copy, existing).await;
+                    return self.book(to, to_address, copy, existing, None).await;
                 }
                 self.save_copy(to, copy, existing, Some(new_schedule_tag())).await?;
             }
@@ -163,8 +166,11 @@ impl Core {
                     }
                     Err(e) => return Err(CoreError::Invalid(e.to_string())),
                 };
+                if let Some(why) = self.booking_refusal(to, msg.organizer.as_deref()).await? {
+                    return self.book(to, to_address, copy, existing, Some(why)).await;
+                }
                 if answers_itself(to) {
-                    return self.book(to, to_address, copy, existing).await;
+                    return self.book(to, to_address, copy, existing, None).await;
                 }
                 self.save_copy(to, copy, existing, Some(new_schedule_tag())).await?;
             }
@@ -230,7 +236,9 @@ impl Core {
     }
 
     /// A room or piece of equipment answers by itself: accepted when every
-    /// instance (within two years) is free, declined otherwise. The check and the
+    /// instance (within two years) is free, declined otherwise, or declined
+    /// whatever the times when `refusal` says why (an organiser who may not book
+    /// it; the reason goes to them with the answer). The check and the
     /// write are one store transaction under the room's booking lock
     /// ([`agora_store::SchedulingStore::book`]), so two simultaneous requests, from
     /// this process or another on the same database (`agora deliver` run by the
@@ -241,6 +249,7 @@ impl Core {
         address: &str,
         copy: String,
         existing: Option<(Collection, Object)>,
+        refusal: Option<String>,
     ) -> Result<()> {
         let uid = itip::scheduling(&copy).map(|s| s.uid).unwrap_or_default();
         let calendars = self.calendars_of(room).await?;
@@ -268,8 +277,9 @@ impl Core {
             accepted: &accepted,
             new_at: (default.id, &name),
         };
+        let refused = refusal.is_some();
         let decide = move |others: &[Object]| {
-            if others.iter().any(|o| overlaps(o, &wanted, &span)) {
+            if refused || others.iter().any(|o| overlaps(o, &wanted, &span)) {
                 BookingDecision::Decline
             } else {
                 BookingDecision::Accept
@@ -278,7 +288,14 @@ impl Core {
         let booked = self.store.book(&booking, &decide, now()).await?;
         let (partstat, answered) = match booked {
             Booked::Accepted(_) => ("ACCEPTED", accepted_text),
-            Booked::Declined { .. } => ("DECLINED", itip::set_partstat(&copy, address, "DECLINED")),
+            Booked::Declined { .. } => {
+                let declined = itip::set_partstat(&copy, address, "DECLINED");
+                let text = match &refusal {
+                    Some(why) => itip::set_attendee_comment(&declined, address, why),
+                    None => declined,
+                };
+                ("DECLINED", text)
+            }
         };
         tracing::info!(room = %room.name, uid = %uid, partstat, "resource answered");
         if let Some(reply) = itip::reply_from_copy(&answered, address, now()) {

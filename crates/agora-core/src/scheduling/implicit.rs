@@ -122,7 +122,7 @@ impl Resources<'_> {
         let leaving = self.lock_path(k, &other.meta.name).await?;
         let mut checks = Self::lock_checks(&self.lock_path(c, name).await?, false);
         checks.extend(Self::lock_checks(&leaving, true));
-        let rules = self.write_rules(checks, Some(c.owner_id));
+        let rules = self.write_rules(checks, Some(c.owner_id)).await?;
         object.schedule_tag = other.meta.schedule_tag.clone().or_else(|| Some(super::new_schedule_tag()));
         let text = String::from_utf8_lossy(&object.data).into_owned();
         let put = self

@@ -11,15 +11,18 @@
 //! - `address`: calendar user addresses of principals.
 //! - `implicit`: what a client's PUT/DELETE sends (organiser and attendee side).
 //! - `deliver`: delivery to local users, rooms that answer by themselves.
+//! - `bookers`: who may book a room or piece of equipment.
 //! - `busy`: free/busy of a principal (calendars + working hours), the outbox POST.
 //! - `imip`: the outgoing mail queue and incoming mail.
 
 mod address;
+mod bookers;
 mod busy;
 mod deliver;
 mod imip;
 mod implicit;
 
+pub use agora_store::{MailStatus, QueuedMail};
 pub use busy::FreeBusyAnswer;
 pub use imip::{ImipConfig, IncomingError};
 
@@ -116,7 +119,9 @@ fn component_of(text: &str) -> Option<String> {
     node.children.iter().map(|c| c.name.clone()).find(|n| n != "VTIMEZONE")
 }
 
-/// Whether a principal answers invitations by itself (rooms and equipment).
+/// Whether a principal answers invitations by itself (rooms and equipment
+/// unless an administrator turned that off: then a person answers for it, and
+/// its copy waits in NEEDS-ACTION like anyone's).
 fn answers_itself(p: &Principal) -> bool {
-    p.kind == PrincipalKind::Resource
+    p.kind == PrincipalKind::Resource && p.settings.auto_accept
 }

@@ -104,6 +104,15 @@ pub fn set_partstat(text: &str, attendee: &str, partstat: &str) -> String {
     set_on_attendees(text, |addr| (addr == me).then_some(("PARTSTAT", ps.as_str())))
 }
 
+/// Sets one attendee's comment on their answer (the X-RESPONSE-COMMENT
+/// parameter, see [`super::comment`]) in every component they are in: what a
+/// room that declines says to the organiser. Control characters become spaces.
+pub fn set_attendee_comment(text: &str, attendee: &str, comment: &str) -> String {
+    let me = normalise_address(attendee);
+    let comment = super::comment::param_text(comment);
+    set_on_attendees(text, |addr| (addr == me).then_some((super::comment::RESPONSE_COMMENT, comment.as_str())))
+}
+
 /// Sets the parameter `choose` picks for each ATTENDEE line of the top-level components.
 fn set_on_attendees<'a>(text: &str, choose: impl Fn(String) -> Option<(&'a str, &'a str)>) -> String {
     let Some(mut root) = parse_calendar(text) else { return text.to_owned() };

@@ -42,7 +42,7 @@ pub(crate) fn set_response_comment(line: &mut Line, comment: Option<&str>) {
 /// DQUOTE is kept: the content writer writes it as `^'` (RFC 6868 §3), which
 /// Thunderbird (ical.js) decodes, and there is no other way to keep it. The
 /// writer also quotes the value when it holds `:` `;` `,`.
-fn param_text(text: &str) -> String {
+pub(crate) fn param_text(text: &str) -> String {
     text.split(|c: char| c.is_control() || c.is_whitespace()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
 }
 

@@ -52,7 +52,7 @@ mod types;
 
 pub use add::apply_add;
 pub use address::normalise_address;
-pub use apply::{apply_reply, set_partstat, set_schedule_status};
+pub use apply::{apply_reply, set_attendee_comment, set_partstat, set_schedule_status};
 pub use inbox::{apply_cancel, attendee_copy};
 pub use message::parse_message;
 pub use organizer::organizer_messages;

@@ -35,6 +35,14 @@ pub async fn run(core: &Core, cmd: &MailCommand) -> Result<(), Failure> {
                 .collect();
             table::print(&["ID", "STATUS", "ATTEMPTS", "QUEUED", "NEXT ATTEMPT", "TO", "LAST ERROR"], &rows);
         }
+        MailCommand::Retry { id } => {
+            core.retry_mail(*id).await?;
+            eprintln!("message {id} queued again");
+        }
+        MailCommand::Drop { id } => {
+            core.drop_mail(*id).await?;
+            eprintln!("message {id} removed from the queue");
+        }
     }
     Ok(())
 }
