@@ -11,7 +11,7 @@ import { ApiError } from '../api';
 import { currentLanguage, t } from '../i18n';
 import { state } from '../state';
 import { clear, h } from './dom';
-import { openModal, showModal, type Modal } from './modal';
+import { busy as modalBusy, openModal, showModal, type Modal } from './modal';
 import { sectionShell, type SectionContext } from './sections';
 
 export interface AdminPane {
@@ -121,21 +121,8 @@ export function button(label: string, onclick: () => void, opts: { primary?: boo
   return h('button', { type: 'button', class: cls, 'aria-label': opts.aria ?? null, onclick }, label);
 }
 
-/** Runs `work` with the dialog's buttons disabled; a refusal is written in the dialog. */
-export async function busy(m: Modal, work: () => Promise<void>): Promise<boolean> {
-  const buttons = Array.from(m.dialog.querySelectorAll('button'));
-  buttons.forEach((b) => (b.disabled = true));
-  m.error.textContent = '';
-  try {
-    await work();
-    return true;
-  } catch (e) {
-    m.error.textContent = adminError(e);
-    return false;
-  } finally {
-    buttons.forEach((b) => (b.disabled = false));
-  }
-}
+/** `busy` of modal.ts, with the administration's words for refusals. */
+export const busy = (m: Modal, work: () => Promise<void>): Promise<boolean> => modalBusy(m, work, adminError);
 
 /** Asks before something that cannot be undone (or locks someone out). */
 export function confirmDialog(title: string, question: string, action: string, run: () => Promise<void>): void {

@@ -4,25 +4,21 @@
 //! own); a subscription to a calendar on the web; importing an .ics file into a calendar
 //! one may write (import-dialog.ts).
 //! Server refusals are said in words with the server's reason.
-import { ApiError } from '../api';
 import type { CalendarInfo } from '../calendars';
 import { t } from '../i18n';
-import { DavError, createCalendar, deleteCalendar, exportCalendar, feedUrl, publish, publishUrl, subscribeCalendar, unpublish, updateCalendar } from '../manage';
+import { createCalendar, deleteCalendar, exportCalendar, feedUrl, publish, publishUrl, subscribeCalendar, unpublish, updateCalendar } from '../manage';
 import { colorOf } from '../state';
 import { h } from './dom';
 import { importDialog } from './import-dialog';
 import { confirmRenew, leaveButton, shareButton } from './calendar-sharing';
-import { field, openModal, showModal, type Modal } from './modal';
+import { busy, field, openModal, showModal, type Modal } from './modal';
+import { refusal } from './refusal';
+
+export { refusal };
 import { toast } from './toast';
 
 const PALETTE = ['#1a5fb4', '#1e7b34', '#b3261e', '#a14e00', '#7b2d96', '#00688b'];
 
-export function refusal(e: unknown): string {
-  if (e instanceof DavError) return t('manage.refused', { status: e.status, reason: e.reason || String(e.status) });
-  if (e instanceof ApiError && e.status === 401) return t('manage.signedOut');
-  if (e instanceof ApiError) return t('manage.refused', { status: e.status, reason: e.code });
-  return t('manage.network');
-}
 
 /** Name and colour controls, shared by "new" and "options". */
 function nameAndColor(m: Modal, name: string, color: string) {
@@ -32,21 +28,6 @@ function nameAndColor(m: Modal, name: string, color: string) {
   return { nameInput, colorInput };
 }
 
-/** Runs `work` with the dialog's buttons disabled; a failure is written in the dialog. */
-async function busy(m: Modal, work: () => Promise<void>): Promise<boolean> {
-  const buttons = Array.from(m.dialog.querySelectorAll('button'));
-  buttons.forEach((b) => (b.disabled = true));
-  m.error.textContent = '';
-  try {
-    await work();
-    return true;
-  } catch (e) {
-    m.error.textContent = refusal(e);
-    return false;
-  } finally {
-    buttons.forEach((b) => (b.disabled = false));
-  }
-}
 
 /** What else than an event calendar the dialog makes: a task list or a notebook holds
  * other components (no subscription offered then); its own title and messages. */

@@ -5,24 +5,8 @@ import { t } from '../i18n';
 import type { BookInfo } from '../contacts/books';
 import { importCards, readVcf, type CardImport } from '../contacts/import';
 import { h } from './dom';
-import { field, openModal, showModal, type Modal } from './modal';
-import { refusal } from './calendar-dialogs';
+import { busy, field, openModal, showModal } from './modal';
 
-/** Runs `work` with the dialog's buttons disabled; a failure is said in the dialog. */
-export async function busy(m: Modal, work: () => Promise<void>): Promise<boolean> {
-  const buttons = Array.from(m.dialog.querySelectorAll('button'));
-  buttons.forEach((b) => (b.disabled = true));
-  m.error.textContent = '';
-  try {
-    await work();
-    return true;
-  } catch (e) {
-    m.error.textContent = refusal(e);
-    return false;
-  } finally {
-    buttons.forEach((b) => (b.disabled = false));
-  }
-}
 
 /** One text field and a submit button; `save` gets the trimmed value. */
 export function nameDialog(title: string, label: string, value: string, submit: string, missing: string, save: (name: string) => Promise<void>): void {

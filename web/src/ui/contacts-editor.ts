@@ -11,7 +11,7 @@ import { PhotoError, resizePhoto } from '../contacts/photo';
 import { Card, newCard } from '../contacts/vcard';
 import { ICONS, h, icon } from './dom';
 import { field, openModal, showModal, type Modal } from './modal';
-import { busy } from './contacts-dialogs';
+import { busy } from './modal';
 
 const KINDS: Record<Field, Kind[]> = {
   email: ['home', 'work', 'other', 'custom'],

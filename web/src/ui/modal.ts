@@ -2,6 +2,7 @@
 //! heading that names it, Escape and the backdrop close it, focus goes to the first
 //! control and comes back to what opened it.
 import { h } from './dom';
+import { refusal } from './refusal';
 
 let seq = 0;
 
@@ -52,4 +53,21 @@ export function showModal(m: Modal): void {
 
 export function field(label: string, control: HTMLElement): HTMLElement {
   return h('div', { class: 'field' }, h('label', { for: control.id }, label), control);
+}
+
+/** Runs `work` with the dialog's buttons disabled; a failure is written in the dialog,
+ * in the words `describe` gives (the server's reason by default). */
+export async function busy(m: Modal, work: () => Promise<void>, describe: (e: unknown) => string = refusal): Promise<boolean> {
+  const buttons = Array.from(m.dialog.querySelectorAll('button'));
+  buttons.forEach((b) => (b.disabled = true));
+  m.error.textContent = '';
+  try {
+    await work();
+    return true;
+  } catch (e) {
+    m.error.textContent = describe(e);
+    return false;
+  } finally {
+    buttons.forEach((b) => (b.disabled = false));
+  }
 }
