@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
-use super::{admin, bad, bool_field, done, emails_field, number_field, object, ok, refresh_gal, refused, text_field};
+use super::{admin, bad, bool_field, directory_changed, emails_field, number_field, object, ok, refresh_gal, refused, text_field};
 use crate::api::Api;
 
 fn kind_word(k: PrincipalKind) -> &'static str {
@@ -79,13 +79,7 @@ pub(super) async fn delete_group(State(api): State<Api>, Path(name): Path<String
         Ok(who) => who,
         Err(r) => return r,
     };
-    match api.app.core.directory().delete(PrincipalKind::Group, &name).await {
-        Ok(()) => {
-            refresh_gal(&api).await;
-            done(&who)
-        }
-        Err(e) => refused(e),
-    }
+    directory_changed(&api, &who, api.app.core.directory().delete(PrincipalKind::Group, &name).await).await
 }
 
 pub(super) async fn add_member(
@@ -97,13 +91,7 @@ pub(super) async fn add_member(
         Ok(who) => who,
         Err(r) => return r,
     };
-    match api.app.core.directory().add_member(&group, &member).await {
-        Ok(()) => {
-            refresh_gal(&api).await;
-            done(&who)
-        }
-        Err(e) => refused(e),
-    }
+    directory_changed(&api, &who, api.app.core.directory().add_member(&group, &member).await).await
 }
 
 pub(super) async fn remove_member(
@@ -115,13 +103,7 @@ pub(super) async fn remove_member(
         Ok(who) => who,
         Err(r) => return r,
     };
-    match api.app.core.directory().remove_member(&group, &member).await {
-        Ok(()) => {
-            refresh_gal(&api).await;
-            done(&who)
-        }
-        Err(e) => refused(e),
-    }
+    directory_changed(&api, &who, api.app.core.directory().remove_member(&group, &member).await).await
 }
 
 /// A resource as the page shows it; `groups` names the bookers group.
@@ -243,11 +225,5 @@ pub(super) async fn delete_resource(State(api): State<Api>, Path(name): Path<Str
         Ok(who) => who,
         Err(r) => return r,
     };
-    match api.app.core.directory().delete(PrincipalKind::Resource, &name).await {
-        Ok(()) => {
-            refresh_gal(&api).await;
-            done(&who)
-        }
-        Err(e) => refused(e),
-    }
+    directory_changed(&api, &who, api.app.core.directory().delete(PrincipalKind::Resource, &name).await).await
 }

@@ -152,6 +152,18 @@ fn time(unix: i64) -> Value {
 
 /// After a directory change the global address list follows at once, as after
 /// the CLI's; a failure is caught up by the background refresh.
+/// The answer to a directory change that returns nothing: the address list follows
+/// at once, then 204; a refusal in the core's words.
+async fn directory_changed(api: &Api, who: &Identity, result: agora_core::Result<()>) -> Response {
+    match result {
+        Ok(()) => {
+            refresh_gal(api).await;
+            done(who)
+        }
+        Err(e) => refused(e),
+    }
+}
+
 async fn refresh_gal(api: &Api) {
     if let Err(e) = api.app.core.refresh_gal().await {
         tracing::warn!(error = %e, "global address list not refreshed after an administration change");
