@@ -28,14 +28,27 @@ impl Core {
             // Gone since (deleting the group clears the rule in the store).
             None => return Ok(None),
         };
-        let member = match organizer {
-            Some(address) => match self.local_principal(address).await? {
-                Some(p) if p.id == group.id => true,
-                Some(p) => self.store.memberships(p.id).await?.contains(&group.id),
-                None => false,
-            },
+        let local = match organizer {
+            Some(address) => self.local_principal(address).await?,
+            None => None,
+        };
+        let member = match &local {
+            Some(p) if p.id == group.id => true,
+            Some(p) => self.store.memberships(p.id).await?.contains(&group.id),
             None => false,
         };
-        Ok((!member).then(|| format!("Only members of {} may book {}.", group.display_name, resource.display_name)))
+        if member {
+            return Ok(None);
+        }
+        // Written for the organiser: in their language when they are ours.
+        let lang = match &local {
+            Some(p) => self.language_of(p.id).await,
+            None => self.default_language(),
+        };
+        let (g, r) = (&group.display_name, &resource.display_name);
+        Ok(Some(lang.pick(
+            format!("Only members of {g} may book {r}."),
+            format!("Seuls les membres de {g} peuvent réserver {r}."),
+        )))
     }
 }
