@@ -9,7 +9,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
-use super::{admin, bad, bool_field, directory_changed, emails_field, number_field, object, ok, refresh_gal, refused, text_field};
+use super::{
+    admin, bad, bool_field, directory_changed, emails_field, number_field, object, ok, refresh_gal, refused, text_field,
+};
 use crate::api::Api;
 
 fn kind_word(k: PrincipalKind) -> &'static str {
