@@ -255,7 +255,11 @@ describe('phone width', () => {
     await dialog.locator('select[id^=rp-freq]').selectOption('MONTHLY');
     await dialog.locator('select[id^=rp-end]').selectOption('until');
     const width = await dialog.evaluate((d) => d.scrollWidth <= d.clientWidth + 1);
-    assert.ok(width, 'no horizontal scrolling in the editor');
+    const wide = await dialog.evaluate((d) => {
+      const edge = d.getBoundingClientRect().right;
+      return [...d.querySelectorAll('*')].filter((e) => e.getBoundingClientRect().right > edge + 1).slice(0, 4).map((e) => `${e.tagName}.${e.className}#${e.id}`);
+    });
+    assert.ok(width, `no horizontal scrolling in the editor; too wide: ${wide.join(', ')}`);
     await assertAccessible(page, 'editor with repetition (phone)');
     await shot(page, 'editor-recurrence-phone');
     await dialog.locator('details.repeat').evaluate((d) => d.scrollIntoView());

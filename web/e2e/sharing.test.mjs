@@ -46,14 +46,21 @@ after(async () => {
   });
   await davRequest('DELETE', CAL);
   for (const o of await findBySummary(DEFAULT, `Delegated ${run} (moved)`)) await davRequest('DELETE', o.href);
+  // The browser is closed whatever is found, or the test process would never end.
+  const found = [];
   for (const page of [alice, bob]) {
     if (!page) continue;
-    // Expected: bob's open page still polls alice's calendar once the delegation ends.
-    page.problems = page.problems.filter((p) => !/status of 403 .*\/calendars\/alice\/calendar\/\)$/.test(p));
-    assertNoProblems(page);
+    // Expected: bob's open page still polls alice's calendars once the delegation ends.
+    if (page === bob) page.problems = page.problems.filter((p) => !/status of 403 .*\/calendars\/alice\/[^/]+\/\)$/.test(p));
+    try {
+      assertNoProblems(page);
+    } catch (e) {
+      found.push(e);
+    }
     await page.context().close();
   }
   await browser?.close();
+  if (found.length) throw found[0];
 });
 
 function members(hrefs) {
@@ -195,7 +202,9 @@ describe('sharing and delegation', () => {
     await newEvent(bob, title, DELEGATED);
     await eventually(async () => (await findBySummary(DEFAULT, title)).length === 1, 10000, 'the delegate’s event');
     // He changes it from his page.
-    await bob.locator('.ec-event', { hasText: title }).first().click();
+    // By keyboard: a toast may lie over the event at the foot of the grid.
+    await bob.locator('.ec-event', { hasText: title }).first().focus();
+    await bob.keyboard.press('Enter');
     const editor = bob.locator('dialog.editor');
     await editor.locator('input[id^=ed-title]').fill(`${title} (moved)`);
     await editor.getByRole('button', { name: 'Save', exact: true }).click();
