@@ -261,7 +261,10 @@ describe('sharing and delegation', () => {
     await alice.locator('.ec').waitFor();
     await alice.getByRole('button', { name: 'New event' }).first().click();
     const editor = alice.locator('dialog.editor');
-    // A meeting at 11:00 (late in the evening, the default start would be 23:00).
+    // A meeting on a Tuesday no other test fills with events, at 11:00 (late in the
+    // evening the default start would be 23:00).
+    await editor.locator('input[id^=ed-sd]').fill('2027-03-02');
+    await editor.locator('input[id^=ed-ed]').fill('2027-03-02');
     await editor.locator('input[id^=ed-st]').fill('11:00');
     await editor.locator('input[id^=ed-et]').fill('12:00');
     await editor.getByRole('button', { name: 'Scheduling assistant' }).click();
