@@ -10,7 +10,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use super::{
-    admin, bad, bool_field, directory_changed, emails_field, number_field, object, ok, refresh_gal, refused, text_field,
+    admin, admin_object, bad, bool_field, directory_changed, emails_field, number_field, ok, refresh_gal, refused,
+    text_field,
 };
 use crate::api::Api;
 
@@ -54,12 +55,8 @@ pub(super) async fn groups(State(api): State<Api>, req: Request) -> Response {
 }
 
 pub(super) async fn create_group(State(api): State<Api>, req: Request) -> Response {
-    let who = match admin(&api, req.headers()).await {
-        Ok(who) => who,
-        Err(r) => return r,
-    };
-    let map = match object(req).await {
-        Ok(m) => m,
+    let (who, map) = match admin_object(&api, req).await {
+        Ok(both) => both,
         Err(r) => return r,
     };
     let entry = match entry(&map) {
@@ -155,12 +152,8 @@ pub(super) async fn resources(State(api): State<Api>, req: Request) -> Response 
 }
 
 pub(super) async fn create_resource(State(api): State<Api>, req: Request) -> Response {
-    let who = match admin(&api, req.headers()).await {
-        Ok(who) => who,
-        Err(r) => return r,
-    };
-    let map = match object(req).await {
-        Ok(m) => m,
+    let (who, map) = match admin_object(&api, req).await {
+        Ok(both) => both,
         Err(r) => return r,
     };
     let fields = (|| {
@@ -199,12 +192,8 @@ pub(super) async fn create_resource(State(api): State<Api>, req: Request) -> Res
 }
 
 pub(super) async fn change_resource(State(api): State<Api>, Path(name): Path<String>, req: Request) -> Response {
-    let who = match admin(&api, req.headers()).await {
-        Ok(who) => who,
-        Err(r) => return r,
-    };
-    let map = match object(req).await {
-        Ok(m) => m,
+    let (who, map) = match admin_object(&api, req).await {
+        Ok(both) => both,
         Err(r) => return r,
     };
     let change = match change(&map) {

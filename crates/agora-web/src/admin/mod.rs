@@ -82,6 +82,13 @@ fn bad(message: &str) -> Bad {
 }
 
 /// The request's JSON object body, or the answer refusing it.
+/// An administrator's request and its JSON object body (the checks every change
+/// starts with: session, CSRF, role, then the body).
+async fn admin_object(api: &Api, req: Request) -> Result<(Identity, Map<String, Value>), Response> {
+    let who = admin(api, req.headers()).await?;
+    Ok((who, object(req).await?))
+}
+
 async fn object(req: Request) -> Result<Map<String, Value>, Response> {
     if !is_json(req.headers()) {
         return Err(not_json());

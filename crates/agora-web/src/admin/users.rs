@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::{
-    admin, bad, bool_field, done, emails_field, number_field, object, ok, refresh_gal, refused, text_field, time,
+    admin, admin_object, bad, bool_field, done, emails_field, number_field, ok, refresh_gal, refused, text_field, time,
 };
 use crate::api::{Api, internal};
 
@@ -56,12 +56,8 @@ pub(super) async fn list(State(api): State<Api>, req: Request) -> Response {
 }
 
 pub(super) async fn create(State(api): State<Api>, req: Request) -> Response {
-    let who = match admin(&api, req.headers()).await {
-        Ok(who) => who,
-        Err(r) => return r,
-    };
-    let map = match object(req).await {
-        Ok(m) => m,
+    let (who, map) = match admin_object(&api, req).await {
+        Ok(both) => both,
         Err(r) => return r,
     };
     let fields = (|| {
@@ -105,12 +101,8 @@ pub(super) async fn create(State(api): State<Api>, req: Request) -> Response {
 }
 
 pub(super) async fn change(State(api): State<Api>, Path(name): Path<String>, req: Request) -> Response {
-    let who = match admin(&api, req.headers()).await {
-        Ok(who) => who,
-        Err(r) => return r,
-    };
-    let map = match object(req).await {
-        Ok(m) => m,
+    let (who, map) = match admin_object(&api, req).await {
+        Ok(both) => both,
         Err(r) => return r,
     };
     let fields = (|| {
