@@ -35,21 +35,21 @@ async function propfind(url: string, depth: '0' | '1', props: string) {
 }
 
 /** Whose each delegated home is (for the " · Owner" suffix of its calendars). */
-const delegatedHomes = new Map<string, { owner: string }>();
+const delegatedHomes = new Map<string, { owner: string; principal: string }>();
 
 export async function discoverPrincipal(): Promise<{ principal: string; homes: string[] }> {
   const [root] = await propfind('/', '0', '<d:current-user-principal/>');
   const principal = root && hrefIn(root.props, NS.D, 'current-user-principal');
   if (!principal) throw new Error('no current-user-principal');
-  const [p] = await propfind(
-    principal,
-    '0',
-    '<c:calendar-home-set/><cs:calendar-proxy-read-for/><cs:calendar-proxy-write-for/>',
-  );
-  const homes: string[] = [];
-  const own = p && hrefIn(p.props, NS.C, 'calendar-home-set');
-  if (own) homes.push(own);
-  // Delegations: each principal we act for has its own home.
+  const { own, delegators } = await principalHomes(principal);
+  const homes: string[] = own ? [own] : [];
+  for (const home of await delegatedHomesOf(delegators)) if (!homes.includes(home)) homes.push(home);
+  return { principal, homes };
+}
+
+/** The user's own calendar home and the principals that made them their proxy. */
+async function principalHomes(principal: string): Promise<{ own?: string; delegators: string[] }> {
+  const [p] = await propfind(principal, '0', '<c:calendar-home-set/><cs:calendar-proxy-read-for/><cs:calendar-proxy-write-for/>');
   const delegators = new Set<string>();
   for (const local of ['calendar-proxy-read-for', 'calendar-proxy-write-for']) {
     const el = p?.props.get(key(NS.CS, local));
@@ -57,19 +57,38 @@ export async function discoverPrincipal(): Promise<{ principal: string; homes: s
       if (h.textContent) delegators.add(new URL(h.textContent.trim(), location.origin).pathname);
     }
   }
+  return { own: (p && hrefIn(p.props, NS.C, 'calendar-home-set')) || undefined, delegators: [...delegators].sort() };
+}
+
+/** The calendar home of each delegator (remembered with its owner's name). */
+async function delegatedHomesOf(delegators: string[]): Promise<string[]> {
+  const homes: string[] = [];
   for (const d of delegators) {
     try {
       const [dp] = await propfind(d, '0', '<c:calendar-home-set/><d:displayname/>');
       const home = dp && hrefIn(dp.props, NS.C, 'calendar-home-set');
-      if (home && !homes.includes(home)) {
+      if (home) {
         homes.push(home);
-        delegatedHomes.set(home, { owner: text(dp.props, NS.D, 'displayname') ?? d });
+        delegatedHomes.set(home, { owner: text(dp.props, NS.D, 'displayname') ?? d, principal: d });
       }
     } catch {
       /* a delegation we cannot read is skipped, not fatal */
     }
   }
-  return { principal, homes };
+  return homes;
+}
+
+/** The homes as they should be now: a delegation given or taken back since the page
+ * loaded adds or drops its home. One Depth-0 PROPFIND of the user's principal when
+ * nothing changed; an ended delegation's home is dropped before it is polled (it would
+ * answer 403). Returns undefined when the list is unchanged. */
+export async function homesNow(principal: string, homes: string[]): Promise<string[] | undefined> {
+  const { delegators } = await principalHomes(principal);
+  const known = homes.slice(1).map((h) => delegatedHomes.get(h)?.principal).filter((p): p is string => !!p).sort();
+  if (known.length === delegators.length && known.every((p, i) => p === delegators[i])) return undefined;
+  const next = homes.slice(0, 1);
+  for (const home of await delegatedHomesOf(delegators)) if (!next.includes(home)) next.push(home);
+  return next;
 }
 
 const CALENDAR_PROPS =
@@ -139,8 +158,9 @@ function feedError(status: Element | undefined): string | undefined {
 /** The ctag and sync-token of each calendar, for the live refresh (one PROPFIND per home). */
 export async function currentTags(homes: string[]): Promise<Map<string, string>> {
   const tags = new Map<string, string>();
-  for (const home of homes) {
-    const items = await propfind(home, '1', '<cs:getctag/><d:sync-token/>');
+  for (const [i, home] of homes.entries()) {
+    // A delegated home that stopped answering is left to the next discovery, not fatal.
+    const items = i === 0 ? await propfind(home, '1', '<cs:getctag/><d:sync-token/>') : await propfind(home, '1', '<cs:getctag/><d:sync-token/>').catch(() => []);
     for (const i of items) {
       const tag = text(i.props, NS.D, 'sync-token') ?? text(i.props, NS.CS, 'getctag');
       if (tag) tags.set(i.href, tag);

@@ -362,6 +362,12 @@ export function appPage(ctx: SectionContext): HTMLElement {
         refresh();
       }
     },
+    // A delegation given or ended while the page is open: its calendars join or leave.
+    async () => {
+      state.calendars = await listCalendars(state.homes);
+      state.tags = new Map(state.calendars.map((c) => [c.href, c.syncToken ?? c.ctag ?? '']));
+      rerender();
+    },
   );
   return page;
 }
