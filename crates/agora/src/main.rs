@@ -10,6 +10,7 @@
 //! - `admin`: user, group and resource commands against the same store, whether
 //!   the server runs or not.
 //! - `exit`: exit codes; `secret`: passwords and URLs that never reach a log.
+//! - `progress`: the progress bar (or log lines) of long commands.
 //! - `refresh`: the background refresh; `feeds`: fetching subscribed feeds
 //!   without reaching the server's own network.
 
@@ -23,6 +24,8 @@ mod ldap;
 mod lmtp;
 mod logging;
 mod mail;
+#[allow(dead_code)] // until its first users (migrate, export) land
+mod progress;
 mod refresh;
 mod secret;
 mod serve;
