@@ -9,6 +9,9 @@
 //!   [`TransferStore`], [`LockStore`], [`AccessStore`] and [`SharingStore`]), one
 //!   method per transaction; [`Store`] is their union.
 //! - [`resources`]: collections, objects, changes.
+//! - [`records`], `trash_api`, `hold_api`, `audit_api`: [`RecordStore`], the
+//!   trash (filled by deletions in their own transaction), legal holds and the
+//!   append-only audit log; their SQL in `sql_trash`, `sql_holds`, `sql_audit`.
 //! - `scheduling_api`, `sql_scheduling`: [`SchedulingStore`], UID lookup across a
 //!   user's calendars, the outgoing iMIP queue and room bookings (check and write
 //!   in one transaction, serialised across processes).
@@ -31,17 +34,22 @@
 //! migrations per backend in `migrations/{sqlite,postgres}`.
 
 mod api;
+mod audit_api;
 mod cache;
 pub mod error;
+mod hold_api;
 pub mod model;
 mod postgres;
+pub mod records;
 mod resource_api;
 pub mod resources;
 mod scheduling_api;
 mod session_api;
 mod sql;
 mod sql_access;
+mod sql_audit;
 mod sql_collections;
+mod sql_holds;
 mod sql_instances;
 mod sql_locks;
 mod sql_objects;
@@ -50,24 +58,34 @@ mod sql_scheduling;
 mod sql_sessions;
 mod sql_sharing;
 mod sql_transfers;
+mod sql_trash;
 mod sql_writes;
 mod sqlite;
 mod sqlite_writer;
 mod timing;
+mod trash_api;
 
 pub use api::DirectoryStore;
+pub use audit_api::AuditStore;
+pub use hold_api::HoldStore;
+pub use records::*;
 pub use resource_api::{
     AccessStore, CollectionStore, LockStore, ObjectStore, ResourceStore, SharingStore, TransferStore,
 };
 pub use resources::*;
 pub use scheduling_api::*;
 pub use session_api::{SessionLookup, SessionStore, StoredSession};
+pub use trash_api::{RestoredObjects, TrashStore};
 
 /// Persistent state of Agora: the union of the narrow store interfaces.
 /// Implemented by [`SqliteStore`] and [`PgStore`]; the domain layer holds an
 /// `Arc<dyn Store>`.
-pub trait Store: DirectoryStore + ResourceStore + SchedulingStore + SessionStore {}
-impl<T: DirectoryStore + ResourceStore + SchedulingStore + SessionStore> Store for T {}
+pub trait Store: DirectoryStore + ResourceStore + SchedulingStore + SessionStore + RecordStore {}
+impl<T: DirectoryStore + ResourceStore + SchedulingStore + SessionStore + RecordStore> Store for T {}
+
+/// The records a public body keeps: trash, legal holds, audit log.
+pub trait RecordStore: TrashStore + HoldStore + AuditStore {}
+impl<T: TrashStore + HoldStore + AuditStore> RecordStore for T {}
 pub use error::{Conflict, Result, StoreError};
 pub use model::*;
 pub use postgres::PgStore;

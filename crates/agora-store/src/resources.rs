@@ -501,11 +501,18 @@ pub struct WriteRules {
     pub principal: Option<PrincipalId>,
     /// Whose stored bytes may not grow past the limit.
     pub quota: Option<QuotaCheck>,
+    /// What a deletion removes is kept in the trash (a user's calendar or
+    /// address book data; never what the server fills or schedule boxes).
+    pub trash: bool,
+    /// Who writes, from where: the write adds its row to the audit log in its
+    /// own transaction (what it did is the store's to say: created or changed).
+    pub audit: Option<crate::AuditContext>,
 }
 
 impl WriteRules {
     /// A write the server makes (deliveries, the directory, feeds): no rule.
-    pub const NONE: WriteRules = WriteRules { locks: Vec::new(), tokens: Vec::new(), principal: None, quota: None };
+    pub const NONE: WriteRules =
+        WriteRules { locks: Vec::new(), tokens: Vec::new(), principal: None, quota: None, trash: false, audit: None };
 }
 
 /// One path a write touches (locks are stored by path; collections end with `/`).

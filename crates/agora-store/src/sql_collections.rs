@@ -18,7 +18,7 @@ macro_rules! collection_sql {
                 Ok(c)
             }
 
-            async fn insert_collection(
+            pub(super) async fn insert_collection(
                 conn: &mut Conn,
                 new: &NewCollection,
                 parent: Option<CollectionId>,
@@ -121,7 +121,7 @@ macro_rules! collection_sql {
                         .fetch_one(&mut *tx)
                         .await?;
                     let created = collection_from_row(&row)?;
-                    end_rules(&mut tx, rules, true, used, now).await?;
+                    end_rules(&mut tx, rules, true, used, "create-collection", now).await?;
                     tx.commit().await?;
                     Ok(created)
                 }
@@ -266,12 +266,15 @@ macro_rules! collection_sql {
                     let Some(row) = row else { return Ok(false) };
                     let parent: Option<i64> = row.try_get("parent_id")?;
                     let path: String = row.try_get("path")?;
+                    if rules.trash {
+                        super::trash_sql::keep_collection(&mut tx, &path, rules.principal, now).await?;
+                    }
                     sqlx::query("DELETE FROM collections WHERE id = $1").bind(id).execute(&mut *tx).await?;
                     if let Some(parent) = parent {
                         let name = path.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
                         record_change(&mut tx, parent, &format!("{name}/"), true, now).await?;
                     }
-                    end_rules(&mut tx, rules, true, used, now).await?;
+                    end_rules(&mut tx, rules, true, used, "delete-collection", now).await?;
                     tx.commit().await?;
                     Ok(true)
                 }
@@ -304,7 +307,7 @@ macro_rules! collection_sql {
                         .bind(now)
                         .execute(&mut *tx)
                         .await?;
-                    end_rules(&mut tx, rules, false, used, now).await?;
+                    end_rules(&mut tx, rules, false, used, "change-properties", now).await?;
                     tx.commit().await?;
                     Ok(())
                 }

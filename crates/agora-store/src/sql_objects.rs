@@ -200,7 +200,7 @@ macro_rules! object_sql {
                     let (mut tx, _w) = self.write_tx(Scope::Objects(&[collection])).await?;
                     let used = begin_rules(&mut tx, rules).await?;
                     let outcome = put_in(&mut tx, collection, name, object, condition, now).await?;
-                    end_rules(&mut tx, rules, outcome.created, used, now).await?;
+                    end_rules(&mut tx, rules, outcome.created, used, if outcome.created { "create" } else { "change" }, now).await?;
                     tx.commit().await?;
                     Ok(outcome)
                 }
@@ -235,9 +235,13 @@ macro_rules! object_sql {
                     let _t = OpTimer::start("delete_object");
                     let (mut tx, _w) = self.write_tx(Scope::Objects(&[collection])).await?;
                     let used = begin_rules(&mut tx, rules).await?;
+                    // Copied to the trash first: a failed condition rolls both back.
+                    if rules.trash {
+                        super::trash_sql::keep_object(&mut tx, collection, name, rules.principal, now).await?;
+                    }
                     let deleted = delete_in(&mut tx, collection, name, condition, now).await?;
                     if deleted {
-                        end_rules(&mut tx, rules, true, used, now).await?;
+                        end_rules(&mut tx, rules, true, used, "delete", now).await?;
                         tx.commit().await?;
                     }
                     Ok(deleted)
@@ -259,7 +263,7 @@ macro_rules! object_sql {
                     let (mut tx, _w) = self.write_tx(Scope::Nothing).await?;
                     let used = begin_rules(&mut tx, rules).await?;
                     apply_changes(&mut tx, "object_properties", "object_id", object_id, changes).await?;
-                    end_rules(&mut tx, rules, false, used, now).await?;
+                    end_rules(&mut tx, rules, false, used, "change-properties", now).await?;
                     tx.commit().await?;
                     Ok(())
                 }

@@ -6,7 +6,8 @@
 //! an object row or apply a PROPPATCH. Each of `ResourceStore`'s supertraits is
 //! implemented by its own macro, named for its concern: `sql_collections`,
 //! `sql_objects`, `sql_transfers` (COPY and MOVE), `sql_locks`, `sql_access`
-//! (grants, memberships, proxies) and `sql_sharing` (shares, publications); the
+//! (grants, memberships, proxies), `sql_sharing` (shares, publications),
+//! `sql_trash`, `sql_holds` and `sql_audit` (the records); the
 //! writes they share on an open transaction are in `sql_writes`, the instance
 //! index in `sql_instances`.
 
@@ -309,6 +310,9 @@ macro_rules! sql_resource_store {
             crate::sql_locks::lock_sql!($store);
             crate::sql_access::access_sql!($store);
             crate::sql_sharing::sharing_sql!($store);
+            crate::sql_trash::trash_sql!($store);
+            crate::sql_holds::hold_sql!($store);
+            crate::sql_audit::audit_sql!($store);
             pub(super) use object_sql::objects_spanning;
         }
     };

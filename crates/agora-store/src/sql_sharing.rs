@@ -169,7 +169,7 @@ macro_rules! sharing_sql {
                     let (mut tx, _w) = self.write_tx(Scope::All).await?;
                     let used = begin_rules(&mut tx, rules).await?;
                     apply_changes(&mut tx, "share_properties", "share_id", share, changes).await?;
-                    end_rules(&mut tx, rules, false, used, now).await?;
+                    end_rules(&mut tx, rules, false, used, "change-properties", now).await?;
                     tx.commit().await?;
                     Ok(())
                 }

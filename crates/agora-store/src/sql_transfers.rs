@@ -194,7 +194,7 @@ macro_rules! transfer_sql {
                         let xml: String = row.try_get("xml")?;
                         set_property(&mut tx, "object_properties", "object_id", id, &name, &xml).await?;
                     }
-                    end_rules(&mut tx, rules, true, used, now).await?;
+                    end_rules(&mut tx, rules, true, used, if delete_source { "move" } else { "copy" }, now).await?;
                     tx.commit().await?;
                     Ok(PutOutcome {
                         created: existing.is_none(),
@@ -257,7 +257,7 @@ macro_rules! transfer_sql {
                         record_change(&mut tx, parent, &format!("{}/", last_segment(&old)), true, now).await?;
                     }
                     record_change(&mut tx, new_parent, &format!("{}/", last_segment(new_path)), false, now).await?;
-                    end_rules(&mut tx, rules, true, used, now).await?;
+                    end_rules(&mut tx, rules, true, used, "move-collection", now).await?;
                     tx.commit().await?;
                     Ok(replaced)
                 }
@@ -333,7 +333,7 @@ macro_rules! transfer_sql {
                         }
                     }
                     record_change(&mut tx, new_parent, &format!("{}/", last_segment(new_path)), false, now).await?;
-                    end_rules(&mut tx, rules, true, used, now).await?;
+                    end_rules(&mut tx, rules, true, used, "copy-collection", now).await?;
                     tx.commit().await?;
                     Ok(replaced)
                 }

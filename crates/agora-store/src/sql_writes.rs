@@ -70,13 +70,15 @@ macro_rules! write_sql {
 
             /// The second half, after the write and before the commit: every lock
             /// on what it touched has its token submitted by its owner (membership
-            /// checks only when a member was added or removed), and the quota holds
-            /// unless the write did not grow the owner's usage.
+            /// checks only when a member was added or removed), the quota holds
+            /// unless the write did not grow the owner's usage, and the audit log
+            /// gets its row (`action`: what the write did) in the same transaction.
             pub(super) async fn end_rules(
                 conn: &mut Conn,
                 rules: &WriteRules,
                 membership_changed: bool,
                 used_before: Option<i64>,
+                action: &str,
                 now: i64,
             ) -> Result<()> {
                 let checks: Vec<&LockCheck> =
@@ -103,6 +105,9 @@ macro_rules! write_sql {
                     if after > before && after > q.limit {
                         return Err(StoreError::QuotaExceeded);
                     }
+                }
+                if let Some(context) = &rules.audit {
+                    super::audit_sql::record(conn, context, action, None, now).await?;
                 }
                 Ok(())
             }

@@ -96,6 +96,8 @@ fn put_rules(owner: PrincipalId, name: &str, tokens: &[&str]) -> WriteRules {
         tokens: tokens.iter().map(|t| t.to_string()).collect(),
         principal: Some(owner),
         quota: None,
+        trash: false,
+        audit: None,
     }
 }
 
