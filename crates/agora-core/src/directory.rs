@@ -147,6 +147,7 @@ impl<'a> Directory<'a> {
     /// app passwords; its cached credentials stop working at once.
     pub async fn delete(&self, kind: PrincipalKind, name: &str) -> Result<()> {
         let p = self.get(Some(kind), name).await?;
+        crate::records::holds::refuse_if_held(self.store.as_ref(), &p).await?;
         self.store.delete_principal(p.id).await?;
         self.auth.forget(p.id);
         Ok(())

@@ -15,6 +15,7 @@
 //! - [`sessions`]: web sign-in sessions (opened by the same password check as
 //!   Basic) and the web interface's per-user preferences.
 //! - [`account`]: a user's own password change and configuration-profile links.
+//! - [`records`]: the trash, legal holds and the audit log (who did what, from where).
 //!
 //! # Design
 //! The core owns the rules (validation, uniqueness messages, cache invalidation);
@@ -37,6 +38,7 @@ pub mod language;
 pub mod names;
 pub mod oidc;
 pub mod password;
+pub mod records;
 pub mod resources;
 pub mod scheduling;
 pub mod search;
@@ -73,6 +75,8 @@ pub struct CoreConfig {
     /// The language of server-written text for users who chose none (and for
     /// requests without a user that name no language we write).
     pub default_language: Language,
+    /// The trash's retention and what the audit log records.
+    pub records: records::RecordsConfig,
 }
 
 impl Default for CoreConfig {
@@ -85,6 +89,7 @@ impl Default for CoreConfig {
             sessions: SessionConfig::default(),
             feeds: Default::default(),
             default_language: Language::En,
+            records: Default::default(),
         }
     }
 }

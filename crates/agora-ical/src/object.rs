@@ -118,6 +118,16 @@ impl CalendarObject {
         &self.uid
     }
 
+    /// The SUMMARY of the master (or first override), what a person knows the
+    /// object by (a trash listing, an audit line).
+    pub fn summary(&self) -> Option<String> {
+        let main = self.master.as_ref().or(self.overrides.first()).map(|c| &self.ical.components[c.id as usize])?;
+        main.property(&ICalendarProperty::Summary)
+            .and_then(|e| e.values.first())
+            .and_then(|v| v.as_text())
+            .map(str::to_owned)
+    }
+
     /// The calcard tree (for serialisation or further inspection).
     pub fn ical(&self) -> &ICalendar {
         &self.ical

@@ -43,7 +43,10 @@ impl Resources<'_> {
             return Err(CoreError::Invalid("delegates are other users or groups".into()));
         }
         let ids: Vec<PrincipalId> = delegates.iter().map(|d| d.id).collect();
-        Ok(self.store().set_proxies(owner.id, write, &ids).await?)
+        self.store().set_proxies(owner.id, write, &ids).await?;
+        let names: Vec<&str> = delegates.iter().map(|d| d.name.as_str()).collect();
+        let detail = format!("{}: {}", if write { "write" } else { "read" }, names.join(", "));
+        self.core.record(Some(self.who), "delegate", &format!("principals/{}/", owner.name), Some(&detail)).await
     }
 
     /// A user's delegates, each with whether they may write.

@@ -122,7 +122,9 @@ impl Resources<'_> {
     }
 
     /// The rules a client's write takes into its transaction: the locks of
-    /// `checks` against the submitted tokens, and the quota of `quota_owner`.
+    /// `checks` against the submitted tokens, the quota of `quota_owner`, and
+    /// the audit row (who, from where, on the first path checked). Deletions
+    /// set [`WriteRules::trash`] themselves.
     pub(crate) async fn write_rules(
         &self,
         checks: Vec<LockCheck>,
@@ -136,11 +138,15 @@ impl Resources<'_> {
                 .map(|q| QuotaCheck { owner, limit: i64::try_from(q).unwrap_or(i64::MAX) }),
             None => None,
         };
+        // The audit row names the path the write is about: the first it checks.
+        let target = checks.first().map(|c| c.path.clone()).unwrap_or_default();
         Ok(WriteRules {
             locks: checks,
             tokens: self.submitted.lock().unwrap_or_else(|e| e.into_inner()).clone(),
             principal: Some(self.who.principal_id),
             quota,
+            trash: false,
+            audit: Some(crate::records::audit::context(Some(self.who), &target)),
         })
     }
 

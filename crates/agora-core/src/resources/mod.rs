@@ -243,7 +243,9 @@ impl<'a> Resources<'a> {
             .filter(|(g, p)| *g != Grantee::Principal(c.owner_id) && p.0 != 0)
             .map(|(g, p)| (g, p.0))
             .collect();
-        Ok(self.store().replace_grants(c.id, &grants).await?)
+        self.store().replace_grants(c.id, &grants).await?;
+        let detail = format!("{} grant(s)", grants.len());
+        self.core.record(Some(self.who), "acl", &c.path, Some(&detail)).await
     }
 
     /// The privileges the user holds on a collection as they may exercise them
@@ -442,7 +444,8 @@ impl<'a> Resources<'a> {
             return Err(CoreError::Forbidden(format!("/{} cannot be deleted", c.path)));
         }
         self.authorize_unbind(c).await?;
-        let rules = self.write_rules(Self::lock_checks(&c.path, true), None).await?;
+        let mut rules = self.write_rules(Self::lock_checks(&c.path, true), None).await?;
+        rules.trash = self.keeps_deleted(c);
         self.store().delete_collection(c.id, &rules, now()).await?;
         Ok(())
     }
@@ -497,7 +500,8 @@ impl<'a> Resources<'a> {
             CollectionKind::Calendar => self.store().object(c.id, name).await?.map(|o| o.data),
             _ => None,
         };
-        let rules = self.write_rules(Self::lock_checks(&self.lock_path(c, name).await?, true), None).await?;
+        let mut rules = self.write_rules(Self::lock_checks(&self.lock_path(c, name).await?, true), None).await?;
+        rules.trash = self.keeps_deleted(c);
         if !self.store().delete_object(c.id, name, condition, &rules, now()).await? {
             return Err(CoreError::NotFound { what: "resource", name: format!("/{}{name}", c.path) });
         }
@@ -538,7 +542,10 @@ impl<'a> Resources<'a> {
         if delete_source {
             checks.extend(Self::lock_checks(&self.lock_path(src, &object.name).await?, true));
         }
-        let rules = self.write_rules(checks, Some(dst.owner_id)).await?;
+        let mut rules = self.write_rules(checks, Some(dst.owner_id)).await?;
+        if let Some(audit) = &mut rules.audit {
+            audit.target = self.lock_path(src, &object.name).await?;
+        }
         Ok(self
             .store()
             .transfer_object(src.id, &object.name, dst.id, dst_name, &prepared, delete_source, overwrite, &rules, now())

@@ -24,13 +24,18 @@ impl Resources<'_> {
         }
         let token = new_token();
         self.store().publish(c.id, &token, now()).await?;
+        self.core.record(Some(self.who), "publish", &c.path, None).await?;
         Ok(token)
     }
 
     /// Revokes a calendar's link. Returns whether it was published.
     pub async fn unpublish(&self, c: &Collection) -> Result<bool> {
         self.authorize(c, Access::WriteAcl).await?;
-        Ok(self.store().unpublish(c.id).await?)
+        let done = self.store().unpublish(c.id).await?;
+        if done {
+            self.core.record(Some(self.who), "unpublish", &c.path, None).await?;
+        }
+        Ok(done)
     }
 
     /// The token a calendar is published under (readers may see the link).

@@ -50,6 +50,8 @@ impl Resources<'_> {
             }
             out.push(share);
         }
+        let detail = format!("{}: {}", sharee.trim().to_lowercase(), access.as_str());
+        self.core.record(Some(self.who), "share", &c.path, Some(&detail)).await?;
         Ok(out)
     }
 
@@ -80,6 +82,7 @@ impl Resources<'_> {
         match share {
             Some(s) => {
                 self.store().delete_share(s.id, now()).await?;
+                self.core.record(Some(self.who), "unshare", &c.path, Some(&principal.name)).await?;
                 self.withdraw_invite(&s).await
             }
             None => Err(CoreError::NotFound { what: "share", name: format!("/{} with {sharee}", c.path) }),
@@ -127,6 +130,7 @@ impl Resources<'_> {
             .ok_or_else(|| CoreError::Conflict("the user has no home for this share".into()))?;
         let mount = self.mount(share.id, &home, &format!("{owner_name}-{name}")).await?;
         self.notify_answer(&shared, &share, true).await?;
+        self.core.record(Some(self.who), "accept-share", &shared.path, Some(&mount)).await?;
         Ok(mount)
     }
 
@@ -167,6 +171,7 @@ impl Resources<'_> {
         let share = self.own_invitation(share_id).await?;
         self.store().answer_share(share.id, ShareStatus::Declined, None, now()).await?;
         if let Some(shared) = self.store().collection_by_id(share.collection_id).await? {
+            self.core.record(Some(self.who), "decline-share", &shared.path, None).await?;
             self.notify_answer(&shared, &share, false).await?;
         }
         Ok(())
