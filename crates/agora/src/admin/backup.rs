@@ -47,6 +47,9 @@ pub async fn run(location: &Location, args: &BackupArgs) -> Result<(), Failure> 
 }
 
 async fn sqlite(db: &Path, payload: &Path) -> Result<Header, Failure> {
+    if !db.exists() {
+        return Err(Failure::usage(format!("no database at {}: nothing to back up", db.display())));
+    }
     // Keeps a restore from replacing the file under the snapshot.
     let _lock = DbLock::shared(db)?;
     eprintln!("copying {} (VACUUM INTO)", db.display());
