@@ -17,6 +17,8 @@
 //!   in one transaction, serialised across processes).
 //! - `session_api`, `sql_sessions`: [`SessionStore`], the web interface's
 //!   sign-in sessions (only a hash of each token) and per-user preferences.
+//! - [`maintenance`]: what backup and restore need below the trait: where the
+//!   store lives, its schema version, consistent snapshots and checks of a copy.
 //! - `cache`: the credential epochs, collections and collection properties every
 //!   request reads, kept in memory and never stale within the process.
 //! - `sql`, `sql_resources`: the SQL shared by both backends, instantiated once per
@@ -38,6 +40,7 @@ mod audit_api;
 mod cache;
 pub mod error;
 mod hold_api;
+pub mod maintenance;
 pub mod model;
 mod postgres;
 pub mod records;
@@ -98,23 +101,14 @@ use std::sync::Arc;
 /// embedded SQLite database `agora.db` inside `data_dir`, creating and migrating it.
 /// `sync` applies to SQLite only.
 pub async fn open(url: Option<&str>, data_dir: &Path, sync: Synchronous) -> Result<Arc<dyn Store>> {
-    match url {
-        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-            Ok(Arc::new(PgStore::connect(url).await?))
-        }
-        Some(url) if url.starts_with("sqlite:") => {
-            let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
-            Ok(Arc::new(SqliteStore::open(Path::new(path), sync).await?))
-        }
-        // Only the scheme is named: the rest of a URL may hold a password.
-        Some(other) => Err(StoreError::Config(format!(
-            "unsupported store URL (scheme {:?}): expected postgres://… or sqlite:PATH",
-            other.split_once(':').map_or("", |(scheme, _)| scheme)
-        ))),
-        None => {
-            std::fs::create_dir_all(data_dir)
-                .map_err(|e| StoreError::Config(format!("cannot create data directory {}: {e}", data_dir.display())))?;
-            let db = data_dir.join("agora.db");
+    match maintenance::Location::resolve(url, data_dir)? {
+        maintenance::Location::Postgres(url) => Ok(Arc::new(PgStore::connect(&url).await?)),
+        maintenance::Location::Sqlite(db) => {
+            if url.is_none() {
+                std::fs::create_dir_all(data_dir).map_err(|e| {
+                    StoreError::Config(format!("cannot create data directory {}: {e}", data_dir.display()))
+                })?;
+            }
             Ok(Arc::new(SqliteStore::open(&db, sync).await?))
         }
     }

@@ -517,14 +517,7 @@ macro_rules! sql_store {
             async fn counts(&self) -> Result<Counts> {
                 let _t = OpTimer::start("counts");
                 use sqlx::Row;
-                let row = sqlx::query(
-                    "SELECT (SELECT COUNT(*) FROM principals WHERE kind = 'user' AND name NOT LIKE '.%') AS users, \
-                     (SELECT COUNT(*) FROM principals WHERE kind = 'group' AND name NOT LIKE '.%') AS groups_n, \
-                     (SELECT COUNT(*) FROM principals WHERE kind = 'resource' AND name NOT LIKE '.%') AS resources, \
-                     (SELECT COUNT(*) FROM collections) AS collections, \
-                     (SELECT COUNT(*) FROM objects) AS objects",
-                )
-                .fetch_one(&self.pool)
+                let row = sqlx::query(crate::maintenance::COUNTS_SQL).fetch_one(&self.pool)
                 .await?;
                 let n = |c: &str| row.try_get::<i64, _>(c).map(|v| v.max(0) as u64);
                 Ok(Counts {

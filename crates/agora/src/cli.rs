@@ -77,6 +77,35 @@ pub enum Command {
     /// The outgoing e-mail queue (iMIP)
     #[command(subcommand)]
     Mail(MailCommand),
+    /// Write a consistent backup of the whole store to a file, while the server runs
+    Backup(BackupArgs),
+    /// Replace the store's content with a backup (SQLite: the server stopped)
+    Restore(RestoreArgs),
+}
+
+/// `agora backup`.
+#[derive(Args, Debug)]
+pub struct BackupArgs {
+    /// The backup file to write (replaced whole, never half-written)
+    #[arg(long, value_name = "FILE")]
+    pub to: PathBuf,
+    /// Directory of PostgreSQL's pg_dump [default: found on PATH]
+    #[arg(long, env = "AGORA_PG_BIN", value_name = "DIR")]
+    pub pg_bin: Option<PathBuf>,
+}
+
+/// `agora restore`.
+#[derive(Args, Debug)]
+pub struct RestoreArgs {
+    /// The backup file (made by `agora backup`)
+    #[arg(long, value_name = "FILE")]
+    pub from: PathBuf,
+    /// Replace a store that already holds data
+    #[arg(long)]
+    pub force: bool,
+    /// Directory of PostgreSQL's pg_restore [default: found on PATH]
+    #[arg(long, env = "AGORA_PG_BIN", value_name = "DIR")]
+    pub pg_bin: Option<PathBuf>,
 }
 
 /// Settings of `agora serve`.

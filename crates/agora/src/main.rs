@@ -9,6 +9,8 @@
 //!   that takes incoming iMIP e-mail; `deliver`: the same for an MTA's pipe.
 //! - `admin`: user, group and resource commands against the same store, whether
 //!   the server runs or not.
+//! - `db_lock`: the lock file that keeps `agora restore` from replacing a
+//!   SQLite database a server uses.
 //! - `exit`: exit codes; `secret`: passwords and URLs that never reach a log.
 //! - `progress`: the progress bar (or log lines) of long commands.
 //! - `refresh`: the background refresh; `feeds`: fetching subscribed feeds
@@ -17,6 +19,7 @@
 mod acceptor;
 mod admin;
 mod cli;
+mod db_lock;
 mod deliver;
 mod exit;
 mod feeds;
@@ -24,7 +27,7 @@ mod ldap;
 mod lmtp;
 mod logging;
 mod mail;
-#[allow(dead_code)] // until its first users (migrate, export) land
+#[allow(dead_code)] // `grow` and `say` wait for their first users (migrate, export); backup uses the rest
 mod progress;
 mod refresh;
 mod secret;

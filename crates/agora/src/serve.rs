@@ -66,6 +66,14 @@ pub async fn run(settings: &Settings, serve: ServeSettings) -> Result<(), Failur
         None => None,
     };
 
+    // Held while the server runs: `agora restore` refuses to replace the file.
+    let _db_lock = match agora_store::maintenance::Location::resolve(
+        settings.store.as_ref().map(Secret::expose),
+        &settings.data_dir,
+    )? {
+        agora_store::maintenance::Location::Sqlite(db) => Some(crate::db_lock::DbLock::shared(&db)?),
+        agora_store::maintenance::Location::Postgres(_) => None,
+    };
     let store =
         agora_store::open(settings.store.as_ref().map(Secret::expose), &settings.data_dir, settings.sqlite_sync)
             .await?;

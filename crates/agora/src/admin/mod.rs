@@ -2,11 +2,15 @@
 //! running: SQLite in WAL mode and PostgreSQL both allow it) and go through the
 //! core like every other caller.
 
+mod backup;
+pub(crate) mod backup_file;
 mod groups;
 mod import;
 mod mail;
+mod pg_tools;
 mod publish;
 mod resources;
+mod restore;
 mod secret;
 mod shares;
 mod table;
@@ -21,6 +25,19 @@ use crate::settings::Settings;
 
 /// Runs one administration command.
 pub async fn run(settings: &Settings, command: &Command) -> Result<(), Failure> {
+    // Backup and restore work on the database itself: the store is not opened
+    // (which would migrate it) until they are done.
+    if let Command::Backup(_) | Command::Restore(_) = command {
+        let location = agora_store::maintenance::Location::resolve(
+            settings.store.as_ref().map(Secret::expose),
+            &settings.data_dir,
+        )?;
+        return match command {
+            Command::Backup(args) => backup::run(&location, args).await,
+            Command::Restore(args) => restore::run(settings, &location, args).await,
+            _ => unreachable!("matched above"),
+        };
+    }
     let store =
         agora_store::open(settings.store.as_ref().map(Secret::expose), &settings.data_dir, settings.sqlite_sync)
             .await?;
@@ -33,7 +50,9 @@ pub async fn run(settings: &Settings, command: &Command) -> Result<(), Failure> 
         Command::Publish(cmd) => publish::run(&core, cmd).await,
         Command::Mail(cmd) => mail::run(&core, cmd).await,
         Command::Import(args) => import::run(&core, args).await,
-        Command::Serve(_) | Command::Deliver(_) => unreachable!("serve and deliver are not administration commands"),
+        Command::Serve(_) | Command::Deliver(_) | Command::Backup(_) | Command::Restore(_) => {
+            unreachable!("serve and deliver are not administration commands")
+        }
     };
     // A directory change shows in the global address list at once, server
     // running or not.
