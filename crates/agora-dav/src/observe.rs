@@ -1,5 +1,6 @@
 //! One log line and the metrics of every request: method, path, status, latency,
-//! and the user once authenticated.
+//! and the user once authenticated; and the request's origin (address, client)
+//! for the audit log.
 
 use std::time::Instant;
 
@@ -18,7 +19,10 @@ pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next
     req.extensions_mut().insert(addr);
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
-    let response = next.run(req).await;
+    // Who and from where, for the audit rows the request's writes add.
+    let user_agent = req.headers().get(axum::http::header::USER_AGENT).and_then(|v| v.to_str().ok());
+    let origin = agora_core::records::Origin::of_request(addr.0.map(|ip| ip.to_string()), user_agent);
+    let response = agora_core::records::with_origin(origin, next.run(req)).await;
     let elapsed = start.elapsed();
     let status = response.status().as_u16();
     let user = response.extensions().get::<LoggedUser>().map(|u| u.0.as_str()).unwrap_or("-");

@@ -55,6 +55,7 @@ pub(crate) fn router(app: AppState, tls: bool, oidc_label: Option<String>) -> Ro
         .route("/api/logout", post(logout))
         .route("/api/preferences", get(get_preferences).put(put_preferences))
         .merge(crate::devices::routes())
+        .merge(crate::trash::routes())
         .merge(crate::admin::routes())
         .method_not_allowed_fallback(|| async { error(StatusCode::METHOD_NOT_ALLOWED, "method", "method not allowed") })
         .fallback(|| async { error(StatusCode::NOT_FOUND, "not-found", "no such endpoint") })

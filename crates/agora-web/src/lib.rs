@@ -13,6 +13,7 @@
 //! - `admin`: `/api/admin/…`, the administrators' users, groups, rooms and
 //!   equipment, mail queue and health, through the same core calls as the CLI.
 //! - `cookie`: the `Set-Cookie` of the session.
+//! - `trash`: the user's trash (list, restore, delete for good).
 //! - `devices`: the Settings section's endpoints: app passwords, password
 //!   change, the Apple configuration profile and its single-use link.
 //! - `profile`: the `.mobileconfig` and the DAVx5 link themselves.
@@ -32,6 +33,7 @@ mod cookie;
 mod devices;
 mod oidc;
 mod profile;
+mod trash;
 
 pub use oidc::OidcConfig;
 

@@ -72,6 +72,14 @@ pub enum Command {
     Publish(PublishCommand),
     /// Import an .ics file into a calendar or a .vcf file into an address book, without sending invitations
     Import(ImportArgs),
+    /// The trash: deleted events, contacts, tasks, calendars and address books, restorable for a while
+    #[command(subcommand)]
+    Trash(TrashCommand),
+    /// Legal holds: keep a user's or a collection's data from ever being purged
+    #[command(subcommand)]
+    Hold(HoldCommand),
+    /// Read the audit log: who created, changed, deleted, shared or restored what, when and from where
+    Audit(AuditArgs),
     /// Deliver one e-mail from standard input to a calendar user (for an MTA's pipe)
     Deliver(DeliverArgs),
     /// The outgoing e-mail queue (iMIP)
@@ -543,4 +551,97 @@ pub enum PublishCommand {
         /// The calendar's path
         collection: String,
     },
+}
+
+/// `agora trash …`
+#[derive(Subcommand, Debug)]
+pub enum TrashCommand {
+    /// List a user's trash, newest first
+    List {
+        /// The user
+        user: String,
+    },
+    /// Put entries back where they were (ids from `agora trash list`)
+    Restore {
+        /// The user
+        user: String,
+        /// Entry ids
+        #[arg(required = true)]
+        ids: Vec<i64>,
+    },
+    /// Delete entries for good (never what a legal hold covers)
+    Purge {
+        /// The user (with entry ids)
+        #[arg(required_unless_present = "expired")]
+        user: Option<String>,
+        /// Entry ids
+        ids: Vec<i64>,
+        /// Purge now what has passed its retention time, for every user
+        #[arg(long, conflicts_with_all = ["user", "ids"])]
+        expired: bool,
+    },
+}
+
+/// `agora hold …`
+#[derive(Subcommand, Debug)]
+pub enum HoldCommand {
+    /// Place a hold on a user or a collection
+    Add {
+        /// A user (or group, or resource) whose data is held
+        #[arg(long, conflicts_with = "collection", required_unless_present = "collection")]
+        user: Option<String>,
+        /// A collection (e.g. calendars/alice/work) held with everything in it
+        #[arg(long)]
+        collection: Option<String>,
+        /// Why: a case number, a records rule
+        #[arg(long)]
+        reason: String,
+    },
+    /// List the holds
+    List,
+    /// Lift a hold (id from `agora hold list`)
+    Lift {
+        /// Hold id
+        id: i64,
+    },
+}
+
+/// `agora audit`
+#[derive(Args, Debug)]
+pub struct AuditArgs {
+    /// From this time on (2026-12-01 or 2026-12-01T08:00:00Z, UTC)
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Before this time
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// Done by this user (or `cli:NAME` for the command line)
+    #[arg(long, value_name = "NAME")]
+    pub actor: Option<String>,
+    /// Done to this user's data
+    #[arg(long, value_name = "NAME")]
+    pub user: Option<String>,
+    /// This action only (create, change, delete, share, restore, read…)
+    #[arg(long)]
+    pub action: Option<String>,
+    /// Targets below this path (e.g. calendars/alice/work/)
+    #[arg(long, value_name = "PATH")]
+    pub path: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = AuditFormat::Table)]
+    pub format: AuditFormat,
+    /// At most this many rows
+    #[arg(long)]
+    pub limit: Option<i64>,
+}
+
+/// How `agora audit` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    /// Aligned columns
+    Table,
+    /// RFC 4180 CSV with a header
+    Csv,
+    /// One JSON object per line
+    Jsonl,
 }

@@ -3,7 +3,8 @@
 //! rest, such as another server's writes or LDAP), subscribed calendars follow
 //! their feeds (a new subscription is fetched at once), and the instance index
 //! takes in events stored before it and extends the window of endless ones;
-//! ended web sessions are removed from the store.
+//! ended web sessions are removed from the store, and so is what has been in
+//! the trash longer than its retention (unless a legal hold keeps it).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -35,6 +36,10 @@ pub async fn run(core: Arc<Core>, period: Duration, feeds: Fetcher) {
                     Ok(0) => {}
                     Ok(n) => tracing::info!(sessions = n, "ended web sessions removed"),
                     Err(e) => tracing::warn!(error = %e, "ended web sessions not removed"),
+                }
+                match core.purge_expired_trash().await {
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "trash not purged"),
                 }
                 match core.index_instances().await {
                     Ok(0) => {}

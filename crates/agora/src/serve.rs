@@ -100,6 +100,7 @@ pub async fn run(settings: &Settings, serve: ServeSettings) -> Result<(), Failur
             sessions: serve.sessions.clone(),
             feeds: FeedPolicy { allow_private: serve.feeds_allow_private, pinned: serve.feeds_resolve.clone() },
             default_language: serve.language,
+            records: serve.records.clone(),
         },
         external,
     ));

@@ -52,6 +52,8 @@ struct FileConfig {
     web: Option<WebFile>,
     oidc: Option<OidcFile>,
     language: Option<String>,
+    trash_days: Option<u32>,
+    audit_reads: Option<bool>,
 }
 
 /// The `[oidc]` table: single sign-on with an OpenID Connect provider.
@@ -176,6 +178,8 @@ pub struct ServeSettings {
     pub oidc: Option<agora_web::OidcConfig>,
     /// Language of server-written text for users who chose none.
     pub language: agora_core::Language,
+    /// The trash's retention and the audit of reads.
+    pub records: agora_core::records::RecordsConfig,
 }
 
 /// Outgoing e-mail (`[smtp]`) and its use for scheduling (`[imip]`).
@@ -280,6 +284,7 @@ impl Settings {
             })?,
             mail: self.mail(&args.mail)?,
             language: self.language()?,
+            records: self.records()?,
             lmtp_listen: args.lmtp_listen.or(f.lmtp_listen),
             mail_retry_base: Duration::from_secs(
                 args.mail_retry_base_seconds.or(f.mail_retry_base_seconds).unwrap_or(DEFAULT_RETRY_BASE_SECONDS).max(1),
@@ -358,8 +363,32 @@ impl Settings {
                 tracing::warn!(error = %e, "language setting ignored");
                 defaults.default_language
             }),
+            records: self.records().unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "trash and audit settings ignored");
+                defaults.records.clone()
+            }),
             ..defaults
         }
+    }
+
+    /// The trash's retention (AGORA_TRASH_DAYS, else `trash_days`, else 30; 0:
+    /// no trash) and the audit of reads (AGORA_AUDIT_READS, else `audit_reads`).
+    pub fn records(&self) -> Result<agora_core::records::RecordsConfig, String> {
+        let defaults = agora_core::records::RecordsConfig::default();
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let trash_days = match var("AGORA_TRASH_DAYS") {
+            Some(v) => v.trim().parse().map_err(|_| format!("AGORA_TRASH_DAYS: {v:?} is not a number of days"))?,
+            None => self.file.trash_days.unwrap_or(defaults.trash_days),
+        };
+        let audit_reads = match var("AGORA_AUDIT_READS") {
+            Some(v) => match v.trim() {
+                "1" | "true" | "yes" | "on" => true,
+                "0" | "false" | "no" | "off" => false,
+                other => return Err(format!("AGORA_AUDIT_READS: {other:?} is not true or false")),
+            },
+            None => self.file.audit_reads.unwrap_or(defaults.audit_reads),
+        };
+        Ok(agora_core::records::RecordsConfig { trash_days, audit_reads })
     }
 
     /// The default language of server-written text: AGORA_LANGUAGE, else

@@ -2,9 +2,11 @@
 //! running: SQLite in WAL mode and PostgreSQL both allow it) and go through the
 //! core like every other caller.
 
+mod audit;
 mod backup;
 pub(crate) mod backup_file;
 mod groups;
+mod holds;
 mod import;
 mod mail;
 mod pg_tools;
@@ -14,6 +16,7 @@ mod restore;
 mod secret;
 mod shares;
 mod table;
+mod trash;
 mod users;
 
 use agora_core::Core;
@@ -42,18 +45,9 @@ pub async fn run(settings: &Settings, command: &Command) -> Result<(), Failure> 
         agora_store::open(settings.store.as_ref().map(Secret::expose), &settings.data_dir, settings.sqlite_sync)
             .await?;
     let core = Core::new(store, settings.core_config());
-    let result = match command {
-        Command::User(cmd) => users::run(&core, cmd).await,
-        Command::Group(cmd) => groups::run(&core, cmd).await,
-        Command::Resource(cmd) => resources::run(&core, cmd).await,
-        Command::Share(cmd) => shares::run(&core, cmd).await,
-        Command::Publish(cmd) => publish::run(&core, cmd).await,
-        Command::Mail(cmd) => mail::run(&core, cmd).await,
-        Command::Import(args) => import::run(&core, args).await,
-        Command::Serve(_) | Command::Deliver(_) | Command::Backup(_) | Command::Restore(_) => {
-            unreachable!("serve and deliver are not administration commands")
-        }
-    };
+    // The audit log names the operator, not the user a command acts for.
+    let origin = agora_core::records::Origin::command_line();
+    let result = agora_core::records::with_origin(origin, dispatch(&core, command)).await;
     // A directory change shows in the global address list at once, server
     // running or not.
     // The command itself succeeded either way: a refresh that loses a race with
@@ -66,4 +60,22 @@ pub async fn run(settings: &Settings, command: &Command) -> Result<(), Failure> 
     }
     core.close().await;
     result
+}
+
+async fn dispatch(core: &Core, command: &Command) -> Result<(), Failure> {
+    match command {
+        Command::User(cmd) => users::run(core, cmd).await,
+        Command::Group(cmd) => groups::run(core, cmd).await,
+        Command::Resource(cmd) => resources::run(core, cmd).await,
+        Command::Share(cmd) => shares::run(core, cmd).await,
+        Command::Publish(cmd) => publish::run(core, cmd).await,
+        Command::Mail(cmd) => mail::run(core, cmd).await,
+        Command::Import(args) => import::run(core, args).await,
+        Command::Trash(cmd) => trash::run(core, cmd).await,
+        Command::Hold(cmd) => holds::run(core, cmd).await,
+        Command::Audit(args) => audit::run(core, args).await,
+        Command::Serve(_) | Command::Deliver(_) | Command::Backup(_) | Command::Restore(_) => {
+            unreachable!("serve and deliver are not administration commands")
+        }
+    }
 }
