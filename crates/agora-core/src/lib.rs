@@ -107,6 +107,8 @@ pub struct Core {
     started_at: i64,
     /// The last background refresh of the directory: when, and its error.
     last_refresh: std::sync::Mutex<Option<(i64, Option<String>)>>,
+    /// Reads of others' data recently recorded (see [`records::audit`]).
+    reads_seen: records::audit::ReadsSeen,
 }
 
 impl Core {
@@ -131,6 +133,7 @@ impl Core {
             birthdays_gate: Default::default(),
             started_at: now(),
             last_refresh: Default::default(),
+            reads_seen: Default::default(),
         }
     }
 

@@ -14,6 +14,7 @@ agora_testkit::on_both_stores!(
     holds_keep_entries_and_accounts,
     the_audit_log_says_who_did_what_from_where,
     without_a_trash_deletions_are_final,
+    reads_of_others_data_are_recorded_when_asked,
 );
 
 const UA: &str = "RecordsTest/1.0";
@@ -271,4 +272,26 @@ fn without_a_trash_deletions_are_final(backend: Backend) {
     put(&server, "alice", "/calendars/alice/calendar/e.ics", &event("e", "Gone"));
     dav(&server, "alice", "DELETE", "/calendars/alice/calendar/e.ics", &[], "");
     assert!(trash(&env, "alice").is_empty());
+}
+
+fn reads_of_others_data_are_recorded_when_asked(backend: Backend) {
+    let env = StoreEnv::new(backend);
+    let server = Server::start_with(&env, &[], |cmd| {
+        cmd.env("AGORA_AUDIT_READS", "true");
+    });
+    add_users(&env, &["alice", "bob"]);
+    put(&server, "alice", "/calendars/alice/calendar/r.ics", &event("r", "Salary talk"));
+    env.cli_ok(&["share", "add", "calendars/alice/calendar", "bob", "--access", "read"], None);
+    // Bob reads twice (a client polling), alice reads her own.
+    for _ in 0..2 {
+        let (status, _, _) = dav(&server, "bob", "GET", "/calendars/bob/alice-calendar/r.ics", &[], "");
+        assert_eq!(status, 200);
+    }
+    dav(&server, "alice", "GET", "/calendars/alice/calendar/r.ics", &[], "");
+    let reads = env.cli_ok(&["audit", "--action", "read", "--format", "jsonl"], None);
+    let rows: Vec<serde_json::Value> = reads.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 1, "once per reader and collection: {reads}");
+    assert_eq!(rows[0]["actor"], "bob");
+    assert_eq!(rows[0]["target"], "/calendars/alice/calendar/");
+    assert_eq!(rows[0]["owner"], "alice");
 }

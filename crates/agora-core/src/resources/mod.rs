@@ -320,6 +320,9 @@ impl<'a> Resources<'a> {
         match self.store().collection(path).await? {
             Some(c) => {
                 self.authorize(&c, access).await?;
+                if access == Access::Read {
+                    self.core.audit_read(self.who, &c).await?;
+                }
                 // The birthdays calendar follows the address books when looked at.
                 Ok(Some(self.core.current_birthdays(c).await?))
             }
