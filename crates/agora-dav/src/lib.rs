@@ -13,6 +13,8 @@
 //! - `resolve`: from a URL to a resource; `props`: live and dead properties;
 //!   `sync`: sync tokens and getctag; `request`: headers and bodies.
 //! - `methods`: one file per method, `methods/report/` one per report.
+//! - [`trash`]: `/trash/USER/`, the user's trash as a WebDAV collection (MOVE back
+//!   to restore, DELETE to purge).
 //! - `error`: how errors become HTTP statuses and `DAV:error` bodies, in one place;
 //!   [`language`]: the language their reasons are written in.
 //! - [`security_headers`]: the headers every response carries (nosniff, a CSP
@@ -40,6 +42,7 @@ mod resolve;
 pub mod security_headers;
 mod sync;
 pub mod target_guard;
+pub mod trash;
 
 use std::sync::Arc;
 

@@ -218,7 +218,7 @@ async fn a_deleted_collection_comes_back_whole(o: Opened) {
             }
         })
         .collect();
-    let objects: Vec<(String, String, NewObject, Vec<(String, String)>)> = content
+    let objects: Vec<_> = content
         .objects
         .iter()
         .map(|t| {

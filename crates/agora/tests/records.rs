@@ -15,6 +15,7 @@ agora_testkit::on_both_stores!(
     the_audit_log_says_who_did_what_from_where,
     without_a_trash_deletions_are_final,
     reads_of_others_data_are_recorded_when_asked,
+    the_trash_is_a_webdav_collection,
 );
 
 const UA: &str = "RecordsTest/1.0";
@@ -294,4 +295,52 @@ fn reads_of_others_data_are_recorded_when_asked(backend: Backend) {
     assert_eq!(rows[0]["actor"], "bob");
     assert_eq!(rows[0]["target"], "/calendars/alice/calendar/");
     assert_eq!(rows[0]["owner"], "alice");
+}
+
+fn the_trash_is_a_webdav_collection(backend: Backend) {
+    let env = StoreEnv::new(backend);
+    let server = Server::start(&env, &[]);
+    add_users(&env, &["alice", "bob"]);
+    let href = "/calendars/alice/calendar/w.ics";
+    let body = event("w", "Workshop");
+    let etag = put(&server, "alice", href, &body);
+    put(&server, "alice", "/calendars/alice/calendar/x.ics", &event("x", "Extra"));
+    dav(&server, "alice", "DELETE", href, &[], "");
+    dav(&server, "alice", "DELETE", "/calendars/alice/calendar/x.ics", &[], "");
+    let xml_type = ("Content-Type", "application/xml");
+    let (status, _, xml) = dav(&server, "alice", "PROPFIND", "/trash/alice/", &[("Depth", "1"), xml_type], "");
+    assert_eq!(status, 207, "{xml}");
+    assert!(xml.contains("<D:displayname>Workshop</D:displayname>"), "{xml}");
+    assert!(xml.contains("original-location") && xml.contains(href), "{xml}");
+    let ids = trash(&env, "alice");
+    let workshop = ids.iter().find(|e| e.2 == "Workshop").unwrap().0.clone();
+    let extra = ids.iter().find(|e| e.2 == "Extra").unwrap().0.clone();
+    // Named properties: found ones, and a 404 for the others.
+    let named = r#"<D:propfind xmlns:D="DAV:"><D:prop><D:displayname/><D:getetag/></D:prop></D:propfind>"#;
+    let (status, _, xml) =
+        dav(&server, "alice", "PROPFIND", &format!("/trash/alice/{workshop}"), &[("Depth", "0"), xml_type], named);
+    assert_eq!(status, 207);
+    assert!(xml.contains("Workshop") && xml.contains("404"), "{xml}");
+    let (status, _, got) = dav(&server, "alice", "GET", &format!("/trash/alice/{workshop}"), &[], "");
+    assert_eq!((status, got.as_str()), (200, body.as_str()));
+    // Nobody else's trash is even named.
+    let (status, _, _) = dav(&server, "bob", "PROPFIND", "/trash/alice/", &[("Depth", "1"), xml_type], "");
+    assert_eq!(status, 404);
+    // MOVE back where it was restores; anywhere else is refused.
+    let elsewhere = server.url("/calendars/alice/calendar/other.ics");
+    let (status, _, _) =
+        dav(&server, "alice", "MOVE", &format!("/trash/alice/{workshop}"), &[("Destination", &elsewhere)], "");
+    assert_eq!(status, 403);
+    let back = server.url(href);
+    let (status, _, text) =
+        dav(&server, "alice", "MOVE", &format!("/trash/alice/{workshop}"), &[("Destination", &back)], "");
+    assert_eq!(status, 201, "{text}");
+    let (status, restored_etag, _) = dav(&server, "alice", "GET", href, &[], "");
+    assert_eq!((status, restored_etag.as_deref()), (200, Some(etag.as_str())));
+    // DELETE purges.
+    let (status, _, _) = dav(&server, "alice", "DELETE", &format!("/trash/alice/{extra}"), &[], "");
+    assert_eq!(status, 204);
+    assert!(trash(&env, "alice").is_empty());
+    let (status, _, _) = dav(&server, "alice", "GET", &format!("/trash/alice/{extra}"), &[], "");
+    assert_eq!(status, 404);
 }

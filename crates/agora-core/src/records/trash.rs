@@ -90,6 +90,15 @@ impl Resources<'_> {
         self.core.record(Some(self.who), "purge", &content.entry.path, None).await
     }
 
+    /// A trashed object's media type and bytes (to look at before restoring).
+    pub async fn trashed_object(&self, id: i64) -> Result<(String, Vec<u8>)> {
+        let content = self.owned_entry(id).await?;
+        match content.objects.into_iter().next() {
+            Some(o) if !content.entry.is_collection => Ok((o.content_type, o.data)),
+            _ => Err(CoreError::NotFound { what: "trashed object", name: id.to_string() }),
+        }
+    }
+
     async fn owned_entry(&self, id: i64) -> Result<TrashContent> {
         match self.store().trash_content(id).await? {
             Some(c) if c.entry.owner_id == self.who.principal_id => Ok(c),

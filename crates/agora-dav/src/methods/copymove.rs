@@ -14,7 +14,7 @@ use crate::request::{self, Depth};
 use crate::resolve::{Dav, Resource};
 
 /// Where the Destination header points, decoded; `None` when it names another server.
-fn destination(headers: &HeaderMap) -> Result<Option<(String, bool)>, HttpError> {
+pub(crate) fn destination(headers: &HeaderMap) -> Result<Option<(String, bool)>, HttpError> {
     let raw = headers
         .get("destination")
         .and_then(|v| v.to_str().ok())

@@ -1,7 +1,7 @@
 //! The authenticated resource space, one file per method.
 
 mod acl;
-mod copymove;
+pub(crate) mod copymove;
 mod delete;
 pub(crate) mod get;
 mod lock;
@@ -63,6 +63,7 @@ pub async fn dispatch(State(state): State<AppState>, req: Request) -> Response {
     }
     let result = match req.method().as_str() {
         "OPTIONS" => Ok(options::options()),
+        _ if req.uri().path().starts_with(crate::trash::PREFIX) => crate::trash::handle(&dav, req).await,
         "GET" | "HEAD" if req.uri().path().starts_with(crate::freebusy_url::PREFIX) => {
             let (path, query) = (req.uri().path().to_owned(), req.uri().query().unwrap_or_default().to_owned());
             crate::freebusy_url::get(&dav, &path, &query).await
