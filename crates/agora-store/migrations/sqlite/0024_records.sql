@@ -7,7 +7,7 @@
 -- their bytes and dead properties; collections their kind, components and dead
 -- properties. A restore writes them back through the same checks as a PUT.
 CREATE TABLE trash (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     owner_id    INTEGER NOT NULL REFERENCES principals (id) ON DELETE CASCADE,
     kind        TEXT    NOT NULL CHECK (kind IN ('object', 'collection')),
     path        TEXT    NOT NULL,
@@ -46,7 +46,7 @@ CREATE TABLE trash_objects (
 -- Legal holds: nothing of a held user (principal_id) or below a held collection
 -- path is purged from the trash, and a held user cannot be deleted.
 CREATE TABLE holds (
-    id           INTEGER PRIMARY KEY,
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
     principal_id INTEGER REFERENCES principals (id) ON DELETE RESTRICT,
     path         TEXT,
     reason       TEXT    NOT NULL,
