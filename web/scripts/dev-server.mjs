@@ -107,6 +107,8 @@ async function api(req, res, path) {
   if (path === '/api/session' && req.method === 'GET') {
     return live ? json(res, 200, sessionBody(live)) : json(res, 401, { error: 'signed-out' });
   }
+  // How one may sign in is public: Agora's own answer (password, identity provider).
+  if (path === '/api/sign-in' && req.method === 'GET') return forwardApi(req, res, { cookie: '', csrf: '' });
   if (!live) return json(res, 401, { error: 'signed-out' });
   if (!csrfOk) return json(res, 403, { error: 'csrf' });
   if (path === '/api/logout' && req.method === 'POST') {
@@ -149,13 +151,25 @@ async function upstreamSession(login, password) {
 }
 
 async function forwardApi(req, res, up) {
-  const headers = { cookie: up.cookie, 'x-agora-csrf': up.csrf };
+  const headers = up.cookie ? { cookie: up.cookie, 'x-agora-csrf': up.csrf } : {};
   for (const h of ['content-type', 'accept', 'accept-language']) if (req.headers[h]) headers[h] = req.headers[h];
   const body = ['GET', 'HEAD', 'DELETE'].includes(req.method) ? undefined : await readBody(req, 1 << 20);
   const r = await fetch(new URL(req.url, upstream), { method: req.method, headers, body, redirect: 'manual' });
   const out = { 'Cache-Control': 'no-store' };
   for (const h of ['content-type', 'retry-after', 'content-disposition']) if (r.headers.get(h)) out[h] = r.headers.get(h);
-  const data = Buffer.from(await r.arrayBuffer());
+  let data = Buffer.from(await r.arrayBuffer());
+  // A revocation or a password change ends Agora's sessions and answers with a new one:
+  // the dev server keeps it for itself and gives the page its own CSRF token instead.
+  const renewed = (r.headers.get('set-cookie') ?? '').split(';')[0];
+  if (renewed && (out['content-type'] ?? '').startsWith('application/json')) {
+    const body = JSON.parse(data.toString('utf8'));
+    if (body?.session?.csrf) {
+      up.cookie = renewed;
+      up.csrf = body.session.csrf;
+      body.session.csrf = req.headers['x-agora-csrf'];
+      data = Buffer.from(JSON.stringify(body));
+    }
+  }
   res.writeHead(r.status, out);
   res.end(data);
 }
