@@ -129,7 +129,7 @@ async function api(req, res, path) {
     preferences.set(live.login, prefs);
     return json(res, 200, prefs);
   }
-  if (live.upstream) return forwardApi(req, res, live.upstream);
+  if (live.upstream) return forwardApi(req, res, live.upstream, live);
   return json(res, 404, { error: 'not-found' });
 }
 
@@ -150,11 +150,11 @@ async function upstreamSession(login, password) {
   }
 }
 
-async function forwardApi(req, res, up) {
+async function forwardApi(req, res, up, live) {
   const headers = up.cookie ? { cookie: up.cookie, 'x-agora-csrf': up.csrf } : {};
   for (const h of ['content-type', 'accept', 'accept-language']) if (req.headers[h]) headers[h] = req.headers[h];
-  const body = ['GET', 'HEAD', 'DELETE'].includes(req.method) ? undefined : await readBody(req, 1 << 20);
-  const r = await fetch(new URL(req.url, upstream), { method: req.method, headers, body, redirect: 'manual' });
+  const sentBody = ['GET', 'HEAD', 'DELETE'].includes(req.method) ? undefined : await readBody(req, 1 << 20);
+  const r = await fetch(new URL(req.url, upstream), { method: req.method, headers, body: sentBody, redirect: 'manual' });
   const out = { 'Cache-Control': 'no-store' };
   for (const h of ['content-type', 'retry-after', 'content-disposition']) if (r.headers.get(h)) out[h] = r.headers.get(h);
   let data = Buffer.from(await r.arrayBuffer());
@@ -167,6 +167,9 @@ async function forwardApi(req, res, up) {
       up.cookie = renewed;
       up.csrf = body.session.csrf;
       body.session.csrf = req.headers['x-agora-csrf'];
+      // A new password: DAV requests go on with it.
+      const sent = req.url === '/api/password' && sentBody ? JSON.parse(sentBody.toString('utf8')) : null;
+      if (live && typeof sent?.new === 'string') live.basic = 'Basic ' + Buffer.from(`${live.login}:${sent.new}`).toString('base64');
       data = Buffer.from(JSON.stringify(body));
     }
   }
