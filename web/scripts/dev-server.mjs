@@ -3,6 +3,8 @@
 // and /api/preferences in memory, and forwards DAV requests to a real Agora with Basic
 // auth once the session cookie and the X-Agora-CSRF header check out. The password is
 // checked by a Basic-auth PROPFIND against that Agora (so its throttling applies).
+// The rest of /api/ (trash, devices…) goes to that Agora's own JSON API, through an
+// Agora session the dev server opens with the same credentials at sign-in.
 //
 //   AGORA_URL=http://127.0.0.1:8008 PORT=8080 node scripts/dev-server.mjs
 import { createServer } from 'node:http';
@@ -98,12 +100,15 @@ async function api(req, res, path) {
     if (check.status !== 207) return json(res, 502, { error: 'upstream', message: `agora answered ${check.status}` });
     const tok = randomBytes(32).toString('base64url');
     const s = { login: body.login.toLowerCase(), basic, csrf: randomBytes(32).toString('base64url'), expires: Date.now() + 12 * 3600 * 1000 };
+    s.upstream = await upstreamSession(body.login, body.password);
     sessions.set(tok, s);
     return json(res, 200, sessionBody(s), { 'Set-Cookie': `agora_session=${tok}; HttpOnly; SameSite=Strict; Path=/` });
   }
   if (path === '/api/session' && req.method === 'GET') {
     return live ? json(res, 200, sessionBody(live)) : json(res, 401, { error: 'signed-out' });
   }
+  // How one may sign in is public: Agora's own answer (password, identity provider).
+  if (path === '/api/sign-in' && req.method === 'GET') return forwardApi(req, res, { cookie: '', csrf: '' });
   if (!live) return json(res, 401, { error: 'signed-out' });
   if (!csrfOk) return json(res, 403, { error: 'csrf' });
   if (path === '/api/logout' && req.method === 'POST') {
@@ -124,7 +129,52 @@ async function api(req, res, path) {
     preferences.set(live.login, prefs);
     return json(res, 200, prefs);
   }
+  if (live.upstream) return forwardApi(req, res, live.upstream, live);
   return json(res, 404, { error: 'not-found' });
+}
+
+/** An Agora session for the JSON endpoints this stand-in does not implement; null if
+ * that Agora has no JSON API (or refuses). */
+async function upstreamSession(login, password) {
+  try {
+    const r = await fetch(new URL('/api/login', upstream), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ login, password }),
+    });
+    const data = await r.json().catch(() => null);
+    const cookie = (r.headers.get('set-cookie') ?? '').split(';')[0];
+    return r.ok && data?.csrf && cookie ? { cookie, csrf: data.csrf } : null;
+  } catch {
+    return null;
+  }
+}
+
+async function forwardApi(req, res, up, live) {
+  const headers = up.cookie ? { cookie: up.cookie, 'x-agora-csrf': up.csrf } : {};
+  for (const h of ['content-type', 'accept', 'accept-language']) if (req.headers[h]) headers[h] = req.headers[h];
+  const sentBody = ['GET', 'HEAD', 'DELETE'].includes(req.method) ? undefined : await readBody(req, 1 << 20);
+  const r = await fetch(new URL(req.url, upstream), { method: req.method, headers, body: sentBody, redirect: 'manual' });
+  const out = { 'Cache-Control': 'no-store' };
+  for (const h of ['content-type', 'retry-after', 'content-disposition']) if (r.headers.get(h)) out[h] = r.headers.get(h);
+  let data = Buffer.from(await r.arrayBuffer());
+  // A revocation or a password change ends Agora's sessions and answers with a new one:
+  // the dev server keeps it for itself and gives the page its own CSRF token instead.
+  const renewed = (r.headers.get('set-cookie') ?? '').split(';')[0];
+  if (renewed && (out['content-type'] ?? '').startsWith('application/json')) {
+    const body = JSON.parse(data.toString('utf8'));
+    if (body?.session?.csrf) {
+      up.cookie = renewed;
+      up.csrf = body.session.csrf;
+      body.session.csrf = req.headers['x-agora-csrf'];
+      // A new password: DAV requests go on with it.
+      const sent = req.url === '/api/password' && sentBody ? JSON.parse(sentBody.toString('utf8')) : null;
+      if (live && typeof sent?.new === 'string') live.basic = 'Basic ' + Buffer.from(`${live.login}:${sent.new}`).toString('base64');
+      data = Buffer.from(JSON.stringify(body));
+    }
+  }
+  res.writeHead(r.status, out);
+  res.end(data);
 }
 
 async function serveFile(res, file, cache) {

@@ -8,6 +8,7 @@ import { discoverPrincipal, listCalendars } from './calendars';
 import { loadIdentity } from './directory';
 import { LANGUAGES, browserLanguage, initI18n, setLanguage, t, type Language } from './i18n';
 import { stopLive } from './live';
+import { learnRetention } from './trash';
 import { state } from './state';
 import './ui/pages';
 import { currentSection } from './ui/sections';
@@ -63,6 +64,7 @@ async function signedIn(session: Session): Promise<void> {
     state.homes = homes.length ? homes : [session.calendarHome];
     state.calendars = await listCalendars(state.homes);
     await loadIdentity(session.principal, session.displayName || session.login).catch(() => null);
+    learnRetention();
     state.tags = new Map(state.calendars.map((c) => [c.href, c.syncToken ?? c.ctag ?? '']));
     render();
   } catch (e) {

@@ -10,6 +10,7 @@ import { askScope } from './scope';
 import { alarmRegion, replanAlarms, startAlarms } from './alarm-notes';
 import { forgetCalendar, fetchRange, type Occurrence } from '../events';
 import { currentLocale, localeFirstDay, localeHour12, t } from '../i18n';
+import { trashHint } from '../trash';
 import { listCalendars } from '../calendars';
 import { startLive } from '../live';
 import { calendarByHref, isHidden, state } from '../state';
@@ -156,10 +157,10 @@ export function appPage(ctx: SectionContext): HTMLElement {
         }
         if (action === 'delete') await deleteSeries(stored, occ, scope, tz);
         else await saveSeries(stored, occ, scope, { before: shown(occ), fields: result.fields }, tz);
-        toast(t(action === 'delete' ? 'event.deleted' : 'event.saved'));
+        toast(action === 'delete' ? `${t('event.deleted')} ${trashHint()}` : t('event.saved'));
       } else if (result.action === 'delete') {
         await remove(stored);
-        toast(t('event.deleted'));
+        toast(`${t('event.deleted')} ${trashHint()}`);
       } else if (result.calendar !== occ.calendar) {
         // A series goes to another calendar as a whole, with its edits for all events.
         if (view.series) stored = { ...stored, ics: editAll(stored.ics, { before: shown(occ), fields: result.fields }, tz) };

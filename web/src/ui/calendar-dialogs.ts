@@ -13,6 +13,7 @@ import { importDialog } from './import-dialog';
 import { confirmRenew, leaveButton, shareButton } from './calendar-sharing';
 import { busy, field, openModal, showModal, type Modal } from './modal';
 import { refusal } from './refusal';
+import { trashHint } from '../trash';
 
 export { refusal };
 import { toast } from './toast';
@@ -97,7 +98,7 @@ export function confirmDelete(name: string, words = { title: 'manage.deleteTitle
   return new Promise((resolve) => {
     let answer = false;
     const m = openModal(t(words.title, { name }), () => resolve(answer));
-    m.form.append(h('p', {}, t(words.text, { name })));
+    m.form.append(h('p', {}, t(words.text, { name })), h('p', { class: 'trash-hint' }, trashHint()));
     m.actions.append(
       h('button', { type: 'submit', class: 'btn btn-danger' }, t('manage.deleteConfirm', { name })),
       h('button', { type: 'button', class: 'btn', onclick: m.close }, t('common.cancel')),

@@ -6,6 +6,7 @@
 //! on a desktop, in place of it on a phone. Checked cards can be exported together.
 import '../styles/contacts.css';
 import { currentLanguage, t } from '../i18n';
+import { trashHint } from '../trash';
 import { state } from '../state';
 import { shareDialog } from './share-dialog';
 import { createBook, deleteBook, discoverHome, listBooks, renameBook } from '../contacts/books';
@@ -165,7 +166,7 @@ function bookOptions(b: (typeof cs.books)[number]): void {
       tools.append(h('button', { type: 'button', class: 'btn', onclick: () => { d.close(); nameDialog(t('contacts.renameTitle', { name: b.name }), t('manage.name'), b.name, t('editor.save'), t('contacts.bookNameMissing'), async (name) => { await renameBook(b.href, name); toast(t('contacts.bookSaved', { name })); await loadAll(); }); } }, t('contacts.rename')));
       tools.append(h('button', { type: 'button', class: 'btn btn-danger', onclick: async () => {
         d.close();
-        if (!(await confirmDialog(t('contacts.deleteBookTitle', { name: b.name }), t('contacts.deleteBookText', { name: b.name }), t('manage.deleteConfirm', { name: b.name })))) return;
+        if (!(await confirmDialog(t('contacts.deleteBookTitle', { name: b.name }), `${t('contacts.deleteBookText', { name: b.name })} ${trashHint()}`, t('manage.deleteConfirm', { name: b.name })))) return;
         try {
           await deleteBook(b.href);
           toast(t('contacts.bookDeleted', { name: b.name }));

@@ -5,6 +5,7 @@
 //! contact's CATEGORIES is rewritten, groups.ts). A group card shows its members, each
 //! removable. Read-only books (the directory, shares without write) show no edit control.
 import { currentLanguage, t } from '../i18n';
+import { trashHint } from '../trash';
 import { deleteCard, getCard, putCard, type Summary } from '../contacts/cards';
 import { readContact, type Entry } from '../contacts/contact';
 import { setCategory, setMember } from '../contacts/groups';
@@ -154,7 +155,7 @@ export async function showCard(host: HTMLElement, href: string, hooks: ViewHooks
       type: 'button',
       class: 'btn btn-danger',
       onclick: async () => {
-        if (!(await confirmDialog(t('contacts.deleteTitle', { name }), t('contacts.deleteText', { name }), t('contacts.deleteConfirm', { name })))) return;
+        if (!(await confirmDialog(t('contacts.deleteTitle', { name }), `${t('contacts.deleteText', { name })} ${trashHint()}`, t('contacts.deleteConfirm', { name })))) return;
         try {
           await deleteCard(href, stored.etag);
           cs.open = undefined;

@@ -9,6 +9,7 @@ import type { EventExtras } from '../event-props';
 import type { EventFields } from '../ical-edit';
 import type { RepeatState } from '../recurrence';
 import { t } from '../i18n';
+import { trashHint } from '../trash';
 import { pad, type Wall } from '../tz';
 import { h } from './dom';
 import { repeatSection } from './recurrence';
@@ -200,7 +201,7 @@ export function openEditor(input: EditorInput): Promise<EditorResult | null> {
             onclick: () => {
               // For a series, the scope dialog that follows is the confirmation.
               const series = input.recurring && !!input.repeat && input.repeat.kind !== 'none';
-              if (series || window.confirm(t('editor.confirmDelete'))) close({ action: 'delete', fields: f, calendar: input.calendar });
+              if (series || window.confirm(`${t('editor.confirmDelete')}\n${trashHint()}`)) close({ action: 'delete', fields: f, calendar: input.calendar });
             },
           }, t('editor.delete')),
         );

@@ -11,6 +11,7 @@ import './delegation-pane';
 import './working-hours';
 import './settings-password';
 import './settings-devices';
+import './trash-pane';
 
 void t; // keeps i18n loaded before any section's module is evaluated
 
