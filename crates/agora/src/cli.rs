@@ -70,8 +70,10 @@ pub enum Command {
     /// Publish calendars as read-only feeds behind secret links
     #[command(subcommand)]
     Publish(PublishCommand),
-    /// Import an .ics file into a calendar or a .vcf file into an address book, without sending invitations
+    /// Import .ics, .vcf and Outlook .csv files (a file, a directory, a zip, or an `agora export`), without sending invitations
     Import(ImportArgs),
+    /// Export users (or the whole server) to a directory or a zip: .ics, .vcf and a manifest
+    Export(ExportArgs),
     /// Deliver one e-mail from standard input to a calendar user (for an MTA's pipe)
     Deliver(DeliverArgs),
     /// The outgoing e-mail queue (iMIP)
@@ -227,11 +229,30 @@ pub struct DeliverArgs {
 /// `agora import`.
 #[derive(Args, Debug)]
 pub struct ImportArgs {
-    /// The calendar or address book (e.g. calendars/alice/calendar, addressbooks/alice/contacts)
+    /// The calendar or address book (e.g. calendars/alice/calendar, addressbooks/alice/contacts);
+    /// or, with --user or when it is a directory or a .zip, what to import
+    #[arg(value_name = "COLLECTION|PATH")]
     pub collection: String,
-    /// The file to read; `-` for standard input
+    /// The file to read into COLLECTION; `-` for standard input
     #[arg(default_value = "-")]
     pub file: PathBuf,
+    /// Whose collections the files go to; with an `agora export`, import only these users (repeatable)
+    #[arg(long = "user", value_name = "NAME")]
+    pub users: Vec<String>,
+}
+
+/// `agora export`.
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// A user to export (repeatable)
+    #[arg(long = "user", value_name = "NAME", required_unless_present = "all", conflicts_with = "all")]
+    pub users: Vec<String>,
+    /// Every user, group and resource
+    #[arg(long)]
+    pub all: bool,
+    /// Where to write: a new or empty directory, or a FILE.zip
+    #[arg(long, value_name = "DIR|FILE.zip")]
+    pub to: PathBuf,
 }
 
 /// `agora mail …`

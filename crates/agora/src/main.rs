@@ -24,7 +24,6 @@ mod ldap;
 mod lmtp;
 mod logging;
 mod mail;
-#[allow(dead_code)] // until its first users (migrate, export) land
 mod progress;
 mod refresh;
 mod secret;

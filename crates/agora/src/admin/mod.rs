@@ -2,9 +2,14 @@
 //! running: SQLite in WAL mode and PostgreSQL both allow it) and go through the
 //! core like every other caller.
 
+mod archive;
+mod export;
 mod groups;
 mod import;
+mod import_files;
+mod import_manifest;
 mod mail;
+mod manifest;
 mod publish;
 mod resources;
 mod secret;
@@ -33,14 +38,16 @@ pub async fn run(settings: &Settings, command: &Command) -> Result<(), Failure> 
         Command::Publish(cmd) => publish::run(&core, cmd).await,
         Command::Mail(cmd) => mail::run(&core, cmd).await,
         Command::Import(args) => import::run(&core, args).await,
+        Command::Export(args) => export::run(&core, args).await,
         Command::Serve(_) | Command::Deliver(_) => unreachable!("serve and deliver are not administration commands"),
     };
     // A directory change shows in the global address list at once, server
     // running or not.
     // The command itself succeeded either way: a refresh that loses a race with
     // another process (or the store hiccups) is caught up by the server's own.
-    if result.is_ok()
-        && matches!(command, Command::User(_) | Command::Group(_) | Command::Resource(_))
+    // An import that left some objects out (exit 5) still created its principals.
+    if result.as_ref().map_or_else(|f| f.code == crate::exit::PARTIAL, |()| true)
+        && matches!(command, Command::User(_) | Command::Group(_) | Command::Resource(_) | Command::Import(_))
         && let Err(e) = core.refresh_gal().await
     {
         eprintln!("warning: the global address list will be updated at the server's next refresh ({e})");
