@@ -17,6 +17,8 @@
 //! * `series` — RRULE ∪ RDATE − EXDATE with overrides (incl. THISANDFUTURE) inside a window.
 //! * `ranges`, `query` — the §9.9 tables, [`overlaps`], [`alarms_overlap`], [`expand`], [`object_span`].
 //! * `expand_ical` — [`expand_to_ical`] for `CALDAV:expand` (§9.6.5).
+//! * [`contacts_csv`] — Outlook's contacts CSV export (English and French headers,
+//!   UTF-8 or Windows-1252) to vCard 4.0, for `agora import`.
 //! * [`birthdays`] — the birthdays and anniversaries of a vCard as yearly all-day events.
 //! * [`content`] — the one content-line reader and writer (RFC 5545 §3.1, RFC 6350
 //!   §3.2, RFC 6868): logical lines (unfolding, with each line's stored text), one
@@ -60,6 +62,7 @@ pub mod availability;
 pub mod birthdays;
 mod calendar_math;
 mod component;
+pub mod contacts_csv;
 pub mod content;
 mod expand_ical;
 pub mod feed;

@@ -221,3 +221,29 @@ mod format_tests {
         assert_eq!(super::format_utc(951_782_400), "20000229T000000Z");
     }
 }
+
+#[cfg(test)]
+mod windows_names {
+    use super::TzSpec;
+
+    /// Outlook and Exchange write Windows zone names in TZID (issue 17): each must
+    /// resolve to the IANA zone Windows' own table (CLDR windowsZones) maps it to.
+    #[test]
+    fn outlook_zone_names_resolve_to_their_iana_zone() {
+        for (windows, iana) in [
+            ("W. Europe Standard Time", "Europe/Berlin"),
+            ("Romance Standard Time", "Europe/Paris"),
+            ("Eastern Standard Time", "America/New_York"),
+            ("GMT Standard Time", "Europe/London"),
+            ("Pacific Standard Time", "America/Los_Angeles"),
+            ("Central Europe Standard Time", "Europe/Budapest"),
+        ] {
+            let named = TzSpec::named(windows).unwrap_or_else(|| panic!("{windows} resolves to nothing"));
+            let expected = TzSpec::named(iana).unwrap();
+            // Same offsets in winter and in summer (the names may be links of each other).
+            for utc in [1_767_225_600, 1_782_864_000] {
+                assert_eq!(named.offset_at(utc), expected.offset_at(utc), "{windows} at {utc}");
+            }
+        }
+    }
+}

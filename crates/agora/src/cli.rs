@@ -70,7 +70,7 @@ pub enum Command {
     /// Publish calendars as read-only feeds behind secret links
     #[command(subcommand)]
     Publish(PublishCommand),
-    /// Import an .ics file into a calendar or a .vcf file into an address book, without sending invitations
+    /// Import .ics, .vcf and Outlook .csv files (a file, a directory, a zip, or an `agora export`), without sending invitations
     Import(ImportArgs),
     /// The trash: deleted events, contacts, tasks, calendars and address books, restorable for a while
     #[command(subcommand)]
@@ -80,6 +80,8 @@ pub enum Command {
     Hold(HoldCommand),
     /// Read the audit log: who created, changed, deleted, shared or restored what, when and from where
     Audit(AuditArgs),
+    /// Export users (or the whole server) to a directory or a zip: .ics, .vcf and a manifest
+    Export(ExportArgs),
     /// Deliver one e-mail from standard input to a calendar user (for an MTA's pipe)
     Deliver(DeliverArgs),
     /// The outgoing e-mail queue (iMIP)
@@ -264,11 +266,30 @@ pub struct DeliverArgs {
 /// `agora import`.
 #[derive(Args, Debug)]
 pub struct ImportArgs {
-    /// The calendar or address book (e.g. calendars/alice/calendar, addressbooks/alice/contacts)
+    /// The calendar or address book (e.g. calendars/alice/calendar, addressbooks/alice/contacts);
+    /// or, with --user or when it is a directory or a .zip, what to import
+    #[arg(value_name = "COLLECTION|PATH")]
     pub collection: String,
-    /// The file to read; `-` for standard input
+    /// The file to read into COLLECTION; `-` for standard input
     #[arg(default_value = "-")]
     pub file: PathBuf,
+    /// Whose collections the files go to; with an `agora export`, import only these users (repeatable)
+    #[arg(long = "user", value_name = "NAME")]
+    pub users: Vec<String>,
+}
+
+/// `agora export`.
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// A user to export (repeatable)
+    #[arg(long = "user", value_name = "NAME", required_unless_present = "all", conflicts_with = "all")]
+    pub users: Vec<String>,
+    /// Every user, group and resource
+    #[arg(long)]
+    pub all: bool,
+    /// Where to write: a new or empty directory, or a FILE.zip
+    #[arg(long, value_name = "DIR|FILE.zip")]
+    pub to: PathBuf,
 }
 
 /// `agora mail …`

@@ -7,9 +7,13 @@
 //! | 2 | invalid input or usage |
 //! | 3 | the named user, group, resource or app password does not exist |
 //! | 4 | conflict: already exists, already a member, or a group cycle |
+//! | 5 | partly done: `agora import` left some objects out (each reported) and imported the rest |
 
 use agora_core::CoreError;
 use agora_store::StoreError;
+
+/// The exit code of a command that did part of its work (see the table).
+pub const PARTIAL: u8 = 5;
 
 /// A command's failure: its message and exit code.
 #[derive(Debug)]
@@ -29,6 +33,11 @@ impl Failure {
     /// Invalid input (exit 2).
     pub fn usage(message: impl Into<String>) -> Self {
         Failure { message: message.into(), code: 2 }
+    }
+
+    /// Partly done: some items were left out, the rest was done (exit 5).
+    pub fn partial(message: impl Into<String>) -> Self {
+        Failure { message: message.into(), code: PARTIAL }
     }
 }
 

@@ -27,7 +27,6 @@ mod ldap;
 mod lmtp;
 mod logging;
 mod mail;
-#[allow(dead_code)] // `grow` and `say` wait for their first users (migrate, export); backup uses the rest
 mod progress;
 mod refresh;
 mod secret;

@@ -45,8 +45,9 @@ fn calendar_export_imports_without_scheduling(backend: Backend) {
     std::fs::write(&file, CALENDAR).unwrap();
     let out = env.cli(&["import", "calendars/alice/calendar", file.to_str().unwrap()], None);
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(out.status.success(), "{err}");
-    assert!(err.contains("2 created, 0 updated, 1 skipped") && err.contains("skipped task-3"), "{err}");
+    // Exit 5: imported, but something was left out (and said so).
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(err.contains("2 created, 0 updated, 0 unchanged, 1 skipped") && err.contains("skipped task-3"), "{err}");
     let mine = objects(&server, "alice", "/calendars/alice/calendar/");
     assert_eq!(mine.len(), 2, "one object per UID: {mine:?}");
     let series = mine.iter().find(|t| t.contains("UID:weekly-1")).expect("the series");
@@ -87,10 +88,10 @@ fn calendar_export_imports_without_scheduling(backend: Backend) {
     assert_eq!(status, 207);
     assert_eq!(xml.matches("<C:schedule-tag>").count(), 1, "the meeting has a tag, the lunch none: {xml}");
 
-    // The same file again (from standard input): updated, not duplicated.
+    // The same file again (from standard input): not duplicated, not even rewritten.
     let out = env.cli(&["import", "calendars/alice/calendar/"], Some(CALENDAR));
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(out.status.success() && err.contains("0 created, 2 updated, 1 skipped"), "{err}");
+    assert!(out.status.code() == Some(5) && err.contains("0 created, 0 updated, 2 unchanged, 1 skipped"), "{err}");
     assert_eq!(objects(&server, "alice", "/calendars/alice/calendar/").len(), 2);
 
     // Refusals: not a calendar file, the wrong kind of collection, no such calendar.
@@ -113,7 +114,7 @@ fn address_book_export_imports_by_uid(backend: Backend) {
     let out = env.cli(&["import", "addressbooks/alice/contacts"], Some(cards));
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(out.status.success(), "{err}");
-    assert!(err.contains("2 created, 0 updated, 0 skipped"), "{err}");
+    assert!(err.contains("2 created, 0 updated, 0 unchanged, 0 skipped"), "{err}");
     let query = r#"<C:addressbook-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav"><D:prop><C:address-data/></D:prop><C:filter/></C:addressbook-query>"#;
     let (status, xml) = send(&server, "alice", "REPORT", "/addressbooks/alice/contacts/", "application/xml", query);
     assert_eq!(status, 207, "{xml}");
@@ -121,5 +122,10 @@ fn address_book_export_imports_by_uid(backend: Backend) {
     assert!(xml.contains("UID:agora-import-"), "a card without UID gets one: {xml}");
     let out = env.cli(&["import", "addressbooks/alice/contacts"], Some(cards));
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(err.contains("0 created, 2 updated"), "{err}");
+    assert!(err.contains("0 created, 0 updated, 2 unchanged"), "{err}");
+    // A changed card is updated in place.
+    let changed = cards.replace("ann@example.net", "ann@example.com");
+    let out = env.cli(&["import", "addressbooks/alice/contacts"], Some(&changed));
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success() && err.contains("0 created, 1 updated, 1 unchanged"), "{err}");
 }

@@ -17,6 +17,9 @@ pub struct Imported {
     pub created: usize,
     /// Objects replaced (same UID).
     pub updated: usize,
+    /// Objects already stored with the same bytes: not written again, so an
+    /// import run twice leaves the sync token where it was.
+    pub unchanged: usize,
     /// Objects left out, by UID, with the reason.
     pub skipped: Vec<(String, String)>,
 }
@@ -51,6 +54,10 @@ impl Resources<'_> {
                 object.schedule_tag = Some(crate::scheduling::new_schedule_tag());
             }
             let existing = self.store().objects_by_uid(&[c.id], &uid).await?.into_iter().next();
+            if existing.as_ref().is_some_and(|o| o.meta.etag == object.etag) {
+                done.unchanged += 1;
+                continue;
+            }
             let name = existing.map_or_else(|| format!("{}.{ext}", &etag(uid.as_bytes())[..20]), |o| o.meta.name);
             // The same locks and quota as a PUT, checked inside the write.
             let rules =

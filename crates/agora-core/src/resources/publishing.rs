@@ -28,6 +28,27 @@ impl Resources<'_> {
         Ok(token)
     }
 
+    /// Publishes a calendar under a token it had elsewhere (`agora import` of an
+    /// `agora export`: the links already handed out keep working after a move).
+    /// The token must look like one this server makes (32 to 128 lower-case hex digits)
+    /// so that a manifest cannot set a guessable link.
+    pub async fn publish_with_token(&self, c: &Collection, token: &str) -> Result<()> {
+        self.authorize(c, Access::WriteAcl).await?;
+        if c.kind != CollectionKind::Calendar || c.share_id.is_some() {
+            return Err(CoreError::Forbidden("only one's own calendars can be published".into()));
+        }
+        if token.len() < 32
+            || token.len() > 128
+            || !token.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        {
+            return Err(CoreError::Invalid("a publication token is 32 to 128 lower-case hexadecimal digits".into()));
+        }
+        if self.store().publication(c.id).await?.as_deref() == Some(token) {
+            return Ok(());
+        }
+        Ok(self.store().publish(c.id, token, now()).await?)
+    }
+
     /// Revokes a calendar's link. Returns whether it was published.
     pub async fn unpublish(&self, c: &Collection) -> Result<bool> {
         self.authorize(c, Access::WriteAcl).await?;

@@ -309,7 +309,7 @@ fn declined(p: &Principal, data: &[u8]) -> bool {
 
 /// The text content of a stored dead property (`<C:calendar-availability>…`),
 /// XML entities and CDATA undone.
-fn xml_text(xml: &str) -> String {
+pub fn xml_text(xml: &str) -> String {
     let inner = xml.find('>').map(|i| &xml[i + 1..]).unwrap_or(xml);
     let inner = inner.rfind("</").map(|i| &inner[..i]).unwrap_or(inner);
     let inner = inner.trim();

@@ -23,7 +23,7 @@ mod imip;
 mod implicit;
 
 pub use agora_store::{MailStatus, QueuedMail};
-pub use busy::FreeBusyAnswer;
+pub use busy::{FreeBusyAnswer, xml_text as dead_property_text};
 pub use imip::{ImipConfig, IncomingError};
 
 use agora_store::{Collection, CollectionKind, NewObject, Principal, PrincipalKind};

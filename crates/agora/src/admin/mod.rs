@@ -5,11 +5,16 @@
 mod audit;
 mod backup;
 pub(crate) mod backup_file;
+mod archive;
+mod export;
 mod groups;
 mod holds;
 mod import;
+mod import_files;
+mod import_manifest;
 mod mail;
 mod pg_tools;
+mod manifest;
 mod publish;
 mod resources;
 mod restore;
@@ -52,8 +57,9 @@ pub async fn run(settings: &Settings, command: &Command) -> Result<(), Failure> 
     // running or not.
     // The command itself succeeded either way: a refresh that loses a race with
     // another process (or the store hiccups) is caught up by the server's own.
-    if result.is_ok()
-        && matches!(command, Command::User(_) | Command::Group(_) | Command::Resource(_))
+    // An import that left some objects out (exit 5) still created its principals.
+    if result.as_ref().map_or_else(|f| f.code == crate::exit::PARTIAL, |()| true)
+        && matches!(command, Command::User(_) | Command::Group(_) | Command::Resource(_) | Command::Import(_))
         && let Err(e) = core.refresh_gal().await
     {
         eprintln!("warning: the global address list will be updated at the server's next refresh ({e})");
@@ -71,6 +77,7 @@ async fn dispatch(core: &Core, command: &Command) -> Result<(), Failure> {
         Command::Publish(cmd) => publish::run(core, cmd).await,
         Command::Mail(cmd) => mail::run(core, cmd).await,
         Command::Import(args) => import::run(core, args).await,
+        Command::Export(args) => export::run(core, args).await,
         Command::Trash(cmd) => trash::run(core, cmd).await,
         Command::Hold(cmd) => holds::run(core, cmd).await,
         Command::Audit(args) => audit::run(core, args).await,
