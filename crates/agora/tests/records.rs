@@ -234,11 +234,13 @@ fn the_audit_log_says_who_did_what_from_where(backend: Backend) {
     );
     assert_eq!(status, 207, "{text}");
     env.cli_ok(&["publish", "add", "calendars/alice/calendar"], None);
+    let export = env.dir.path().join("alice-export");
+    env.cli_ok(&["export", "--user", "alice", "--to", export.to_str().unwrap()], None);
 
     let out = env.cli_ok(&["audit", "--user", "alice", "--format", "jsonl"], None);
     let rows: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let actions: Vec<&str> = rows.iter().map(|r| r["action"].as_str().unwrap()).collect();
-    for expected in ["create", "change", "delete", "restore", "share", "delegate", "publish"] {
+    for expected in ["create", "change", "delete", "restore", "share", "delegate", "publish", "export"] {
         assert!(actions.contains(&expected), "{expected} in {actions:?}");
     }
     assert_eq!(actions.iter().filter(|a| **a == "change").count(), 1, "the refused PUT left no row: {actions:?}");

@@ -6,7 +6,7 @@ use agora_core::Core;
 use agora_store::{AuditEntry, AuditFilter};
 
 use super::table;
-use super::trash::time;
+use super::users::format_time as time;
 use crate::cli::{AuditArgs, AuditFormat};
 use crate::exit::Failure;
 

@@ -45,6 +45,9 @@ pub async fn run(core: &Core, args: &ExportArgs) -> Result<(), Failure> {
         let owned = core.store_collections_of(p.id).await?;
         progress.grow(owned.len() as u64);
         let entry = principal(core, p, owned, &mut sink, &mut progress).await?;
+        // Taking someone's data out is recorded like touching it.
+        let detail = args.to.display().to_string();
+        core.record(None, "export", &format!("principals/{}/", p.name), Some(&detail)).await?;
         collections += entry.collections.len();
         objects += entry.collections.iter().map(|c| c.objects).sum::<usize>();
         entries.push(entry);

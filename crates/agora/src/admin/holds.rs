@@ -6,7 +6,7 @@ use agora_core::records::holds::HoldTarget;
 use agora_store::HoldScope;
 
 use super::table;
-use super::trash::time;
+use super::users::format_time as time;
 use crate::cli::HoldCommand;
 use crate::exit::Failure;
 

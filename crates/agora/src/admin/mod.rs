@@ -2,10 +2,10 @@
 //! running: SQLite in WAL mode and PostgreSQL both allow it) and go through the
 //! core like every other caller.
 
+mod archive;
 mod audit;
 mod backup;
 pub(crate) mod backup_file;
-mod archive;
 mod export;
 mod groups;
 mod holds;
@@ -13,8 +13,8 @@ mod import;
 mod import_files;
 mod import_manifest;
 mod mail;
-mod pg_tools;
 mod manifest;
+mod pg_tools;
 mod publish;
 mod resources;
 mod restore;

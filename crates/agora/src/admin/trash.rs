@@ -6,6 +6,7 @@ use agora_core::Core;
 
 use super::shares::identity;
 use super::table;
+use super::users::format_time as time;
 use crate::cli::TrashCommand;
 use crate::exit::Failure;
 
@@ -68,10 +69,4 @@ pub async fn run(core: &Core, cmd: &TrashCommand) -> Result<(), Failure> {
             Ok(())
         }
     }
-}
-
-/// A Unix time as RFC 3339 UTC, to the second.
-pub(super) fn time(at: i64) -> String {
-    let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(at.max(0) as u64);
-    humantime::format_rfc3339_seconds(t).to_string()
 }
