@@ -7,9 +7,16 @@
 //! | 2 | invalid input or usage |
 //! | 3 | the named user, group, resource or app password does not exist |
 //! | 4 | conflict: already exists, already a member, or a group cycle |
+//! | 5 | `agora migrate`: done, but some objects or collections could not be brought (listed) |
+//! | 6 | `agora migrate`: the other server could not be used (unreachable, login refused, not CalDAV/CardDAV) |
 
 use agora_core::CoreError;
 use agora_store::StoreError;
+
+/// `agora migrate` finished, but some objects were not brought.
+pub const INCOMPLETE: u8 = 5;
+/// `agora migrate` could not use the other server.
+pub const REMOTE: u8 = 6;
 
 /// A command's failure: its message and exit code.
 #[derive(Debug)]

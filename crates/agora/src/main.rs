@@ -11,6 +11,7 @@
 //!   the server runs or not.
 //! - `exit`: exit codes; `secret`: passwords and URLs that never reach a log.
 //! - `progress`: the progress bar (or log lines) of long commands.
+//! - `migrate`: `agora migrate`, from another CalDAV/CardDAV server.
 //! - `refresh`: the background refresh; `feeds`: fetching subscribed feeds
 //!   without reaching the server's own network.
 
@@ -24,7 +25,7 @@ mod ldap;
 mod lmtp;
 mod logging;
 mod mail;
-#[allow(dead_code)] // until its first users (migrate, export) land
+mod migrate;
 mod progress;
 mod refresh;
 mod secret;

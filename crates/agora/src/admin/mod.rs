@@ -33,6 +33,7 @@ pub async fn run(settings: &Settings, command: &Command) -> Result<(), Failure> 
         Command::Publish(cmd) => publish::run(&core, cmd).await,
         Command::Mail(cmd) => mail::run(&core, cmd).await,
         Command::Import(args) => import::run(&core, args).await,
+        Command::Migrate(args) => crate::migrate::run(&core, settings, args).await,
         Command::Serve(_) | Command::Deliver(_) => unreachable!("serve and deliver are not administration commands"),
     };
     // A directory change shows in the global address list at once, server
