@@ -73,7 +73,13 @@ fn migrates_resumes_and_deletes_only_unchanged(backend: Backend) {
     let (status, xml) = send(&source, "src", "MKCALENDAR", "/calendars/src/work/", "application/xml", MKCALENDAR);
     assert_eq!(status, 201, "{xml}");
     for i in 1..=5 {
-        put(&source, "src", &format!("/calendars/src/work/e{i}.ics"), "text/calendar", &event(&format!("e{i}"), "Plan", ""));
+        put(
+            &source,
+            "src",
+            &format!("/calendars/src/work/e{i}.ics"),
+            "text/calendar",
+            &event(&format!("e{i}"), "Plan", ""),
+        );
     }
     // A meeting alice organises: bringing it must invite nobody.
     let meeting = "ORGANIZER:mailto:alice@example.org\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:alice@example.org\r\n\
@@ -90,9 +96,15 @@ fn migrates_resumes_and_deletes_only_unchanged(backend: Backend) {
     let out = migrate(&tenv, &source, "src", PASSWORD, &[]);
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stdout}{stderr}");
-    assert!(stdout.contains("/calendars/alice/work/: 6 created, 0 updated, 0 deleted, 0 unchanged, 0 skipped"), "{stdout}");
+    assert!(
+        stdout.contains("/calendars/alice/work/: 6 created, 0 updated, 0 deleted, 0 unchanged, 0 skipped"),
+        "{stdout}"
+    );
     assert!(stdout.contains("/addressbooks/alice/contacts/: 3 created"), "{stdout}");
-    assert!(stdout.contains("shared with this user") && stdout.contains("migrate it from its owner's account"), "{stdout}");
+    assert!(
+        stdout.contains("shared with this user") && stdout.contains("migrate it from its owner's account"),
+        "{stdout}"
+    );
     assert!(exists(&target, "/calendars/alice/work/e1.ics") && exists(&target, "/addressbooks/alice/contacts/c3.vcf"));
     let (status, props) = send(
         &target,
@@ -129,7 +141,10 @@ fn migrates_resumes_and_deletes_only_unchanged(backend: Backend) {
     let out = migrate(&tenv, &source, "src", PASSWORD, &[]);
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stdout}{stderr}");
-    assert!(stdout.contains("/calendars/alice/work/: 0 created, 2 updated, 0 deleted, 4 unchanged, 0 skipped"), "{stdout}");
+    assert!(
+        stdout.contains("/calendars/alice/work/: 0 created, 2 updated, 0 deleted, 4 unchanged, 0 skipped"),
+        "{stdout}"
+    );
 
     // Deleted at the source: e3 goes; e4, changed here since, stays and is reported.
     for i in [3, 4] {
@@ -140,7 +155,10 @@ fn migrates_resumes_and_deletes_only_unchanged(backend: Backend) {
     let out = migrate(&tenv, &source, "src", PASSWORD, &[]);
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(5), "{stdout}{stderr}");
-    assert!(stdout.contains("/calendars/alice/work/: 0 created, 0 updated, 1 deleted, 4 unchanged, 1 skipped"), "{stdout}");
+    assert!(
+        stdout.contains("/calendars/alice/work/: 0 created, 0 updated, 1 deleted, 4 unchanged, 1 skipped"),
+        "{stdout}"
+    );
     assert!(stdout.contains("e4.ics") && stdout.contains("changed on Agora since it was brought: kept"), "{stdout}");
     assert!(!exists(&target, "/calendars/alice/work/e3.ics"));
     assert!(exists(&target, "/calendars/alice/work/e4.ics"));
@@ -184,10 +202,19 @@ fn refusals_are_reported(backend: Backend) {
     let out = migrate(&tenv, &source, "src", PASSWORD, &[("AGORA_MAX_RESOURCE_SIZE", "2000")]);
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(5), "{stdout}{stderr}");
-    assert!(stdout.contains("/calendars/alice/calendar/: 1 created, 0 updated, 0 deleted, 0 unchanged, 1 skipped"), "{stdout}");
-    assert!(stdout.contains("/calendars/alice/other/: 0 created, 0 updated, 0 deleted, 0 unchanged, 1 skipped"), "{stdout}");
+    assert!(
+        stdout.contains("/calendars/alice/calendar/: 1 created, 0 updated, 0 deleted, 0 unchanged, 1 skipped"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("/calendars/alice/other/: 0 created, 0 updated, 0 deleted, 0 unchanged, 1 skipped"),
+        "{stdout}"
+    );
     assert!(stdout.contains("(UID big-1): the object exceeds the maximum size of 2000 bytes"), "{stdout}");
-    assert!(stdout.contains("(UID dup-1): /calendars/alice/calendar/") && stdout.contains("is already this meeting"), "{stdout}");
+    assert!(
+        stdout.contains("(UID dup-1): /calendars/alice/calendar/") && stdout.contains("is already this meeting"),
+        "{stdout}"
+    );
     queue_is_empty(&tenv);
 }
 
