@@ -7,8 +7,8 @@
 #                     postgresql (only when no PostgreSQL is installed: the postgres runs
 #                     create their databases in it).
 #   Python venv at ${AGORA_VENV:-<repo>/target/conformance-venv}: requirements.txt
-#                     (caldav, caldav-server-tester, vdirsyncer, khal, todoman, khard and
-#                     their pinned dependencies). The venv records a hash of
+#                     (caldav, caldav-server-tester, vdirsyncer, khal, todoman, khard,
+#                     radicale, xandikos and their pinned dependencies). The venv records a hash of
 #                     requirements.txt and is rebuilt when the file changes.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -38,7 +38,7 @@ fi
 want="$(sha256sum "$here/requirements.txt" | cut -d' ' -f1)"
 stamp="$venv/.agora-requirements.sha256"
 if [ -x "$venv/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] \
-  && "$venv/bin/python" -c 'import caldav, caldav_server_tester, vdirsyncer, khal, todoman, khard' 2>/dev/null; then
+  && "$venv/bin/python" -c 'import caldav, caldav_server_tester, vdirsyncer, khal, todoman, khard, radicale, xandikos' 2>/dev/null; then
   log "venv $venv is up to date"
 else
   log "building venv $venv from requirements.txt"
@@ -48,7 +48,7 @@ else
   # Wheels only: every pinned version has one for CPython 3.11 on Linux, so nothing is
   # compiled and no build dependency is fetched.
   "$venv/bin/pip" install -q --only-binary :all: -r "$here/requirements.txt"
-  "$venv/bin/python" -c 'import caldav, caldav_server_tester, vdirsyncer, khal, todoman, khard'
+  "$venv/bin/python" -c 'import caldav, caldav_server_tester, vdirsyncer, khal, todoman, khard, radicale, xandikos'
   printf '%s\n' "$want" >"$stamp"
 fi
 

@@ -14,7 +14,7 @@
 #   AGORA_VENV     the Python venv (default target/conformance-venv)
 #   CONF_STORES    stores to run (default "sqlite postgres")
 #   CONF_SUITES    suites to run (default "litmus clients caldav_script server_tester differential
-#                  bench_smoke")
+#                  bench_smoke migrate")
 #   CONF_KEEP_TMP=1  keep each script's temporary files (servers' data, client folders)
 # Logs, results.tsv and summary.txt go to target/conformance-reports/.
 set -euo pipefail
@@ -23,7 +23,7 @@ CONF_SUITE=run_all
 source "$(dirname "$0")/lib.sh"
 
 stores="${CONF_STORES:-sqlite postgres}"
-suites="${CONF_SUITES:-litmus clients caldav_script server_tester differential bench_smoke}"
+suites="${CONF_SUITES:-litmus clients caldav_script server_tester differential bench_smoke migrate}"
 reports="${CONF_REPORT_DIR:-$CONF_ROOT/target/conformance-reports}"
 export CONF_REPORT_DIR="$reports"
 mkdir -p "$reports"

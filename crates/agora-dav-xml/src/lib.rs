@@ -1,6 +1,7 @@
 //! WebDAV, CalDAV and CardDAV XML for Agora: parsing of request bodies
 //! (PROPFIND, PROPPATCH, MKCOL/MKCALENDAR, REPORT, LOCK), the `If` header,
-//! and writing of `207 Multi-Status`, `<D:error>` and lock responses.
+//! and writing of `207 Multi-Status`, `<D:error>` and lock responses; and
+//! reading another server's `207 Multi-Status` (`agora migrate`).
 //!
 //! # Design
 //!
@@ -31,6 +32,8 @@
 //! - `report/` — [`parse_report`] and one file per report family.
 //! - `if_header.rs` — the `If` header.
 //! - `write/` — [`MultistatusWriter`], [`Precondition`], [`error_body`].
+//! - `multistatus.rs` — [`parse_multistatus`]: reading another server's 207
+//!   (the client side, for `agora migrate`).
 
 mod acl;
 mod common;
@@ -42,6 +45,7 @@ mod href;
 mod if_header;
 mod lock;
 mod mkcol;
+mod multistatus;
 mod name;
 mod propfind;
 mod proppatch;
@@ -59,6 +63,7 @@ pub use lock::{
     ActiveLock, LockInfo, LockScope, SUPPORTED_LOCK_XML, activelocks_xml, lockdiscovery_xml, parse_lock_body,
 };
 pub use mkcol::{Mkcol, MkcolKind, parse_mkcol};
+pub use multistatus::{MultistatusResponse, parse_multistatus};
 pub use name::{ClarkError, PropName};
 pub use propfind::{Propfind, parse_propfind};
 pub use proppatch::{PropOp, parse_proppatch};

@@ -91,6 +91,8 @@ pub enum Command {
     Backup(BackupArgs),
     /// Replace the store's content with a backup (SQLite: the server stopped)
     Restore(RestoreArgs),
+    /// Bring a user's calendars, tasks, notes and address books from another CalDAV/CardDAV server
+    Migrate(MigrateArgs),
 }
 
 /// `agora backup`.
@@ -290,6 +292,37 @@ pub struct ExportArgs {
     /// Where to write: a new or empty directory, or a FILE.zip
     #[arg(long, value_name = "DIR|FILE.zip")]
     pub to: PathBuf,
+}
+
+/// `agora migrate`: the remote password comes from --password-file or
+/// AGORA_MIGRATE_PASSWORD (for --user), or from the --users file; never from
+/// the command line.
+#[derive(Args, Debug)]
+pub struct MigrateArgs {
+    /// Base URL of the other server (its well-known addresses are tried first)
+    #[arg(long, value_name = "URL")]
+    pub from: String,
+    /// The local user to fill (must exist)
+    #[arg(long, value_name = "NAME", required_unless_present = "users", conflicts_with = "users")]
+    pub user: Option<String>,
+    /// Login on the other server [default: --user]
+    #[arg(long, value_name = "LOGIN", requires = "user")]
+    pub login: Option<String>,
+    /// File whose first line is the password on the other server [default: AGORA_MIGRATE_PASSWORD]
+    #[arg(long, value_name = "FILE", requires = "user")]
+    pub password_file: Option<PathBuf>,
+    /// CSV file of users to migrate, one `local,remote_login,password` per line (it holds secrets)
+    #[arg(long, value_name = "FILE")]
+    pub users: Option<PathBuf>,
+    /// State file of the migration [default: DATA_DIR/migrate/USER.json]
+    #[arg(long, value_name = "FILE", requires = "user")]
+    pub state: Option<PathBuf>,
+    /// Say what would be brought, without writing anything
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Objects fetched per multiget request
+    #[arg(long, value_name = "N", default_value_t = 100, hide = true)]
+    pub batch: usize,
 }
 
 /// `agora mail …`

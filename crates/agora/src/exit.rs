@@ -7,13 +7,16 @@
 //! | 2 | invalid input or usage |
 //! | 3 | the named user, group, resource or app password does not exist |
 //! | 4 | conflict: already exists, already a member, or a group cycle |
-//! | 5 | partly done: `agora import` left some objects out (each reported) and imported the rest |
+//! | 5 | partly done: `agora import` or `agora migrate` left some objects out (each reported) and brought the rest |
+//! | 6 | `agora migrate`: the other server could not be used (unreachable, login refused, not CalDAV/CardDAV) |
 
 use agora_core::CoreError;
 use agora_store::StoreError;
 
 /// The exit code of a command that did part of its work (see the table).
 pub const PARTIAL: u8 = 5;
+/// `agora migrate` could not use the other server.
+pub const REMOTE: u8 = 6;
 
 /// A command's failure: its message and exit code.
 #[derive(Debug)]

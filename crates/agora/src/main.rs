@@ -13,6 +13,7 @@
 //!   SQLite database a server uses.
 //! - `exit`: exit codes; `secret`: passwords and URLs that never reach a log.
 //! - `progress`: the progress bar (or log lines) of long commands.
+//! - `migrate`: `agora migrate`, from another CalDAV/CardDAV server.
 //! - `refresh`: the background refresh; `feeds`: fetching subscribed feeds
 //!   without reaching the server's own network.
 
@@ -27,6 +28,7 @@ mod ldap;
 mod lmtp;
 mod logging;
 mod mail;
+mod migrate;
 mod progress;
 mod refresh;
 mod secret;

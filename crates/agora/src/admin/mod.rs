@@ -52,7 +52,7 @@ pub async fn run(settings: &Settings, command: &Command) -> Result<(), Failure> 
     let core = Core::new(store, settings.core_config());
     // The audit log names the operator, not the user a command acts for.
     let origin = agora_core::records::Origin::command_line();
-    let result = agora_core::records::with_origin(origin, dispatch(&core, command)).await;
+    let result = agora_core::records::with_origin(origin, dispatch(&core, settings, command)).await;
     // A directory change shows in the global address list at once, server
     // running or not.
     // The command itself succeeded either way: a refresh that loses a race with
@@ -68,7 +68,7 @@ pub async fn run(settings: &Settings, command: &Command) -> Result<(), Failure> 
     result
 }
 
-async fn dispatch(core: &Core, command: &Command) -> Result<(), Failure> {
+async fn dispatch(core: &Core, settings: &Settings, command: &Command) -> Result<(), Failure> {
     match command {
         Command::User(cmd) => users::run(core, cmd).await,
         Command::Group(cmd) => groups::run(core, cmd).await,
@@ -78,6 +78,7 @@ async fn dispatch(core: &Core, command: &Command) -> Result<(), Failure> {
         Command::Mail(cmd) => mail::run(core, cmd).await,
         Command::Import(args) => import::run(core, args).await,
         Command::Export(args) => export::run(core, args).await,
+        Command::Migrate(args) => crate::migrate::run(core, settings, args).await,
         Command::Trash(cmd) => trash::run(core, cmd).await,
         Command::Hold(cmd) => holds::run(core, cmd).await,
         Command::Audit(args) => audit::run(core, args).await,
