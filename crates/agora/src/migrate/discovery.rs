@@ -13,7 +13,7 @@ use super::client::{Remote, RemoteError, shown};
 /// What the home listing asks of every collection.
 const COLLECTION_PROPS: &str = "<D:resourcetype/><D:displayname/><D:owner/><D:sync-token/><CS:getctag/>\
     <A:calendar-color/><A:calendar-order/><C:calendar-description/><CR:addressbook-description/>\
-    <C:calendar-timezone/><C:supported-calendar-component-set/><CS:source/>";
+    <C:calendar-timezone/><C:supported-calendar-component-set/><CS:source/><D:current-user-privilege-set/>";
 
 /// What a remote collection is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -204,6 +204,12 @@ fn classify(
         let who = foreign_owner.map_or_else(|| "another user".to_owned(), |o| o.path().to_owned());
         return Some(Err(format!("shared with this user, owned by {who}: migrate it from its owner's account")));
     }
+    // A calendar or address book the user may not write to in their own home is
+    // filled by the other server (a birthdays calendar: Agora makes its own from
+    // the migrated contacts; copying it would show every birthday twice).
+    if !subscribed && read_only(r) {
+        return Some(Err("read-only on the other server, which fills it itself (e.g. birthdays)".into()));
+    }
     let kind = if subscribed {
         match r.hrefs(NS_CALENDARSERVER, "source").into_iter().next().or_else(|| r.text(NS_CALENDARSERVER, "source")) {
             Some(source) => Kind::Subscription(source),
@@ -237,4 +243,15 @@ fn classify(
         ctag: r.text(NS_CALENDARSERVER, "getctag"),
         sync_token: r.text(NS_DAV, "sync-token"),
     }))
+}
+
+/// Whether `current-user-privilege-set` (RFC 3744 §5.4) is given and grants no
+/// write: `DAV:all`, `write` or `write-content` make a collection writable.
+fn read_only(r: &MultistatusResponse) -> bool {
+    let Some(set) = r.prop(NS_DAV, "current-user-privilege-set") else { return false };
+    let writes = set
+        .elements()
+        .flat_map(|p| p.elements())
+        .any(|g| g.name.is(NS_DAV, "all") || g.name.is(NS_DAV, "write") || g.name.is(NS_DAV, "write-content"));
+    !writes
 }
