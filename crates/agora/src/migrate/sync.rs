@@ -196,24 +196,22 @@ pub async fn collection(
                     skipped_here += 1;
                     problems.push(Problem { href: url.path().to_owned(), uid: None, reason });
                 }
-                (Got::Object(f), ImportedOne::Written(outcome)) => {
-                    if cs.objects.contains_key(f.url.path()) || !outcome.created {
-                        report.counts.updated += 1;
-                    } else {
-                        report.counts.created += 1;
-                    }
-                    let remote_etag = f
-                        .etag
-                        .clone()
-                        .or_else(|| listed.get(f.url.path()).copied().flatten().cloned())
-                        .unwrap_or_else(|| agora_core::resources::etag(f.body.as_bytes()));
-                    cs.objects.insert(
-                        f.url.path().to_owned(),
-                        ObjectState { remote_etag, local_name: outcome.meta.name, local_etag: outcome.meta.etag },
-                    );
-                }
-                (Got::Object(f), ImportedOne::Unchanged(meta)) => {
-                    report.counts.unchanged += 1;
+                (Got::Object(f), done @ (ImportedOne::Written(_) | ImportedOne::Unchanged(_))) => {
+                    let meta = match done {
+                        ImportedOne::Written(outcome) => {
+                            if cs.objects.contains_key(f.url.path()) || !outcome.created {
+                                report.counts.updated += 1;
+                            } else {
+                                report.counts.created += 1;
+                            }
+                            outcome.meta
+                        }
+                        ImportedOne::Unchanged(meta) => {
+                            report.counts.unchanged += 1;
+                            meta
+                        }
+                        ImportedOne::Skipped(_) => unreachable!("matched above"),
+                    };
                     let remote_etag = f
                         .etag
                         .clone()
